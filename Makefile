@@ -1,0 +1,86 @@
+# vmtriage: one C program for ESXi purple screens, VM blue screens and VM audits.
+# make            build/vmtriage
+# make check      every test; ends with "N passed, N failed"
+# make asan       the same suite under ASan + UBSan
+# make static     build-static/vmtriage, statically linked (no vSphere client)
+# make fuzz       libFuzzer targets in build-fuzz/
+# make bench      bench/run.sh (speed against grep, in one run)
+
+B ?= build
+PROG := $(B)/vmtriage
+CC ?= cc
+CFLAGS ?= -O2 -g
+WERROR ?= 1
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wformat=2 -Wvla -Wwrite-strings -Wno-format-nonliteral
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+PKGS := yaml-0.1 libpcre2-8
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+CPPFLAGS += -Isrc -I$(B) -D_GNU_SOURCE -include src/banned.h $(PKG_CFLAGS)
+LDLIBS += $(shell pkg-config $(STATIC_PC) --libs $(PKGS) 2>/dev/null || echo -lyaml -lpcre2-8) -lpthread
+COMPILE = $(CC) -std=c11 $(CPPFLAGS) $(CFLAGS)
+
+SRC := $(wildcard src/*.c)
+OBJ := $(SRC:src/%.c=$(B)/%.o) $(B)/embedded_data.o
+LIBOBJ := $(filter-out $(B)/main.o,$(OBJ))
+DATA := $(sort $(wildcard rules/*.yml)) data/guestos.tsv
+UNIT_SRC := $(wildcard tests/unit/*.c)
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+all: $(PROG)
+
+$(PROG): $(OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ $(LDLIBS)
+
+$(B)/%.o: src/%.c | $(B)
+	$(COMPILE) $(WARN) -DVT_VERSION='"$(VERSION)"' -MMD -MP -c -o $@ $<
+
+$(B)/embedded_data.c: $(DATA) tools/embed.sh | $(B)
+	sh tools/embed.sh $(DATA) > $@.tmp && mv $@.tmp $@
+
+$(B)/embedded_data.o: $(B)/embedded_data.c
+	$(COMPILE) -c -o $@ $<
+
+$(B)/unit: $(UNIT_SRC) $(LIBOBJ) | $(B)
+	$(COMPILE) $(WARN) -Itests/unit -o $@ $(UNIT_SRC) $(LIBOBJ) $(LDFLAGS) $(LDLIBS)
+
+$(B)/fuzz-replay: fuzz/replay.c $(wildcard fuzz/fuzz_*.c) $(LIBOBJ) | $(B)
+	$(COMPILE) $(WARN) -o $@ fuzz/replay.c $(LIBOBJ) $(LDFLAGS) $(LDLIBS)
+
+$(B):
+	mkdir -p $@
+
+check: $(PROG) $(B)/unit $(B)/fuzz-replay
+	@sh tests/run-all.sh $(B)
+
+asan:
+	$(MAKE) B=build-asan CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
+	  LDFLAGS='-fsanitize=address,undefined' check
+
+static:
+	$(MAKE) B=build-static STATIC=-static STATIC_PC=--static build-static/vmtriage
+
+fuzz:
+	$(MAKE) B=build-fuzz CC=clang CFLAGS='-O1 -g -fsanitize=fuzzer-no-link,address,undefined' fuzz-bins
+
+fuzz-bins: $(LIBOBJ)
+	for f in fuzz/fuzz_*.c; do \
+	  $(CC) -std=c11 $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer -o $(B)/$$(basename $$f .c) $$f $(LIBOBJ) $(LDLIBS) || exit 1; \
+	done
+
+bench: $(PROG)
+	sh bench/run.sh
+
+example: $(PROG)
+	$(PROG) scan examples/datastore || test $$? -le 2
+
+format-check:
+	clang-format --dry-run -Werror src/*.[ch] tests/unit/*.[ch] fuzz/*.c
+
+clean:
+	rm -rf build build-asan build-static build-fuzz
+
+.PHONY: all check asan static fuzz fuzz-bins bench example format-check clean
+-include $(OBJ:.o=.d)

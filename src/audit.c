@@ -1,0 +1,145 @@
+/* audit: applies the ruleset to one VM: builds its records (the VM, each NIC,
+ * each controller), matches each rule, and collects evidence and rendered
+ * remediation into findings. */
+#include "findings.h"
+#include "util_mem.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_EVIDENCE 16
+
+static void
+add_unique_evidence(struct finding *f, const struct vmx_entry *e)
+{
+    for (size_t i = 0; i < f->nev; i++)
+        if (f->ev[i].line == e->line)
+            return;
+    f->ev = xreallocarray(f->ev, f->nev + 1, sizeof(*f->ev));
+    f->ev[f->nev++] = (struct evidence){e->line, xstrdup(e->raw)};
+}
+
+static void
+add_device(struct finding *f, const struct record *r)
+{
+    char name[32];
+    if (r->kind == REC_NIC)
+        snprintf(name, sizeof(name), "ethernet%d", r->nic->index);
+    else if (r->kind == REC_CONTROLLER)
+        snprintf(name, sizeof(name), "%s%d", vm_bus_name(r->ctrl->bus), r->ctrl->index);
+    else
+        return;
+    f->devices = xreallocarray(f->devices, f->ndevices + 1, sizeof(char *));
+    f->devices[f->ndevices++] = xstrdup(name);
+}
+
+static int
+cmp_evidence(const void *a, const void *b)
+{
+    const struct evidence *x = a, *y = b;
+    return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static void
+apply_rule(const struct rule *rule, const struct record *r, struct finding **cur,
+           struct findings *out)
+{
+    if (!rule_match(rule, r))
+        return;
+    struct finding *f = *cur;
+    if (f == NULL) {
+        XGROW(out->v, out->cap, out->n + 1);
+        f = &out->v[out->n++];
+        *f = (struct finding){.rule = rule, .level = rule->level};
+        f->subject = xstrdup(r->vm->path);
+        f->name = r->vm->name ? xstrdup(r->vm->name) : NULL;
+        /* Remediation is rendered for the first matching record; device
+         * placeholders then name the first device, which the text says. */
+        f->fixes = xcalloc(rule->nremedies ? rule->nremedies : 1, sizeof(*f->fixes));
+        for (size_t i = 0; i < rule->nremedies; i++)
+            f->fixes[f->nfixes++] =
+                (struct fix){rule->remedies[i].tool, rule_render(rule, rule->remedies[i].text, r)};
+        *cur = f;
+    }
+    add_device(f, r);
+    const struct vmx_entry *ev[MAX_EVIDENCE];
+    size_t n = rule_evidence(rule, r, ev, MAX_EVIDENCE);
+    for (size_t i = 0; i < n; i++)
+        add_unique_evidence(f, ev[i]);
+}
+
+void
+audit_vm(const struct ruleset *rs, const struct vm *vm, const struct record_ctx *ctx,
+         struct findings *out)
+{
+    for (size_t i = 0; i < rs->n; i++) {
+        const struct rule *rule = rs->v[i];
+        struct finding *cur = NULL;
+        size_t before = out->n;
+        struct record r = {.kind = rule->kind, .vm = vm, .ctx = ctx};
+        if (rule->kind == REC_VM) {
+            apply_rule(rule, &r, &cur, out);
+        } else if (rule->kind == REC_NIC) {
+            for (size_t k = 0; k < vm->nnics; k++) {
+                r.nic = &vm->nics[k];
+                apply_rule(rule, &r, &cur, out);
+                cur = out->n > before ? &out->v[out->n - 1] : NULL;
+            }
+        } else {
+            for (size_t k = 0; k < vm->nctrls; k++) {
+                r.ctrl = &vm->ctrls[k];
+                apply_rule(rule, &r, &cur, out);
+                cur = out->n > before ? &out->v[out->n - 1] : NULL;
+            }
+        }
+        if (cur)
+            qsort(cur->ev, cur->nev, sizeof(*cur->ev), cmp_evidence);
+    }
+}
+
+void
+findings_move(struct findings *to, struct findings *from)
+{
+    XGROW(to->v, to->cap, to->n + from->n);
+    memcpy(to->v + to->n, from->v, from->n * sizeof(*from->v));
+    to->n += from->n;
+    free(from->v);
+    *from = (struct findings)FINDINGS_INIT;
+}
+
+void
+findings_release(struct findings *fs)
+{
+    for (size_t i = 0; i < fs->n; i++) {
+        struct finding *f = &fs->v[i];
+        free(f->subject);
+        free(f->name);
+        for (size_t k = 0; k < f->ndevices; k++)
+            free(f->devices[k]);
+        free(f->devices);
+        for (size_t k = 0; k < f->nev; k++)
+            free(f->ev[k].text);
+        free(f->ev);
+        for (size_t k = 0; k < f->nfixes; k++)
+            free(f->fixes[k].text);
+        free(f->fixes);
+        for (size_t k = 0; k < f->nrel; k++) {
+            free(f->rel[k].subject);
+            free(f->rel[k].rule);
+        }
+        free(f->rel);
+    }
+    free(fs->v);
+    *fs = (struct findings)FINDINGS_INIT;
+}
+
+int
+findings_max_level(const struct findings *fs)
+{
+    int max = -1;
+    for (size_t i = 0; i < fs->n; i++)
+        if ((int)fs->v[i].level > max)
+            max = (int)fs->v[i].level;
+    return max;
+}

@@ -1,0 +1,192 @@
+/* cli: option parsing (getopt_long), output selection, exit status. */
+#include "cli.h"
+#include "util_mem.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void
+cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("vmtriage: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static void
+print_help(const struct command *cmd)
+{
+    printf("usage: %s\n\n%s\n\n", cmd->usage, cmd->summary);
+    puts("options:\n"
+         "  -f, --format FMT        text (default), json or csv\n"
+         "  -o, --output FILE       write the report to FILE instead of standard output\n"
+         "      --rules DIR         also load the rule files (*.yml) of DIR\n"
+         "      --min-severity L    show only findings at level L or above\n"
+         "                          (informational, low, medium, high, critical)\n"
+         "      --profile nested    audit every VM as a nested hypervisor host\n"
+         "  -j, --jobs N            worker threads (default: one per core)\n"
+         "      --no-color          no colour in text output (also: NO_COLOR set)\n"
+         "  -h, --help              this help\n\n"
+         "exit status: 0 nothing at medium or above, 1 medium/high, 2 critical,\n"
+         "3 could not run (usage, unreadable or malformed input)");
+}
+
+int
+cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
+{
+    enum { OPT_RULES = 256, OPT_MIN, OPT_PROFILE, OPT_NOCOLOR };
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"min-severity", required_argument, NULL, OPT_MIN},
+        {"no-color", no_argument, NULL, OPT_NOCOLOR},
+        {"output", required_argument, NULL, 'o'},
+        {"profile", required_argument, NULL, OPT_PROFILE},
+        {"rules", required_argument, NULL, OPT_RULES},
+        {NULL, 0, NULL, 0},
+    };
+    *o = (struct vt_opts){.format = FMT_TEXT, .min_level = LEVEL_INFORMATIONAL};
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "+f:hj:o:", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (!strcmp(optarg, "text"))
+                o->format = FMT_TEXT;
+            else if (!strcmp(optarg, "json"))
+                o->format = FMT_JSON;
+            else if (!strcmp(optarg, "csv"))
+                o->format = FMT_CSV;
+            else {
+                cli_error("unknown format '%s' (text, json or csv)", optarg);
+                return -1;
+            }
+            break;
+        case 'h':
+            print_help(cmd);
+            return -2;
+        case 'j': {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end || n < 1 || n > 64) {
+                cli_error("--jobs takes a number from 1 to 64, not '%s'", optarg);
+                return -1;
+            }
+            o->jobs = (int)n;
+            break;
+        }
+        case 'o':
+            o->output = optarg;
+            break;
+        case OPT_RULES:
+            o->rules_dir = optarg;
+            break;
+        case OPT_MIN:
+            if ((o->min_level = level_from_name(optarg)) < 0) {
+                cli_error("unknown severity '%s'", optarg);
+                return -1;
+            }
+            break;
+        case OPT_PROFILE:
+            if (strcmp(optarg, "nested") != 0) {
+                cli_error("unknown profile '%s' (nested)", optarg);
+                return -1;
+            }
+            o->profile_nested = true;
+            break;
+        case OPT_NOCOLOR:
+            o->no_color = true;
+            break;
+        default:
+            if (optopt)
+                cli_error("unknown option '-%c'; see '%s --help'", optopt, cmd->name);
+            else
+                cli_error("unknown option '%s'; see 'vmtriage %s --help'", argv[optind - 1],
+                          cmd->name);
+            return -1;
+        }
+    }
+    return optind;
+}
+
+bool
+cli_load_rules(const struct vt_opts *o, struct ruleset *rs)
+{
+    struct diags d = DIAGS_INIT;
+    size_t errors = rules_load_builtin(rs, &d);
+    if (o->rules_dir)
+        errors += rules_load_dir(rs, o->rules_dir, &d);
+    for (size_t i = 0; i < d.n; i++)
+        cli_error("%s:%lu: %s", d.v[i].path, d.v[i].line, d.v[i].message);
+    diags_release(&d);
+    return errors == 0;
+}
+
+int
+cli_finish(struct report *r, const struct vt_opts *o)
+{
+    size_t keep = 0;
+    for (size_t i = 0; i < r->findings.n; i++) {
+        if ((int)r->findings.v[i].level >= o->min_level) {
+            r->findings.v[keep++] = r->findings.v[i];
+        } else {
+            /* release the dropped finding's strings, not the array */
+            struct findings one = FINDINGS_INIT;
+            XGROW(one.v, one.cap, 1);
+            one.v[one.n++] = r->findings.v[i];
+            findings_release(&one);
+        }
+    }
+    r->findings.n = keep;
+
+    FILE *fp = stdout;
+    if (o->output && (fp = fopen(o->output, "w")) == NULL) {
+        cli_error("cannot write '%s': %s", o->output, strerror(errno));
+        return VT_EXIT_UNKNOWN;
+    }
+    int rc;
+    if (o->format == FMT_JSON) {
+        rc = report_json(fp, r);
+    } else if (o->format == FMT_CSV) {
+        rc = report_csv(fp, r);
+    } else {
+        struct report_opts ro = {
+            .color = !o->no_color && getenv("NO_COLOR") == NULL && fp == stdout && isatty(1)};
+        rc = report_text(fp, r, &ro);
+    }
+    if (fp != stdout && fclose(fp) != 0)
+        rc = -1;
+    else if (fp == stdout && fflush(stdout) != 0)
+        rc = -1;
+    if (o->format != FMT_JSON)
+        for (size_t i = 0; i < r->diags.n; i++) {
+            const struct diag *d = &r->diags.v[i];
+            if (d->line)
+                cli_error("%s:%lu: %s%s", d->path, d->line,
+                          d->level == DIAG_NOTE ? "note: " : "", d->message);
+            else
+                cli_error("%s: %s%s", d->path, d->level == DIAG_NOTE ? "note: " : "", d->message);
+        }
+    if (rc != 0) {
+        cli_error("cannot write the report: %s", strerror(errno));
+        return VT_EXIT_UNKNOWN;
+    }
+    int max = findings_max_level(&r->findings);
+    if (max == LEVEL_CRITICAL)
+        return VT_EXIT_CRITICAL;
+    if (diags_count(&r->diags, DIAG_ERROR))
+        return VT_EXIT_UNKNOWN;
+    if (max >= LEVEL_MEDIUM)
+        return VT_EXIT_WARNING;
+    return VT_EXIT_OK;
+}

@@ -1,0 +1,52 @@
+/* cli: what every command shares: options, rule loading, exit status, and
+ * printing the report. Only the CLI talks to the user (STYLE.md). */
+#ifndef VT_CLI_H
+#define VT_CLI_H
+
+#include "report.h"
+
+#include <stdbool.h>
+
+/* Exit status: the monitoring-plugin convention (DESIGN.md). */
+enum vt_exit {
+    VT_EXIT_OK = 0,       /* nothing at medium or above */
+    VT_EXIT_WARNING = 1,  /* medium or high */
+    VT_EXIT_CRITICAL = 2, /* critical */
+    VT_EXIT_UNKNOWN = 3,  /* could not run: usage, unreadable or malformed input */
+};
+
+struct vt_opts {
+    enum report_format format;
+    const char *output;    /* -o FILE, or NULL for stdout */
+    const char *rules_dir; /* --rules DIR */
+    int min_level;         /* --min-severity */
+    bool profile_nested;   /* --profile nested */
+    bool no_color;
+    int jobs; /* -j N; 0 = one per core */
+};
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage;   /* "vmtriage scan [options] PATH..." */
+    const char *summary; /* one line for `vmtriage --help` */
+};
+
+/* Parses the common options; returns the index of the first operand, or -1
+ * after printing a usage error (exit VT_EXIT_UNKNOWN), or -2 after --help
+ * (exit 0). */
+int cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o);
+/* Loads the built-in rules and --rules DIR. Returns false after printing the
+ * errors. */
+bool cli_load_rules(const struct vt_opts *o, struct ruleset *rs);
+/* Drops findings below --min-severity, prints the report in the chosen
+ * format (errors also on stderr in text), and returns the exit status:
+ * 2 with a critical finding, else 3 with an input error, else 1 with a
+ * medium/high finding, else 0. */
+int cli_finish(struct report *r, const struct vt_opts *o);
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+int cmd_scan(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+
+#endif

@@ -1,0 +1,126 @@
+/* cmd_rules: `vmtriage rules list|show ID|check`: the knowledge base as an
+ * admin sees it, and its self-test (every rule's samples must behave). */
+#include "cli.h"
+#include "util_mem.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct command rules_cmd = {
+    "rules", cmd_rules, "vmtriage rules [--rules DIR] list | show ID | check",
+    "List the rules, show one, or check them all: lint, and run every rule's\n"
+    "'match' and 'no_match' samples (each a .vmx text)."};
+
+/* True when any record of the rule's kind built from the sample matches. */
+static bool
+sample_matches(const struct rule *rule, const char *vmx, struct diags *d)
+{
+    struct vmx_doc *doc = vmx_parse(vmx, strlen(vmx), rule->file, d);
+    if (doc == NULL)
+        return false;
+    struct vm *vm = vm_from_vmx(doc, "sample.vmx");
+    struct record_ctx ctx = {0};
+    struct record r = {.kind = rule->kind, .vm = vm, .ctx = &ctx};
+    bool hit = false;
+    if (rule->kind == REC_VM)
+        hit = rule_match(rule, &r);
+    for (size_t i = 0; rule->kind == REC_NIC && i < vm->nnics && !hit; i++) {
+        r.nic = &vm->nics[i];
+        hit = rule_match(rule, &r);
+    }
+    for (size_t i = 0; rule->kind == REC_CONTROLLER && i < vm->nctrls && !hit; i++) {
+        r.ctrl = &vm->ctrls[i];
+        hit = rule_match(rule, &r);
+    }
+    vm_free(vm);
+    return hit;
+}
+
+static int
+rules_check(const struct ruleset *rs)
+{
+    size_t passed = 0, failed = 0;
+    for (size_t i = 0; i < rs->n; i++) {
+        const struct rule *rule = rs->v[i];
+        for (int want = 1; want >= 0; want--) {
+            const struct rule_sample *s = want ? rule->match : rule->no_match;
+            size_t n = want ? rule->nmatch : rule->nno_match;
+            for (size_t k = 0; k < n; k++) {
+                struct diags d = DIAGS_INIT;
+                bool hit = sample_matches(rule, s[k].vmx, &d);
+                bool bad_sample = diags_count(&d, DIAG_ERROR) > 0;
+                if (hit == (want == 1) && !bad_sample) {
+                    passed++;
+                } else {
+                    failed++;
+                    if (bad_sample)
+                        printf("not ok - %s:%lu: %s: sample is not valid .vmx: %s\n", rule->file,
+                               s[k].line, rule->id, d.v[0].message);
+                    else
+                        printf("not ok - %s:%lu: %s: %s sample %s\n", rule->file, s[k].line,
+                               rule->id, want ? "match" : "no_match",
+                               hit ? "matched" : "did not match");
+                }
+                diags_release(&d);
+            }
+        }
+    }
+    printf("rules: %zu rules, %zu passed, %zu failed\n", rs->n, passed, failed);
+    return failed ? VT_EXIT_UNKNOWN : VT_EXIT_OK;
+}
+
+static void
+rule_show(const struct rule *r)
+{
+    printf("id:          %s\ntitle:       %s\nlevel:       %s\nrecord:      %s\nfile:        "
+           "%s:%lu\n",
+           r->id, r->title, level_name(r->level), record_kind_name(r->kind), r->file, r->line);
+    printf("description:\n  %s\nreferences:\n", r->description);
+    for (size_t i = 0; i < r->nrefs; i++)
+        printf("  - %s\n", r->refs[i]);
+    puts("remediation:");
+    for (size_t i = 0; i < r->nremedies; i++)
+        printf("  [%s]\n  %s\n", r->remedies[i].tool, r->remedies[i].text);
+}
+
+int
+cmd_rules(int argc, char **argv)
+{
+    struct vt_opts o;
+    int first = cli_parse(argc, argv, &rules_cmd, &o);
+    if (first == -2)
+        return VT_EXIT_OK;
+    if (first < 0)
+        return VT_EXIT_UNKNOWN;
+    const char *sub = first < argc ? argv[first] : "list";
+    struct ruleset rs = RULESET_INIT;
+    if (!cli_load_rules(&o, &rs)) {
+        if (strcmp(sub, "check") == 0)
+            printf("rules: %zu rules loaded, 0 passed, 1 failed\n", rs.n);
+        ruleset_release(&rs);
+        return VT_EXIT_UNKNOWN;
+    }
+    int rc = VT_EXIT_OK;
+    if (strcmp(sub, "list") == 0) {
+        for (size_t i = 0; i < rs.n; i++)
+            printf("%-13s %-32s %-10s %s\n", level_name(rs.v[i]->level), rs.v[i]->id,
+                   record_kind_name(rs.v[i]->kind), rs.v[i]->title);
+    } else if (strcmp(sub, "show") == 0) {
+        const struct rule *r = first + 1 < argc ? rules_find(&rs, argv[first + 1]) : NULL;
+        if (r == NULL) {
+            cli_error("no rule '%s'; see 'vmtriage rules list'",
+                      first + 1 < argc ? argv[first + 1] : "");
+            rc = VT_EXIT_UNKNOWN;
+        } else {
+            rule_show(r);
+        }
+    } else if (strcmp(sub, "check") == 0) {
+        rc = rules_check(&rs);
+    } else {
+        cli_error("unknown 'rules' action '%s' (list, show, check)", sub);
+        rc = VT_EXIT_UNKNOWN;
+    }
+    ruleset_release(&rs);
+    return rc;
+}

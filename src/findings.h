@@ -1,0 +1,57 @@
+/* findings: what the rules concluded, the only input of the reporters.
+ *
+ * One finding per rule and subject (a VM path): a rule that matches two NICs
+ * of one VM gives one finding listing both devices. Strings are owned by the
+ * finding; `rule` is borrowed from the ruleset, which must outlive it. */
+#ifndef VT_FINDINGS_H
+#define VT_FINDINGS_H
+
+#include "rules.h"
+
+struct evidence {
+    unsigned long line;
+    char *text; /* the .vmx line as written */
+};
+
+struct related {
+    char *subject;
+    char *rule;
+};
+
+struct fix {
+    const char *tool; /* borrowed from the rule */
+    char *text;       /* rendered for this subject */
+};
+
+struct finding {
+    const struct rule *rule;
+    enum level level;
+    char *subject; /* VM path */
+    char *name;    /* VM display name, or NULL */
+    char **devices; /* "ethernet0", "scsi0", ... */
+    size_t ndevices;
+    struct evidence *ev;
+    size_t nev;
+    struct fix *fixes;
+    size_t nfixes;
+    struct related *rel;
+    size_t nrel;
+};
+
+struct findings {
+    struct finding *v;
+    size_t n, cap;
+};
+
+#define FINDINGS_INIT {NULL, 0, 0}
+
+/* Runs every rule over the VM's records and appends the findings. */
+void audit_vm(const struct ruleset *rs, const struct vm *vm, const struct record_ctx *ctx,
+              struct findings *out);
+/* Moves all findings of `from` to the end of `to`. */
+void findings_move(struct findings *to, struct findings *from);
+void findings_release(struct findings *f);
+/* Highest level among the findings, or -1 when there are none. */
+int findings_max_level(const struct findings *f);
+
+#endif

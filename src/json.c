@@ -1,0 +1,169 @@
+/* json: the emitter behind every JSON report (scan contract, DESIGN.md). */
+#include "json.h"
+#include "util_mem.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void
+json_init(struct json *j, struct buf *out)
+{
+    memset(j, 0, sizeof(*j));
+    j->out = out;
+    j->first[0] = true;
+}
+
+static void
+sep(struct json *j)
+{
+    if (j->after_key) {
+        j->after_key = false;
+        return;
+    }
+    if (!j->first[j->depth])
+        buf_addc(j->out, ',');
+    j->first[j->depth] = false;
+}
+
+static void
+open_(struct json *j, char c)
+{
+    sep(j);
+    if (j->depth + 1 >= JSON_MAX_DEPTH)
+        VT_BUG("JSON nests too deeply");
+    buf_addc(j->out, c);
+    j->first[++j->depth] = true;
+}
+
+static void
+close_(struct json *j, char c)
+{
+    if (j->depth == 0)
+        VT_BUG("JSON close without open");
+    j->depth--;
+    buf_addc(j->out, c);
+}
+
+void json_obj(struct json *j) { open_(j, '{'); }
+void json_obj_end(struct json *j) { close_(j, '}'); }
+void json_arr(struct json *j) { open_(j, '['); }
+void json_arr_end(struct json *j) { close_(j, ']'); }
+
+/* Length of the valid UTF-8 sequence at s, or 0 if invalid. */
+static size_t
+utf8_len(const unsigned char *s)
+{
+    if (s[0] < 0x80)
+        return 1;
+    size_t n;
+    unsigned min;
+    unsigned cp;
+    if ((s[0] & 0xE0) == 0xC0) {
+        n = 2, min = 0x80, cp = s[0] & 0x1F;
+    } else if ((s[0] & 0xF0) == 0xE0) {
+        n = 3, min = 0x800, cp = s[0] & 0x0F;
+    } else if ((s[0] & 0xF8) == 0xF0) {
+        n = 4, min = 0x10000, cp = s[0] & 0x07;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+void
+json_escape(struct buf *b, const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    while (*s) {
+        unsigned char c = *s;
+        if (c == '"' || c == '\\') {
+            buf_addc(b, '\\');
+            buf_addc(b, (char)c);
+            s++;
+        } else if (c < 0x20 || c == 0x7F) {
+            switch (c) {
+            case '\n': buf_adds(b, "\\n"); break;
+            case '\r': buf_adds(b, "\\r"); break;
+            case '\t': buf_adds(b, "\\t"); break;
+            default: buf_addf(b, "\\u%04x", c); break;
+            }
+            s++;
+        } else {
+            size_t n = utf8_len(s);
+            if (n == 0) {
+                buf_adds(b, "\\ufffd");
+                s++;
+            } else {
+                buf_add(b, s, n);
+                s += n;
+            }
+        }
+    }
+}
+
+void
+json_key(struct json *j, const char *key)
+{
+    sep(j);
+    buf_addc(j->out, '"');
+    json_escape(j->out, key);
+    buf_adds(j->out, "\":");
+    j->after_key = true;
+}
+
+void
+json_str(struct json *j, const char *s)
+{
+    if (s == NULL) {
+        json_null(j);
+        return;
+    }
+    sep(j);
+    buf_addc(j->out, '"');
+    json_escape(j->out, s);
+    buf_addc(j->out, '"');
+}
+
+void
+json_int(struct json *j, long long v)
+{
+    sep(j);
+    buf_addf(j->out, "%lld", v);
+}
+
+void
+json_bool(struct json *j, bool v)
+{
+    sep(j);
+    buf_adds(j->out, v ? "true" : "false");
+}
+
+void
+json_null(struct json *j)
+{
+    sep(j);
+    buf_adds(j->out, "null");
+}
+
+void
+json_tri(struct json *j, int v)
+{
+    if (v == 0 || v == 1)
+        json_bool(j, v);
+    else
+        json_null(j);
+}
+
+void
+json_raw(struct json *j, const char *text)
+{
+    sep(j);
+    buf_adds(j->out, text);
+}

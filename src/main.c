@@ -1,0 +1,49 @@
+/* main: the command table of the one vmtriage binary. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#ifndef VT_VERSION
+#define VT_VERSION "0.0.0"
+#endif
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    {"scan", cmd_scan, "audit .vmx/.vmtx files and datastore folders"},
+    {"rules", cmd_rules, "list, show and check the knowledge base"},
+};
+
+static void
+usage(FILE *fp)
+{
+    fputs("usage: vmtriage <command> [options] [args]\n\ncommands:\n", fp);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(fp, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fputs("\n'vmtriage <command> --help' for a command's options; 'vmtriage --version'.\n", fp);
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return VT_EXIT_UNKNOWN;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+        printf("vmtriage %s\n", VT_VERSION);
+        return VT_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return VT_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    cli_error("unknown command '%s'; see 'vmtriage --help'", argv[1]);
+    return VT_EXIT_UNKNOWN;
+}

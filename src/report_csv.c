@@ -1,0 +1,58 @@
+/* report_csv: one row per VM × finding (RFC 4180), for a spreadsheet.
+ *
+ * A cell that starts with = + - @ (or TAB/CR) gets a leading apostrophe so a
+ * spreadsheet never runs a VM name as a formula (OWASP "CSV Injection"). */
+#include "report.h"
+#include "util_buf.h"
+
+#include <string.h>
+
+static void
+cell(FILE *fp, const char *s, bool last)
+{
+    if (s == NULL)
+        s = "";
+    bool formula = strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0';
+    bool quote = formula || strpbrk(s, ",\"\r\n") != NULL;
+    if (quote)
+        fputc('"', fp);
+    if (formula)
+        fputc('\'', fp);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', fp);
+        fputc(*s, fp);
+    }
+    if (quote)
+        fputc('"', fp);
+    fputs(last ? "\r\n" : ",", fp);
+}
+
+int
+report_csv(FILE *fp, const struct report *r)
+{
+    fputs("vm_path,vm_name,rule,level,title,devices,evidence,references\r\n", fp);
+    struct buf b = BUF_INIT;
+    for (size_t i = 0; i < r->findings.n; i++) {
+        const struct finding *f = &r->findings.v[i];
+        cell(fp, f->subject, false);
+        cell(fp, f->name, false);
+        cell(fp, f->rule->id, false);
+        cell(fp, level_name(f->level), false);
+        cell(fp, f->rule->title, false);
+        buf_reset(&b);
+        for (size_t k = 0; k < f->ndevices; k++)
+            buf_addf(&b, "%s%s", k ? " " : "", f->devices[k]);
+        cell(fp, buf_str(&b), false);
+        buf_reset(&b);
+        for (size_t k = 0; k < f->nev; k++)
+            buf_addf(&b, "%sline %lu: %s", k ? "\n" : "", f->ev[k].line, f->ev[k].text);
+        cell(fp, buf_str(&b), false);
+        buf_reset(&b);
+        for (size_t k = 0; k < f->rule->nrefs; k++)
+            buf_addf(&b, "%s%s", k ? "; " : "", f->rule->refs[k]);
+        cell(fp, buf_str(&b), true);
+    }
+    buf_release(&b);
+    return ferror(fp) ? -1 : 0;
+}

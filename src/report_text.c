@@ -1,0 +1,166 @@
+/* report_text: what an admin reads in a terminal: an aligned table of
+ * findings (colour only on a terminal, never with NO_COLOR), then per rule
+ * its why, its sources and the fix, then the input problems. */
+#include "report.h"
+#include "util_buf.h"
+#include "util_mem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const level_color[] = {"\033[2m", "\033[36m", "\033[33m", "\033[1;33m",
+                                          "\033[1;31m"};
+
+/* Display width of a UTF-8 string, counting code points (good enough for
+ * alignment of names; wide CJK glyphs may shift a column). */
+static size_t
+width(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static void
+pad(FILE *fp, const char *s, size_t w)
+{
+    fputs(s, fp);
+    for (size_t n = width(s); n < w; n++)
+        fputc(' ', fp);
+}
+
+/* The devices and their evidence, e.g. "ethernet0: ethernet0.virtualDev = "e1000" (line 12)". */
+static char *
+detail(const struct finding *f)
+{
+    struct buf b = BUF_INIT;
+    for (size_t i = 0; i < f->ndevices; i++)
+        buf_addf(&b, "%s%s", i ? "," : "", f->devices[i]);
+    for (size_t i = 0; i < f->nev && i < 3; i++) {
+        const char *t = f->ev[i].text;
+        while (*t == ' ' || *t == '\t')
+            t++;
+        buf_addf(&b, "%sline %lu: %s", b.len ? "; " : "", f->ev[i].line, t);
+    }
+    if (f->nev > 3)
+        buf_addf(&b, "; +%zu lines", f->nev - 3);
+    return buf_detach(&b);
+}
+
+static const char *
+subject_label(const struct finding *f, struct buf *b)
+{
+    buf_reset(b);
+    buf_adds(b, f->subject);
+    if (f->name)
+        buf_addf(b, " (%s)", f->name);
+    return buf_str(b);
+}
+
+static int
+cmp_level_desc(const void *a, const void *b)
+{
+    const struct finding *x = *(const struct finding *const *)a;
+    const struct finding *y = *(const struct finding *const *)b;
+    if (x->level != y->level)
+        return (int)y->level - (int)x->level;
+    int c = strcmp(x->rule->id, y->rule->id);
+    return c ? c : strcmp(x->subject, y->subject);
+}
+
+static void
+print_indented(FILE *fp, const char *indent, const char *text)
+{
+    const char *p = text;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        fprintf(fp, "%s%.*s\n", indent, (int)len, p);
+        p += len + (nl != NULL);
+    }
+}
+
+int
+report_text(FILE *fp, const struct report *r, const struct report_opts *o)
+{
+    size_t n = r->findings.n;
+    const struct finding **v = xcalloc(n ? n : 1, sizeof(*v));
+    for (size_t i = 0; i < n; i++)
+        v[i] = &r->findings.v[i];
+    qsort(v, n, sizeof(*v), cmp_level_desc);
+
+    size_t counts[5] = {0};
+    for (size_t i = 0; i < n; i++)
+        counts[v[i]->level]++;
+    fprintf(fp, "vmtriage %s: %zu VM%s", r->command, r->nvms, r->nvms == 1 ? "" : "s");
+    if (r->templates)
+        fprintf(fp, " (%zu template%s)", r->templates, r->templates == 1 ? "" : "s");
+    fprintf(fp, ", %zu finding%s", n, n == 1 ? "" : "s");
+    for (int l = LEVEL_CRITICAL; l >= LEVEL_INFORMATIONAL; l--)
+        if (counts[l])
+            fprintf(fp, ", %zu %s", counts[l], level_name((enum level)l));
+    if (r->not_vmware)
+        fprintf(fp, "; %zu .vmx not a VMware config", r->not_vmware);
+    if (r->aliases)
+        fprintf(fp, "; %zu duplicate path%s via symlinks skipped", r->aliases,
+                r->aliases == 1 ? "" : "s");
+    fputc('\n', fp);
+
+    if (n) {
+        struct buf lab = BUF_INIT;
+        size_t wl = strlen("LEVEL"), wr = strlen("RULE"), wv = strlen("VM");
+        for (size_t i = 0; i < n; i++) {
+            wl = strlen(level_name(v[i]->level)) > wl ? strlen(level_name(v[i]->level)) : wl;
+            wr = strlen(v[i]->rule->id) > wr ? strlen(v[i]->rule->id) : wr;
+            size_t w = width(subject_label(v[i], &lab));
+            wv = w > wv ? w : wv;
+        }
+        fputc('\n', fp);
+        pad(fp, "LEVEL", wl + 2);
+        pad(fp, "RULE", wr + 2);
+        pad(fp, "VM", wv + 2);
+        fputs("DETAIL\n", fp);
+        for (size_t i = 0; i < n; i++) {
+            const char *ln = level_name(v[i]->level);
+            if (o->color)
+                fputs(level_color[v[i]->level], fp);
+            pad(fp, ln, wl + 2);
+            if (o->color)
+                fputs("\033[0m", fp);
+            pad(fp, v[i]->rule->id, wr + 2);
+            pad(fp, subject_label(v[i], &lab), wv + 2);
+            char *d = detail(v[i]);
+            fprintf(fp, "%s\n", d);
+            free(d);
+        }
+        /* Per rule: why, sources, and the fix shown for its first VM. */
+        for (size_t i = 0; i < n; i++) {
+            if (i > 0 && v[i - 1]->rule == v[i]->rule)
+                continue;
+            size_t affected = 0;
+            for (size_t k = i; k < n && v[k]->rule == v[i]->rule; k++)
+                affected++;
+            fputc('\n', fp);
+            if (o->color)
+                fputs(level_color[v[i]->level], fp);
+            fprintf(fp, "%s %s", level_name(v[i]->level), v[i]->rule->id);
+            if (o->color)
+                fputs("\033[0m", fp);
+            fprintf(fp, ": %s (%zu VM%s)\n", v[i]->rule->title, affected, affected == 1 ? "" : "s");
+            print_indented(fp, "  ", v[i]->rule->description);
+            fputs("  Sources:", fp);
+            for (size_t k = 0; k < v[i]->rule->nrefs; k++)
+                fprintf(fp, "%s %s", k ? ";" : "", v[i]->rule->refs[k]);
+            fputc('\n', fp);
+            fprintf(fp, "  Fix (shown for %s):\n", subject_label(v[i], &lab));
+            for (size_t k = 0; k < v[i]->nfixes; k++) {
+                fprintf(fp, "    [%s]\n", v[i]->fixes[k].tool);
+                print_indented(fp, "      ", v[i]->fixes[k].text);
+            }
+        }
+        buf_release(&lab);
+    }
+    free(v);
+    return ferror(fp) ? -1 : 0;
+}

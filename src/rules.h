@@ -1,0 +1,80 @@
+/* rules: the knowledge base, Sigma-style YAML rules loaded into memory.
+ *
+ * A rule names the record kind it reads (`logsource.category`), selections of
+ * field tests, a condition over them, a level, public references and a
+ * remediation per tool (docs/RULES.md is the reference). Rules are compiled
+ * into the binary from the rules folder and more can be read with --rules DIR. */
+#ifndef VT_RULES_H
+#define VT_RULES_H
+
+#include "diag.h"
+#include "record.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum level { LEVEL_INFORMATIONAL, LEVEL_LOW, LEVEL_MEDIUM, LEVEL_HIGH, LEVEL_CRITICAL };
+
+const char *level_name(enum level l);
+/* Returns the level called `name`, or -1. */
+int level_from_name(const char *name);
+
+struct remedy {
+    char *tool; /* vsphere_client, powercli, govc, esxi_shell, guest_windows, guest_linux, vmx */
+    char *text; /* may hold {{field}} placeholders, see rule_render */
+};
+
+struct rule_sample {
+    char *vmx; /* a .vmx text */
+    unsigned long line;
+};
+
+struct rule {
+    char *id, *title, *description, *status;
+    enum level level;
+    enum record_kind kind;
+    char **refs;
+    size_t nrefs;
+    struct remedy *remedies;
+    size_t nremedies;
+    struct rule_sample *match, *no_match;
+    size_t nmatch, nno_match;
+    char *file;         /* where it was loaded from */
+    unsigned long line; /* of the rule's first key */
+    struct rule_impl *impl; /* selections, condition, compiled regexes */
+};
+
+struct ruleset {
+    struct rule **v;
+    size_t n, cap;
+};
+
+#define RULESET_INIT {NULL, 0, 0}
+
+/* Loads every rule document of a YAML text. Problems (bad YAML, unknown keys,
+ * unknown fields, a field test whose value does not fit the field's type, a
+ * bad regex or condition, a duplicate id) become DIAG_ERROR entries naming
+ * `name` and the line; the faulty rule is not added. Returns the number of
+ * errors. */
+size_t rules_load_text(struct ruleset *rs, const char *name, const char *text, size_t len,
+                       struct diags *d);
+/* Loads the rules compiled into the binary. */
+size_t rules_load_builtin(struct ruleset *rs, struct diags *d);
+/* Loads every *.yml / *.yaml file of a directory, in name order. */
+size_t rules_load_dir(struct ruleset *rs, const char *dir, struct diags *d);
+const struct rule *rules_find(const struct ruleset *rs, const char *id);
+void ruleset_release(struct ruleset *rs);
+
+/* True when the rule's condition holds for the record (of the rule's kind). */
+bool rule_match(const struct rule *rule, const struct record *r);
+
+/* The .vmx lines that back the fields the rule tests, for this record, in
+ * line order. Fills at most `max` entries; returns how many. */
+size_t rule_evidence(const struct rule *rule, const struct record *r,
+                     const struct vmx_entry **out, size_t max);
+
+/* Expands {{field}} and {{field|ps}} / {{field|sh}} (quoted for PowerShell /
+ * POSIX sh single quotes) with the record's values. Returns an owned string. */
+char *rule_render(const struct rule *rule, const char *text, const struct record *r);
+
+#endif

@@ -1,0 +1,218 @@
+/* rules_match: evaluates a compiled rule against one record.
+ *
+ * Read-only on rules and records, so worker threads share them freely.
+ * Text comparisons ignore ASCII case (Sigma's default, and .vmx values are
+ * case-insensitive: kb/vmx.md §1.8); |re is as written (use (?i) for case). */
+#include "rules_impl.h"
+#include "util_buf.h"
+#include "util_mem.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static bool
+ends_with_ci(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcasecmp(s + a - b, suffix) == 0;
+}
+
+static bool
+value_holds(const struct ftest *t, const struct fvalue *v, const struct fv *x)
+{
+    if (t->mod == M_EXISTS)
+        return (x->t != FV_NULL) == (v->b == 1);
+    if (v->is_null)
+        return x->t == FV_NULL || (x->t == FV_STR && *x->s == '\0');
+    if (x->t == FV_NULL)
+        return false;
+    switch (t->mod) {
+    case M_LT:
+        return x->t == FV_INT && x->i < v->i;
+    case M_LTE:
+        return x->t == FV_INT && x->i <= v->i;
+    case M_GT:
+        return x->t == FV_INT && x->i > v->i;
+    case M_GTE:
+        return x->t == FV_INT && x->i >= v->i;
+    case M_CONTAINS:
+        return x->t == FV_STR && strcasestr(x->s, v->s) != NULL;
+    case M_STARTSWITH:
+        return x->t == FV_STR && strncasecmp(x->s, v->s, strlen(v->s)) == 0;
+    case M_ENDSWITH:
+        return x->t == FV_STR && ends_with_ci(x->s, v->s);
+    case M_RE: {
+        if (x->t != FV_STR)
+            return false;
+        pcre2_match_data *md = pcre2_match_data_create_from_pattern(v->re, NULL);
+        int rc = pcre2_match(v->re, (PCRE2_SPTR)x->s, strlen(x->s), 0, 0, md, NULL);
+        pcre2_match_data_free(md);
+        return rc >= 0;
+    }
+    case M_EQ:
+        break;
+    default:
+        return false;
+    }
+    switch (x->t) {
+    case FV_BOOL:
+        return x->i == v->b;
+    case FV_INT:
+        return x->i == v->i;
+    case FV_STR:
+        return strcasecmp(x->s, v->s) == 0;
+    default:
+        return false;
+    }
+}
+
+static bool
+test_holds(const struct ftest *t, const struct record *r)
+{
+    struct fv x = field_get(t->field, r);
+    for (size_t i = 0; i < t->nvals; i++) {
+        bool ok = value_holds(t, &t->vals[i], &x);
+        if (t->all && !ok)
+            return false;
+        if (!t->all && ok)
+            return true;
+    }
+    return t->all;
+}
+
+static bool
+selection_holds(const struct selection *s, const struct record *r)
+{
+    for (size_t a = 0; a < s->nalts; a++) {
+        bool all = true;
+        for (size_t i = 0; i < s->alts[a].n && all; i++)
+            all = test_holds(&s->alts[a].tests[i], r);
+        if (all)
+            return true;
+    }
+    return false;
+}
+
+static bool
+cond_holds(const struct rule_impl *impl, const struct cond *c, const struct record *r)
+{
+    switch (c->t) {
+    case C_SEL:
+        return selection_holds(&impl->sels[c->sel], r);
+    case C_AND:
+        return cond_holds(impl, c->a, r) && cond_holds(impl, c->b, r);
+    case C_OR:
+        return cond_holds(impl, c->a, r) || cond_holds(impl, c->b, r);
+    case C_NOT:
+        return !cond_holds(impl, c->a, r);
+    case C_ONE_OF:
+        for (size_t i = 0; i < c->nsels; i++)
+            if (selection_holds(&impl->sels[c->sels[i]], r))
+                return true;
+        return false;
+    case C_ALL_OF:
+        for (size_t i = 0; i < c->nsels; i++)
+            if (!selection_holds(&impl->sels[c->sels[i]], r))
+                return false;
+        return true;
+    }
+    return false;
+}
+
+bool
+rule_match(const struct rule *rule, const struct record *r)
+{
+    if (r->kind != rule->kind)
+        return false;
+    return cond_holds(rule->impl, rule->impl->cond, r);
+}
+
+size_t
+rule_evidence(const struct rule *rule, const struct record *r, const struct vmx_entry **out,
+              size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rule->impl->nfields; i++) {
+        const struct vmx_entry *e = field_source(rule->impl->fields[i], r);
+        if (e == NULL)
+            continue;
+        bool seen = false;
+        for (size_t j = 0; j < n; j++)
+            seen |= out[j] == e;
+        if (seen || n == max)
+            continue;
+        size_t k = n++;
+        while (k > 0 && out[k - 1]->line > e->line) {
+            out[k] = out[k - 1];
+            k--;
+        }
+        out[k] = e;
+    }
+    return n;
+}
+
+/* PowerShell single-quoted string: ' doubles. */
+static void
+quote_ps(struct buf *b, const char *s)
+{
+    buf_addc(b, '\'');
+    for (; *s; s++) {
+        if (*s == '\'')
+            buf_addc(b, '\'');
+        buf_addc(b, *s);
+    }
+    buf_addc(b, '\'');
+}
+
+/* POSIX sh single-quoted string: ' becomes '\''. */
+static void
+quote_sh(struct buf *b, const char *s)
+{
+    buf_addc(b, '\'');
+    for (; *s; s++) {
+        if (*s == '\'')
+            buf_adds(b, "'\\''");
+        else
+            buf_addc(b, *s);
+    }
+    buf_addc(b, '\'');
+}
+
+char *
+rule_render(const struct rule *rule, const char *text, const struct record *r)
+{
+    struct buf b = BUF_INIT;
+    const char *p = text;
+    for (const char *o; (o = strstr(p, "{{")) != NULL;) {
+        const char *e = strstr(o, "}}");
+        if (e == NULL)
+            break;
+        buf_add(&b, p, (size_t)(o - p));
+        char *name = xstrndup(o + 2, (size_t)(e - o - 2));
+        char *bar = strchr(name, '|');
+        if (bar)
+            *bar++ = '\0';
+        const struct field_def *f = field_lookup(rule->kind, name);
+        struct fv v = f ? field_get(f, r) : (struct fv){FV_NULL, 0, NULL};
+        struct buf val = BUF_INIT;
+        if (v.t == FV_STR)
+            buf_adds(&val, v.s);
+        else if (v.t == FV_INT)
+            buf_addf(&val, "%lld", v.i);
+        else if (v.t == FV_BOOL)
+            buf_adds(&val, v.i ? "TRUE" : "FALSE");
+        if (bar && strcmp(bar, "ps") == 0)
+            quote_ps(&b, buf_str(&val));
+        else if (bar && strcmp(bar, "sh") == 0)
+            quote_sh(&b, buf_str(&val));
+        else
+            buf_adds(&b, buf_str(&val));
+        buf_release(&val);
+        field_release(f);
+        free(name);
+        p = e + 2;
+    }
+    buf_adds(&b, p);
+    return buf_detach(&b);
+}

@@ -1,0 +1,345 @@
+/* vm_build: turns the key/value dictionary of a .vmx into a struct vm.
+ *
+ * Defaults follow libvirt's mapping comment in src/vmx/vmx.c (kb/vmx.md §2):
+ * a missing ethernetN.present means absent, numvcpus defaults to 1, a missing
+ * firmware key means BIOS. Values are compared ignoring case (kb §1.8). */
+#include "vm.h"
+#include "util_mem.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_DEV_INDEX 99
+
+static const char *const bus_names[] = {"scsi", "sata", "nvme", "ide"};
+
+const char *
+vm_bus_name(enum vm_bus bus)
+{
+    return bus_names[bus];
+}
+
+/* Parses a decimal integer value; returns `dflt` when absent or not a number. */
+static long
+get_long(const struct vmx_doc *doc, const char *key, long dflt)
+{
+    const char *v = vmx_get(doc, key);
+    if (v == NULL || *v == '\0')
+        return dflt;
+    char *end;
+    long n = strtol(v, &end, 10);
+    return *end == '\0' ? n : dflt;
+}
+
+/* Reads the device prefix "ethernet12." etc: returns the index or -1. */
+static int
+dev_index(const char *lkey, const char *prefix, char sep)
+{
+    size_t pl = strlen(prefix);
+    if (strncmp(lkey, prefix, pl) != 0 || !isdigit((unsigned char)lkey[pl]))
+        return -1;
+    char *end;
+    long n = strtol(lkey + pl, &end, 10);
+    if (*end != sep || n < 0 || n > MAX_DEV_INDEX)
+        return -1;
+    return (int)n;
+}
+
+struct strpool {
+    char **v;
+    size_t n, cap;
+};
+
+struct vm_priv {
+    struct vm vm;
+    struct strpool pool;
+};
+
+static const char *
+pool_lower(struct strpool *p, const char *s)
+{
+    if (s == NULL)
+        return NULL;
+    char *c = xstrdup(s);
+    for (char *q = c; *q; q++)
+        *q = (char)tolower((unsigned char)*q);
+    XGROW(p->v, p->cap, p->n + 1);
+    p->v[p->n++] = c;
+    return c;
+}
+
+/* The adapter an implicit NIC most likely gets. kb/vmx.md marks the per-guest
+ * default table UNVERIFIED, so this is only a labelled guess for reports:
+ * e1000e for Windows 8 / 2012 and later, vlance ("Flexible") for 32-bit
+ * non-Windows guests, e1000 otherwise. */
+static const char *
+guess_default_nic(const struct vm *vm)
+{
+    if (vm->family == GUEST_WINDOWS && vm->windows_nt >= 602)
+        return "e1000e";
+    if (vm->family != GUEST_WINDOWS && vm->guest && vm->guest->bits == 32)
+        return "vlance";
+    return "e1000";
+}
+
+static struct vm_nic *
+nic_at(struct vm *vm, size_t *cap, int index)
+{
+    for (size_t i = 0; i < vm->nnics; i++)
+        if (vm->nics[i].index == index)
+            return &vm->nics[i];
+    XGROW(vm->nics, *cap, vm->nnics + 1);
+    struct vm_nic *n = &vm->nics[vm->nnics++];
+    *n = (struct vm_nic){.index = index, .start_connected = -1};
+    return n;
+}
+
+static struct vm_controller *
+ctrl_at(struct vm *vm, size_t *cap, enum vm_bus bus, int index)
+{
+    for (size_t i = 0; i < vm->nctrls; i++)
+        if (vm->ctrls[i].bus == bus && vm->ctrls[i].index == index)
+            return &vm->ctrls[i];
+    XGROW(vm->ctrls, *cap, vm->nctrls + 1);
+    struct vm_controller *c = &vm->ctrls[vm->nctrls++];
+    *c = (struct vm_controller){.bus = bus, .index = index};
+    return c;
+}
+
+static int
+cmp_nic(const void *a, const void *b)
+{
+    return ((const struct vm_nic *)a)->index - ((const struct vm_nic *)b)->index;
+}
+
+static int
+cmp_ctrl(const void *a, const void *b)
+{
+    const struct vm_controller *x = a, *y = b;
+    if (x->bus != y->bus)
+        return (int)x->bus - (int)y->bus;
+    return x->index - y->index;
+}
+
+/* A device `<bus>N:M` is a hard disk when present and its deviceType names a
+ * disk, or when it has no deviceType and its backing file is a .vmdk. */
+static bool
+is_disk(const struct vmx_doc *doc, const char *bus, int n, int m)
+{
+    const struct vmx_entry *p = vmx_findf(doc, "%s%d:%d.present", bus, n, m);
+    if (p == NULL || vmx_bool(p->value) != 1)
+        return false;
+    const struct vmx_entry *t = vmx_findf(doc, "%s%d:%d.deviceType", bus, n, m);
+    if (t)
+        return strcasestr(t->value, "disk") != NULL;
+    const struct vmx_entry *f = vmx_findf(doc, "%s%d:%d.fileName", bus, n, m);
+    size_t l = f ? strlen(f->value) : 0;
+    return l > 5 && strcasecmp(f->value + l - 5, ".vmdk") == 0;
+}
+
+static void
+read_devices(struct vm_priv *p)
+{
+    struct vm *vm = &p->vm;
+    const struct vmx_doc *doc = vm->doc;
+    size_t nic_cap = 0, ctrl_cap = 0;
+    static const char *const bus_prefix[] = {"scsi", "sata", "nvme", "ide"};
+    for (size_t i = 0; i < vmx_count(doc); i++) {
+        const struct vmx_entry *e = vmx_at(doc, i);
+        if (e->first >= 0)
+            continue; /* a duplicate: the first occurrence describes the device */
+        int n = dev_index(e->lkey, "ethernet", '.');
+        if (n >= 0) {
+            struct vm_nic *nic = nic_at(vm, &nic_cap, n);
+            if (nic->line == 0 || e->line < nic->line)
+                nic->line = e->line;
+            continue;
+        }
+        for (int b = 0; b < 4; b++) {
+            int c = dev_index(e->lkey, bus_prefix[b], '.');
+            if (c < 0)
+                c = dev_index(e->lkey, bus_prefix[b], ':');
+            if (c >= 0) {
+                struct vm_controller *ctl = ctrl_at(vm, &ctrl_cap, (enum vm_bus)b, c);
+                if (ctl->line == 0 || e->line < ctl->line)
+                    ctl->line = e->line;
+                break;
+            }
+        }
+    }
+    for (size_t i = 0; i < vm->nnics; i++) {
+        struct vm_nic *nic = &vm->nics[i];
+        int n = nic->index;
+        const struct vmx_entry *pe = vmx_findf(doc, "ethernet%d.present", n);
+        nic->present = pe && vmx_bool(pe->value) == 1;
+        if (pe)
+            nic->line = pe->line;
+        const struct vmx_entry *t = vmx_findf(doc, "ethernet%d.virtualDev", n);
+        nic->type_explicit = t && *t->value;
+        nic->type = nic->type_explicit ? pool_lower(&p->pool, t->value) : NULL;
+        nic->type_line = t ? t->line : 0;
+        nic->type_default = nic->type_explicit ? NULL : guess_default_nic(vm);
+        const struct vmx_entry *f = vmx_findf(doc, "ethernet%d.features", n);
+        nic->vmxnet2 = nic->type && strcmp(nic->type, "vmxnet") == 0 && f &&
+                       strcmp(f->value, "15") == 0;
+        const struct vmx_entry *x;
+        nic->network = (x = vmx_findf(doc, "ethernet%d.networkName", n)) ? x->value : NULL;
+        nic->connection_type =
+            (x = vmx_findf(doc, "ethernet%d.connectionType", n)) ? pool_lower(&p->pool, x->value)
+                                                                  : NULL;
+        nic->address_type =
+            (x = vmx_findf(doc, "ethernet%d.addressType", n)) ? pool_lower(&p->pool, x->value)
+                                                               : NULL;
+        x = vmx_findf(doc, "ethernet%d.address", n);
+        if (x == NULL)
+            x = vmx_findf(doc, "ethernet%d.generatedAddress", n);
+        nic->mac = x ? pool_lower(&p->pool, x->value) : NULL;
+        x = vmx_findf(doc, "ethernet%d.startConnected", n);
+        nic->start_connected = x ? vmx_bool(x->value) : -1;
+    }
+    qsort(vm->nics, vm->nnics, sizeof(*vm->nics), cmp_nic);
+
+    for (size_t i = 0; i < vm->nctrls; i++) {
+        struct vm_controller *c = &vm->ctrls[i];
+        const char *bus = bus_prefix[c->bus];
+        const struct vmx_entry *pe = vmx_findf(doc, "%s%d.present", bus, c->index);
+        int max_unit = c->bus == BUS_SCSI ? 64 : c->bus == BUS_SATA ? 29 : c->bus == BUS_NVME ? 63 : 1;
+        for (int m = 0; m <= max_unit; m++)
+            c->disks += is_disk(doc, bus, c->index, m);
+        if (c->bus == BUS_IDE) {
+            /* IDE channels have no ideN.present key; they exist with their devices. */
+            c->present = false;
+            for (int m = 0; m <= 1; m++) {
+                const struct vmx_entry *d = vmx_findf(doc, "ide%d:%d.present", c->index, m);
+                c->present |= d && vmx_bool(d->value) == 1;
+            }
+            c->type = "ide";
+        } else {
+            c->present = pe && vmx_bool(pe->value) == 1;
+            if (pe)
+                c->line = pe->line;
+            if (c->bus == BUS_SCSI) {
+                const struct vmx_entry *t = vmx_findf(doc, "scsi%d.virtualDev", c->index);
+                c->type = t && *t->value ? pool_lower(&p->pool, t->value) : NULL;
+            } else {
+                c->type = c->bus == BUS_SATA ? "ahci" : "nvme";
+            }
+        }
+    }
+    qsort(vm->ctrls, vm->nctrls, sizeof(*vm->ctrls), cmp_ctrl);
+}
+
+/* The boot disk: the first entry of bios.hddOrder ("scsi0:0") when set, else
+ * the first present disk in bus order scsi, sata, nvme, ide (a heuristic; the
+ * firmware's real order also depends on EFI boot entries). */
+static void
+mark_boot(struct vm *vm)
+{
+    const char *order = vmx_get(vm->doc, "bios.hddOrder");
+    if (order && *order) {
+        for (size_t i = 0; i < vm->nctrls; i++) {
+            char want[32];
+            int l = snprintf(want, sizeof(want), "%s%d:", vm_bus_name(vm->ctrls[i].bus),
+                             vm->ctrls[i].index);
+            if (l > 0 && strncasecmp(order, want, (size_t)l) == 0) {
+                vm->ctrls[i].boot = true;
+                vm->boot_basis = "bios.hddOrder";
+                return;
+            }
+        }
+    }
+    for (size_t i = 0; i < vm->nctrls; i++)
+        if (vm->ctrls[i].present && vm->ctrls[i].disks > 0) {
+            vm->ctrls[i].boot = true;
+            vm->boot_basis = "first disk";
+            return;
+        }
+}
+
+static int
+present_flag(const struct vmx_doc *doc, const char *key)
+{
+    return vmx_bool(vmx_get(doc, key));
+}
+
+static int
+count_ports(const struct vmx_doc *doc, const char *prefix)
+{
+    int n = 0;
+    for (int i = 0; i < 10; i++) {
+        const struct vmx_entry *e = vmx_findf(doc, "%s%d.present", prefix, i);
+        n += e && vmx_bool(e->value) == 1;
+    }
+    return n;
+}
+
+struct vm *
+vm_from_vmx(struct vmx_doc *doc, const char *path)
+{
+    struct vm_priv *p = xcalloc(1, sizeof(*p));
+    struct vm *vm = &p->vm;
+    vm->doc = doc;
+    vm->path = xstrdup(path);
+    size_t pl = strlen(path);
+    vm->is_template = pl > 5 && strcasecmp(path + pl - 5, ".vmtx") == 0;
+    vm->name = vmx_get(doc, "displayName");
+    vm->guest_os = vmx_get(doc, "guestOS");
+    vm->guest = guestos_lookup(vm->guest_os);
+    vm->family = vm->guest ? vm->guest->family : guestos_guess_family(vm->guest_os);
+    vm->windows_nt = vm->guest ? vm->guest->windows_nt : 0;
+    vm->hw_version = (int)get_long(doc, "virtualHW.version", 0);
+    const char *fw = vmx_get(doc, "firmware");
+    vm->firmware_explicit = fw && *fw;
+    vm->firmware = fw && strcasecmp(fw, "efi") == 0 ? "efi" : "bios";
+    vm->secure_boot = present_flag(doc, "uefi.secureBoot.enabled");
+    vm->vhv_enable = present_flag(doc, "vhv.enable");
+    vm->vhc_enable_key = vmx_find(doc, "vhc.enable") != NULL;
+    vm->mem_mb = get_long(doc, "memsize", -1);
+    vm->mem_min_mb = get_long(doc, "sched.mem.min", -1);
+    vm->mem_pin = present_flag(doc, "sched.mem.pin");
+    vm->mem_fully_reserved = vm->mem_mb > 0 && vm->mem_min_mb >= vm->mem_mb;
+    vm->vcpus = (int)get_long(doc, "numvcpus", 1);
+    vm->cores_per_socket = (int)get_long(doc, "cpuid.coresPerSocket", 1);
+    vm->sound = present_flag(doc, "sound.present");
+    int usb = present_flag(doc, "usb.present"), ehci = present_flag(doc, "ehci.present"),
+        xhci = present_flag(doc, "usb_xhci.present");
+    vm->usb = usb == 1 || ehci == 1 || xhci == 1 ? 1
+              : usb == -1 && ehci == -1 && xhci == -1 ? -1
+                                                      : 0;
+    vm->floppy = present_flag(doc, "floppy0.present");
+    vm->serial_ports = count_ports(doc, "serial");
+    vm->parallel_ports = count_ports(doc, "parallel");
+    vm->tools_sync_time = present_flag(doc, "tools.syncTime");
+    vm->runs_hypervisor = vm->family == GUEST_VMKERNEL || vmx_find(doc, "vhv.enable") != NULL;
+    read_devices(p);
+    mark_boot(vm);
+    return vm;
+}
+
+const struct vm_controller *
+vm_boot_controller(const struct vm *vm)
+{
+    for (size_t i = 0; i < vm->nctrls; i++)
+        if (vm->ctrls[i].boot)
+            return &vm->ctrls[i];
+    return NULL;
+}
+
+void
+vm_free(struct vm *vm)
+{
+    if (vm == NULL)
+        return;
+    struct vm_priv *p = (struct vm_priv *)vm;
+    for (size_t i = 0; i < p->pool.n; i++)
+        free(p->pool.v[i]);
+    free(p->pool.v);
+    free(vm->nics);
+    free(vm->ctrls);
+    vmx_doc_free(vm->doc);
+    free(vm->path);
+    free(p);
+}

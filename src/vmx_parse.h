@@ -1,0 +1,66 @@
+/* vmx_parse: the VMware configuration-file dictionary (.vmx, .vmtx), parsed.
+ *
+ * Grammar per open-vm-tools lib/dict/dictll.c (see shared kb/vmx.md §1):
+ * `name = value`, `name = "quoted value"`, `#` comments outside quotes,
+ * `|XY` hex escapes in every value, LF / CRLF / lone CR line ends, an optional
+ * UTF-8 BOM, case-insensitive names, `.encoding` for non-UTF-8 files.
+ *
+ * Pure: bytes in, document out; no I/O, no globals, never prints. */
+#ifndef VT_VMX_PARSE_H
+#define VT_VMX_PARSE_H
+
+#include "diag.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Files larger than this are refused (a .vmx is a few KiB; 043 in the corpus is the largest at 8). */
+#define VMX_MAX_BYTES (16u << 20)
+
+struct vmx_entry {
+    const char *key;      /* as written */
+    const char *lkey;     /* ASCII-lower-cased key, for lookups */
+    const char *value;    /* unescaped (|XY), converted to UTF-8 per .encoding */
+    const char *raw;      /* the whole source line, without its line end */
+    unsigned long line;   /* 1-based */
+    long first;           /* index of an earlier entry with the same key, or -1 */
+};
+
+struct vmx_doc;
+
+/* Parses `len` bytes. Always returns a document (owned by the caller, free
+ * with vmx_doc_free) unless the input exceeds VMX_MAX_BYTES, in which case
+ * NULL is returned and a diagnostic names the size. Lines that are not
+ * `name = value` (unbalanced quotes, text after the value, no `=`) and
+ * duplicate keys are appended to `d` as errors with `path` and line, but only
+ * when the file looks like a VMware config (vmx_doc_is_vmware). */
+struct vmx_doc *vmx_parse(const char *data, size_t len, const char *path, struct diags *d);
+void vmx_doc_free(struct vmx_doc *doc);
+
+/* True when the text is a VMware config and not another program's .vmx
+ * (Valve Hammer maps, course binaries: shared corpus/vmx/SKIPPED.md): no NUL
+ * bytes, and `config.version` or `virtualHW.version`, or mostly well-formed
+ * lines with a known VMware key. */
+bool vmx_doc_is_vmware(const struct vmx_doc *doc);
+
+size_t vmx_count(const struct vmx_doc *doc);
+const struct vmx_entry *vmx_at(const struct vmx_doc *doc, size_t i);
+/* First entry whose key equals `key` ignoring ASCII case, or NULL. Borrowed. */
+const struct vmx_entry *vmx_find(const struct vmx_doc *doc, const char *key);
+/* Value of vmx_find, or NULL. */
+const char *vmx_get(const struct vmx_doc *doc, const char *key);
+/* Like vmx_find, with a printf-style key ("ethernet%d.virtualDev"). */
+const struct vmx_entry *vmx_findf(const struct vmx_doc *doc, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The `.encoding` value, or NULL. */
+const char *vmx_encoding(const struct vmx_doc *doc);
+/* Number of comment lines (including a `#!` first line) and malformed lines. */
+size_t vmx_comment_lines(const struct vmx_doc *doc);
+size_t vmx_malformed_lines(const struct vmx_doc *doc);
+bool vmx_has_crlf(const struct vmx_doc *doc);
+
+/* Parses a VMX boolean: TRUE/FALSE, yes/no, 1/0 in any case. Returns 1, 0, or
+ * -1 when the text is none of those (or NULL). */
+int vmx_bool(const char *value);
+
+#endif

@@ -1,0 +1,92 @@
+/* main: runs the unit tests of every library module (a registry, as redis's
+ * redisTests[]), so `make check` has one binary that ends with
+ * `unit: N passed, N failed` and exits 1 when anything failed.
+ *
+ * Usage: unit [--shared DIR] [MODULE...]
+ *   --shared DIR  the shared folder holding corpus/ (default $VT_SHARED, else ../shared)
+ *   MODULE        run only these modules (vmx_parse, vm, corpus, rules) */
+#include "t.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int t_passed, t_failed;
+const char *t_shared;
+
+const char *
+t_fmt(const char *fmt, ...)
+{
+    static char ring[8][256];
+    static unsigned next;
+    char *s = ring[next++ % 8];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s, sizeof(ring[0]), fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+static const struct {
+    const char *name;
+    int (*fn)(void);
+} tests[] = {
+    {"vmx_parse", test_vmx_parse},
+    {"vm", test_vm},
+    {"corpus", test_corpus},
+    {"rules", test_rules},
+};
+
+#define NTESTS (sizeof(tests) / sizeof(tests[0]))
+
+static void
+usage(FILE *fp)
+{
+    fprintf(fp, "usage: unit [--shared DIR] [MODULE...]\nmodules:");
+    for (size_t i = 0; i < NTESTS; i++)
+        fprintf(fp, " %s", tests[i].name);
+    fprintf(fp, "\n");
+}
+
+int
+main(int argc, char **argv)
+{
+    const char *env = getenv("VT_SHARED");
+    t_shared = env && *env ? env : "../shared";
+    int want[NTESTS] = {0};
+    int any = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--shared") == 0 && i + 1 < argc) {
+            t_shared = argv[++i];
+        } else if (strncmp(argv[i], "--shared=", 9) == 0) {
+            t_shared = argv[i] + 9;
+        } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            usage(stdout);
+            return 0;
+        } else {
+            size_t k = 0;
+            while (k < NTESTS && strcmp(tests[k].name, argv[i]) != 0)
+                k++;
+            if (k == NTESTS) {
+                fprintf(stderr, "unit: unknown module or option '%s'\n", argv[i]);
+                usage(stderr);
+                return 2;
+            }
+            want[k] = any = 1;
+        }
+    }
+    for (size_t k = 0; k < NTESTS; k++) {
+        if (any && !want[k])
+            continue;
+        int before = t_failed;
+        int failed = tests[k].fn();
+        if (failed != t_failed - before) {
+            printf("not ok - test_%s returned %d failures but %d were counted\n", tests[k].name,
+                   failed, t_failed - before);
+            t_failed++;
+        }
+    }
+    printf("unit: %d passed, %d failed\n", t_passed, t_failed);
+    return t_failed ? 1 : 0;
+}

@@ -1,0 +1,57 @@
+/* t.h: the unit-test harness (after redis src/testhelp.h), kept tiny so a
+ * failing check is easy to read: only failures print, as
+ * `not ok - <desc> (file:line: got X, expected Y)`; tests/unit/main.c sums up.
+ * Each tests/unit/test_<module>.c defines `int test_<module>(void)` returning
+ * its number of failures and is listed in main.c's registry. */
+#ifndef VT_T_H
+#define VT_T_H
+
+#include <stdio.h>
+#include <string.h>
+
+extern int t_passed, t_failed;
+extern const char *t_shared; /* the shared folder (--shared, $VT_SHARED, ../shared) */
+
+static inline int
+t_result(int ok, const char *desc, const char *file, int line, const char *detail)
+{
+    if (ok) {
+        t_passed++;
+        return 1;
+    }
+    t_failed++;
+    printf("not ok - %s (%s:%d%s%s)\n", desc, file, line, detail ? ": " : "", detail ? detail : "");
+    return 0;
+}
+
+static inline int
+t_eq_str(const char *got, const char *want, const char *desc, const char *file, int line)
+{
+    char d[512];
+    int ok = (got == NULL && want == NULL) || (got && want && strcmp(got, want) == 0);
+    snprintf(d, sizeof(d), "got %s%s%s, expected %s%s%s", got ? "\"" : "", got ? got : "NULL",
+             got ? "\"" : "", want ? "\"" : "", want ? want : "NULL", want ? "\"" : "");
+    return t_result(ok, desc, file, line, d);
+}
+
+static inline int
+t_eq_int(long long got, long long want, const char *desc, const char *file, int line)
+{
+    char d[128];
+    snprintf(d, sizeof(d), "got %lld, expected %lld", got, want);
+    return t_result(got == want, desc, file, line, d);
+}
+
+#define T_CHECK(desc, cond) t_result(!!(cond), (desc), __FILE__, __LINE__, NULL)
+#define T_EQ_STR(desc, got, want) t_eq_str((got), (want), (desc), __FILE__, __LINE__)
+#define T_EQ_INT(desc, got, want) t_eq_int((long long)(got), (long long)(want), (desc), __FILE__, __LINE__)
+
+/* A description built like printf, for table rows; valid until the 8th next call. */
+const char *t_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+int test_vmx_parse(void);
+int test_vm(void);
+int test_corpus(void);
+int test_rules(void);
+
+#endif
