@@ -106,6 +106,7 @@ static struct fv g_nic_default(const struct record *r) { return v_str(NIC->type_
 static struct fv g_nic_network(const struct record *r) { return v_str(NIC->network); }
 static struct fv g_nic_addr(const struct record *r) { return v_str(NIC->address_type); }
 static struct fv g_nic_start(const struct record *r) { return v_bool(NIC->start_connected); }
+static struct fv g_nic_mac(const struct record *r) { return v_str(NIC->mac); }
 #define CTRL (r->ctrl)
 static struct fv g_c_bus(const struct record *r) { return v_str(vm_bus_name(CTRL->bus)); }
 static struct fv g_c_index(const struct record *r) { return v_int(CTRL->index); }
@@ -193,6 +194,7 @@ static const struct field_def fields[] = {
     {"nic.network", K_NIC, FV_STR, g_nic_network, s_nic_net, NULL},
     {"nic.address_type", K_NIC, FV_STR, g_nic_addr, s_nic_addr, NULL},
     {"nic.start_connected", K_NIC, FV_BOOL, g_nic_start, s_nic_start, NULL},
+    {"nic.mac", K_NIC, FV_STR, g_nic_mac, NULL, NULL},
     {"controller.bus", K_CTRL, FV_STR, g_c_bus, s_c_present, NULL},
     {"controller.index", K_CTRL, FV_INT, g_c_index, NULL, NULL},
     {"controller.present", K_CTRL, FV_BOOL, g_c_present, s_c_present, NULL},
