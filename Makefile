@@ -53,7 +53,11 @@ $(B):
 	mkdir -p $@
 
 check: $(PROG) $(B)/unit $(B)/fuzz-replay
+	@$(MAKE) --no-print-directory static >/dev/null
 	@sh tests/run-all.sh $(B)
+
+golden-update: $(PROG)
+	GOLDEN_UPDATE=1 sh tests/golden/run.sh $(PROG)
 
 asan:
 	$(MAKE) B=build-asan CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
@@ -82,5 +86,5 @@ format-check:
 clean:
 	rm -rf build build-asan build-static build-fuzz
 
-.PHONY: all check asan static fuzz fuzz-bins bench example format-check clean
+.PHONY: golden-update all check asan static fuzz fuzz-bins bench example format-check clean
 -include $(OBJ:.o=.d)
