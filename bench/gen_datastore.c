@@ -772,7 +772,9 @@ main(int argc, char **argv)
         }
     }
 
-    pathf(path, "%s/manifest.tsv", out);
+    /* written under a temporary name and renamed when complete, so that a
+     * half-built tree is never taken for a finished one */
+    pathf(path, "%s/manifest.tsv.tmp", out);
     FILE *man = fopen(path, "w");
     if (man == NULL)
         die("create", path);
@@ -890,6 +892,10 @@ main(int argc, char **argv)
     fprintf(man, "# totals vms=%ld e1000_vms=%ld e1000_nics=%ld\n", t_vms, t_e1000_vms, t_e1000_nics);
     if (fclose(man) != 0)
         die("close", "manifest.tsv");
+    pathf(path, "%s/manifest.tsv.tmp", out);
+    pathf(p2, "%s/manifest.tsv", out);
+    if (rename(path, p2) != 0)
+        die("rename", p2);
 
     printf("datastores: datastore1 -> %s (%ld VMs), datastore2 -> %s (%ld VMs)\n", ds[0], per_ds[0], ds[1],
            per_ds[1]);

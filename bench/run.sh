@@ -42,7 +42,7 @@ if [ ! -x "$BIN" ]; then
     [ -x "$BIN" ] || die "$BIN missing after make"
 fi
 GEN=$OUT/gen_datastore
-if [ ! -x "$GEN" ] || [ bench/gen_datastore.c -nt "$GEN" ]; then
+if [ ! -x "$GEN" ] || [ -n "$(find bench/gen_datastore.c -newer "$GEN")" ]; then
     echo "== compiling the generator"
     $CC -O2 -std=c11 -o "$GEN" bench/gen_datastore.c || die "cannot compile bench/gen_datastore.c"
 fi
@@ -50,7 +50,7 @@ fi
 # ---------------------------------------------------------------- tree
 MAN=$DS/manifest.tsv
 want="# gen_datastore version=1 nvms=$N seed=$SEED siblings=1"
-if [ -f "$MAN" ] && [ "$(head -n 1 "$MAN")" = "$want" ] && [ ! "$GEN" -nt "$MAN" ]; then
+if [ -f "$MAN" ] && [ "$(head -n 1 "$MAN")" = "$want" ] && [ -z "$(find "$GEN" -newer "$MAN")" ]; then
     echo "== reusing $DS ($N VMs, seed $SEED)"
 else
     echo "== generating $DS ($N VMs, seed $SEED)"
@@ -58,7 +58,6 @@ else
     "$GEN" "$DS" "$N" "$SEED" >"$OUT/gen.txt" || die "generator failed"
     sed 's/^/   /' "$OUT/gen.txt"
 fi
-[ -f "$OUT/gen.txt" ] || "$GEN" 2>/dev/null || true
 
 # ---------------------------------------------------------------- timing
 if date +%s%N | grep -q '^[0-9][0-9]*$'; then
@@ -93,17 +92,26 @@ check_rc() {
         head -n 20 "$OUT/scan.stderr" >&2
         exit 1
         ;;
+    grep:126)
+        die "the seed's grep could not start: the glob vmfs/volumes/*/*/*.vmx expands to more than ARG_MAX ($(getconf ARG_MAX 2>/dev/null || echo '?') bytes); use fewer BENCH_VMS"
+        ;;
     *) die "$1 exited $2" ;;
     esac
 }
 
-timed() { # NAME OUTFILE -> appends ns to $OUT/t.NAME
-    name=$1
+# Output: grep and rg to /dev/null (as asked; note that GNU grep then stops
+# reading a file at its first match), vmtriage to a file, as a user keeps it.
+# The warm-up run keeps every output for the checks below.
+dest() {
+    case $1 in vmtriage) echo "$OUT/out.vmtriage" ;; *) echo /dev/null ;; esac
+}
+
+timed() { # NAME OUTFILE -> appends the wall time in ns to $OUT/t.NAME
     t0=$(now)
-    if "run_$name" "$2"; then rc=0; else rc=$?; fi
+    if "run_$1" "$2"; then rc=0; else rc=$?; fi
     t1=$(now)
-    check_rc "$name" "$rc"
-    echo $((t1 - t0)) >>"$OUT/t.$name"
+    check_rc "$1" "$rc"
+    echo $((t1 - t0)) >>"$OUT/t.$1"
 }
 
 CMDS="grep vmtriage"
@@ -119,13 +127,10 @@ echo "== $R rounds, alternating: $CMDS"
 i=1
 while [ "$i" -le "$R" ]; do
     for c in $CMDS; do
-        timed "$c" /dev/null
+        timed "$c" "$(dest "$c")"
     done
-    # vmtriage's output goes to a file, as a user would keep it
     i=$((i + 1))
-done 2>&1
-# the timed vmtriage runs above wrote to /dev/null; one more timed round writing the JSON file
-for c in vmtriage; do :; done
+done
 
 stats() { # FILE -> "median min max" in ms
     sort -n "$1" | awk '{ v[NR] = $1 } END {
@@ -133,14 +138,17 @@ stats() { # FILE -> "median min max" in ms
         printf "%.1f %.1f %.1f\n", m / 1e6, v[1] / 1e6, v[NR] / 1e6 }'
 }
 
-set -- $(stats "$OUT/t.grep")
-g_med=$1 g_min=$2 g_max=$3
-set -- $(stats "$OUT/t.vmtriage")
-v_med=$1 v_min=$2 v_max=$3
+read -r g_med g_min g_max <<EOF
+$(stats "$OUT/t.grep")
+EOF
+read -r v_med v_min v_max <<EOF
+$(stats "$OUT/t.vmtriage")
+EOF
 ratio=$(awk -v a="$v_med" -v b="$g_med" 'BEGIN { printf "%.2f", a / b }')
 if [ "$HAVE_RG" = 1 ]; then
-    set -- $(stats "$OUT/t.rg")
-    r_med=$1 r_min=$2 r_max=$3
+    read -r r_med r_min r_max <<EOF
+$(stats "$OUT/t.rg")
+EOF
     r_ratio=$(awk -v a="$r_med" -v b="$g_med" 'BEGIN { printf "%.2f", a / b }')
 fi
 
@@ -204,22 +212,22 @@ else
     reader="grep+awk"
     grep -o -E '"([^"\\]|\\.)*"|[][{}:,]' "$JSON" | awk '
         function unq(s) { s = substr(s, 2, length(s) - 2); gsub(/\\\//, "/", s); gsub(/\\"/, "\"", s); gsub(/\\\\/, "\\", s); return s }
-        BEGIN { d = 0; want_key = 0 }
+        BEGIN { d = 0; want_key = 0; nobj = 0 }
         /^[{[]/ {
             d++; typ[d] = $0; ctx[d] = (d == 1 ? "" : (typ[d-1] == "{" ? ctx[d-1] "/" key : ctx[d-1] "/[]"))
-            want_key = ($0 == "{"); if ($0 == "{") { delete val }
-            if ($0 == "{") for (k in cur) delete cur[k]
+            want_key = ($0 == "{"); if ($0 == "{") obj[d] = ++nobj
             next }
         /^[]}]/ {
-            if (typ[d] == "{" && ctx[d] == "/vms/[]") print "VM\t" cur["/vms/[]/path"]
-            if (typ[d] == "{" && ctx[d] == "/findings/[]") print "F\t" cur["/findings/[]/rule"] "\t" cur["/findings/[]/subject"]
-            if (typ[d] == "{" && ctx[d] == "/errors/[]") print "E\t(error object)"
+            o = obj[d]
+            if (typ[d] == "{" && ctx[d] == "/vms/[]") print "VM\t" val[o, "path"]
+            if (typ[d] == "{" && ctx[d] == "/findings/[]") print "F\t" val[o, "rule"] "\t" val[o, "subject"]
+            if (typ[d] == "{" && ctx[d] == "/errors/[]") print "E\t" (val[o, "message"] != "" ? val[o, "message"] : "(error object)")
             d--; want_key = 0; next }
         $0 == ":" { want_key = 0; next }
         $0 == "," { want_key = (typ[d] == "{"); next }
         {   if (want_key) { key = unq($0); want_key = 0; next }
-            if (typ[d] == "{") cur[ctx[d] "/" key] = unq($0)
-            else if (ctx[d] == "/errors") print "E\t" unq($0)
+            if (typ[d] == "{" && (key == "path" || key == "rule" || key == "subject" || key == "message")) val[obj[d], key] = unq($0)
+            else if (typ[d] == "[" && ctx[d] == "/errors") print "E\t" unq($0)
         }' >"$EXTRACT"
 fi
 
@@ -245,7 +253,7 @@ FILENAME ~ /manifest/ {
     p = norm($1); via_name = 0
     man[p] = 1; nman++
     if ($2 > 0) { me[p] = 1; nme++; nics_e += $2 }
-    impl[p] = $7; e1000e[p] = $6; kind[p] = $4
+    impl[p] = $7; e1000e[p] = $6; kind[p] = $4; guest[p] = $3
     next
 }
 $1 == "VM" {
@@ -254,7 +262,7 @@ $1 == "VM" {
     if (!(p in man)) { unknown++; if (unknown <= 3) ex_unknown = ex_unknown "      " $2 "\n" }
     next
 }
-$1 == "NIC" { havenic = 1; if ($3 == "1" && tolower($4) == "e1000") { nicn++; nicvm[norm($2)] = 1 } next }
+$1 == "NIC" { havenic = 1; if ($3 == "1" && tolower($4) == "e1000") { nicn++; p = norm($2); if (!(p in nicvm)) { nicvm[p] = 1; nnicvm++ } } next }
 $1 == "F" {
     nf++; rules[$2]++
     if ($2 == "vmx-e1000-rss-guest" || $2 == "vmx-e1000-nic") { fe++; p = norm($3); if (!(p in je)) { je[p] = 1; nje++ } }
@@ -277,7 +285,7 @@ END {
     if (missing) { printf "  missing from the JSON: %d\n%s", missing, ex_miss }
     ok1 = (nvm == nvms && distinct == nvms && dup == 0 && missing == 0 && unknown == 0)
     printf "  [%s] VMs scanned == %d, each once\n", ok1 ? "PASS" : "FAIL", nvms
-    for (p in me) if (!(p in je)) { fn++; if (fn <= 5) ex_fn = ex_fn sprintf("      %s (guest %s)\n", p, "") }
+    for (p in me) if (!(p in je)) { fn++; if (fn <= 5) ex_fn = ex_fn sprintf("      %s (guest %s, %s)\n", p, guest[p], kind[p]) }
     for (p in je) if (!(p in me)) { fpos++; if (fpos <= 5) ex_fp = ex_fp sprintf("      %s (implicit NICs %s, e1000e NICs %s, %s)\n", p, impl[p], e1000e[p], kind[p]) }
     ok2 = (nje == nme && fn == 0 && fpos == 0)
     printf "  VMs with a present e1000 NIC: manifest %d, vmtriage %d (rules vmx-e1000-rss-guest / vmx-e1000-nic; %d findings, manifest has %d NICs)\n", nme, nje, fe, nics_e
@@ -285,7 +293,7 @@ END {
     if (fn) printf "    missed by vmtriage: %d\n%s", fn, ex_fn
     if (fpos) printf "    flagged by vmtriage but not in the manifest: %d\n%s", fpos, ex_fp
     printf "  [%s] VMs with a present e1000 NIC == manifest (same count, same VMs)\n", ok2 ? "PASS" : "FAIL"
-    if (havenic) printf "  (info) vms[].nics: %d present NICs of type e1000 in %d VMs\n", nicn, length(nicvm)
+    if (havenic) printf "  (info) vms[].nics: %d present NICs of type e1000 in %d VMs\n", nicn, nnicvm
     printf "  (info) findings: %d in all, errors: %d\n", nf, nerr
     if (nerr) printf "%s", ex_err
     n = 0; line = ""
@@ -298,11 +306,10 @@ END {
     nt = 0; for (p in me) if (!(p in gvm)) nt++
     printf "  %d VMs with a present e1000 NIC are not in its output (templates: .vmtx)\n", nt
     exit (ok1 && ok2) ? 0 : 1
-}' "$MAN" "$EXTRACT" "$OUT/grep.tsv" | tee -a "$OUT/results.txt"
+}' "$MAN" "$EXTRACT" "$OUT/grep.tsv" >"$OUT/check.txt"
 status=$?
 set -e
-# tee hides awk's status in a pipeline: recompute it from the text
-if grep -q '^  \[FAIL\]' "$OUT/results.txt"; then status=1; fi
+tee -a "$OUT/results.txt" <"$OUT/check.txt"
 if [ -s "$OUT/scan.stderr" ]; then
     echo "(info) vmtriage wrote $(wc -l <"$OUT/scan.stderr" | tr -d ' ') lines to stderr: $OUT/scan.stderr" | tee -a "$OUT/results.txt"
 fi

@@ -93,7 +93,7 @@ audit_vm(const struct ruleset *rs, const struct vm *vm, const struct record_ctx 
                 cur = out->n > before ? &out->v[out->n - 1] : NULL;
             }
         }
-        if (cur)
+        if (cur && cur->nev > 1) /* qsort(NULL, 0, ...) is undefined */
             qsort(cur->ev, cur->nev, sizeof(*cur->ev), cmp_evidence);
     }
 }
@@ -102,7 +102,8 @@ void
 findings_move(struct findings *to, struct findings *from)
 {
     XGROW(to->v, to->cap, to->n + from->n);
-    memcpy(to->v + to->n, from->v, from->n * sizeof(*from->v));
+    if (from->n) /* memcpy from NULL is undefined even for 0 bytes */
+        memcpy(to->v + to->n, from->v, from->n * sizeof(*from->v));
     to->n += from->n;
     free(from->v);
     *from = (struct findings)FINDINGS_INIT;

@@ -95,7 +95,7 @@ parse_factor(struct parser *p)
         p->err = "unexpected word in condition";
     } else {
         p->pos++;
-        for (size_t i = 0; i < p->impl->nsels; i++)
+        for (size_t i = 0; i < p->impl->nsels && c == NULL; i++)
             if (strcmp(p->impl->sels[i].name, t) == 0) {
                 c = node(C_SEL, NULL, NULL);
                 c->sel = i;

@@ -309,6 +309,15 @@ compile_alt(struct loader *L, struct rule *rule, yaml_node_t *map, struct alt *a
     return true;
 }
 
+static long
+sel_index(const struct rule_impl *impl, const char *name)
+{
+    for (size_t i = 0; i < impl->nsels; i++)
+        if (strcmp(impl->sels[i].name, name) == 0)
+            return (long)i;
+    return -1;
+}
+
 static bool
 compile_detection(struct loader *L, struct rule *rule, yaml_node_t *det)
 {
@@ -327,6 +336,12 @@ compile_detection(struct loader *L, struct rule *rule, yaml_node_t *det)
         const char *name = scalar(k);
         if (name == NULL) {
             fail(L, k, "selection names are text");
+            return false;
+        }
+        /* YAML maps have unique keys; libyaml does not check, so a second
+         * selection or condition of the same name would silently win. */
+        if (strcmp(name, "condition") == 0 ? condn != NULL : sel_index(impl, name) >= 0) {
+            fail(L, k, "duplicate '%s' in detection", name);
             return false;
         }
         if (strcmp(name, "condition") == 0) {
@@ -441,6 +456,11 @@ compile_rule(struct loader *L, yaml_node_t *root)
             fail(L, node_at(L, p->key), "unknown rule key '%s'", k ? k : "?");
             return NULL;
         }
+        for (yaml_node_pair_t *q = root->data.mapping.pairs.start; q < p; q++)
+            if (strcmp(scalar(node_at(L, q->key)), k) == 0) {
+                fail(L, node_at(L, p->key), "duplicate rule key '%s'", k);
+                return NULL;
+            }
     }
     struct rule *r = xcalloc(1, sizeof(*r));
     r->impl = xcalloc(1, sizeof(*r->impl));
@@ -600,7 +620,8 @@ rules_load_dir(struct ruleset *rs, const char *dir, struct diags *d)
         }
     }
     closedir(dp);
-    qsort(names, n, sizeof(*names), cmp_str);
+    if (n > 1) /* qsort(NULL, 0, ...) is undefined */
+        qsort(names, n, sizeof(*names), cmp_str);
     size_t errors = 0;
     for (size_t i = 0; i < n; i++) {
         FILE *fp = fopen(names[i], "rb");

@@ -200,7 +200,8 @@ read_devices(struct vm_priv *p)
         x = vmx_findf(doc, "ethernet%d.startConnected", n);
         nic->start_connected = x ? vmx_bool(x->value) : -1;
     }
-    qsort(vm->nics, vm->nnics, sizeof(*vm->nics), cmp_nic);
+    if (vm->nnics > 1) /* qsort(NULL, 0, ...) is undefined */
+        qsort(vm->nics, vm->nnics, sizeof(*vm->nics), cmp_nic);
 
     for (size_t i = 0; i < vm->nctrls; i++) {
         struct vm_controller *c = &vm->ctrls[i];
@@ -229,7 +230,8 @@ read_devices(struct vm_priv *p)
             }
         }
     }
-    qsort(vm->ctrls, vm->nctrls, sizeof(*vm->ctrls), cmp_ctrl);
+    if (vm->nctrls > 1)
+        qsort(vm->ctrls, vm->nctrls, sizeof(*vm->ctrls), cmp_ctrl);
 }
 
 /* The boot disk: the first entry of bios.hddOrder ("scsi0:0") when set, else

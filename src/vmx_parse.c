@@ -52,21 +52,32 @@ hexval(int c)
     return -1;
 }
 
-/* Escape_Undo('|'): `|XY` → byte 0xXY; an invalid sequence stays literal. */
+/* Escape_Undo('|') of open-vm-tools lib/misc/escape.c: `|XY` → byte 0xXY; an
+ * invalid sequence stays literal. As in its state machine, the bytes read
+ * after a `|` are never themselves the start of a sequence: `||41` and
+ * `|4|41` stay as written. */
 static void
 unescape(struct buf *out, const char *s, size_t len)
 {
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '|' && i + 2 < len) {
-            int hi = hexval((unsigned char)s[i + 1]);
-            int lo = hexval((unsigned char)s[i + 2]);
-            if (hi >= 0 && lo >= 0) {
-                buf_addc(out, (char)(hi * 16 + lo));
-                i += 2;
-                continue;
-            }
+    size_t i = 0;
+    while (i < len) {
+        if (s[i] != '|') {
+            buf_addc(out, s[i++]);
+            continue;
         }
-        buf_addc(out, s[i]);
+        int hi = i + 1 < len ? hexval((unsigned char)s[i + 1]) : -1;
+        int lo = hi >= 0 && i + 2 < len ? hexval((unsigned char)s[i + 2]) : -1;
+        if (lo >= 0) {
+            buf_addc(out, (char)(hi * 16 + lo));
+            i += 3;
+            continue;
+        }
+        /* `|` + non-hex, or `|X` + non-hex: keep what the state machine consumed. */
+        size_t n = hi >= 0 ? 3 : 2;
+        if (n > len - i)
+            n = len - i;
+        buf_add(out, s + i, n);
+        i += n;
     }
 }
 

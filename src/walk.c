@@ -167,7 +167,8 @@ walk_dir(struct walker *w, const char *path, const struct stat *st)
     }
     closedir(dp);
     free(links);
-    qsort(names, n, sizeof(*names), cmp_str);
+    if (n > 1) /* qsort(NULL, 0, ...) is undefined */
+        qsort(names, n, sizeof(*names), cmp_str);
     w->stack[w->depth++] = (struct id){st->st_dev, st->st_ino};
     size_t plen = strlen(path);
     bool slash = plen > 0 && path[plen - 1] == '/';

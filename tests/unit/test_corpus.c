@@ -16,6 +16,48 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+/* Corpus lines that really are not `name = value` lines, checked byte by byte
+ * (od -c): in 023.vmx lines 121 and 122 end in E5 A4 3F CR LF. A GBK
+ * decode/encode round trip turned the last byte of the folder name's final
+ * character (E5 A4 B9) and the closing quote (22), an invalid GBK pair, into
+ * '?'; the quote is unbalanced, which kb/vmx.md §1.1 makes a "weird" line.
+ * (The stored upstream file has the quote.) Each listed line must be reported
+ * and must hold an odd number of double quotes; no other line may be. */
+static const struct {
+    const char *file;
+    unsigned long lines[4]; /* 0-terminated */
+} known_bad[] = {
+    {"023.vmx", {121, 122, 0}},
+};
+
+/* Number of '"' on 1-based line `n` of `data` (lines end in LF), or -1. */
+static int
+quotes_on_line(const char *data, size_t len, unsigned long n)
+{
+    unsigned long line = 1;
+    int q = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (data[i] == '\n') {
+            if (line == n)
+                return q;
+            line++;
+        } else if (line == n && data[i] == '"') {
+            q++;
+        }
+    }
+    return line == n ? q : -1;
+}
+
+static int
+is_known_bad(const char *file, unsigned long line)
+{
+    for (size_t i = 0; i < sizeof(known_bad) / sizeof(known_bad[0]); i++)
+        for (size_t k = 0; strcmp(known_bad[i].file, file) == 0 && known_bad[i].lines[k]; k++)
+            if (known_bad[i].lines[k] == line)
+                return 1;
+    return 0;
+}
+
 static char *
 trim(char *s)
 {
@@ -204,12 +246,28 @@ check_file(const char *dir, const char *file, char *note, int *total_facts)
         return;
     }
     T_CHECK(t_fmt("%s: recognised as a VMware config", file), vmx_doc_is_vmware(doc));
-    size_t errors = diags_count(&d, DIAG_ERROR);
+    size_t unexpected = 0;
     const char *first = "";
-    for (size_t i = 0; i < d.n && !*first; i++)
-        if (d.v[i].level == DIAG_ERROR)
+    for (size_t i = 0; i < d.n; i++) {
+        if (d.v[i].level != DIAG_ERROR || is_known_bad(file, d.v[i].line))
+            continue;
+        if (unexpected++ == 0)
             first = t_fmt("line %lu: %s", d.v[i].line, d.v[i].message);
-    T_CHECK(t_fmt("%s: no error (%zu; %s)", file, errors, first), errors == 0);
+    }
+    T_CHECK(t_fmt("%s: no error (%zu; %s)", file, unexpected, first), unexpected == 0);
+    for (size_t i = 0; i < sizeof(known_bad) / sizeof(known_bad[0]); i++) {
+        if (strcmp(known_bad[i].file, file) != 0)
+            continue;
+        for (size_t k = 0; known_bad[i].lines[k]; k++) {
+            unsigned long ln = known_bad[i].lines[k];
+            int reported = 0;
+            for (size_t j = 0; j < d.n; j++)
+                reported |= d.v[j].level == DIAG_ERROR && d.v[j].line == ln;
+            T_CHECK(t_fmt("%s: known bad line %lu reported", file, ln), reported);
+            T_CHECK(t_fmt("%s: known bad line %lu has an unbalanced quote", file, ln),
+                    quotes_on_line(data, len, ln) % 2 == 1);
+        }
+    }
     struct vm *vm = vm_from_vmx(doc, path);
     int facts = 0;
     for (char *save = NULL, *tok = strtok_r(note, ";", &save); tok;

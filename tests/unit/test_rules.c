@@ -145,6 +145,12 @@ static const struct bad bad_rules[] = {
     /* A block mapping starts at its first key, the line after `tests:`. */
     {"tests without no_match", "  no_match:\n    - \"ethernet0.present = FALSE\\n\"\n", "",
      "  match:"},
+    /* YAML map keys are unique; libyaml does not enforce it, the loader must. */
+    {"duplicate selection", "  condition: sel\n", "  sel: # again\n    nic.index: 1\n  condition: sel\n",
+     "# again"},
+    {"duplicate condition", "  condition: sel\n", "  condition: sel\n  condition: sel # again\n",
+     "# again"},
+    {"duplicate top-level key", "level: high\n", "level: high\nlevel: low # again\n", "# again"},
     {"bad level", "level: high", "level: severe", "severe"},
     {"unknown category", "category: nic", "category: disk", "category:"},
     {"unknown remediation tool", "  powercli:", "  ansible:", "ansible:"},
@@ -190,7 +196,7 @@ load_rule(struct ruleset *rs, const char *what, const char *category, const char
 {
     struct buf b = BUF_INIT;
     buf_addf(&b,
-             "title: %s\nid: t-%zu\ndescription: x\nreferences:\n  - https://example.org/\n"
+             "title: \"%s\"\nid: t-%zu\ndescription: x\nreferences:\n  - https://example.org/\n"
              "logsource:\n  category: %s\ndetection:\n%slevel: low\n"
              "remediation:\n  vmx: \"{{vm.name}}\"\n"
              "tests:\n  match:\n    - \"a = 1\"\n  no_match:\n    - \"a = 2\"\n",
@@ -397,7 +403,7 @@ test_render(void)
     ruleset_release(&rs);
 }
 
-/* The rules compiled into the binary (rules/*.yml) all load. */
+/* The rules compiled into the binary (the .yml files of rules/) all load. */
 static void
 test_builtin(void)
 {

@@ -50,6 +50,8 @@ static const struct vcase value_cases[] = {
      * the byte after it, so the second `|` of `||41` starts nothing. */
     {"||41 kept (Escape_Undo state machine)", "k = \"||41\"", "k", "||41"},
     {"|4|41 kept (Escape_Undo state machine)", "k = \"|4|41\"", "k", "|4|41"},
+    {"|G|41: the second | starts a sequence", "k = \"|G|41\"", "k", "|GA"},
+    {"|4G|41: the second | starts a sequence", "k = \"|4G|41\"", "k", "|4GA"},
     {"escapes in unquoted values", "k = a|20b", "k", "a b"},
     {"UTF-8 bytes pass through", "displayName = \"Caf\xc3\xa9\"", "displayName", "Caf\xc3\xa9"},
     {"* in a name", "pciPassthru*.present = \"False\"", "pciPassthru*.present", "False"},

@@ -1,0 +1,142 @@
+/* replay: feeds saved fuzz inputs through the fuzz targets without libFuzzer
+ * (sqlite's fuzzcheck.c), so `make check` and `make asan` re-run every corpus
+ * input and every fixed crasher on each build.
+ *
+ * Usage: fuzz-replay DIR...
+ * Every regular file of each DIR (not recursive, dot files and README* left
+ * out) goes to the target named by a path component of DIR (`vmx` or
+ * `rules`); in a folder named neither, such as fuzz/crashers, by the file
+ * name's prefix (`vmx-...`, `rules-...`). Prints `fuzz-replay: N inputs,
+ * 0 crashes` and exits 0; a crash aborts the process (under ASan with a
+ * report). Exits 2 on bad usage or an input whose target is unknown. */
+#define VT_FUZZ_REPLAY 1
+#include "fuzz_rules.c"
+#include "fuzz_vmx.c"
+
+#include "util_mem.h"
+#include "walk.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum target { T_NONE, T_VMX, T_RULES };
+
+static const struct {
+    const char *name;
+    enum target t;
+    int (*one)(const uint8_t *, size_t);
+} targets[] = {
+    {"vmx", T_VMX, fuzz_vmx_one},
+    {"rules", T_RULES, fuzz_rules_one},
+};
+
+#define NTARGETS (sizeof(targets) / sizeof(targets[0]))
+
+/* The target named by a whole path component of `dir`, or T_NONE. */
+static enum target
+target_of_dir(const char *dir)
+{
+    for (const char *p = dir; *p;) {
+        size_t n = strcspn(p, "/");
+        for (size_t i = 0; i < NTARGETS; i++)
+            if (strlen(targets[i].name) == n && strncmp(p, targets[i].name, n) == 0)
+                return targets[i].t;
+        p += n;
+        p += *p == '/';
+    }
+    return T_NONE;
+}
+
+static enum target
+target_of_file(const char *name)
+{
+    for (size_t i = 0; i < NTARGETS; i++) {
+        size_t n = strlen(targets[i].name);
+        if (strncmp(name, targets[i].name, n) == 0 && name[n] == '-')
+            return targets[i].t;
+    }
+    return T_NONE;
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Replays one folder; returns the number of inputs, or -1 on an error. */
+static long
+replay_dir(const char *dir)
+{
+    DIR *dp = opendir(dir);
+    if (dp == NULL) {
+        perror(dir);
+        return -1;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    for (struct dirent *de; (de = readdir(dp)) != NULL;) {
+        if (de->d_name[0] == '.' || strncmp(de->d_name, "README", 6) == 0)
+            continue;
+        XGROW(names, cap, n + 1);
+        names[n++] = xstrdup(de->d_name);
+    }
+    closedir(dp);
+    if (n > 1) /* qsort(NULL, 0, ...) is undefined */
+        qsort(names, n, sizeof(*names), cmp_name);
+    enum target dt = target_of_dir(dir);
+    long count = 0;
+    for (size_t i = 0; i < n && count >= 0; i++) {
+        char *path = xasprintf("%s/%s", dir, names[i]);
+        struct stat st;
+        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+            free(path);
+            continue; /* sub-folders: not recursive */
+        }
+        enum target t = dt != T_NONE ? dt : target_of_file(names[i]);
+        struct diags d = DIAGS_INIT;
+        char *data = NULL;
+        size_t len = 0;
+        if (t == T_NONE) {
+            fprintf(stderr, "fuzz-replay: cannot tell the target of '%s' (folder or name "
+                            "vmx/rules)\n", path);
+            count = -1;
+        } else if (read_small_file(path, 64u << 20, &data, &len, &d) != 0) {
+            fprintf(stderr, "fuzz-replay: %s: %s\n", path, d.n ? d.v[0].message : "unreadable");
+            count = -1;
+        } else {
+            for (size_t k = 0; k < NTARGETS; k++)
+                if (targets[k].t == t)
+                    targets[k].one((const uint8_t *)data, len);
+            count++;
+        }
+        free(data);
+        diags_release(&d);
+        free(path);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return count;
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: fuzz-replay DIR...\n");
+        return 2;
+    }
+    long total = 0;
+    for (int i = 1; i < argc; i++) {
+        long n = replay_dir(argv[i]);
+        if (n < 0)
+            return 2;
+        total += n;
+    }
+    printf("fuzz-replay: %ld inputs, 0 crashes\n", total);
+    return 0;
+}
