@@ -167,3 +167,41 @@ json_raw(struct json *j, const char *text)
     sep(j);
     buf_adds(j->out, text);
 }
+
+void
+json_kv_str(struct json *j, const char *key, const char *s)
+{
+    json_key(j, key);
+    json_str(j, s);
+}
+
+void
+json_kv_int(struct json *j, const char *key, long long v)
+{
+    json_key(j, key);
+    json_int(j, v);
+}
+
+void
+json_kv_int_opt(struct json *j, const char *key, bool present, long long v)
+{
+    json_key(j, key);
+    if (present)
+        json_int(j, v);
+    else
+        json_null(j);
+}
+
+void
+json_kv_bool(struct json *j, const char *key, bool v)
+{
+    json_key(j, key);
+    json_bool(j, v);
+}
+
+void
+json_kv_tri(struct json *j, const char *key, int v)
+{
+    json_key(j, key);
+    json_tri(j, v);
+}

@@ -31,6 +31,12 @@ void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
 /* Tri-state: 1 true, 0 false, anything else null. */
 void json_tri(struct json *j, int v);
+/* key + value in one call; json_kv_int_opt writes null when `present` is false. */
+void json_kv_str(struct json *j, const char *key, const char *s);
+void json_kv_int(struct json *j, const char *key, long long v);
+void json_kv_int_opt(struct json *j, const char *key, bool present, long long v);
+void json_kv_bool(struct json *j, const char *key, bool v);
+void json_kv_tri(struct json *j, const char *key, int v);
 /* Inserts already-serialised JSON (one value) as the next value. */
 void json_raw(struct json *j, const char *text);
 /* Appends `s` escaped (without quotes) to `b`. */

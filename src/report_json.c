@@ -10,101 +10,50 @@ void
 vm_to_json(struct json *j, const struct vm *vm)
 {
     json_obj(j);
-    json_key(j, "path");
-    json_str(j, vm->path);
-    json_key(j, "name");
-    json_str(j, vm->name);
-    json_key(j, "template");
-    json_bool(j, vm->is_template);
-    json_key(j, "guest_os");
-    json_str(j, vm->guest_os);
-    json_key(j, "guest_id");
-    json_str(j, vm->guest ? vm->guest->vim_id : NULL);
-    json_key(j, "guest_family");
-    json_str(j, guest_family_name(vm->family));
-    json_key(j, "windows_nt");
-    if (vm->windows_nt)
-        json_int(j, vm->windows_nt);
-    else
-        json_null(j);
-    json_key(j, "hw_version");
-    if (vm->hw_version)
-        json_int(j, vm->hw_version);
-    else
-        json_null(j);
-    json_key(j, "firmware");
-    json_str(j, vm->firmware);
-    json_key(j, "firmware_explicit");
-    json_bool(j, vm->firmware_explicit);
-    json_key(j, "secure_boot");
-    json_tri(j, vm->secure_boot);
-    json_key(j, "vhv_enable");
-    json_tri(j, vm->vhv_enable);
-    json_key(j, "vhc_enable_key");
-    json_bool(j, vm->vhc_enable_key);
-    json_key(j, "runs_hypervisor");
-    json_bool(j, vm->runs_hypervisor);
-    json_key(j, "memory_mb");
-    if (vm->mem_mb >= 0)
-        json_int(j, vm->mem_mb);
-    else
-        json_null(j);
-    json_key(j, "mem_reservation_mb");
-    if (vm->mem_min_mb >= 0)
-        json_int(j, vm->mem_min_mb);
-    else
-        json_null(j);
-    json_key(j, "mem_pin");
-    json_tri(j, vm->mem_pin);
-    json_key(j, "mem_fully_reserved");
-    json_bool(j, vm->mem_fully_reserved);
-    json_key(j, "vcpus");
-    json_int(j, vm->vcpus);
-    json_key(j, "cores_per_socket");
-    json_int(j, vm->cores_per_socket);
-    json_key(j, "sound");
-    json_tri(j, vm->sound);
-    json_key(j, "usb");
-    json_tri(j, vm->usb);
-    json_key(j, "floppy");
-    json_tri(j, vm->floppy);
-    json_key(j, "serial_ports");
-    json_int(j, vm->serial_ports);
-    json_key(j, "parallel_ports");
-    json_int(j, vm->parallel_ports);
-    json_key(j, "tools_sync_time");
-    json_tri(j, vm->tools_sync_time);
+    json_kv_str(j, "path", vm->path);
+    json_kv_str(j, "name", vm->name);
+    json_kv_bool(j, "template", vm->is_template);
+    json_kv_str(j, "guest_os", vm->guest_os);
+    json_kv_str(j, "guest_id", vm->guest ? vm->guest->vim_id : NULL);
+    json_kv_str(j, "guest_family", guest_family_name(vm->family));
+    json_kv_int_opt(j, "windows_nt", vm->windows_nt, vm->windows_nt);
+    json_kv_int_opt(j, "hw_version", vm->hw_version, vm->hw_version);
+    json_kv_str(j, "firmware", vm->firmware);
+    json_kv_bool(j, "firmware_explicit", vm->firmware_explicit);
+    json_kv_tri(j, "secure_boot", vm->secure_boot);
+    json_kv_tri(j, "vhv_enable", vm->vhv_enable);
+    json_kv_bool(j, "vhc_enable_key", vm->vhc_enable_key);
+    json_kv_bool(j, "runs_hypervisor", vm->runs_hypervisor);
+    json_kv_int_opt(j, "memory_mb", vm->mem_mb >= 0, vm->mem_mb);
+    json_kv_int_opt(j, "mem_reservation_mb", vm->mem_min_mb >= 0, vm->mem_min_mb);
+    json_kv_tri(j, "mem_pin", vm->mem_pin);
+    json_kv_bool(j, "mem_fully_reserved", vm->mem_fully_reserved);
+    json_kv_int(j, "vcpus", vm->vcpus);
+    json_kv_int(j, "cores_per_socket", vm->cores_per_socket);
+    json_kv_tri(j, "sound", vm->sound);
+    json_kv_tri(j, "usb", vm->usb);
+    json_kv_tri(j, "floppy", vm->floppy);
+    json_kv_int(j, "serial_ports", vm->serial_ports);
+    json_kv_int(j, "parallel_ports", vm->parallel_ports);
+    json_kv_tri(j, "tools_sync_time", vm->tools_sync_time);
     json_key(j, "nics");
     json_arr(j);
     for (size_t i = 0; i < vm->nnics; i++) {
         const struct vm_nic *n = &vm->nics[i];
         json_obj(j);
-        json_key(j, "index");
-        json_int(j, n->index);
-        json_key(j, "present");
-        json_bool(j, n->present);
-        json_key(j, "type");
-        json_str(j, n->type);
-        json_key(j, "type_explicit");
-        json_bool(j, n->type_explicit);
-        json_key(j, "type_default");
-        json_str(j, n->type_default);
-        json_key(j, "type_default_verified");
-        json_bool(j, false);
-        json_key(j, "vmxnet2");
-        json_bool(j, n->vmxnet2);
-        json_key(j, "network");
-        json_str(j, n->network);
-        json_key(j, "connection_type");
-        json_str(j, n->connection_type);
-        json_key(j, "address_type");
-        json_str(j, n->address_type);
-        json_key(j, "mac");
-        json_str(j, n->mac);
-        json_key(j, "start_connected");
-        json_tri(j, n->start_connected);
-        json_key(j, "line");
-        json_int(j, (long long)n->line);
+        json_kv_int(j, "index", n->index);
+        json_kv_bool(j, "present", n->present);
+        json_kv_str(j, "type", n->type);
+        json_kv_bool(j, "type_explicit", n->type_explicit);
+        json_kv_str(j, "type_default", n->type_default);
+        json_kv_bool(j, "type_default_verified", false);
+        json_kv_bool(j, "vmxnet2", n->vmxnet2);
+        json_kv_str(j, "network", n->network);
+        json_kv_str(j, "connection_type", n->connection_type);
+        json_kv_str(j, "address_type", n->address_type);
+        json_kv_str(j, "mac", n->mac);
+        json_kv_tri(j, "start_connected", n->start_connected);
+        json_kv_int(j, "line", (long long)n->line);
         json_obj_end(j);
     }
     json_arr_end(j);
@@ -113,29 +62,19 @@ vm_to_json(struct json *j, const struct vm *vm)
     for (size_t i = 0; i < vm->nctrls; i++) {
         const struct vm_controller *c = &vm->ctrls[i];
         json_obj(j);
-        json_key(j, "bus");
-        json_str(j, vm_bus_name(c->bus));
-        json_key(j, "index");
-        json_int(j, c->index);
-        json_key(j, "present");
-        json_bool(j, c->present);
-        json_key(j, "type");
-        json_str(j, c->type);
-        json_key(j, "disks");
-        json_int(j, c->disks);
-        json_key(j, "boot");
-        json_bool(j, c->boot);
+        json_kv_str(j, "bus", vm_bus_name(c->bus));
+        json_kv_int(j, "index", c->index);
+        json_kv_bool(j, "present", c->present);
+        json_kv_str(j, "type", c->type);
+        json_kv_int(j, "disks", c->disks);
+        json_kv_bool(j, "boot", c->boot);
         json_obj_end(j);
     }
     json_arr_end(j);
-    json_key(j, "boot_basis");
-    json_str(j, vm->boot_basis);
-    json_key(j, "encoding");
-    json_str(j, vmx_encoding(vm->doc));
-    json_key(j, "crlf");
-    json_bool(j, vmx_has_crlf(vm->doc));
-    json_key(j, "keys");
-    json_int(j, (long long)vmx_count(vm->doc));
+    json_kv_str(j, "boot_basis", vm->boot_basis);
+    json_kv_str(j, "encoding", vmx_encoding(vm->doc));
+    json_kv_bool(j, "crlf", vmx_has_crlf(vm->doc));
+    json_kv_int(j, "keys", (long long)vmx_count(vm->doc));
     json_obj_end(j);
 }
 
@@ -143,18 +82,12 @@ void
 finding_to_json(struct json *j, const struct finding *f)
 {
     json_obj(j);
-    json_key(j, "rule");
-    json_str(j, f->rule->id);
-    json_key(j, "level");
-    json_str(j, level_name(f->level));
-    json_key(j, "subject");
-    json_str(j, f->subject);
-    json_key(j, "name");
-    json_str(j, f->name);
-    json_key(j, "title");
-    json_str(j, f->rule->title);
-    json_key(j, "description");
-    json_str(j, f->rule->description);
+    json_kv_str(j, "rule", f->rule->id);
+    json_kv_str(j, "level", level_name(f->level));
+    json_kv_str(j, "subject", f->subject);
+    json_kv_str(j, "name", f->name);
+    json_kv_str(j, "title", f->rule->title);
+    json_kv_str(j, "description", f->rule->description);
     json_key(j, "devices");
     json_arr(j);
     for (size_t i = 0; i < f->ndevices; i++)
@@ -164,10 +97,8 @@ finding_to_json(struct json *j, const struct finding *f)
     json_arr(j);
     for (size_t i = 0; i < f->nev; i++) {
         json_obj(j);
-        json_key(j, "line");
-        json_int(j, (long long)f->ev[i].line);
-        json_key(j, "text");
-        json_str(j, f->ev[i].text);
+        json_kv_int(j, "line", (long long)f->ev[i].line);
+        json_kv_str(j, "text", f->ev[i].text);
         json_obj_end(j);
     }
     json_arr_end(j);
@@ -187,10 +118,8 @@ finding_to_json(struct json *j, const struct finding *f)
     json_arr(j);
     for (size_t i = 0; i < f->nrel; i++) {
         json_obj(j);
-        json_key(j, "subject");
-        json_str(j, f->rel[i].subject);
-        json_key(j, "rule");
-        json_str(j, f->rel[i].rule);
+        json_kv_str(j, "subject", f->rel[i].subject);
+        json_kv_str(j, "rule", f->rel[i].rule);
         json_obj_end(j);
     }
     json_arr_end(j);
@@ -225,29 +154,20 @@ report_json(FILE *fp, const struct report *r)
     for (size_t i = 0; i < r->diags.n; i++) {
         const struct diag *d = &r->diags.v[i];
         json_obj(&j);
-        json_key(&j, "path");
-        json_str(&j, d->path);
-        json_key(&j, "line");
-        json_int(&j, (long long)d->line);
-        json_key(&j, "severity");
-        json_str(&j, d->level == DIAG_ERROR ? "error" : "note");
-        json_key(&j, "message");
-        json_str(&j, d->message);
+        json_kv_str(&j, "path", d->path);
+        json_kv_int(&j, "line", (long long)d->line);
+        json_kv_str(&j, "severity", d->level == DIAG_ERROR ? "error" : "note");
+        json_kv_str(&j, "message", d->message);
         json_obj_end(&j);
     }
     json_arr_end(&j);
     json_key(&j, "summary");
     json_obj(&j);
-    json_key(&j, "vms");
-    json_int(&j, (long long)r->nvms);
-    json_key(&j, "templates");
-    json_int(&j, (long long)r->templates);
-    json_key(&j, "not_vmware");
-    json_int(&j, (long long)r->not_vmware);
-    json_key(&j, "aliases_skipped");
-    json_int(&j, (long long)r->aliases);
-    json_key(&j, "findings");
-    json_int(&j, (long long)r->findings.n);
+    json_kv_int(&j, "vms", (long long)r->nvms);
+    json_kv_int(&j, "templates", (long long)r->templates);
+    json_kv_int(&j, "not_vmware", (long long)r->not_vmware);
+    json_kv_int(&j, "aliases_skipped", (long long)r->aliases);
+    json_kv_int(&j, "findings", (long long)r->findings.n);
     json_obj_end(&j);
     json_obj_end(&j);
     buf_addc(&b, '\n');
