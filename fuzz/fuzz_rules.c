@@ -24,7 +24,8 @@ static const char fuzz_rules_vmx[] =
     "vhc.enable = \"TRUE\"\nsound.present = \"TRUE\"\nusb_xhci.present = \"TRUE\"\n"
     "ethernet0.present = \"TRUE\"\nethernet0.virtualDev = \"e1000\"\n"
     "ethernet0.networkName = \"VM Network\"\nethernet1.present = \"TRUE\"\n"
-    "ethernet2.present = \"FALSE\"\nethernet2.virtualDev = \"vmxnet\"\nethernet2.features = \"15\"\n"
+    "ethernet2.present = \"FALSE\"\nethernet2.virtualDev = \"vmxnet\"\nethernet2.features = "
+    "\"15\"\n"
     "scsi0.present = \"TRUE\"\nscsi0.virtualDev = \"pvscsi\"\nscsi0:0.present = \"TRUE\"\n"
     "scsi0:0.fileName = \"a.vmdk\"\nsata0.present = \"TRUE\"\nnvme0.present = \"TRUE\"\n"
     "ide0:0.present = \"TRUE\"\nide0:0.deviceType = \"cdrom-raw\"\n";

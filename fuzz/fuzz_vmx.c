@@ -61,8 +61,7 @@ fuzz_vmx_init(void)
                     sizeof(fuzz_vmx_extra_rules) - 1, &d);
     /* A rule that fails to load would silently shrink what is fuzzed. */
     if (diags_count(&d, DIAG_ERROR) != 0)
-        VT_BUG("fuzz_vmx: rules do not load: %s:%lu: %s", d.v[0].path, d.v[0].line,
-               d.v[0].message);
+        VT_BUG("fuzz_vmx: rules do not load: %s:%lu: %s", d.v[0].path, d.v[0].line, d.v[0].message);
     diags_release(&d);
     fuzz_vmx_ready = 1;
 }

@@ -17,6 +17,7 @@
 #include "walk.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,7 +74,7 @@ replay_dir(const char *dir)
 {
     DIR *dp = opendir(dir);
     if (dp == NULL) {
-        perror(dir);
+        fprintf(stderr, "fuzz-replay: cannot open '%s': %s\n", dir, strerror(errno));
         return -1;
     }
     char **names = NULL;
@@ -101,8 +102,10 @@ replay_dir(const char *dir)
         char *data = NULL;
         size_t len = 0;
         if (t == T_NONE) {
-            fprintf(stderr, "fuzz-replay: cannot tell the target of '%s' (folder or name "
-                            "vmx/rules)\n", path);
+            fprintf(stderr,
+                    "fuzz-replay: cannot tell the target of '%s' (folder or name "
+                    "vmx/rules)\n",
+                    path);
             count = -1;
         } else if (read_small_file(path, 64u << 20, &data, &len, &d) != 0) {
             fprintf(stderr, "fuzz-replay: %s: %s\n", path, d.n ? d.v[0].message : "unreadable");

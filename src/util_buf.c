@@ -33,7 +33,10 @@ buf_adds(struct buf *b, const char *s)
 void
 buf_addc(struct buf *b, char c)
 {
-    buf_add(b, &c, 1);
+    if (b->len + 2 > b->cap)
+        buf_reserve(b, 1);
+    b->p[b->len++] = c;
+    b->p[b->len] = '\0';
 }
 
 void

@@ -207,9 +207,6 @@ read_devices(struct vm_priv *p)
         struct vm_controller *c = &vm->ctrls[i];
         const char *bus = bus_prefix[c->bus];
         const struct vmx_entry *pe = vmx_findf(doc, "%s%d.present", bus, c->index);
-        int max_unit = c->bus == BUS_SCSI ? 64 : c->bus == BUS_SATA ? 29 : c->bus == BUS_NVME ? 63 : 1;
-        for (int m = 0; m <= max_unit; m++)
-            c->disks += is_disk(doc, bus, c->index, m);
         if (c->bus == BUS_IDE) {
             /* IDE channels have no ideN.present key; they exist with their devices. */
             c->present = false;
@@ -232,6 +229,24 @@ read_devices(struct vm_priv *p)
     }
     if (vm->nctrls > 1)
         qsort(vm->ctrls, vm->nctrls, sizeof(*vm->ctrls), cmp_ctrl);
+    /* Disks: one pass over the "<bus>N:M.present" keys. */
+    for (size_t i = 0; i < vmx_count(doc); i++) {
+        const struct vmx_entry *e = vmx_at(doc, i);
+        for (int b = 0; b < 4 && e->first < 0; b++) {
+            int n = dev_index(e->lkey, bus_prefix[b], ':');
+            if (n < 0)
+                continue;
+            const char *unit = strchr(e->lkey, ':') + 1;
+            char *end;
+            long m = strtol(unit, &end, 10);
+            if (end == unit || strcmp(end, ".present") != 0 || m < 0 || m > 255 ||
+                !is_disk(doc, bus_prefix[b], n, (int)m))
+                continue;
+            for (size_t k = 0; k < vm->nctrls; k++)
+                if (vm->ctrls[k].bus == (enum vm_bus)b && vm->ctrls[k].index == n)
+                    vm->ctrls[k].disks++;
+        }
+    }
 }
 
 /* The boot disk: the first entry of bios.hddOrder ("scsi0:0") when set, else

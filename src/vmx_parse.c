@@ -59,6 +59,11 @@ hexval(int c)
 static void
 unescape(struct buf *out, const char *s, size_t len)
 {
+    const char *bar = memchr(s, '|', len);
+    if (bar == NULL) { /* the common case: nothing to undo */
+        buf_add(out, s, len);
+        return;
+    }
     size_t i = 0;
     while (i < len) {
         if (s[i] != '|') {

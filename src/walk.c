@@ -160,6 +160,10 @@ walk_dir(struct walker *w, const char *path, const struct stat *st)
             struct stat lst;
             link = fstatat(dfd, de->d_name, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode);
         }
+        /* A regular file that is not a VM config needs no stat (a VM folder
+         * holds a dozen: disks, logs, nvram). */
+        if (de->d_type == DT_REG && !wanted_name(de->d_name))
+            continue;
         /* Sort key: real entries first, then symlinks, each by name. */
         names[n] = xasprintf("%c%s", link ? '1' : '0', de->d_name);
         links[n] = link;

@@ -44,7 +44,8 @@ t_eq_int(long long got, long long want, const char *desc, const char *file, int 
 
 #define T_CHECK(desc, cond) t_result(!!(cond), (desc), __FILE__, __LINE__, NULL)
 #define T_EQ_STR(desc, got, want) t_eq_str((got), (want), (desc), __FILE__, __LINE__)
-#define T_EQ_INT(desc, got, want) t_eq_int((long long)(got), (long long)(want), (desc), __FILE__, __LINE__)
+#define T_EQ_INT(desc, got, want)                                                                  \
+    t_eq_int((long long)(got), (long long)(want), (desc), __FILE__, __LINE__)
 
 /* A description built like printf, for table rows; valid until the 8th next call. */
 const char *t_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

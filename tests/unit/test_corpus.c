@@ -300,7 +300,8 @@ test_corpus(void)
     struct diags d = DIAGS_INIT;
     char *text = NULL;
     size_t len = 0;
-    if (!T_CHECK(t_fmt("%s readable", prov), read_small_file(prov, 1u << 20, &text, &len, &d) == 0)) {
+    if (!T_CHECK(t_fmt("%s readable", prov),
+                 read_small_file(prov, 1u << 20, &text, &len, &d) == 0)) {
         diags_release(&d);
         free(prov);
         free(dir);

@@ -14,32 +14,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TESTS_BLOCK                                                                        \
-    "tests:\n"                                                                             \
-    "  match:\n"                                                                           \
-    "    - \"ethernet0.present = TRUE\\nethernet0.virtualDev = e1000\\n\"\n"                 \
-    "  no_match:\n"                                                                        \
+#define TESTS_BLOCK                                                                                \
+    "tests:\n"                                                                                     \
+    "  match:\n"                                                                                   \
+    "    - \"ethernet0.present = TRUE\\nethernet0.virtualDev = e1000\\n\"\n"                       \
+    "  no_match:\n"                                                                                \
     "    - \"ethernet0.present = FALSE\\n\"\n"
 
 /* A valid NIC rule; the error cases below each change one line of it. */
 static const char base_rule[] =
-    "title: Test rule\n"                                          /* 1 */
-    "id: t-one\n"                                                 /* 2 */
-    "status: test\n"                                              /* 3 */
-    "description: a rule for the unit tests\n"                    /* 4 */
-    "references:\n"                                               /* 5 */
-    "  - https://example.org/kb/1\n"                              /* 6 */
-    "logsource:\n"                                                /* 7 */
-    "  category: nic\n"                                           /* 8 */
-    "detection:\n"                                                /* 9 */
-    "  sel:\n"                                                    /* 10 */
-    "    nic.type: e1000\n"                                       /* 11 */
-    "    nic.present: true\n"                                     /* 12 */
-    "  condition: sel\n"                                          /* 13 */
-    "level: high\n"                                               /* 14 */
-    "remediation:\n"                                              /* 15 */
+    "title: Test rule\n"                                                 /* 1 */
+    "id: t-one\n"                                                        /* 2 */
+    "status: test\n"                                                     /* 3 */
+    "description: a rule for the unit tests\n"                           /* 4 */
+    "references:\n"                                                      /* 5 */
+    "  - https://example.org/kb/1\n"                                     /* 6 */
+    "logsource:\n"                                                       /* 7 */
+    "  category: nic\n"                                                  /* 8 */
+    "detection:\n"                                                       /* 9 */
+    "  sel:\n"                                                           /* 10 */
+    "    nic.type: e1000\n"                                              /* 11 */
+    "    nic.present: true\n"                                            /* 12 */
+    "  condition: sel\n"                                                 /* 13 */
+    "level: high\n"                                                      /* 14 */
+    "remediation:\n"                                                     /* 15 */
     "  powercli: \"Get-VM -Name {{vm.name|ps}} | Get-NetworkAdapter\"\n" /* 16 */
-    TESTS_BLOCK;                                                  /* 17-21 */
+    TESTS_BLOCK;                                                         /* 17-21 */
 
 /* `text` with the first `from` replaced by `to`; owned by the caller. */
 static char *
@@ -146,8 +146,8 @@ static const struct bad bad_rules[] = {
     {"tests without no_match", "  no_match:\n    - \"ethernet0.present = FALSE\\n\"\n", "",
      "  match:"},
     /* YAML map keys are unique; libyaml does not enforce it, the loader must. */
-    {"duplicate selection", "  condition: sel\n", "  sel: # again\n    nic.index: 1\n  condition: sel\n",
-     "# again"},
+    {"duplicate selection", "  condition: sel\n",
+     "  sel: # again\n    nic.index: 1\n  condition: sel\n", "# again"},
     {"duplicate condition", "  condition: sel\n", "  condition: sel\n  condition: sel # again\n",
      "# again"},
     {"duplicate top-level key", "level: high\n", "level: high\nlevel: low # again\n", "# again"},
@@ -260,80 +260,107 @@ struct mrule {
 };
 
 static const struct mrule match_rules[] = {
-    {"list of values is OR", "vm",
+    {"list of values is OR",
+     "vm",
      "  sel:\n    vm.guest_os:\n      - windows9-64\n      - windows7-64\n  condition: sel\n",
      {{"guestOS = \"windows7-64\"\n", 1},
       {"guestOS = \"windows9-64\"\n", 1},
       {"guestOS = \"rhel7-64\"\n", 0},
       {"", 0}}},
-    {"|all needs every value", "vm",
+    {"|all needs every value",
+     "vm",
      "  sel:\n    vm.guest_os|contains|all:\n      - windows\n      - \"-64\"\n  condition: sel\n",
      {{"guestOS = \"windows9-64\"\n", 1},
       {"guestOS = \"windows9\"\n", 0},
       {"guestOS = \"rhel7-64\"\n", 0}}},
-    {"|contains ignores case (Sigma)", "vm",
+    {"|contains ignores case (Sigma)",
+     "vm",
      "  sel:\n    vm.name|contains: prod\n  condition: sel\n",
-     {{"displayName = \"web-PROD-01\"\n", 1},
-      {"displayName = \"web-test\"\n", 0},
-      {"", 0}}},
-    {"|startswith", "vm", "  sel:\n    vm.guest_os|startswith: windows\n  condition: sel\n",
+     {{"displayName = \"web-PROD-01\"\n", 1}, {"displayName = \"web-test\"\n", 0}, {"", 0}}},
+    {"|startswith",
+     "vm",
+     "  sel:\n    vm.guest_os|startswith: windows\n  condition: sel\n",
      {{"guestOS = \"windows9-64\"\n", 1},
       {"guestOS = \"winvista\"\n", 0},
       {"guestOS = \"otherwindows\"\n", 0}}},
-    {"|endswith", "vm", "  sel:\n    vm.guest_os|endswith: \"-64\"\n  condition: sel\n",
+    {"|endswith",
+     "vm",
+     "  sel:\n    vm.guest_os|endswith: \"-64\"\n  condition: sel\n",
      {{"guestOS = \"rhel7-64\"\n", 1}, {"guestOS = \"rhel7\"\n", 0}}},
-    {"|re", "vm", "  sel:\n    vm.guest_os|re: '^rhel[0-9]+-64$'\n  condition: sel\n",
+    {"|re",
+     "vm",
+     "  sel:\n    vm.guest_os|re: '^rhel[0-9]+-64$'\n  condition: sel\n",
      {{"guestOS = \"rhel7-64\"\n", 1},
       {"guestOS = \"rhel7\"\n", 0},
       {"guestOS = \"xrhel7-64\"\n", 0}}},
-    {"|lt", "vm", "  sel:\n    vm.memory_mb|lt: 8192\n  condition: sel\n",
+    {"|lt",
+     "vm",
+     "  sel:\n    vm.memory_mb|lt: 8192\n  condition: sel\n",
      {{"memsize = \"4096\"\n", 1}, {"memsize = \"8192\"\n", 0}, {"", 0}}},
-    {"|gte", "vm", "  sel:\n    vm.hw_version|gte: 15\n  condition: sel\n",
+    {"|gte",
+     "vm",
+     "  sel:\n    vm.hw_version|gte: 15\n  condition: sel\n",
      {{"virtualHW.version = \"15\"\n", 1},
       {"virtualHW.version = \"14\"\n", 0},
       {"virtualHW.version = \"20\"\n", 1},
       {"", 0}}},
-    {"|exists: true", "vm", "  sel:\n    vm.mem_reservation_mb|exists: true\n  condition: sel\n",
+    {"|exists: true",
+     "vm",
+     "  sel:\n    vm.mem_reservation_mb|exists: true\n  condition: sel\n",
      {{"memsize = \"4096\"\nsched.mem.min = \"1024\"\n", 1}, {"memsize = \"4096\"\n", 0}}},
-    {"|exists: false", "vm", "  sel:\n    vm.mem_reservation_mb|exists: false\n  condition: sel\n",
+    {"|exists: false",
+     "vm",
+     "  sel:\n    vm.mem_reservation_mb|exists: false\n  condition: sel\n",
      {{"memsize = \"4096\"\nsched.mem.min = \"1024\"\n", 0}, {"memsize = \"4096\"\n", 1}}},
-    {"null", "vm", "  sel:\n    vm.name: null\n  condition: sel\n",
+    {"null",
+     "vm",
+     "  sel:\n    vm.name: null\n  condition: sel\n",
      {{"", 1}, {"displayName = \"web\"\n", 0}}},
-    {"false is not null", "vm", "  sel:\n    vm.vhv_enable: false\n  condition: sel\n",
+    {"false is not null",
+     "vm",
+     "  sel:\n    vm.vhv_enable: false\n  condition: sel\n",
      {{"vhv.enable = \"FALSE\"\n", 1}, {"vhv.enable = \"TRUE\"\n", 0}, {"", 0}}},
-    {"not", "vm",
+    {"not",
+     "vm",
      "  sel:\n    vm.guest_family: windows\n  filter:\n    vm.hw_version|gte: 15\n"
      "  condition: sel and not filter\n",
      {{"guestOS = \"windows9-64\"\nvirtualHW.version = \"14\"\n", 1},
       {"guestOS = \"windows9-64\"\nvirtualHW.version = \"15\"\n", 0},
       {"guestOS = \"rhel7-64\"\nvirtualHW.version = \"14\"\n", 0}}},
-    {"1 of sel_*", "vm",
+    {"1 of sel_*",
+     "vm",
      "  sel_sound:\n    vm.sound_present: true\n  sel_usb:\n    vm.usb_present: true\n"
      "  other:\n    vm.vcpus|gte: 1\n  condition: 1 of sel_*\n",
      {{"sound.present = \"TRUE\"\n", 1},
       {"usb.present = \"TRUE\"\n", 1},
       {"numvcpus = \"2\"\n", 0}}},
-    {"all of them", "vm",
+    {"all of them",
+     "vm",
      "  a:\n    vm.vhv_enable: true\n  b:\n    vm.memory_mb|gte: 8192\n  condition: all of them\n",
      {{"vhv.enable = \"TRUE\"\nmemsize = \"8192\"\n", 1},
       {"vhv.enable = \"TRUE\"\nmemsize = \"4096\"\n", 0},
       {"memsize = \"16384\"\n", 0}}},
-    {"or and parentheses", "vm",
+    {"or and parentheses",
+     "vm",
      "  a:\n    vm.sound_present: true\n  b:\n    vm.usb_present: true\n  c:\n"
      "    vm.vcpus|gte: 4\n  condition: (a or b) and c\n",
      {{"sound.present = \"TRUE\"\nnumvcpus = \"4\"\n", 1},
       {"sound.present = \"TRUE\"\n", 0},
       {"numvcpus = \"8\"\n", 0}}},
-    {"list of maps is OR of ANDs", "vm",
+    {"list of maps is OR of ANDs",
+     "vm",
      "  sel:\n    - vm.guest_os: rhel7-64\n      vm.memory_mb|lt: 2048\n"
      "    - vm.memory_mb|lt: 512\n  condition: sel\n",
      {{"guestOS = \"rhel7-64\"\nmemsize = \"1024\"\n", 1},
       {"guestOS = \"rhel7-64\"\nmemsize = \"4096\"\n", 0},
       {"guestOS = \"ubuntu-64\"\nmemsize = \"256\"\n", 1}}},
-    {"raw vmx.* field", "vm", "  sel:\n    vmx.vhc.enable|exists: true\n  condition: sel\n",
+    {"raw vmx.* field",
+     "vm",
+     "  sel:\n    vmx.vhc.enable|exists: true\n  condition: sel\n",
      {{"vhc.enable = \"TRUE\"\n", 1}, {"vhv.enable = \"TRUE\"\n", 0}}},
     /* A NIC rule looks at one NIC at a time (DESIGN.md: "never mixes two NICs"). */
-    {"nic record per device", "nic",
+    {"nic record per device",
+     "nic",
      "  sel:\n    nic.type: e1000\n    nic.present: true\n  condition: sel\n",
      {{"ethernet0.present = \"FALSE\"\nethernet0.virtualDev = \"e1000\"\n"
        "ethernet1.present = \"TRUE\"\nethernet1.virtualDev = \"vmxnet3\"\n",
@@ -341,7 +368,8 @@ static const struct mrule match_rules[] = {
       {"ethernet0.present = \"TRUE\"\nethernet0.virtualDev = \"vmxnet3\"\n"
        "ethernet1.present = \"TRUE\"\nethernet1.virtualDev = \"E1000\"\n",
        1u << 1}}},
-    {"controller record", "controller",
+    {"controller record",
+     "controller",
      "  sel:\n    controller.type: pvscsi\n    controller.present: true\n  condition: sel\n",
      {{"scsi0.present = \"TRUE\"\nscsi0.virtualDev = \"lsilogic\"\n"
        "scsi1.present = \"TRUE\"\nscsi1.virtualDev = \"pvscsi\"\n",

@@ -44,10 +44,10 @@ test_nics(void)
                           "ethernet0.present = \"TRUE\"\n"
                           "ethernet0.virtualDev = \"E1000\"\n"
                           "ethernet0.networkName = \"VM Network\"\n"
-                          "ethernet1.virtualDev = \"vmxnet3\"\n"        /* no present key */
+                          "ethernet1.virtualDev = \"vmxnet3\"\n" /* no present key */
                           "ethernet2.present = \"FALSE\"\n"
                           "ethernet2.virtualDev = \"vmxnet3\"\n"
-                          "ethernet3.present = \"true\"\n"              /* no virtualDev */
+                          "ethernet3.present = \"true\"\n" /* no virtualDev */
                           "ethernet4.present = \"TRUE\"\n"
                           "ethernet4.virtualDev = \"e1000e\"\n"
                           "ethernet5.present = \"TRUE\"\n"
@@ -121,14 +121,14 @@ test_controllers(void)
                           "scsi0.present = \"TRUE\"\n"
                           "scsi0.virtualDev = \"pvscsi\"\n"
                           "scsi0:0.present = \"TRUE\"\n"
-                          "scsi0:0.fileName = \"web.vmdk\"\n"        /* disk by .vmdk */
+                          "scsi0:0.fileName = \"web.vmdk\"\n" /* disk by .vmdk */
                           "scsi0:1.present = \"TRUE\"\n"
                           "scsi0:1.deviceType = \"scsi-hardDisk\"\n"
                           "scsi0:1.fileName = \"web_1.vmdk\"\n"
                           "scsi0:2.present = \"TRUE\"\n"
-                          "scsi0:2.deviceType = \"cdrom-image\"\n"   /* not a disk */
+                          "scsi0:2.deviceType = \"cdrom-image\"\n" /* not a disk */
                           "scsi0:2.fileName = \"x.iso\"\n"
-                          "scsi0:3.present = \"FALSE\"\n"            /* not present */
+                          "scsi0:3.present = \"FALSE\"\n" /* not present */
                           "scsi0:3.fileName = \"old.vmdk\"\n"
                           "scsi1.present = \"TRUE\"\n"
                           "scsi1.virtualDev = \"LSILogic\"\n"
@@ -231,7 +231,8 @@ test_memory_cpu(void)
     T_EQ_INT("coresPerSocket", vm->cores_per_socket, 2);
     vm_free(vm);
 
-    vm = build("config.version = \"8\"\nmemsize = \"8192\"\nsched.mem.min = \"4096\"\n", "half.vmx");
+    vm =
+        build("config.version = \"8\"\nmemsize = \"8192\"\nsched.mem.min = \"4096\"\n", "half.vmx");
     T_EQ_INT("memsize", vm->mem_mb, 8192);
     T_CHECK("half reserved: not fully", !vm->mem_fully_reserved);
     vm_free(vm);
@@ -293,9 +294,9 @@ struct gcase {
 };
 
 static const struct gcase guest_cases[] = {
-    {"windows9-64", GUEST_WINDOWS, 1000}, /* Windows 10 = NT 10.0 */
-    {"WINDOWS9-64", GUEST_WINDOWS, 1000}, /* kb §2: match case-insensitively */
-    {"winvista", GUEST_WINDOWS, 600},     /* Vista = NT 6.0 */
+    {"windows9-64", GUEST_WINDOWS, 1000},   /* Windows 10 = NT 10.0 */
+    {"WINDOWS9-64", GUEST_WINDOWS, 1000},   /* kb §2: match case-insensitively */
+    {"winvista", GUEST_WINDOWS, 600},       /* Vista = NT 6.0 */
     {"windows7srv-64", GUEST_WINDOWS, 601}, /* Server 2008 R2 = NT 6.1 */
     {"winXPPro", GUEST_WINDOWS, 501},
     {"vmkernel65", GUEST_VMKERNEL, 0},

@@ -109,8 +109,8 @@ test_case_insensitive(void)
         T_EQ_STR("lower-cased key", e->lkey, "memsize");
     }
     T_CHECK("absent key", vmx_get(doc, "memsize2") == NULL);
-    T_EQ_STR("vmx_findf", vmx_findf(doc, "mem%s", "SIZE") ? vmx_findf(doc, "mem%s", "SIZE")->value
-                                                          : NULL,
+    T_EQ_STR("vmx_findf",
+             vmx_findf(doc, "mem%s", "SIZE") ? vmx_findf(doc, "mem%s", "SIZE")->value : NULL,
              "1024");
     T_EQ_INT("no error", diags_count(&d, DIAG_ERROR), 0);
     vmx_doc_free(doc);
@@ -203,15 +203,15 @@ has_number(const char *msg, unsigned long n)
 static void
 test_duplicates(void)
 {
-    static const char text[] = "config.version = \"8\"\n"     /* 1 */
-                               "displayName = \"dup\"\n"      /* 2 */
-                               "msg.autoAnswer = \"TRUE\"\n"  /* 3 */
-                               "guestOS = \"other\"\n"        /* 4 */
-                               "\n"                           /* 5 */
-                               "# comment\n"                  /* 6 */
-                               "memsize = \"512\"\n"          /* 7 */
-                               "numvcpus = \"1\"\n"           /* 8 */
-                               "annotation = \"x\"\n"         /* 9 */
+    static const char text[] = "config.version = \"8\"\n"      /* 1 */
+                               "displayName = \"dup\"\n"       /* 2 */
+                               "msg.autoAnswer = \"TRUE\"\n"   /* 3 */
+                               "guestOS = \"other\"\n"         /* 4 */
+                               "\n"                            /* 5 */
+                               "# comment\n"                   /* 6 */
+                               "memsize = \"512\"\n"           /* 7 */
+                               "numvcpus = \"1\"\n"            /* 8 */
+                               "annotation = \"x\"\n"          /* 9 */
                                "floppy0.present = \"FALSE\"\n" /* 10 */
                                "msg.autoanswer = \"FALSE\"\n"; /* 11 */
     struct diags d = DIAGS_INIT;
@@ -255,15 +255,15 @@ test_duplicates(void)
 static void
 test_malformed(void)
 {
-    static const char text[] = "config.version = \"8\"\n"   /* 1 */
-                               "numvcpus = \"2\n"           /* 2 unbalanced quote */
-                               "displayName = my vm\n"      /* 3 text after the value */
-                               "justtext\n"                 /* 4 no = */
-                               "memsize = \"1024\"\n"       /* 5 fine */
-                               "= \"noname\"\n"             /* 6 no name */
-                               "guestOS = \"a\" \"b\"\n"    /* 7 text after the value */
-                               "annotation = \"a\"b\n"      /* 8 text right after the quote */
-                               "\t\n";                      /* 9 blank */
+    static const char text[] = "config.version = \"8\"\n" /* 1 */
+                               "numvcpus = \"2\n"         /* 2 unbalanced quote */
+                               "displayName = my vm\n"    /* 3 text after the value */
+                               "justtext\n"               /* 4 no = */
+                               "memsize = \"1024\"\n"     /* 5 fine */
+                               "= \"noname\"\n"           /* 6 no name */
+                               "guestOS = \"a\" \"b\"\n"  /* 7 text after the value */
+                               "annotation = \"a\"b\n"    /* 8 text right after the quote */
+                               "\t\n";                    /* 9 blank */
     static const unsigned long bad[] = {2, 3, 4, 6, 7, 8};
     struct diags d = DIAGS_INIT;
     struct vmx_doc *doc = parse(text, sizeof(text) - 1, &d);
@@ -292,10 +292,8 @@ test_comments(void)
     T_EQ_INT("shebang: no error", diags_count(&d, DIAG_ERROR), 0);
     T_EQ_INT("shebang: one comment line", vmx_comment_lines(doc), 1);
     T_EQ_INT("shebang: one entry", vmx_count(doc), 1);
-    T_EQ_INT("shebang: config.version on line 2", vmx_find(doc, "config.version")
-                                                       ? vmx_find(doc, "config.version")->line
-                                                       : 0,
-             2);
+    T_EQ_INT("shebang: config.version on line 2",
+             vmx_find(doc, "config.version") ? vmx_find(doc, "config.version")->line : 0, 2);
     vmx_doc_free(doc);
     diags_release(&d);
 
@@ -304,8 +302,7 @@ test_comments(void)
     doc = parse(text, sizeof(text) - 1, &d);
     T_EQ_INT("comments: three comment lines", vmx_comment_lines(doc), 3);
     T_EQ_INT("comments: one entry", vmx_count(doc), 1);
-    T_CHECK("comments: commented-out key is not set",
-            vmx_get(doc, "ethernet0.virtualDev") == NULL);
+    T_CHECK("comments: commented-out key is not set", vmx_get(doc, "ethernet0.virtualDev") == NULL);
     T_EQ_INT("comments: no error", diags_count(&d, DIAG_ERROR), 0);
     vmx_doc_free(doc);
     diags_release(&d);
@@ -421,7 +418,7 @@ test_bool(void)
         const char *s;
         int want;
     } rows[] = {
-        {"TRUE", 1}, {"true", 1}, {"True", 1}, {"FALSE", 0}, {"false", 0}, {"False", 0},
+        {"TRUE", 1}, {"true", 1}, {"True", 1}, {"FALSE", 0}, {"false", 0},  {"False", 0},
         {"yes", 1},  {"no", 0},   {"1", 1},    {"0", 0},     {"maybe", -1}, {"", -1},
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
