@@ -43,7 +43,7 @@ $(B)/embedded_data.c: $(DATA) tools/embed.sh | $(B)
 $(B)/embedded_data.o: $(B)/embedded_data.c
 	$(COMPILE) -c -o $@ $<
 
-$(B)/unit: $(UNIT_SRC) $(LIBOBJ) | $(B)
+$(B)/unit: $(UNIT_SRC) tests/unit/t.h $(LIBOBJ) | $(B)
 	$(COMPILE) $(WARN) -Itests/unit -o $@ $(UNIT_SRC) $(LIBOBJ) $(LDFLAGS) $(LDLIBS)
 
 $(B)/fuzz-replay: fuzz/replay.c $(wildcard fuzz/fuzz_*.c) $(LIBOBJ) | $(B)

@@ -298,6 +298,7 @@ END {
     if (nerr) printf "%s", ex_err
     n = 0; line = ""
     for (r in rules) if (r ~ /e1000|nic/) line = line sprintf("%s=%d ", r, rules[r])
+    sub(/ $/, "", line)
     if (line != "") print "  (info) NIC rules: " line
     print ""
     print "what the seed grep reports (grep -s -i e1000 vmfs/volumes/*/*/*.vmx):"

@@ -44,10 +44,9 @@ suite() { # suite NAME COMMAND...
 
 suite unit "$B/unit" --shared "$SHARED"
 suite rules "$B/vmtriage" rules check
-replay_dirs="fuzz/corpus/vmx fuzz/corpus/rules"
-for d in fuzz/crashers/vmx fuzz/crashers/rules; do
-    [ -d "$d" ] && replay_dirs="$replay_dirs $d"
-done
+# fuzz/crashers holds inputs that once crashed; replay picks the target by
+# their name prefix (vmx-..., rules-...).
+replay_dirs="fuzz/corpus/vmx fuzz/corpus/rules fuzz/crashers"
 [ -d "$SHARED/corpus/vmx" ] && replay_dirs="$replay_dirs $SHARED/corpus/vmx"
 suite fuzz-replay sh -c "'$B/fuzz-replay' $replay_dirs && echo 'fuzz-replay: 1 passed, 0 failed'"
 for t in tests/cli/t-*.sh; do
