@@ -82,6 +82,14 @@ json_escape(struct buf *b, const char *str)
 {
     const unsigned char *s = (const unsigned char *)str;
     while (*s) {
+        /* Copy a run of plain printable ASCII in one append. */
+        const unsigned char *run = s;
+        while (*s >= 0x20 && *s < 0x7F && *s != '"' && *s != '\\')
+            s++;
+        if (s > run)
+            buf_add(b, run, (size_t)(s - run));
+        if (*s == '\0')
+            break;
         unsigned char c = *s;
         if (c == '"' || c == '\\') {
             buf_addc(b, '\\');
