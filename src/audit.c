@@ -41,16 +41,12 @@ cmp_evidence(const void *a, const void *b)
     return x->line < y->line ? -1 : x->line > y->line;
 }
 
+/* Adds the record's match to the rule's finding for this VM (created at the
+ * first matching record; later records add devices and evidence). */
 static void
-apply_rule(const struct rule *rule, const struct record *r, struct finding **cur,
-           struct findings *out)
+apply_rule(const struct rule *rule, const struct record *r, struct finding *f)
 {
-    if (!rule_match(rule, r))
-        return;
-    struct finding *f = *cur;
-    if (f == NULL) {
-        XGROW(out->v, out->cap, out->n + 1);
-        f = &out->v[out->n++];
+    if (f->rule == NULL) {
         *f = (struct finding){.rule = rule, .level = rule->level};
         f->subject = xstrdup(r->vm->path);
         f->name = r->vm->name ? xstrdup(r->vm->name) : NULL;
@@ -60,7 +56,6 @@ apply_rule(const struct rule *rule, const struct record *r, struct finding **cur
         for (size_t i = 0; i < rule->nremedies; i++)
             f->fixes[f->nfixes++] =
                 (struct fix){rule->remedies[i].tool, rule_render(rule, rule->remedies[i].text, r)};
-        *cur = f;
     }
     add_device(f, r);
     const struct vmx_entry *ev[MAX_EVIDENCE];
@@ -75,26 +70,17 @@ audit_vm(const struct ruleset *rs, const struct vm *vm, const struct record_ctx 
 {
     for (size_t i = 0; i < rs->n; i++) {
         const struct rule *rule = rs->v[i];
-        struct finding *cur = NULL;
-        size_t before = out->n;
+        struct finding f = {0};
         struct record r = {.kind = rule->kind, .vm = vm, .ctx = ctx};
-        if (rule->kind == REC_VM) {
-            apply_rule(rule, &r, &cur, out);
-        } else if (rule->kind == REC_NIC) {
-            for (size_t k = 0; k < vm->nnics; k++) {
-                r.nic = &vm->nics[k];
-                apply_rule(rule, &r, &cur, out);
-                cur = out->n > before ? &out->v[out->n - 1] : NULL;
-            }
-        } else {
-            for (size_t k = 0; k < vm->nctrls; k++) {
-                r.ctrl = &vm->ctrls[k];
-                apply_rule(rule, &r, &cur, out);
-                cur = out->n > before ? &out->v[out->n - 1] : NULL;
-            }
-        }
-        if (cur && cur->nev > 1) /* qsort(NULL, 0, ...) is undefined */
-            qsort(cur->ev, cur->nev, sizeof(*cur->ev), cmp_evidence);
+        for (size_t k = 0; record_next(&r, &k);)
+            if (rule_match(rule, &r))
+                apply_rule(rule, &r, &f);
+        if (f.rule == NULL)
+            continue;
+        if (f.nev > 1) /* qsort(NULL, 0, ...) is undefined */
+            qsort(f.ev, f.nev, sizeof(*f.ev), cmp_evidence);
+        XGROW(out->v, out->cap, out->n + 1);
+        out->v[out->n++] = f;
     }
 }
 
@@ -110,27 +96,31 @@ findings_move(struct findings *to, struct findings *from)
 }
 
 void
+finding_release(struct finding *f)
+{
+    free(f->subject);
+    free(f->name);
+    for (size_t k = 0; k < f->ndevices; k++)
+        free(f->devices[k]);
+    free(f->devices);
+    for (size_t k = 0; k < f->nev; k++)
+        free(f->ev[k].text);
+    free(f->ev);
+    for (size_t k = 0; k < f->nfixes; k++)
+        free(f->fixes[k].text);
+    free(f->fixes);
+    for (size_t k = 0; k < f->nrel; k++) {
+        free(f->rel[k].subject);
+        free(f->rel[k].rule);
+    }
+    free(f->rel);
+}
+
+void
 findings_release(struct findings *fs)
 {
-    for (size_t i = 0; i < fs->n; i++) {
-        struct finding *f = &fs->v[i];
-        free(f->subject);
-        free(f->name);
-        for (size_t k = 0; k < f->ndevices; k++)
-            free(f->devices[k]);
-        free(f->devices);
-        for (size_t k = 0; k < f->nev; k++)
-            free(f->ev[k].text);
-        free(f->ev);
-        for (size_t k = 0; k < f->nfixes; k++)
-            free(f->fixes[k].text);
-        free(f->fixes);
-        for (size_t k = 0; k < f->nrel; k++) {
-            free(f->rel[k].subject);
-            free(f->rel[k].rule);
-        }
-        free(f->rel);
-    }
+    for (size_t i = 0; i < fs->n; i++)
+        finding_release(&fs->v[i]);
     free(fs->v);
     *fs = (struct findings)FINDINGS_INIT;
 }

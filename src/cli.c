@@ -140,11 +140,7 @@ cli_finish(struct report *r, const struct vt_opts *o)
         if ((int)r->findings.v[i].level >= o->min_level) {
             r->findings.v[keep++] = r->findings.v[i];
         } else {
-            /* release the dropped finding's strings, not the array */
-            struct findings one = FINDINGS_INIT;
-            XGROW(one.v, one.cap, 1);
-            one.v[one.n++] = r->findings.v[i];
-            findings_release(&one);
+            finding_release(&r->findings.v[i]);
         }
     }
     r->findings.n = keep;

@@ -23,16 +23,8 @@ sample_matches(const struct rule *rule, const char *vmx, struct diags *d)
     struct record_ctx ctx = {0};
     struct record r = {.kind = rule->kind, .vm = vm, .ctx = &ctx};
     bool hit = false;
-    if (rule->kind == REC_VM)
+    for (size_t i = 0; !hit && record_next(&r, &i);)
         hit = rule_match(rule, &r);
-    for (size_t i = 0; rule->kind == REC_NIC && i < vm->nnics && !hit; i++) {
-        r.nic = &vm->nics[i];
-        hit = rule_match(rule, &r);
-    }
-    for (size_t i = 0; rule->kind == REC_CONTROLLER && i < vm->nctrls && !hit; i++) {
-        r.ctrl = &vm->ctrls[i];
-        hit = rule_match(rule, &r);
-    }
     vm_free(vm);
     return hit;
 }

@@ -50,6 +50,8 @@ void audit_vm(const struct ruleset *rs, const struct vm *vm, const struct record
               struct findings *out);
 /* Moves all findings of `from` to the end of `to`. */
 void findings_move(struct findings *to, struct findings *from);
+/* Frees the strings of one finding, not the finding itself. */
+void finding_release(struct finding *f);
 void findings_release(struct findings *f);
 /* Highest level among the findings, or -1 when there are none. */
 int findings_max_level(const struct findings *f);

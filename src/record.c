@@ -205,6 +205,27 @@ static const struct field_def fields[] = {
 
 static const char *const kind_names[] = {"vm", "nic", "controller"};
 
+bool
+record_next(struct record *r, size_t *i)
+{
+    switch (r->kind) {
+    case REC_VM:
+        return (*i)++ == 0;
+    case REC_NIC:
+        if (*i >= r->vm->nnics)
+            return false;
+        r->nic = &r->vm->nics[(*i)++];
+        return true;
+    case REC_CONTROLLER:
+        if (*i >= r->vm->nctrls)
+            return false;
+        r->ctrl = &r->vm->ctrls[(*i)++];
+        return true;
+    default:
+        return false;
+    }
+}
+
 const char *
 record_kind_name(enum record_kind k)
 {

@@ -35,6 +35,11 @@ struct record {
     const struct record_ctx *ctx;
 };
 
+/* Steps through the records of r->kind of r->vm: the VM once, or each NIC or
+ * controller. Set r->kind, r->vm, r->ctx and *i = 0 first; each true return
+ * leaves the next record in *r. */
+bool record_next(struct record *r, size_t *i);
+
 struct field_def;
 
 /* Finds a field by name for a record kind. "vmx.<key>" names any raw key of

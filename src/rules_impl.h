@@ -62,4 +62,10 @@ struct rule_impl {
 struct cond *cond_parse(const char *text, const struct rule_impl *impl, const char **err);
 void cond_free(struct cond *c);
 
+/* Finds the next remediation placeholder `{{name}}` or `{{name|mod}}` at or
+ * after `p`. Returns its "{{", or NULL when there is none. Sets *end just past
+ * its "}}" (NULL when the "{{" is unclosed), *name to an owned copy of the
+ * name and *mod into it (NULL without "|"); free *name when not NULL. */
+const char *placeholder_next(const char *p, const char **end, char **name, char **mod);
+
 #endif

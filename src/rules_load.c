@@ -386,16 +386,13 @@ compile_detection(struct loader *L, struct rule *rule, yaml_node_t *det)
 static bool
 check_template(struct loader *L, struct rule *rule, yaml_node_t *n, const char *text)
 {
-    for (const char *p = strstr(text, "{{"); p; p = strstr(p, "{{")) {
-        const char *e = strstr(p, "}}");
+    const char *p = text, *e;
+    char *name, *bar;
+    while (placeholder_next(p, &e, &name, &bar) != NULL) {
         if (e == NULL) {
             fail(L, n, "unclosed '{{' in remediation");
             return false;
         }
-        char *name = xstrndup(p + 2, (size_t)(e - p - 2));
-        char *bar = strchr(name, '|');
-        if (bar)
-            *bar++ = '\0';
         const struct field_def *f = field_lookup(rule->kind, name);
         bool ok = f && (!bar || !strcmp(bar, "ps") || !strcmp(bar, "sh"));
         if (!ok)
@@ -404,7 +401,7 @@ check_template(struct loader *L, struct rule *rule, yaml_node_t *n, const char *
         free(name);
         if (!ok)
             return false;
-        p = e + 2;
+        p = e;
     }
     return true;
 }

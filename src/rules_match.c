@@ -179,20 +179,32 @@ quote_sh(struct buf *b, const char *s)
     buf_addc(b, '\'');
 }
 
+const char *
+placeholder_next(const char *p, const char **end, char **name, char **mod)
+{
+    const char *o = strstr(p, "{{");
+    *end = NULL;
+    *name = *mod = NULL;
+    if (o == NULL)
+        return NULL;
+    const char *e = strstr(o, "}}");
+    if (e == NULL)
+        return o;
+    *end = e + 2;
+    *name = xstrndup(o + 2, (size_t)(e - o - 2));
+    if ((*mod = strchr(*name, '|')) != NULL)
+        *(*mod)++ = '\0';
+    return o;
+}
+
 char *
 rule_render(const struct rule *rule, const char *text, const struct record *r)
 {
     struct buf b = BUF_INIT;
-    const char *p = text;
-    for (const char *o; (o = strstr(p, "{{")) != NULL;) {
-        const char *e = strstr(o, "}}");
-        if (e == NULL)
-            break;
+    const char *p = text, *o, *e;
+    char *name, *bar;
+    while ((o = placeholder_next(p, &e, &name, &bar)) != NULL && e != NULL) {
         buf_add(&b, p, (size_t)(o - p));
-        char *name = xstrndup(o + 2, (size_t)(e - o - 2));
-        char *bar = strchr(name, '|');
-        if (bar)
-            *bar++ = '\0';
         const struct field_def *f = field_lookup(rule->kind, name);
         struct fv v = f ? field_get(f, r) : (struct fv){FV_NULL, 0, NULL};
         struct buf val = BUF_INIT;
@@ -211,7 +223,7 @@ rule_render(const struct rule *rule, const char *text, const struct record *r)
         buf_release(&val);
         field_release(f);
         free(name);
-        p = e + 2;
+        p = e;
     }
     buf_adds(&b, p);
     return buf_detach(&b);

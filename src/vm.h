@@ -78,6 +78,9 @@ struct vm *vm_from_vmx(struct vmx_doc *doc, const char *path);
 void vm_free(struct vm *vm);
 
 const char *vm_bus_name(enum vm_bus bus);
+/* The NIC ethernet<index> / the controller <bus><index>, or NULL. Borrowed. */
+const struct vm_nic *vm_nic_at(const struct vm *vm, int index);
+const struct vm_controller *vm_controller_at(const struct vm *vm, enum vm_bus bus, int index);
 /* The controller holding the boot disk, or NULL. */
 const struct vm_controller *vm_boot_controller(const struct vm *vm);
 

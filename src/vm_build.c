@@ -85,12 +85,31 @@ guess_default_nic(const struct vm *vm)
     return "e1000";
 }
 
-static struct vm_nic *
-nic_at(struct vm *vm, size_t *cap, int index)
+const struct vm_nic *
+vm_nic_at(const struct vm *vm, int index)
 {
     for (size_t i = 0; i < vm->nnics; i++)
         if (vm->nics[i].index == index)
             return &vm->nics[i];
+    return NULL;
+}
+
+const struct vm_controller *
+vm_controller_at(const struct vm *vm, enum vm_bus bus, int index)
+{
+    for (size_t i = 0; i < vm->nctrls; i++)
+        if (vm->ctrls[i].bus == bus && vm->ctrls[i].index == index)
+            return &vm->ctrls[i];
+    return NULL;
+}
+
+/* Find-or-create while the builder owns the record (hence the casts). */
+static struct vm_nic *
+nic_at(struct vm *vm, size_t *cap, int index)
+{
+    struct vm_nic *found = (struct vm_nic *)vm_nic_at(vm, index);
+    if (found)
+        return found;
     XGROW(vm->nics, *cap, vm->nnics + 1);
     struct vm_nic *n = &vm->nics[vm->nnics++];
     *n = (struct vm_nic){.index = index, .start_connected = -1};
@@ -100,9 +119,9 @@ nic_at(struct vm *vm, size_t *cap, int index)
 static struct vm_controller *
 ctrl_at(struct vm *vm, size_t *cap, enum vm_bus bus, int index)
 {
-    for (size_t i = 0; i < vm->nctrls; i++)
-        if (vm->ctrls[i].bus == bus && vm->ctrls[i].index == index)
-            return &vm->ctrls[i];
+    struct vm_controller *found = (struct vm_controller *)vm_controller_at(vm, bus, index);
+    if (found)
+        return found;
     XGROW(vm->ctrls, *cap, vm->nctrls + 1);
     struct vm_controller *c = &vm->ctrls[vm->nctrls++];
     *c = (struct vm_controller){.bus = bus, .index = index};
@@ -140,6 +159,17 @@ is_disk(const struct vmx_doc *doc, const char *bus, int n, int m)
     return l > 5 && strcasecmp(f->value + l - 5, ".vmdk") == 0;
 }
 
+/* True when `lkey` is "<bus>N:M.present" of a hard disk. */
+static bool
+is_disk_present_key(const struct vmx_doc *doc, const char *lkey, const char *bus, int n)
+{
+    const char *unit = strchr(lkey, ':') + 1;
+    char *end;
+    long m = strtol(unit, &end, 10);
+    return end != unit && strcmp(end, ".present") == 0 && m >= 0 && m <= 255 &&
+           is_disk(doc, bus, n, (int)m);
+}
+
 static void
 read_devices(struct vm_priv *p)
 {
@@ -160,12 +190,15 @@ read_devices(struct vm_priv *p)
         }
         for (int b = 0; b < 4; b++) {
             int c = dev_index(e->lkey, bus_prefix[b], '.');
+            bool unit = false;
             if (c < 0)
-                c = dev_index(e->lkey, bus_prefix[b], ':');
+                unit = (c = dev_index(e->lkey, bus_prefix[b], ':')) >= 0;
             if (c >= 0) {
                 struct vm_controller *ctl = ctrl_at(vm, &ctrl_cap, (enum vm_bus)b, c);
                 if (ctl->line == 0 || e->line < ctl->line)
                     ctl->line = e->line;
+                if (unit)
+                    ctl->disks += is_disk_present_key(doc, e->lkey, bus_prefix[b], c);
                 break;
             }
         }
@@ -229,24 +262,6 @@ read_devices(struct vm_priv *p)
     }
     if (vm->nctrls > 1)
         qsort(vm->ctrls, vm->nctrls, sizeof(*vm->ctrls), cmp_ctrl);
-    /* Disks: one pass over the "<bus>N:M.present" keys. */
-    for (size_t i = 0; i < vmx_count(doc); i++) {
-        const struct vmx_entry *e = vmx_at(doc, i);
-        for (int b = 0; b < 4 && e->first < 0; b++) {
-            int n = dev_index(e->lkey, bus_prefix[b], ':');
-            if (n < 0)
-                continue;
-            const char *unit = strchr(e->lkey, ':') + 1;
-            char *end;
-            long m = strtol(unit, &end, 10);
-            if (end == unit || strcmp(end, ".present") != 0 || m < 0 || m > 255 ||
-                !is_disk(doc, bus_prefix[b], n, (int)m))
-                continue;
-            for (size_t k = 0; k < vm->nctrls; k++)
-                if (vm->ctrls[k].bus == (enum vm_bus)b && vm->ctrls[k].index == n)
-                    vm->ctrls[k].disks++;
-        }
-    }
 }
 
 /* The boot disk: the first entry of bios.hddOrder ("scsi0:0") when set, else

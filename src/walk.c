@@ -88,7 +88,7 @@ add_path(struct walker *w, const char *path)
 static void walk_dir(struct walker *w, const char *path, const struct stat *st);
 
 static void
-visit(struct walker *w, const char *path, bool named, bool via_link)
+visit(struct walker *w, const char *path, bool named)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
@@ -125,7 +125,6 @@ visit(struct walker *w, const char *path, bool named, bool via_link)
     } else if (named) {
         diags_add(w->d, DIAG_ERROR, path, 0, "not a file or folder");
     }
-    (void)via_link;
 }
 
 static int
@@ -147,14 +146,12 @@ walk_dir(struct walker *w, const char *path, const struct stat *st)
         return;
     }
     char **names = NULL;
-    bool *links = NULL;
-    size_t n = 0, cap = 0, lcap = 0;
+    size_t n = 0, cap = 0;
     int dfd = dirfd(dp);
     for (struct dirent *de; (de = readdir(dp)) != NULL;) {
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
             continue;
         XGROW(names, cap, n + 1);
-        XGROW(links, lcap, n + 1);
         bool link = de->d_type == DT_LNK;
         if (de->d_type == DT_UNKNOWN) {
             struct stat lst;
@@ -166,11 +163,9 @@ walk_dir(struct walker *w, const char *path, const struct stat *st)
             continue;
         /* Sort key: real entries first, then symlinks, each by name. */
         names[n] = xasprintf("%c%s", link ? '1' : '0', de->d_name);
-        links[n] = link;
         n++;
     }
     closedir(dp);
-    free(links);
     if (n > 1) /* qsort(NULL, 0, ...) is undefined */
         qsort(names, n, sizeof(*names), cmp_str);
     w->stack[w->depth++] = (struct id){st->st_dev, st->st_ino};
@@ -178,7 +173,7 @@ walk_dir(struct walker *w, const char *path, const struct stat *st)
     bool slash = plen > 0 && path[plen - 1] == '/';
     for (size_t i = 0; i < n; i++) {
         char *child = xasprintf("%s%s%s", path, slash ? "" : "/", names[i] + 1);
-        visit(w, child, false, names[i][0] == '1');
+        visit(w, child, false);
         free(child);
         free(names[i]);
     }
@@ -191,7 +186,7 @@ walk_paths(char *const *roots, size_t nroots, struct walk_result *out, struct di
 {
     struct walker w = {.out = out, .d = d};
     for (size_t i = 0; i < nroots; i++)
-        visit(&w, roots[i], true, false);
+        visit(&w, roots[i], true);
     free(w.seen_files.v);
     free(w.seen_files.used);
     free(w.seen_dirs.v);

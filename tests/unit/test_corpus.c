@@ -69,15 +69,6 @@ trim(char *s)
     return s;
 }
 
-static const struct vm_controller *
-find_ctrl(const struct vm *vm, enum vm_bus bus, int index)
-{
-    for (size_t i = 0; i < vm->nctrls; i++)
-        if (vm->ctrls[i].bus == bus && vm->ctrls[i].index == index)
-            return &vm->ctrls[i];
-    return NULL;
-}
-
 static int
 bus_from_prefix(const char *s, size_t n)
 {
@@ -152,10 +143,7 @@ check_token(const char *file, const char *tok, const struct vm *vm)
             return 0;
         char *want_type = xstrndup(type, (size_t)(slash - type));
         int want_present = vmx_bool(slash + 9);
-        const struct vm_nic *n = NULL;
-        for (size_t i = 0; i < vm->nnics; i++)
-            if (vm->nics[i].index == index)
-                n = &vm->nics[i];
+        const struct vm_nic *n = vm_nic_at(vm, index);
         if (T_CHECK(t_fmt("%s: ethernet%d exists", file, index), n)) {
             T_EQ_INT(t_fmt("%s: ethernet%d present", file, index), n->present, want_present);
             if (strcmp(want_type, "(default)") == 0) {
@@ -172,7 +160,7 @@ check_token(const char *file, const char *tok, const struct vm *vm)
     /* scsiN:TYPE */
     if (after && *after == ':' && letters == 4 && strncasecmp(tok, "scsi", 4) == 0 &&
         !strchr(tok, '=')) {
-        const struct vm_controller *c = find_ctrl(vm, BUS_SCSI, index);
+        const struct vm_controller *c = vm_controller_at(vm, BUS_SCSI, index);
         if (T_CHECK(t_fmt("%s: scsi%d exists", file, index), c)) {
             T_EQ_STR(t_fmt("%s: scsi%d type", file, index), c->type, after + 1);
             T_CHECK(t_fmt("%s: scsi%d present", file, index), c->present);
@@ -215,7 +203,7 @@ check_token(const char *file, const char *tok, const struct vm *vm)
         const char *a2 = dev_prefix(key, &l2, &i2);
         int bus = a2 ? bus_from_prefix(key, l2) : -1;
         if (bus >= 0 && strcasecmp(a2, ".present") == 0) {
-            const struct vm_controller *c = find_ctrl(vm, (enum vm_bus)bus, i2);
+            const struct vm_controller *c = vm_controller_at(vm, (enum vm_bus)bus, i2);
             T_CHECK(t_fmt("%s: controller %s present as stated", file, key),
                     c && c->present == (vmx_bool(want) == 1));
             facts++;

@@ -17,24 +17,6 @@ build(const char *text, const char *path)
     return vm_from_vmx(doc, path);
 }
 
-static const struct vm_nic *
-nic(const struct vm *vm, int index)
-{
-    for (size_t i = 0; i < vm->nnics; i++)
-        if (vm->nics[i].index == index)
-            return &vm->nics[i];
-    return NULL;
-}
-
-static const struct vm_controller *
-ctrl(const struct vm *vm, enum vm_bus bus, int index)
-{
-    for (size_t i = 0; i < vm->nctrls; i++)
-        if (vm->ctrls[i].bus == bus && vm->ctrls[i].index == index)
-            return &vm->ctrls[i];
-    return NULL;
-}
-
 static void
 test_nics(void)
 {
@@ -61,7 +43,7 @@ test_nics(void)
                           "ethernet8.present = \"TRUE\"\n"
                           "ethernet8.virtualDev = \"VMXNET3\"\n",
                           "nics.vmx");
-    const struct vm_nic *n = nic(vm, 0);
+    const struct vm_nic *n = vm_nic_at(vm, 0);
     if (T_CHECK("ethernet0 exists", n)) {
         T_CHECK("ethernet0 present", n->present);
         T_EQ_STR("ethernet0 virtualDev case-folded", n->type, "e1000");
@@ -70,35 +52,35 @@ test_nics(void)
         T_EQ_INT("ethernet0 line of present", n->line, 4);
         T_EQ_INT("ethernet0 line of virtualDev", n->type_line, 5);
     }
-    n = nic(vm, 1);
+    n = vm_nic_at(vm, 1);
     T_CHECK("ethernet1 without present key is absent", n == NULL || !n->present);
-    n = nic(vm, 2);
+    n = vm_nic_at(vm, 2);
     T_CHECK("ethernet2 present FALSE is absent", n == NULL || !n->present);
-    n = nic(vm, 3);
+    n = vm_nic_at(vm, 3);
     if (T_CHECK("ethernet3 exists", n)) {
         T_CHECK("ethernet3 present (lower-case true)", n->present);
         T_CHECK("ethernet3 implicit: type NULL", n->type == NULL);
         T_CHECK("ethernet3 implicit: not explicit", !n->type_explicit);
         T_CHECK("ethernet3 implicit: a default is guessed", n->type_default != NULL);
     }
-    n = nic(vm, 4);
+    n = vm_nic_at(vm, 4);
     if (T_CHECK("ethernet4 exists", n)) {
         T_EQ_STR("ethernet4 e1000e", n->type, "e1000e");
         T_CHECK("e1000e is not e1000", strcmp(n->type, "e1000") != 0);
         T_CHECK("explicit type has no default guess", n->type_default == NULL);
     }
-    n = nic(vm, 5);
+    n = vm_nic_at(vm, 5);
     if (T_CHECK("ethernet5 exists", n)) {
         T_EQ_STR("ethernet5 vmxnet", n->type, "vmxnet");
         T_CHECK("vmxnet + features 15 is vmxnet2", n->vmxnet2);
     }
-    n = nic(vm, 6);
+    n = vm_nic_at(vm, 6);
     if (T_CHECK("ethernet6 exists", n))
         T_CHECK("vmxnet without features is not vmxnet2", !n->vmxnet2);
-    n = nic(vm, 7);
+    n = vm_nic_at(vm, 7);
     if (T_CHECK("ethernet7 exists", n))
         T_CHECK("e1000 + features 15 is not vmxnet2", !n->vmxnet2);
-    n = nic(vm, 8);
+    n = vm_nic_at(vm, 8);
     if (T_CHECK("ethernet8 exists", n))
         T_EQ_STR("VMXNET3 case-folded", n->type, "vmxnet3");
     int present = 0;
@@ -142,30 +124,30 @@ test_controllers(void)
                           "ide0:0.deviceType = \"ata-hardDisk\"\n"
                           "ide0:0.fileName = \"ide.vmdk\"\n",
                           "ctrl.vmx");
-    const struct vm_controller *c = ctrl(vm, BUS_SCSI, 0);
+    const struct vm_controller *c = vm_controller_at(vm, BUS_SCSI, 0);
     if (T_CHECK("scsi0 exists", c)) {
         T_CHECK("scsi0 present", c->present);
         T_EQ_STR("scsi0 pvscsi", c->type, "pvscsi");
         T_EQ_INT("scsi0 disks (cdrom and absent disk not counted)", c->disks, 2);
         T_CHECK("scsi0 holds the first disk: boot", c->boot);
     }
-    c = ctrl(vm, BUS_SCSI, 1);
+    c = vm_controller_at(vm, BUS_SCSI, 1);
     if (T_CHECK("scsi1 exists", c)) {
         T_EQ_STR("scsi1 virtualDev case-folded", c->type, "lsilogic");
         T_EQ_INT("scsi1 no disks", c->disks, 0);
         T_CHECK("scsi1 not boot", !c->boot);
     }
-    c = ctrl(vm, BUS_SATA, 0);
+    c = vm_controller_at(vm, BUS_SATA, 0);
     if (T_CHECK("sata0 exists", c)) {
         T_CHECK("sata0 present", c->present);
         T_EQ_INT("sata0 cdrom is not a disk", c->disks, 0);
     }
-    c = ctrl(vm, BUS_NVME, 0);
+    c = vm_controller_at(vm, BUS_NVME, 0);
     if (T_CHECK("nvme0 exists", c)) {
         T_CHECK("nvme0 present", c->present);
         T_EQ_INT("nvme0 one disk", c->disks, 1);
     }
-    c = ctrl(vm, BUS_IDE, 0);
+    c = vm_controller_at(vm, BUS_IDE, 0);
     if (T_CHECK("ide0 exists", c)) {
         T_CHECK("ide0 present through its device", c->present);
         T_EQ_INT("ide0 one disk", c->disks, 1);
@@ -190,7 +172,7 @@ test_controllers(void)
     c = vm_boot_controller(vm);
     T_CHECK("bios.hddOrder: boot is nvme0", c && c->bus == BUS_NVME && c->index == 0);
     T_EQ_STR("bios.hddOrder: basis", vm->boot_basis, "bios.hddOrder");
-    c = ctrl(vm, BUS_SCSI, 0);
+    c = vm_controller_at(vm, BUS_SCSI, 0);
     T_CHECK("bios.hddOrder: scsi0 not boot", c && !c->boot);
     vm_free(vm);
 
@@ -209,7 +191,7 @@ test_controllers(void)
 
     vm = build("config.version = \"8\"\nscsi0.present = \"TRUE\"\n", "nodisk.vmx");
     T_CHECK("no disk: no boot controller", vm_boot_controller(vm) == NULL);
-    c = ctrl(vm, BUS_SCSI, 0);
+    c = vm_controller_at(vm, BUS_SCSI, 0);
     if (T_CHECK("scsi0 without virtualDev exists", c))
         T_CHECK("scsi0 without virtualDev: type NULL", c->type == NULL);
     vm_free(vm);
