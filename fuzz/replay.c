@@ -4,12 +4,13 @@
  *
  * Usage: fuzz-replay DIR...
  * Every regular file of each DIR (not recursive, dot files and README* left
- * out) goes to the target named by a path component of DIR (`vmx` or
- * `rules`); in a folder named neither, such as fuzz/crashers, by the file
- * name's prefix (`vmx-...`, `rules-...`). Prints `fuzz-replay: N inputs,
- * 0 crashes` and exits 0; a crash aborts the process (under ASan with a
- * report). Exits 2 on bad usage or an input whose target is unknown. */
+ * out) goes to the target named by a path component of DIR (`vmx`, `rules`
+ * or `psod`); in a folder named none of them, such as fuzz/crashers, by the
+ * file name's prefix (`vmx-...`, `rules-...`, `psod-...`). Prints
+ * `fuzz-replay: N inputs, 0 crashes` and exits 0; a crash aborts the process
+ * (under ASan with a report). Exits 2 on bad usage or an input whose target is unknown. */
 #define VT_FUZZ_REPLAY 1
+#include "fuzz_psod.c"
 #include "fuzz_rules.c"
 #include "fuzz_vmx.c"
 
@@ -23,7 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-enum target { T_NONE, T_VMX, T_RULES };
+enum target { T_NONE, T_VMX, T_RULES, T_PSOD };
 
 static const struct {
     const char *name;
@@ -32,6 +33,7 @@ static const struct {
 } targets[] = {
     {"vmx", T_VMX, fuzz_vmx_one},
     {"rules", T_RULES, fuzz_rules_one},
+    {"psod", T_PSOD, fuzz_psod_one},
 };
 
 #define NTARGETS (sizeof(targets) / sizeof(targets[0]))
@@ -104,7 +106,7 @@ replay_dir(const char *dir)
         if (t == T_NONE) {
             fprintf(stderr,
                     "fuzz-replay: cannot tell the target of '%s' (folder or name "
-                    "vmx/rules)\n",
+                    "vmx/rules/psod)\n",
                     path);
             count = -1;
         } else if (read_small_file(path, 64u << 20, &data, &len, &d) != 0) {

@@ -25,7 +25,7 @@ static void
 print_help(const struct command *cmd)
 {
     printf("usage: %s\n\n%s\n\n", cmd->usage, cmd->summary);
-    puts("options:\n"
+    fputs("options:\n"
          "  -f, --format FMT        text (default), json or csv\n"
          "  -o, --output FILE       write the report to FILE instead of standard output\n"
          "      --rules DIR         also load the rule files (*.yml) of DIR\n"
@@ -33,8 +33,12 @@ print_help(const struct command *cmd)
          "                          (informational, low, medium, high, critical)\n"
          "      --profile nested    audit every VM as a nested hypervisor host\n"
          "  -j, --jobs N            worker threads (default: one per core)\n"
-         "      --no-color          no colour in text output (also: NO_COLOR set)\n"
-         "  -h, --help              this help\n\n"
+         "      --no-color          no colour in text output (also: NO_COLOR set)\n",
+          stdout);
+    if (cmd->takes_vms)
+        puts("      --vms PATH          also scan the VMs under PATH (repeatable) and list\n"
+             "                          those that carry a known crash's trigger");
+    puts("  -h, --help              this help\n\n"
          "exit status: 0 nothing at medium or above, 1 medium/high, 2 critical,\n"
          "3 could not run (usage, unreadable or malformed input)");
 }
@@ -42,7 +46,7 @@ print_help(const struct command *cmd)
 int
 cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
 {
-    enum { OPT_RULES = 256, OPT_MIN, OPT_PROFILE, OPT_NOCOLOR };
+    enum { OPT_RULES = 256, OPT_MIN, OPT_PROFILE, OPT_NOCOLOR, OPT_VMS };
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},
@@ -52,6 +56,7 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
         {"output", required_argument, NULL, 'o'},
         {"profile", required_argument, NULL, OPT_PROFILE},
         {"rules", required_argument, NULL, OPT_RULES},
+        {"vms", required_argument, NULL, OPT_VMS},
         {NULL, 0, NULL, 0},
     };
     *o = (struct vt_opts){.format = FMT_TEXT, .min_level = LEVEL_INFORMATIONAL};
@@ -106,6 +111,17 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
             break;
         case OPT_NOCOLOR:
             o->no_color = true;
+            break;
+        case OPT_VMS:
+            if (!cmd->takes_vms) {
+                cli_error("'vmtriage %s' has no --vms option", cmd->name);
+                return -1;
+            }
+            if (o->nvms == VT_MAX_VMS_PATHS) {
+                cli_error("at most %d --vms paths", VT_MAX_VMS_PATHS);
+                return -1;
+            }
+            o->vms[o->nvms++] = optarg;
             break;
         default:
             if (optopt)

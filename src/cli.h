@@ -15,6 +15,8 @@ enum vt_exit {
     VT_EXIT_UNKNOWN = 3,  /* could not run: usage, unreadable or malformed input */
 };
 
+#define VT_MAX_VMS_PATHS 64
+
 struct vt_opts {
     enum report_format format;
     const char *output;    /* -o FILE, or NULL for stdout */
@@ -23,6 +25,8 @@ struct vt_opts {
     bool profile_nested;   /* --profile nested */
     bool no_color;
     int jobs; /* -j N; 0 = one per core */
+    char *vms[VT_MAX_VMS_PATHS]; /* --vms PATH (psod): datastores to search for the trigger */
+    size_t nvms;
 };
 
 struct command {
@@ -30,6 +34,7 @@ struct command {
     int (*run)(int argc, char **argv);
     const char *usage;   /* "vmtriage scan [options] PATH..." */
     const char *summary; /* one line for `vmtriage --help` */
+    bool takes_vms;      /* accepts --vms PATH */
 };
 
 /* Parses the common options; returns the index of the first operand, or -1
@@ -46,7 +51,14 @@ bool cli_load_rules(const struct vt_opts *o, struct ruleset *rs);
 int cli_finish(struct report *r, const struct vt_opts *o);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Audits the VMs under `paths` as `scan` does and moves the findings into
+ * *out and the problems into *d. Used by commands that name the VMs carrying
+ * a crash's trigger (psod --vms). */
+void scan_paths(char *const *paths, size_t npaths, const struct ruleset *rules,
+                const struct vt_opts *o, struct findings *out, struct diags *d);
+
 int cmd_scan(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_psod(int argc, char **argv);
 
 #endif

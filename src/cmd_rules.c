@@ -10,24 +10,7 @@
 static const struct command rules_cmd = {
     "rules", cmd_rules, "vmtriage rules [--rules DIR] list | show ID | check",
     "List the rules, show one, or check them all: lint, and run every rule's\n"
-    "'match' and 'no_match' samples (each a .vmx text)."};
-
-/* True when any record of the rule's kind built from the sample matches. */
-static bool
-sample_matches(const struct rule *rule, const char *vmx, struct diags *d)
-{
-    struct vmx_doc *doc = vmx_parse(vmx, strlen(vmx), rule->file, d);
-    if (doc == NULL)
-        return false;
-    struct vm *vm = vm_from_vmx(doc, "sample.vmx");
-    struct record_ctx ctx = {0};
-    struct record r = {.kind = rule->kind, .vm = vm, .ctx = &ctx};
-    bool hit = false;
-    for (size_t i = 0; !hit && record_next(&r, &i);)
-        hit = rule_match(rule, &r);
-    vm_free(vm);
-    return hit;
-}
+    "'match' and 'no_match' samples (a .vmx, crash or log text).", false};
 
 static int
 rules_check(const struct ruleset *rs)
@@ -35,19 +18,29 @@ rules_check(const struct ruleset *rs)
     size_t passed = 0, failed = 0;
     for (size_t i = 0; i < rs->n; i++) {
         const struct rule *rule = rs->v[i];
+        for (size_t k = 0; k < rule->nrelated; k++) {
+            const struct rule *rel = rules_find(rs, rule->related[k]);
+            if (rel && rel->kind != REC_CRASH && rel->kind != REC_LOG) {
+                passed++;
+                continue;
+            }
+            failed++;
+            printf("not ok - %s:%lu: %s: related rule '%s' is not a VM rule of this set\n",
+                   rule->file, rule->line, rule->id, rule->related[k]);
+        }
         for (int want = 1; want >= 0; want--) {
             const struct rule_sample *s = want ? rule->match : rule->no_match;
             size_t n = want ? rule->nmatch : rule->nno_match;
             for (size_t k = 0; k < n; k++) {
                 struct diags d = DIAGS_INIT;
-                bool hit = sample_matches(rule, s[k].vmx, &d);
+                bool hit = rule_sample_hits(rule, s[k].text, &d);
                 bool bad_sample = diags_count(&d, DIAG_ERROR) > 0;
                 if (hit == (want == 1) && !bad_sample) {
                     passed++;
                 } else {
                     failed++;
                     if (bad_sample)
-                        printf("not ok - %s:%lu: %s: sample is not valid .vmx: %s\n", rule->file,
+                        printf("not ok - %s:%lu: %s: sample is not valid: %s\n", rule->file,
                                s[k].line, rule->id, d.v[0].message);
                     else
                         printf("not ok - %s:%lu: %s: %s sample %s\n", rule->file, s[k].line,

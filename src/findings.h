@@ -1,8 +1,9 @@
 /* findings: what the rules concluded, the only input of the reporters.
  *
- * One finding per rule and subject (a VM path): a rule that matches two NICs
- * of one VM gives one finding listing both devices. Strings are owned by the
- * finding; `rule` is borrowed from the ruleset, which must outlive it. */
+ * One finding per rule and subject: a VM path (a rule that matches two NICs
+ * of one VM gives one finding listing both devices), a crash ("<file>:<line>"
+ * of its first line) or a log file. Strings are owned by the finding; `rule`
+ * is borrowed from the ruleset, which must outlive it. */
 #ifndef VT_FINDINGS_H
 #define VT_FINDINGS_H
 
@@ -10,7 +11,7 @@
 
 struct evidence {
     unsigned long line;
-    char *text; /* the .vmx line as written */
+    char *text; /* the .vmx line as written; a crash's message; a log line */
 };
 
 struct related {
@@ -26,7 +27,7 @@ struct fix {
 struct finding {
     const struct rule *rule;
     enum level level;
-    char *subject; /* VM path */
+    char *subject; /* VM path, "<file>:<line>" of a crash, or a log file */
     char *name;    /* VM display name, or NULL */
     char **devices; /* "ethernet0", "scsi0", ... */
     size_t ndevices;
@@ -36,6 +37,7 @@ struct finding {
     size_t nfixes;
     struct related *rel;
     size_t nrel;
+    size_t count; /* log rules: lines that matched (0 for other rules) */
 };
 
 struct findings {
@@ -48,6 +50,14 @@ struct findings {
 /* Runs every rule over the VM's records and appends the findings. */
 void audit_vm(const struct ruleset *rs, const struct vm *vm, const struct record_ctx *ctx,
               struct findings *out);
+/* Runs the crash rules over one crash (see audit_crash.c); returns how many
+ * signature (non-fallback) rules matched. */
+size_t audit_crash(const struct ruleset *rs, const struct crash_view *v, struct findings *out);
+/* The subject of a crash's findings: "<source>:<line>", owned. */
+char *crash_subject(const struct crash_view *v);
+/* Runs the log rules over one line, adding to the rule's finding for the
+ * line's source. */
+void audit_log_line(const struct ruleset *rs, const struct log_line *l, struct findings *out);
 /* Moves all findings of `from` to the end of `to`. */
 void findings_move(struct findings *to, struct findings *from);
 /* Frees the strings of one finding, not the finding itself. */

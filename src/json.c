@@ -2,6 +2,7 @@
 #include "json.h"
 #include "util_mem.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -77,18 +78,52 @@ utf8_len(const unsigned char *s)
     return n;
 }
 
+static bool
+is_plain(unsigned char c)
+{
+    return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+}
+
+/* True when one of the 8 bytes of w is not plain: the high bit of a byte of
+ * (x - 0x01..) & ~x is set only if some byte of x is 0, or below the
+ * subtrahend (the has-zero / has-less tricks, exact for "any byte"). */
+static bool
+word_has_special(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = ones * 0x80;
+    uint64_t quote = w ^ (ones * '"'), bslash = w ^ (ones * '\\'), del = w ^ (ones * 0x7F);
+    uint64_t hit = w | ((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) |
+                   ((bslash - ones) & ~bslash) | ((del - ones) & ~del);
+    return (hit & highs) != 0;
+}
+
+/* Length of the leading run of plain bytes of s[0, len): printable ASCII
+ * other than '"' and '\\', which JSON takes as they are. */
+static size_t
+plain_run(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    for (uint64_t w; i + sizeof(w) <= len; i += sizeof(w)) {
+        memcpy(&w, s + i, sizeof(w));
+        if (word_has_special(w))
+            break;
+    }
+    while (i < len && is_plain(s[i]))
+        i++;
+    return i;
+}
+
 void
 json_escape(struct buf *b, const char *str)
 {
     const unsigned char *s = (const unsigned char *)str;
-    while (*s) {
+    const unsigned char *end = s + strlen(str);
+    while (s < end) {
         /* Copy a run of plain printable ASCII in one append. */
-        const unsigned char *run = s;
-        while (*s >= 0x20 && *s < 0x7F && *s != '"' && *s != '\\')
-            s++;
-        if (s > run)
-            buf_add(b, run, (size_t)(s - run));
-        if (*s == '\0')
+        size_t run = plain_run(s, (size_t)(end - s));
+        buf_add(b, s, run);
+        s += run;
+        if (s == end)
             break;
         unsigned char c = *s;
         if (c == '"' || c == '\\') {
@@ -122,7 +157,7 @@ json_key(struct json *j, const char *key)
     sep(j);
     buf_addc(j->out, '"');
     json_escape(j->out, key);
-    buf_adds(j->out, "\":");
+    buf_add(j->out, "\":", 2);
     j->after_key = true;
 }
 
@@ -143,7 +178,7 @@ void
 json_int(struct json *j, long long v)
 {
     sep(j);
-    buf_addf(j->out, "%lld", v);
+    buf_add_int(j->out, v);
 }
 
 void

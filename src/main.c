@@ -14,6 +14,7 @@ static const struct {
     const char *summary;
 } commands[] = {
     {"scan", cmd_scan, "audit .vmx/.vmtx files and datastore folders"},
+    {"psod", cmd_psod, "decode a purple screen, name the known issue and its fix"},
     {"rules", cmd_rules, "list, show and check the knowledge base"},
 };
 

@@ -2,24 +2,55 @@
  *
  * A VM yields one `vm` record and one `nic` / `controller` record per device;
  * a device record also carries its VM's `vm.*` fields, so a selection such as
- * "nic.type e1000 and nic.present" never mixes two NICs (DESIGN.md). The field
- * names are the rule vocabulary: a rule naming another field fails to load. */
+ * "nic.type e1000 and nic.present" never mixes two NICs (DESIGN.md). A decoded
+ * purple screen is one `crash` record; a log line is one `log` record. The
+ * field names are the rule vocabulary: a rule naming another field fails to
+ * load. The tables live in record_vm.c and record_crash.c. */
 #ifndef VT_RECORD_H
 #define VT_RECORD_H
 
+#include "psod.h"
 #include "vm.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 
-enum record_kind { REC_VM, REC_NIC, REC_CONTROLLER, REC__COUNT };
+enum record_kind { REC_VM, REC_NIC, REC_CONTROLLER, REC_CRASH, REC_LOG, REC__COUNT };
 
-enum fv_type { FV_NULL, FV_BOOL, FV_INT, FV_STR };
+/* FV_LIST is a list of texts (the functions of a backtrace): a test holds
+ * when it holds for any element; an empty list reads as null. */
+enum fv_type { FV_NULL, FV_BOOL, FV_INT, FV_STR, FV_LIST };
 
 struct fv {
     enum fv_type t;
-    long long i; /* FV_BOOL (0/1) and FV_INT */
+    long long i; /* FV_BOOL (0/1) and FV_INT; FV_LIST: the element count */
     const char *s; /* FV_STR, borrowed from the record */
+    const char *const *list; /* FV_LIST, borrowed from the record */
+};
+
+/* A crash as rules see it: the decoded crash plus the lists rules match on,
+ * built once per crash (crash_view_init) and released with it. */
+struct crash_view {
+    const struct psod_crash *crash; /* borrowed */
+    const char *source;             /* borrowed: the file or "-" */
+    const char **functions;  /* every frame's function, panicking CPU then saved CPU */
+    size_t nfunctions;
+    const char **modules;    /* frame modules and Module(s) involved, each once */
+    size_t nmodules;
+    const char **texts;      /* the message, notes and Module(s) involved text */
+    size_t ntexts;
+    const char *product;     /* the crash's banner, or one seen elsewhere in the input */
+    const char *build;       /* digits; same */
+};
+
+void crash_view_init(struct crash_view *v, const struct psod_crash *c, const char *source);
+void crash_view_release(struct crash_view *v);
+
+/* One log line (issue: `logs`); only the text so far. */
+struct log_line {
+    const char *source;
+    unsigned long line;
+    const char *text; /* without line end, NUL-terminated */
 };
 
 /* What the caller asked for that changes how a VM is seen. */
@@ -32,12 +63,15 @@ struct record {
     const struct vm *vm;
     const struct vm_nic *nic;          /* REC_NIC */
     const struct vm_controller *ctrl;  /* REC_CONTROLLER */
+    const struct crash_view *crash;    /* REC_CRASH */
+    const struct log_line *log;        /* REC_LOG */
     const struct record_ctx *ctx;
 };
 
 /* Steps through the records of r->kind of r->vm: the VM once, or each NIC or
- * controller. Set r->kind, r->vm, r->ctx and *i = 0 first; each true return
- * leaves the next record in *r. */
+ * controller; a crash or log record once. Set r->kind, the source pointer
+ * (vm, crash or log), r->ctx and *i = 0 first; each true return leaves the
+ * next record in *r. */
 bool record_next(struct record *r, size_t *i);
 
 struct field_def;
@@ -53,11 +87,12 @@ enum fv_type field_type(const struct field_def *f);
 const char *field_name(const struct field_def *f);
 /* Reads the field of a record. */
 struct fv field_get(const struct field_def *f, const struct record *r);
-/* The .vmx line that backs the field for this record (for evidence), or NULL. */
+/* The .vmx line that backs the field for this record (for evidence), or NULL
+ * (always NULL for crash and log records: their evidence is the crash). */
 const struct vmx_entry *field_source(const struct field_def *f, const struct record *r);
 
 const char *record_kind_name(enum record_kind k);
-/* Returns the kind named `name` ("vm", "nic", "controller"), or -1. */
+/* Returns the kind named `name` ("vm", "nic", "controller", "crash", "log"), or -1. */
 int record_kind_from_name(const char *name);
 /* Lists the built-in field names usable with `kind`, NULL-terminated, static. */
 void field_list(enum record_kind kind, const char **out, size_t max);

@@ -13,11 +13,23 @@
 
 enum report_format { FMT_TEXT, FMT_JSON, FMT_CSV };
 
+/* A non-fatal backtrace and the input it came from (both borrowed). */
+struct report_backtrace {
+    const char *source;
+    const struct psod_backtrace *bt;
+};
+
 struct report {
     const char *command;
-    char **vm_json; /* owned: each VM record already serialised (see vm_to_json) */
+    char **vm_json; /* owned: each VM record already serialised (see vm_to_json);
+                       NULL when the report has no `vms` array */
     size_t nvms;
     size_t templates, not_vmware, aliases;
+    bool has_crashes;            /* the report has `crashes` (psod, logs, bundle) */
+    struct crash_view *crashes;  /* owned views; the crashes they show are borrowed */
+    size_t ncrashes;
+    struct report_backtrace *backtraces; /* owned array */
+    size_t nbacktraces, backtraces_dropped;
     struct findings findings;
     struct diags diags;
 };
@@ -36,5 +48,10 @@ int report_csv(FILE *fp, const struct report *r);
 void vm_to_json(struct json *j, const struct vm *vm);
 /* Serialises one finding into the `findings[]` shape. */
 void finding_to_json(struct json *j, const struct finding *f);
+/* Serialises one crash into the `crashes[]` shape; `fs` gives its signatures. */
+void crash_to_json(struct json *j, const struct crash_view *v, const struct findings *fs);
+void backtrace_to_json(struct json *j, const struct report_backtrace *b);
+/* The text section of the crashes and non-fatal backtraces. */
+void report_text_crashes(FILE *fp, const struct report *r, const struct report_opts *o);
 
 #endif

@@ -1,6 +1,7 @@
 /* report_json: the JSON contract read by other tools and by acceptance checks
- * (issue 2 §6): {"vms": [...], "findings": [...], "errors": [...]}. Keep these
- * names; add fields freely. */
+ * (issue 2 §6): {"vms": [...], "findings": [...], "errors": [...]}, plus
+ * "crashes" and "backtraces" for commands that decode purple screens (issue 3).
+ * Keep these names; add fields freely. */
 #include "report.h"
 #include "util_mem.h"
 
@@ -85,6 +86,8 @@ finding_to_json(struct json *j, const struct finding *f)
     json_kv_str(j, "rule", f->rule->id);
     json_kv_str(j, "level", level_name(f->level));
     json_kv_str(j, "subject", f->subject);
+    if (f->count)
+        json_kv_int(j, "count", (long long)f->count);
     json_kv_str(j, "name", f->name);
     json_kv_str(j, "title", f->rule->title);
     json_kv_str(j, "description", f->rule->description);
@@ -133,17 +136,31 @@ report_json(FILE *fp, const struct report *r)
     struct json j;
     json_init(&j, &b);
     json_obj(&j);
-    json_key(&j, "vms");
-    json_arr(&j);
-    fputs(buf_str(&b), fp);
-    for (size_t i = 0; i < r->nvms; i++) {
-        if (i)
-            fputc(',', fp);
-        fputs(r->vm_json[i], fp);
+    if (r->vm_json) {
+        json_key(&j, "vms");
+        json_arr(&j);
+        fputs(buf_str(&b), fp);
+        for (size_t i = 0; i < r->nvms; i++) {
+            if (i)
+                fputc(',', fp);
+            fputs(r->vm_json[i], fp);
+        }
+        buf_reset(&b);
+        j.first[j.depth] = r->nvms == 0;
+        json_arr_end(&j);
     }
-    buf_reset(&b);
-    j.first[j.depth] = r->nvms == 0;
-    json_arr_end(&j);
+    if (r->has_crashes) {
+        json_key(&j, "crashes");
+        json_arr(&j);
+        for (size_t i = 0; i < r->ncrashes; i++)
+            crash_to_json(&j, &r->crashes[i], &r->findings);
+        json_arr_end(&j);
+        json_key(&j, "backtraces");
+        json_arr(&j);
+        for (size_t i = 0; i < r->nbacktraces; i++)
+            backtrace_to_json(&j, &r->backtraces[i]);
+        json_arr_end(&j);
+    }
     json_key(&j, "findings");
     json_arr(&j);
     for (size_t i = 0; i < r->findings.n; i++)
@@ -167,6 +184,10 @@ report_json(FILE *fp, const struct report *r)
     json_kv_int(&j, "templates", (long long)r->templates);
     json_kv_int(&j, "not_vmware", (long long)r->not_vmware);
     json_kv_int(&j, "aliases_skipped", (long long)r->aliases);
+    if (r->has_crashes) {
+        json_kv_int(&j, "crashes", (long long)r->ncrashes);
+        json_kv_int(&j, "backtraces", (long long)(r->nbacktraces + r->backtraces_dropped));
+    }
     json_kv_int(&j, "findings", (long long)r->findings.n);
     json_obj_end(&j);
     json_obj_end(&j);
@@ -182,6 +203,10 @@ report_release(struct report *r)
     for (size_t i = 0; i < r->nvms; i++)
         free(r->vm_json[i]);
     free(r->vm_json);
+    for (size_t i = 0; i < r->ncrashes; i++)
+        crash_view_release(&r->crashes[i]);
+    free(r->crashes);
+    free(r->backtraces);
     findings_release(&r->findings);
     diags_release(&r->diags);
 }

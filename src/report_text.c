@@ -1,6 +1,7 @@
-/* report_text: what an admin reads in a terminal: an aligned table of
- * findings (colour only on a terminal, never with NO_COLOR), then per rule
- * its why, its sources and the fix, then the input problems. */
+/* report_text: what an admin reads in a terminal: the decoded crashes first
+ * (report_crash.c), an aligned table of findings (colour only on a terminal,
+ * never with NO_COLOR), then per rule its why, its sources and the fix. The
+ * CLI prints the input problems after it. */
 #include "report.h"
 #include "util_buf.h"
 #include "util_mem.h"
@@ -93,7 +94,13 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
     size_t counts[5] = {0};
     for (size_t i = 0; i < n; i++)
         counts[v[i]->level]++;
-    fprintf(fp, "vmtriage %s: %zu VM%s", r->command, r->nvms, r->nvms == 1 ? "" : "s");
+    fprintf(fp, "vmtriage %s: ", r->command);
+    if (r->has_crashes)
+        fprintf(fp, "%zu crash%s, %zu non-fatal backtrace%s", r->ncrashes,
+                r->ncrashes == 1 ? "" : "es", r->nbacktraces + r->backtraces_dropped,
+                r->nbacktraces + r->backtraces_dropped == 1 ? "" : "s");
+    if (!r->has_crashes || r->nvms)
+        fprintf(fp, "%s%zu VM%s", r->has_crashes ? ", " : "", r->nvms, r->nvms == 1 ? "" : "s");
     if (r->templates)
         fprintf(fp, " (%zu template%s)", r->templates, r->templates == 1 ? "" : "s");
     fprintf(fp, ", %zu finding%s", n, n == 1 ? "" : "s");
@@ -106,10 +113,13 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
         fprintf(fp, "; %zu duplicate path%s via symlinks skipped", r->aliases,
                 r->aliases == 1 ? "" : "s");
     fputc('\n', fp);
+    if (r->has_crashes)
+        report_text_crashes(fp, r, o);
 
+    const char *subject_head = r->has_crashes ? "SUBJECT" : "VM";
     if (n) {
         struct buf lab = BUF_INIT;
-        size_t wl = strlen("LEVEL"), wr = strlen("RULE"), wv = strlen("VM");
+        size_t wl = strlen("LEVEL"), wr = strlen("RULE"), wv = strlen(subject_head);
         for (size_t i = 0; i < n; i++) {
             wl = strlen(level_name(v[i]->level)) > wl ? strlen(level_name(v[i]->level)) : wl;
             wr = strlen(v[i]->rule->id) > wr ? strlen(v[i]->rule->id) : wr;
@@ -119,7 +129,7 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
         fputc('\n', fp);
         pad(fp, "LEVEL", wl + 2);
         pad(fp, "RULE", wr + 2);
-        pad(fp, "VM", wv + 2);
+        pad(fp, subject_head, wv + 2);
         fputs("DETAIL\n", fp);
         for (size_t i = 0; i < n; i++) {
             const char *ln = level_name(v[i]->level);
@@ -147,7 +157,11 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
             fprintf(fp, "%s %s", level_name(v[i]->level), v[i]->rule->id);
             if (o->color)
                 fputs("\033[0m", fp);
-            fprintf(fp, ": %s (%zu VM%s)\n", v[i]->rule->title, affected, affected == 1 ? "" : "s");
+            if (r->has_crashes)
+                fprintf(fp, ": %s\n", v[i]->rule->title);
+            else
+                fprintf(fp, ": %s (%zu VM%s)\n", v[i]->rule->title, affected,
+                        affected == 1 ? "" : "s");
             print_indented(fp, "  ", v[i]->rule->description);
             fputs("  Sources:", fp);
             for (size_t k = 0; k < v[i]->rule->nrefs; k++)
@@ -158,6 +172,10 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
                 fprintf(fp, "    [%s]\n", v[i]->fixes[k].tool);
                 print_indented(fp, "      ", v[i]->fixes[k].text);
             }
+            for (size_t k = 0; k < v[i]->nrel; k++)
+                fprintf(fp, "%s  %s (%s)\n",
+                        k ? "" : "  VMs that carry the trigger:\n", v[i]->rel[k].subject,
+                        v[i]->rel[k].rule);
         }
         buf_release(&lab);
     }

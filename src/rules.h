@@ -25,7 +25,7 @@ struct remedy {
 };
 
 struct rule_sample {
-    char *vmx; /* a .vmx text */
+    char *text; /* a .vmx text (vm, nic, controller rules), crash text or log lines */
     unsigned long line;
 };
 
@@ -37,6 +37,9 @@ struct rule {
     size_t nrefs;
     struct remedy *remedies;
     size_t nremedies;
+    bool fallback;      /* crash rules: only when no other crash rule matched the crash */
+    char **related;     /* crash/log rules: VM rules whose findings carry this trigger */
+    size_t nrelated;
     struct rule_sample *match, *no_match;
     size_t nmatch, nno_match;
     char *file;         /* where it was loaded from */
@@ -67,6 +70,10 @@ void ruleset_release(struct ruleset *rs);
 
 /* True when the rule's condition holds for the record (of the rule's kind). */
 bool rule_match(const struct rule *rule, const struct record *r);
+
+/* True when the rule matches a record built from its sample text (see
+ * rules_sample.c). Problems with the text go to `d`. */
+bool rule_sample_hits(const struct rule *rule, const char *text, struct diags *d);
 
 /* The .vmx lines that back the fields the rule tests, for this record, in
  * line order. Fills at most `max` entries; returns how many. */

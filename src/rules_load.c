@@ -195,7 +195,7 @@ compile_value(struct loader *L, yaml_node_t *n, struct ftest *t, struct fvalue *
     case M_CONTAINS:
     case M_STARTSWITH:
     case M_ENDSWITH:
-        if (ft != FV_STR) {
+        if (ft != FV_STR && ft != FV_LIST) {
             fail(L, n, "'%s|%s' needs a text field", fname, mod_names[t->mod]);
             return false;
         }
@@ -406,13 +406,29 @@ check_template(struct loader *L, struct rule *rule, yaml_node_t *n, const char *
     return true;
 }
 
+/* Appends the texts of a sequence node to a new owned array. */
+static void
+load_texts(struct loader *L, yaml_node_t *seq, const char *what, char ***out, size_t *n)
+{
+    size_t m = (size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start);
+    *out = xcalloc(m ? m : 1, sizeof(char *));
+    for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top;
+         it++) {
+        const char *s = scalar(node_at(L, *it));
+        if (s == NULL || *s == '\0')
+            fail(L, node_at(L, *it), "%s is a text", what);
+        else
+            (*out)[(*n)++] = xstrdup(s);
+    }
+}
+
 static bool
 load_samples(struct loader *L, yaml_node_t *seq, struct rule_sample **out, size_t *n)
 {
     if (seq == NULL)
         return true;
     if (seq->type != YAML_SEQUENCE_NODE) {
-        fail(L, seq, "samples are a list of .vmx texts");
+        fail(L, seq, "samples are a list of texts (.vmx, crash or log text)");
         return false;
     }
     size_t m = (size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start);
@@ -421,7 +437,7 @@ load_samples(struct loader *L, yaml_node_t *seq, struct rule_sample **out, size_
          it++) {
         yaml_node_t *s = node_at(L, *it);
         if (scalar(s) == NULL) {
-            fail(L, s, "a sample is a .vmx text");
+            fail(L, s, "a sample is a text");
             return false;
         }
         (*out)[(*n)++] = (struct rule_sample){xstrdup(scalar(s)), s->start_mark.line + 1};
@@ -432,6 +448,7 @@ load_samples(struct loader *L, yaml_node_t *seq, struct rule_sample **out, size_
 static const char *const top_keys[] = {
     "title", "id", "status", "description", "references", "author", "date", "modified", "tags",
     "logsource", "detection", "level", "remediation", "tests", "falsepositives", "fields",
+    "fallback", "related_rules",
 };
 
 static void rule_free(struct rule *r);
@@ -479,24 +496,31 @@ compile_rule(struct loader *L, yaml_node_t *root)
     const char *cat = scalar(map_get(L, ls, "category"));
     int kind = cat ? record_kind_from_name(cat) : -1;
     if (kind < 0)
-        fail(L, ls ? ls : root, "logsource.category must be vm, nic or controller");
+        fail(L, ls ? ls : root, "logsource.category must be vm, nic, controller, crash or log");
     r->kind = kind < 0 ? REC_VM : (enum record_kind)kind;
 
     yaml_node_t *refs = map_get(L, root, "references");
     if (refs == NULL || refs->type != YAML_SEQUENCE_NODE ||
-        refs->data.sequence.items.top == refs->data.sequence.items.start) {
+        refs->data.sequence.items.top == refs->data.sequence.items.start)
         fail(L, refs ? refs : root, "every rule cites at least one public source in 'references'");
-    } else {
-        size_t m = (size_t)(refs->data.sequence.items.top - refs->data.sequence.items.start);
-        r->refs = xcalloc(m, sizeof(char *));
-        for (yaml_node_item_t *it = refs->data.sequence.items.start; it < refs->data.sequence.items.top;
-             it++) {
-            const char *s = scalar(node_at(L, *it));
-            if (s == NULL || *s == '\0')
-                fail(L, node_at(L, *it), "a reference is a text");
-            else
-                r->refs[r->nrefs++] = xstrdup(s);
-        }
+    else
+        load_texts(L, refs, "a reference", &r->refs, &r->nrefs);
+
+    yaml_node_t *fb = map_get(L, root, "fallback");
+    if (fb) {
+        int b = scalar(fb) ? parse_yaml_bool(scalar(fb)) : -1;
+        if (b < 0)
+            fail(L, fb, "'fallback' is true or false");
+        r->fallback = b == 1;
+    }
+    yaml_node_t *rel = map_get(L, root, "related_rules");
+    if (rel) {
+        if (r->kind != REC_CRASH && r->kind != REC_LOG)
+            fail(L, rel, "'related_rules' goes with crash and log rules (it names VM rules)");
+        else if (rel->type != YAML_SEQUENCE_NODE)
+            fail(L, rel, "'related_rules' is a list of rule ids");
+        else
+            load_texts(L, rel, "a related rule", &r->related, &r->nrelated);
     }
 
     yaml_node_t *rem = map_get(L, root, "remediation");
@@ -700,10 +724,13 @@ rule_free(struct rule *r)
         free(r->remedies[i].text);
     }
     free(r->remedies);
+    for (size_t i = 0; i < r->nrelated; i++)
+        free(r->related[i]);
+    free(r->related);
     for (size_t i = 0; i < r->nmatch; i++)
-        free(r->match[i].vmx);
+        free(r->match[i].text);
     for (size_t i = 0; i < r->nno_match; i++)
-        free(r->no_match[i].vmx);
+        free(r->no_match[i].text);
     free(r->match);
     free(r->no_match);
     free(r->file);

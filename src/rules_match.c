@@ -67,12 +67,26 @@ value_holds(const struct ftest *t, const struct fvalue *v, const struct fv *x)
     }
 }
 
+/* A list holds a value when any element does. */
+static bool
+value_holds_any(const struct ftest *t, const struct fvalue *v, const struct fv *x)
+{
+    if (x->t != FV_LIST)
+        return value_holds(t, v, x);
+    if (t->mod == M_EXISTS || v->is_null)
+        return value_holds(t, v, &(struct fv){FV_STR, 0, "x", NULL});
+    for (long long i = 0; i < x->i; i++)
+        if (value_holds(t, v, &(struct fv){FV_STR, 0, x->list[i], NULL}))
+            return true;
+    return false;
+}
+
 static bool
 test_holds(const struct ftest *t, const struct record *r)
 {
     struct fv x = field_get(t->field, r);
     for (size_t i = 0; i < t->nvals; i++) {
-        bool ok = value_holds(t, &t->vals[i], &x);
+        bool ok = value_holds_any(t, &t->vals[i], &x);
         if (t->all && !ok)
             return false;
         if (!t->all && ok)
@@ -206,7 +220,7 @@ rule_render(const struct rule *rule, const char *text, const struct record *r)
     while ((o = placeholder_next(p, &e, &name, &bar)) != NULL && e != NULL) {
         buf_add(&b, p, (size_t)(o - p));
         const struct field_def *f = field_lookup(rule->kind, name);
-        struct fv v = f ? field_get(f, r) : (struct fv){FV_NULL, 0, NULL};
+        struct fv v = f ? field_get(f, r) : (struct fv){FV_NULL, 0, NULL, NULL};
         struct buf val = BUF_INIT;
         if (v.t == FV_STR)
             buf_adds(&val, v.s);
@@ -214,6 +228,9 @@ rule_render(const struct rule *rule, const char *text, const struct record *r)
             buf_addf(&val, "%lld", v.i);
         else if (v.t == FV_BOOL)
             buf_adds(&val, v.i ? "TRUE" : "FALSE");
+        else if (v.t == FV_LIST)
+            for (long long i = 0; i < v.i; i++)
+                buf_addf(&val, "%s%s", i ? ", " : "", v.list[i]);
         if (bar && strcmp(bar, "ps") == 0)
             quote_ps(&b, buf_str(&val));
         else if (bar && strcmp(bar, "sh") == 0)

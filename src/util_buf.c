@@ -6,18 +6,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
-buf_reserve(struct buf *b, size_t extra)
+/* A first allocation smaller than this would only be grown again. */
+#define BUF_MIN_CAP 64
+
+void
+buf_grow(struct buf *b, size_t extra)
 {
     if (extra > (size_t)-1 - b->len - 1)
         VT_BUG("buffer overflow");
-    XGROW(b->p, b->cap, b->len + extra + 1);
+    size_t want = b->len + extra + 1;
+    XGROW(b->p, b->cap, want < BUF_MIN_CAP ? BUF_MIN_CAP : want);
 }
 
 void
 buf_add(struct buf *b, const void *data, size_t len)
 {
-    buf_reserve(b, len);
+    if (len >= b->cap - b->len) /* cap > len but for an empty buffer (0, 0) */
+        buf_grow(b, len);
     if (len)
         memcpy(b->p + b->len, data, len);
     b->len += len;
@@ -31,15 +36,6 @@ buf_adds(struct buf *b, const char *s)
 }
 
 void
-buf_addc(struct buf *b, char c)
-{
-    if (b->len + 2 > b->cap)
-        buf_reserve(b, 1);
-    b->p[b->len++] = c;
-    b->p[b->len] = '\0';
-}
-
-void
 buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 {
     va_list cp;
@@ -48,9 +44,32 @@ buf_vaddf(struct buf *b, const char *fmt, va_list ap)
     va_end(cp);
     if (n < 0)
         VT_BUG("bad format '%s'", fmt);
-    buf_reserve(b, (size_t)n);
+    buf_grow(b, (size_t)n);
     vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
     b->len += (size_t)n;
+}
+
+size_t
+fmt_decimal(char *out, long long v)
+{
+    char rev[DECIMAL_MAX];
+    size_t n = 0, len = 0;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do
+        rev[n++] = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0)
+        out[len++] = '-';
+    while (n)
+        out[len++] = rev[--n];
+    return len;
+}
+
+void
+buf_add_int(struct buf *b, long long v)
+{
+    char num[DECIMAL_MAX];
+    buf_add(b, num, fmt_decimal(num, v));
 }
 
 void
@@ -81,7 +100,11 @@ buf_release(struct buf *b)
 char *
 buf_detach(struct buf *b)
 {
-    char *s = b->p ? b->p : xstrdup("");
+    char *s = b->p;
+    if (s == NULL)
+        s = xstrdup("");
+    else if (b->len + 1 < b->cap) /* detached strings are usually kept: give the slack back */
+        s = xreallocarray(s, b->len + 1, 1);
     b->p = NULL;
     b->len = b->cap = 0;
     return s;

@@ -18,7 +18,15 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Grow an array: makes room for at least `want` elements of `size` bytes in
  * *ptr whose capacity is *cap, doubling. */
 void xgrow(void **ptr, size_t *cap, size_t want, size_t size);
-#define XGROW(arr, cap, want) xgrow((void **)&(arr), &(cap), (want), sizeof(*(arr)))
+/* xgrow, with the check that there is room already inline: arrays grow in
+ * hot loops. */
+static inline void
+xgrow_to(void **ptr, size_t *cap, size_t want, size_t size)
+{
+    if (want > *cap)
+        xgrow(ptr, cap, want, size);
+}
+#define XGROW(arr, cap, want) xgrow_to((void **)&(arr), &(cap), (want), sizeof(*(arr)))
 
 /* Broken invariant: print file:line and abort (git BUG()). */
 #define VT_BUG(...) vt_bug(__FILE__, __LINE__, __VA_ARGS__)

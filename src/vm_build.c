@@ -4,6 +4,7 @@
  * a missing ethernetN.present means absent, numvcpus defaults to 1, a missing
  * firmware key means BIOS. Values are compared ignoring case (kb §1.8). */
 #include "vm.h"
+#include "util_buf.h"
 #include "util_mem.h"
 
 #include <ctype.h>
@@ -34,18 +35,56 @@ get_long(const struct vmx_doc *doc, const char *key, long dflt)
     return *end == '\0' ? n : dflt;
 }
 
-/* Reads the device prefix "ethernet12." etc: returns the index or -1. */
-static int
-dev_index(const char *lkey, const char *prefix, char sep)
+/* The device a lower-cased key belongs to: "ethernetN." is a NIC, "<bus>N." a
+ * controller and "<bus>N:..." a unit on it, for N <= MAX_DEV_INDEX. */
+struct dev_key {
+    bool nic;
+    enum vm_bus bus; /* when not a NIC */
+    int index;       /* N */
+    bool unit;       /* "<bus>N:" */
+};
+
+/* The rest of `s` after `prefix`, or NULL when s does not start with it. */
+static const char *
+skip_prefix(const char *s, const char *prefix)
 {
-    size_t pl = strlen(prefix);
-    if (strncmp(lkey, prefix, pl) != 0 || !isdigit((unsigned char)lkey[pl]))
-        return -1;
-    char *end;
-    long n = strtol(lkey + pl, &end, 10);
-    if (*end != sep || n < 0 || n > MAX_DEV_INDEX)
-        return -1;
-    return (int)n;
+    for (; *prefix; s++, prefix++)
+        if (*s != *prefix)
+            return NULL;
+    return s;
+}
+
+/* Parses the device prefix of `lkey` into *k; false when it has none. Every
+ * key of a file comes here, so the first byte picks the one prefix to try. */
+static bool
+parse_dev_key(const char *lkey, struct dev_key *k)
+{
+    *k = (struct dev_key){.nic = lkey[0] == 'e'};
+    switch (lkey[0]) {
+    case 'e':
+        break;
+    case 's':
+        k->bus = lkey[1] == 'c' ? BUS_SCSI : BUS_SATA;
+        break;
+    case 'n':
+        k->bus = BUS_NVME;
+        break;
+    case 'i':
+        k->bus = BUS_IDE;
+        break;
+    default:
+        return false;
+    }
+    const char *p = skip_prefix(lkey, k->nic ? "ethernet" : bus_names[k->bus]);
+    if (p == NULL || !isdigit((unsigned char)*p))
+        return false;
+    long n = 0;
+    for (; isdigit((unsigned char)*p); p++)
+        if (n <= MAX_DEV_INDEX) /* past it the value no longer matters */
+            n = n * 10 + (*p - '0');
+    k->index = (int)n;
+    k->unit = *p == ':';
+    return n <= MAX_DEV_INDEX && (*p == '.' || (k->unit && !k->nic));
 }
 
 struct strpool {
@@ -143,23 +182,86 @@ cmp_ctrl(const void *a, const void *b)
     return x->index - y->index;
 }
 
+/* The keys of one device, "<prefix>N.<field>" or "<prefix>N:M.<field>": the
+ * device part is formatted once, then each field is looked up by copying
+ * its name after it (a VM has a few hundred such look-ups). */
+struct dev_keys {
+    char key[64];
+    size_t base; /* length of "<prefix>N." or "<prefix>N:M." */
+};
+
+/* Appends the decimal n to k->key. */
+static void
+dev_keys_add_int(struct dev_keys *k, int n)
+{
+    if (sizeof(k->key) - k->base <= DECIMAL_MAX)
+        VT_BUG("device key '%s' too long", k->key);
+    k->base += fmt_decimal(k->key + k->base, n);
+}
+
+/* `unit` < 0: no ":M". Callers pass prefixes of a few letters. */
+static void
+dev_keys_init(struct dev_keys *k, const char *prefix, int n, int unit)
+{
+    size_t pl = strlen(prefix);
+    if (pl > sizeof(k->key) / 4)
+        VT_BUG("device prefix '%s' too long", prefix);
+    memcpy(k->key, prefix, pl);
+    k->base = pl;
+    dev_keys_add_int(k, n);
+    if (unit >= 0) {
+        k->key[k->base++] = ':';
+        dev_keys_add_int(k, unit);
+    }
+    k->key[k->base++] = '.';
+    k->key[k->base] = '\0';
+}
+
+/* The entry "<device part><field>", or NULL. */
+static const struct vmx_entry *
+dev_find(const struct vmx_doc *doc, struct dev_keys *k, const char *field)
+{
+    size_t fl = strlen(field);
+    if (fl >= sizeof(k->key) - k->base)
+        VT_BUG("device field '%s' too long", field);
+    memcpy(k->key + k->base, field, fl + 1);
+    return vmx_find(doc, k->key);
+}
+
+/* The value of dev_find lower-cased into the pool, or NULL. */
+static const char *
+dev_lower(struct vm_priv *p, struct dev_keys *k, const char *field)
+{
+    const struct vmx_entry *e = dev_find(p->vm.doc, k, field);
+    return e ? pool_lower(&p->pool, e->value) : NULL;
+}
+
+/* dev_find's value is a true boolean. */
+static bool
+dev_true(const struct vmx_doc *doc, struct dev_keys *k, const char *field)
+{
+    const struct vmx_entry *e = dev_find(doc, k, field);
+    return e && vmx_bool(e->value) == 1;
+}
+
 /* A device `<bus>N:M` is a hard disk when present and its deviceType names a
  * disk, or when it has no deviceType and its backing file is a .vmdk. */
 static bool
 is_disk(const struct vmx_doc *doc, const char *bus, int n, int m)
 {
-    const struct vmx_entry *p = vmx_findf(doc, "%s%d:%d.present", bus, n, m);
-    if (p == NULL || vmx_bool(p->value) != 1)
+    struct dev_keys k;
+    dev_keys_init(&k, bus, n, m);
+    if (!dev_true(doc, &k, "present"))
         return false;
-    const struct vmx_entry *t = vmx_findf(doc, "%s%d:%d.deviceType", bus, n, m);
+    const struct vmx_entry *t = dev_find(doc, &k, "deviceType");
     if (t)
         return strcasestr(t->value, "disk") != NULL;
-    const struct vmx_entry *f = vmx_findf(doc, "%s%d:%d.fileName", bus, n, m);
+    const struct vmx_entry *f = dev_find(doc, &k, "fileName");
     size_t l = f ? strlen(f->value) : 0;
     return l > 5 && strcasecmp(f->value + l - 5, ".vmdk") == 0;
 }
 
-/* True when `lkey` is "<bus>N:M.present" of a hard disk. */
+/* True when `lkey` ("<bus>N:...") is "<bus>N:M.present" of a hard disk. */
 static bool
 is_disk_present_key(const struct vmx_doc *doc, const char *lkey, const char *bus, int n)
 {
@@ -170,96 +272,97 @@ is_disk_present_key(const struct vmx_doc *doc, const char *lkey, const char *bus
            is_disk(doc, bus, n, (int)m);
 }
 
+/* Fills a NIC found by read_devices from its ethernetN.* keys. */
+static void
+read_nic(struct vm_priv *p, struct vm_nic *nic)
+{
+    const struct vmx_doc *doc = p->vm.doc;
+    struct dev_keys k;
+    dev_keys_init(&k, "ethernet", nic->index, -1);
+    const struct vmx_entry *pe = dev_find(doc, &k, "present");
+    nic->present = pe && vmx_bool(pe->value) == 1;
+    if (pe)
+        nic->line = pe->line;
+    const struct vmx_entry *t = dev_find(doc, &k, "virtualDev");
+    nic->type_explicit = t && *t->value;
+    nic->type = nic->type_explicit ? pool_lower(&p->pool, t->value) : NULL;
+    nic->type_line = t ? t->line : 0;
+    nic->type_default = nic->type_explicit ? NULL : guess_default_nic(&p->vm);
+    const struct vmx_entry *f = dev_find(doc, &k, "features");
+    nic->vmxnet2 =
+        nic->type && strcmp(nic->type, "vmxnet") == 0 && f && strcmp(f->value, "15") == 0;
+    const struct vmx_entry *x = dev_find(doc, &k, "networkName");
+    nic->network = x ? x->value : NULL;
+    nic->connection_type = dev_lower(p, &k, "connectionType");
+    nic->address_type = dev_lower(p, &k, "addressType");
+    nic->mac = dev_lower(p, &k, "address");
+    if (nic->mac == NULL)
+        nic->mac = dev_lower(p, &k, "generatedAddress");
+    x = dev_find(doc, &k, "startConnected");
+    nic->start_connected = x ? vmx_bool(x->value) : -1;
+}
+
+/* Fills a controller found by read_devices from its <bus>N.* keys. */
+static void
+read_controller(struct vm_priv *p, struct vm_controller *c)
+{
+    const struct vmx_doc *doc = p->vm.doc;
+    struct dev_keys k;
+    if (c->bus == BUS_IDE) {
+        /* IDE channels have no ideN.present key; they exist with their devices. */
+        c->present = false;
+        for (int m = 0; m <= 1; m++) {
+            dev_keys_init(&k, "ide", c->index, m);
+            c->present |= dev_true(doc, &k, "present");
+        }
+        c->type = "ide";
+        return;
+    }
+    dev_keys_init(&k, bus_names[c->bus], c->index, -1);
+    const struct vmx_entry *pe = dev_find(doc, &k, "present");
+    c->present = pe && vmx_bool(pe->value) == 1;
+    if (pe)
+        c->line = pe->line;
+    if (c->bus == BUS_SCSI) {
+        const struct vmx_entry *t = dev_find(doc, &k, "virtualDev");
+        c->type = t && *t->value ? pool_lower(&p->pool, t->value) : NULL;
+    } else {
+        c->type = c->bus == BUS_SATA ? "ahci" : "nvme";
+    }
+}
+
 static void
 read_devices(struct vm_priv *p)
 {
     struct vm *vm = &p->vm;
     const struct vmx_doc *doc = vm->doc;
     size_t nic_cap = 0, ctrl_cap = 0;
-    static const char *const bus_prefix[] = {"scsi", "sata", "nvme", "ide"};
     for (size_t i = 0; i < vmx_count(doc); i++) {
         const struct vmx_entry *e = vmx_at(doc, i);
+        struct dev_key k;
         if (e->first >= 0)
             continue; /* a duplicate: the first occurrence describes the device */
-        int n = dev_index(e->lkey, "ethernet", '.');
-        if (n >= 0) {
-            struct vm_nic *nic = nic_at(vm, &nic_cap, n);
+        if (!parse_dev_key(e->lkey, &k))
+            continue;
+        if (k.nic) {
+            struct vm_nic *nic = nic_at(vm, &nic_cap, k.index);
             if (nic->line == 0 || e->line < nic->line)
                 nic->line = e->line;
             continue;
         }
-        for (int b = 0; b < 4; b++) {
-            int c = dev_index(e->lkey, bus_prefix[b], '.');
-            bool unit = false;
-            if (c < 0)
-                unit = (c = dev_index(e->lkey, bus_prefix[b], ':')) >= 0;
-            if (c >= 0) {
-                struct vm_controller *ctl = ctrl_at(vm, &ctrl_cap, (enum vm_bus)b, c);
-                if (ctl->line == 0 || e->line < ctl->line)
-                    ctl->line = e->line;
-                if (unit)
-                    ctl->disks += is_disk_present_key(doc, e->lkey, bus_prefix[b], c);
-                break;
-            }
-        }
+        struct vm_controller *ctl = ctrl_at(vm, &ctrl_cap, k.bus, k.index);
+        if (ctl->line == 0 || e->line < ctl->line)
+            ctl->line = e->line;
+        if (k.unit)
+            ctl->disks += is_disk_present_key(doc, e->lkey, bus_names[k.bus], k.index);
     }
-    for (size_t i = 0; i < vm->nnics; i++) {
-        struct vm_nic *nic = &vm->nics[i];
-        int n = nic->index;
-        const struct vmx_entry *pe = vmx_findf(doc, "ethernet%d.present", n);
-        nic->present = pe && vmx_bool(pe->value) == 1;
-        if (pe)
-            nic->line = pe->line;
-        const struct vmx_entry *t = vmx_findf(doc, "ethernet%d.virtualDev", n);
-        nic->type_explicit = t && *t->value;
-        nic->type = nic->type_explicit ? pool_lower(&p->pool, t->value) : NULL;
-        nic->type_line = t ? t->line : 0;
-        nic->type_default = nic->type_explicit ? NULL : guess_default_nic(vm);
-        const struct vmx_entry *f = vmx_findf(doc, "ethernet%d.features", n);
-        nic->vmxnet2 = nic->type && strcmp(nic->type, "vmxnet") == 0 && f &&
-                       strcmp(f->value, "15") == 0;
-        const struct vmx_entry *x;
-        nic->network = (x = vmx_findf(doc, "ethernet%d.networkName", n)) ? x->value : NULL;
-        nic->connection_type =
-            (x = vmx_findf(doc, "ethernet%d.connectionType", n)) ? pool_lower(&p->pool, x->value)
-                                                                  : NULL;
-        nic->address_type =
-            (x = vmx_findf(doc, "ethernet%d.addressType", n)) ? pool_lower(&p->pool, x->value)
-                                                               : NULL;
-        x = vmx_findf(doc, "ethernet%d.address", n);
-        if (x == NULL)
-            x = vmx_findf(doc, "ethernet%d.generatedAddress", n);
-        nic->mac = x ? pool_lower(&p->pool, x->value) : NULL;
-        x = vmx_findf(doc, "ethernet%d.startConnected", n);
-        nic->start_connected = x ? vmx_bool(x->value) : -1;
-    }
+    for (size_t i = 0; i < vm->nnics; i++)
+        read_nic(p, &vm->nics[i]);
     if (vm->nnics > 1) /* qsort(NULL, 0, ...) is undefined */
         qsort(vm->nics, vm->nnics, sizeof(*vm->nics), cmp_nic);
 
-    for (size_t i = 0; i < vm->nctrls; i++) {
-        struct vm_controller *c = &vm->ctrls[i];
-        const char *bus = bus_prefix[c->bus];
-        const struct vmx_entry *pe = vmx_findf(doc, "%s%d.present", bus, c->index);
-        if (c->bus == BUS_IDE) {
-            /* IDE channels have no ideN.present key; they exist with their devices. */
-            c->present = false;
-            for (int m = 0; m <= 1; m++) {
-                const struct vmx_entry *d = vmx_findf(doc, "ide%d:%d.present", c->index, m);
-                c->present |= d && vmx_bool(d->value) == 1;
-            }
-            c->type = "ide";
-        } else {
-            c->present = pe && vmx_bool(pe->value) == 1;
-            if (pe)
-                c->line = pe->line;
-            if (c->bus == BUS_SCSI) {
-                const struct vmx_entry *t = vmx_findf(doc, "scsi%d.virtualDev", c->index);
-                c->type = t && *t->value ? pool_lower(&p->pool, t->value) : NULL;
-            } else {
-                c->type = c->bus == BUS_SATA ? "ahci" : "nvme";
-            }
-        }
-    }
+    for (size_t i = 0; i < vm->nctrls; i++)
+        read_controller(p, &vm->ctrls[i]);
     if (vm->nctrls > 1)
         qsort(vm->ctrls, vm->nctrls, sizeof(*vm->ctrls), cmp_ctrl);
 }
@@ -297,15 +400,28 @@ present_flag(const struct vmx_doc *doc, const char *key)
     return vmx_bool(vmx_get(doc, key));
 }
 
-static int
-count_ports(const struct vmx_doc *doc, const char *prefix)
+/* Counts the present serial and parallel ports 0 to 9: the keys
+ * "serialN.present" and "parallelN.present" with a one-digit N, found in one
+ * pass over the keys rather than twenty look-ups. */
+static void
+count_ports(struct vm *vm)
 {
-    int n = 0;
-    for (int i = 0; i < 10; i++) {
-        const struct vmx_entry *e = vmx_findf(doc, "%s%d.present", prefix, i);
-        n += e && vmx_bool(e->value) == 1;
+    const struct vmx_doc *doc = vm->doc;
+    for (size_t i = 0; i < vmx_count(doc); i++) {
+        const struct vmx_entry *e = vmx_at(doc, i);
+        const char *rest;
+        int *count;
+        if (e->first >= 0)
+            continue; /* a duplicate: the first occurrence counts */
+        if ((rest = skip_prefix(e->lkey, "serial")) != NULL)
+            count = &vm->serial_ports;
+        else if ((rest = skip_prefix(e->lkey, "parallel")) != NULL)
+            count = &vm->parallel_ports;
+        else
+            continue;
+        if (isdigit((unsigned char)rest[0]) && strcmp(rest + 1, ".present") == 0)
+            *count += vmx_bool(e->value) == 1;
     }
-    return n;
 }
 
 struct vm *
@@ -342,8 +458,7 @@ vm_from_vmx(struct vmx_doc *doc, const char *path)
               : usb == -1 && ehci == -1 && xhci == -1 ? -1
                                                       : 0;
     vm->floppy = present_flag(doc, "floppy0.present");
-    vm->serial_ports = count_ports(doc, "serial");
-    vm->parallel_ports = count_ports(doc, "parallel");
+    count_ports(vm);
     vm->tools_sync_time = present_flag(doc, "tools.syncTime");
     vm->runs_hypervisor = vm->family == GUEST_VMKERNEL || vmx_find(doc, "vhv.enable") != NULL;
     read_devices(p);

@@ -1,13 +1,14 @@
 /* vmx_parse: a pure reader of VMware's key = value dictionary files.
  *
  * Every string of a document lives in one arena block owned by the document;
- * entries point into it. Lookups use an open-addressing hash on the lower-cased
- * key so rules can ask for any key in O(1). */
+ * entries point into it. The arena starts with a copy of the file whose line
+ * ends are turned into NULs (so each raw line is a string in place), followed
+ * by the keys, lower-cased keys and values. Lookups use an open-addressing
+ * hash on the lower-cased key so rules can ask for any key in O(1). */
 #include "vmx_parse.h"
 #include "util_buf.h"
 #include "util_mem.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
 #include <stdarg.h>
@@ -17,18 +18,26 @@
 #include <string.h>
 #include <strings.h>
 
+/* A hash-table slot: the first entry with a key, and the key's hash. */
+struct bucket {
+    uint32_t hash;
+    uint32_t entry; /* index + 1; 0 = empty (VMX_MAX_BYTES has fewer lines) */
+};
+
 struct vmx_doc {
     struct vmx_entry *v;
-    size_t n, cap;
-    size_t *slots; /* hash: index+1 of the first entry per key, 0 = empty */
-    size_t nslots;
-    char *arena;   /* all strings */
+    size_t n;
+    struct bucket *buckets;
+    size_t nbuckets; /* a power of two, at least twice n */
+    char *arena;     /* all strings: the file's lines, then keys and values */
     size_t arena_len, arena_cap;
     size_t comments, malformed, lines;
     bool has_nul, crlf;
+    bool is_vmware; /* looks_vmware, worked out once the document is built */
 };
 
-/* Arena strings are referred to by offset while the arena may still move. */
+/* Arena strings are referred to by offset while the arena may still move
+ * (only convert_values grows it past what vmx_parse reserves). */
 static size_t
 arena_add(struct vmx_doc *doc, const char *s, size_t len)
 {
@@ -37,6 +46,73 @@ arena_add(struct vmx_doc *doc, const char *s, size_t len)
     memcpy(doc->arena + off, s, len);
     doc->arena[off + len] = '\0';
     doc->arena_len += len + 1;
+    return off;
+}
+
+static char
+ascii_lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* ascii_lower of 8 bytes at once. Per byte: b7 = the byte without its top
+ * bit; b7 + 0x3F and b7 + 0x25 carry into the top bit exactly when b7 >= 'A'
+ * and b7 > 'Z' (no carry leaves the byte); a letter gets 0x20 added. */
+static uint64_t
+lower_word(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ull, tops = ones * 0x80;
+    uint64_t b7 = w & ~tops;
+    uint64_t ge_a = b7 + ones * (0x80 - 'A'), gt_z = b7 + ones * (0x80 - 'Z' - 1);
+    uint64_t upper = ge_a & ~gt_z & ~w & tops;
+    return w | (upper >> 2);
+}
+
+static uint64_t
+mix(uint64_t h)
+{
+    h *= 0x9e3779b97f4a7c15ull;
+    return h ^ (h >> 32);
+}
+
+/* Copies the len bytes of k lower-cased to lkey (and as they are to key,
+ * unless NULL), 8 at a time, and returns the hash of the lower-cased key.
+ * Every key is hashed here, when stored and when looked up, so a key hashes
+ * the same however it is cased. Writes no NUL. */
+static uint32_t
+copy_key(char *key, char *lkey, const char *k, size_t len)
+{
+    uint64_t h = len, w;
+    size_t i = 0;
+    for (; i + sizeof(w) <= len; i += sizeof(w)) {
+        memcpy(&w, k + i, sizeof(w));
+        if (key)
+            memcpy(key + i, &w, sizeof(w));
+        w = lower_word(w);
+        memcpy(lkey + i, &w, sizeof(w));
+        h = mix(h ^ w);
+    }
+    w = 0;
+    for (size_t j = 0; i < len; i++, j++) {
+        if (key)
+            key[i] = k[i];
+        lkey[i] = ascii_lower(k[i]);
+        w |= (uint64_t)(unsigned char)lkey[i] << (8 * j);
+    }
+    return (uint32_t)mix(h ^ w);
+}
+
+/* Appends the key as written, then lower-cased; returns the offset of the
+ * first (the second is len + 1 bytes on) and sets *hash to copy_key's. */
+static size_t
+arena_add_key(struct vmx_doc *doc, const char *k, size_t len, uint32_t *hash)
+{
+    size_t off = doc->arena_len;
+    XGROW(doc->arena, doc->arena_cap, doc->arena_len + 2 * (len + 1));
+    char *key = doc->arena + off, *lkey = key + len + 1;
+    *hash = copy_key(key, lkey, k, len);
+    key[len] = lkey[len] = '\0';
+    doc->arena_len += 2 * (len + 1);
     return off;
 }
 
@@ -55,25 +131,26 @@ hexval(int c)
 /* Escape_Undo('|') of open-vm-tools lib/misc/escape.c: `|XY` → byte 0xXY; an
  * invalid sequence stays literal. As in its state machine, the bytes read
  * after a `|` are never themselves the start of a sequence: `||41` and
- * `|4|41` stay as written. */
-static void
-unescape(struct buf *out, const char *s, size_t len)
+ * `|4|41` stay as written. Writes at most `len` bytes to `out`; returns how
+ * many. */
+static size_t
+unescape(char *out, const char *s, size_t len)
 {
     const char *bar = memchr(s, '|', len);
     if (bar == NULL) { /* the common case: nothing to undo */
-        buf_add(out, s, len);
-        return;
+        memcpy(out, s, len);
+        return len;
     }
-    size_t i = 0;
+    size_t i = 0, o = 0;
     while (i < len) {
         if (s[i] != '|') {
-            buf_addc(out, s[i++]);
+            out[o++] = s[i++];
             continue;
         }
         int hi = i + 1 < len ? hexval((unsigned char)s[i + 1]) : -1;
         int lo = hi >= 0 && i + 2 < len ? hexval((unsigned char)s[i + 2]) : -1;
         if (lo >= 0) {
-            buf_addc(out, (char)(hi * 16 + lo));
+            out[o++] = (char)(hi * 16 + lo);
             i += 3;
             continue;
         }
@@ -81,9 +158,23 @@ unescape(struct buf *out, const char *s, size_t len)
         size_t n = hi >= 0 ? 3 : 2;
         if (n > len - i)
             n = len - i;
-        buf_add(out, s + i, n);
+        memcpy(out + o, s + i, n);
+        o += n;
         i += n;
     }
+    return o;
+}
+
+/* Appends the unescaped value; returns its offset. */
+static size_t
+arena_add_value(struct vmx_doc *doc, const char *v, size_t len)
+{
+    size_t off = doc->arena_len;
+    XGROW(doc->arena, doc->arena_cap, doc->arena_len + len + 1);
+    size_t n = unescape(doc->arena + off, v, len);
+    doc->arena[off + n] = '\0';
+    doc->arena_len += n + 1;
+    return off;
 }
 
 static bool
@@ -92,19 +183,14 @@ is_ws(char c)
     return c == ' ' || c == '\t';
 }
 
-static uint64_t
-hash_key(const char *s)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (; *s; s++) {
-        h ^= (unsigned char)tolower((unsigned char)*s);
-        h *= 1099511628211ull;
-    }
-    return h;
-}
+/* Bytes that end a name: blanks, '#', '=' and NUL (one table look-up each). */
+static const bool ends_name[256] = {
+    [' '] = true, ['\t'] = true, ['#'] = true, ['='] = true, ['\0'] = true};
 
+/* An entry while the arena may still move: offsets instead of pointers. */
 struct pending {
     size_t key, lkey, value, raw;
+    uint32_t hash; /* copy_key's hash of the key */
     unsigned long line;
 };
 
@@ -120,7 +206,7 @@ parse_line(const char *s, size_t len, const char **k, size_t *klen, const char *
     if (i == len || s[i] == '#')
         return 0;
     size_t ks = i;
-    while (i < len && !is_ws(s[i]) && s[i] != '#' && s[i] != '=' && s[i] != '\0')
+    while (i < len && !ends_name[(unsigned char)s[i]])
         i++;
     if (i == ks) {
         *why = "no name before '='";
@@ -144,12 +230,12 @@ parse_line(const char *s, size_t len, const char **k, size_t *klen, const char *
     }
     if (s[i] == '"') {
         size_t vs = ++i;
-        while (i < len && s[i] != '"')
-            i++;
-        if (i == len) {
+        const char *q = memchr(s + i, '"', len - i);
+        if (q == NULL) {
             *why = "unbalanced quote";
             return -1;
         }
+        i = (size_t)(q - s);
         *v = s + vs;
         *vlen = i - vs;
         i++;
@@ -169,27 +255,29 @@ parse_line(const char *s, size_t len, const char **k, size_t *klen, const char *
     return 1;
 }
 
+/* Fills the hash table and each entry's `first`; pend[i].hash is entry i's. */
 static void
-index_entries(struct vmx_doc *doc)
+index_entries(struct vmx_doc *doc, const struct pending *pend)
 {
-    doc->nslots = 16;
-    while (doc->nslots < doc->n * 2)
-        doc->nslots *= 2;
-    doc->slots = xcalloc(doc->nslots, sizeof(*doc->slots));
+    doc->nbuckets = 16;
+    while (doc->nbuckets < doc->n * 2)
+        doc->nbuckets *= 2;
+    doc->buckets = xcalloc(doc->nbuckets, sizeof(*doc->buckets));
+    size_t mask = doc->nbuckets - 1;
     for (size_t i = 0; i < doc->n; i++) {
         struct vmx_entry *e = &doc->v[i];
-        size_t h = hash_key(e->lkey) & (doc->nslots - 1);
+        uint32_t hash = pend[i].hash;
+        size_t h = (size_t)hash & mask;
         e->first = -1;
-        while (doc->slots[h]) {
-            struct vmx_entry *o = &doc->v[doc->slots[h] - 1];
-            if (strcmp(o->lkey, e->lkey) == 0) {
-                e->first = (long)(doc->slots[h] - 1);
+        for (; doc->buckets[h].entry; h = (h + 1) & mask) {
+            const struct bucket *b = &doc->buckets[h];
+            if (b->hash == hash && strcmp(doc->v[b->entry - 1].lkey, e->lkey) == 0) {
+                e->first = (long)(b->entry - 1);
                 break;
             }
-            h = (h + 1) & (doc->nslots - 1);
         }
         if (e->first < 0)
-            doc->slots[h] = i + 1;
+            doc->buckets[h] = (struct bucket){hash, (uint32_t)(i + 1)};
     }
 }
 
@@ -248,39 +336,74 @@ convert_values(struct vmx_doc *doc, struct pending *pend, size_t npend, const ch
     return true;
 }
 
-struct vmx_doc *
-vmx_parse(const char *data, size_t len, const char *path, struct diags *d)
+/* Walks the lines of a text; LF, CRLF and a lone CR each end a line. */
+struct line_cursor {
+    const char *data;
+    size_t len, pos;
+    size_t nl, cr; /* offset of the next \n / \r at or after pos, or len */
+    bool crlf;     /* a CRLF was seen */
+};
+
+static size_t
+next_byte(const struct line_cursor *c, size_t from, char byte)
 {
-    if (len > VMX_MAX_BYTES) {
-        diags_add(d, DIAG_ERROR, path, 0, "file is %zu bytes; a VMware config is at most %u", len,
-                  VMX_MAX_BYTES);
-        return NULL;
-    }
-    struct vmx_doc *doc = xcalloc(1, sizeof(*doc));
-    struct pending *pend = NULL;
-    size_t npend = 0, cappend = 0;
-    struct diags local = DIAGS_INIT;
-    struct buf val = BUF_INIT;
-    size_t pos = 0;
-    if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
-        pos = 3;
-    doc->has_nul = memchr(data, '\0', len) != NULL;
-    unsigned long line = 0;
-    while (pos < len) {
-        size_t start = pos;
-        while (pos < len && data[pos] != '\n' && data[pos] != '\r')
-            pos++;
-        size_t end = pos;
-        if (pos < len && data[pos] == '\r') {
-            pos++;
-            if (pos < len && data[pos] == '\n') {
-                pos++;
-                doc->crlf = true;
-            }
-        } else if (pos < len) {
-            pos++;
+    const char *p = memchr(c->data + from, byte, c->len - from);
+    return p ? (size_t)(p - c->data) : c->len;
+}
+
+static void
+cursor_init(struct line_cursor *c, const char *data, size_t len, size_t pos)
+{
+    *c = (struct line_cursor){.data = data, .len = len, .pos = pos};
+    c->nl = next_byte(c, pos, '\n');
+    c->cr = next_byte(c, pos, '\r');
+}
+
+/* Sets [*start, *end) to the next line without its line end; false at the
+ * end of the text. */
+static bool
+next_line(struct line_cursor *c, size_t *start, size_t *end)
+{
+    if (c->pos >= c->len)
+        return false;
+    if (c->nl < c->pos)
+        c->nl = next_byte(c, c->pos, '\n');
+    if (c->cr < c->pos)
+        c->cr = next_byte(c, c->pos, '\r');
+    *start = c->pos;
+    *end = c->nl < c->cr ? c->nl : c->cr;
+    c->pos = *end;
+    if (c->pos < c->len) {
+        if (c->data[c->pos] == '\r' && c->pos + 1 < c->len && c->data[c->pos + 1] == '\n') {
+            c->pos++;
+            c->crlf = true;
         }
+        c->pos++;
+    }
+    return true;
+}
+
+/* What the pass over the lines gives besides the document's counts. */
+struct entries {
+    struct pending *v; /* in file order */
+    size_t n, cap;
+    struct diags malformed; /* then more problems; reported only for a VMware config */
+};
+
+/* The pass over the lines: counts comments and malformed lines and appends
+ * every entry to `out`, its strings to the arena. */
+static void
+read_entries(struct vmx_doc *doc, const char *data, size_t len, const char *path,
+             struct entries *out)
+{
+    XGROW(out->v, out->cap, len / 32 + 8); /* a .vmx line is about 40 bytes */
+    struct line_cursor c;
+    size_t start, end;
+    unsigned long line = 0;
+    cursor_init(&c, data, len, len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0);
+    while (next_line(&c, &start, &end)) {
         line++;
+        doc->arena[end] = '\0'; /* the raw line, in the arena's copy of the file */
         const char *k, *v, *why = NULL;
         size_t klen, vlen;
         int r = parse_line(data + start, end - start, &k, &klen, &v, &vlen, &why);
@@ -293,69 +416,20 @@ vmx_parse(const char *data, size_t len, const char *path, struct diags *d)
         }
         if (r < 0) {
             doc->malformed++;
-            diags_add(&local, DIAG_ERROR, path, line, "not a 'name = value' line (%s)", why);
+            diags_add(&out->malformed, DIAG_ERROR, path, line, "not a 'name = value' line (%s)",
+                      why);
             continue;
         }
-        XGROW(pend, cappend, npend + 1);
-        struct pending *p = &pend[npend++];
+        XGROW(out->v, out->cap, out->n + 1);
+        struct pending *p = &out->v[out->n++];
         p->line = line;
-        p->key = arena_add(doc, k, klen);
-        p->lkey = arena_add(doc, k, klen);
-        for (char *c = doc->arena + p->lkey; *c; c++)
-            *c = (char)tolower((unsigned char)*c);
-        buf_reset(&val);
-        unescape(&val, v, vlen);
-        p->value = arena_add(doc, val.p ? val.p : "", val.len);
-        p->raw = arena_add(doc, data + start, end - start);
+        p->raw = start;
+        p->key = arena_add_key(doc, k, klen, &p->hash);
+        p->lkey = p->key + klen + 1;
+        p->value = arena_add_value(doc, v, vlen);
     }
     doc->lines = line;
-    buf_release(&val);
-
-    /* Values are final only once the encoding is known. */
-    char *enc = NULL;
-    for (size_t i = 0; i < npend && enc == NULL; i++)
-        if (strcmp(doc->arena + pend[i].lkey, ".encoding") == 0)
-            enc = xstrdup(doc->arena + pend[i].value);
-    bool convert = enc && strcasecmp(enc, "UTF-8") != 0 && strcasecmp(enc, "UTF8") != 0 &&
-                   strcasecmp(enc, "US-ASCII") != 0;
-    bool converted = !convert || convert_values(doc, pend, npend, enc);
-
-    /* The arena no longer moves: turn offsets into pointers. */
-    doc->n = doc->cap = npend;
-    doc->v = xcalloc(npend, sizeof(*doc->v));
-    for (size_t i = 0; i < npend; i++)
-        doc->v[i] = (struct vmx_entry){doc->arena + pend[i].key, doc->arena + pend[i].lkey,
-                                       doc->arena + pend[i].value, doc->arena + pend[i].raw,
-                                       pend[i].line, -1};
-    free(pend);
-    index_entries(doc);
-
-    if (vmx_doc_is_vmware(doc)) {
-        if (convert && !converted)
-            diags_add(&local, DIAG_NOTE, path, 0,
-                      "encoding '%s' is not known here; non-ASCII text is shown as stored",
-                      enc);
-        for (size_t i = 0; i < doc->n; i++)
-            if (doc->v[i].first >= 0)
-                diags_add(&local, DIAG_ERROR, path, doc->v[i].line,
-                          "duplicate key '%s' (first at line %lu)", doc->v[i].key,
-                          doc->v[doc->v[i].first].line);
-        diags_move(d, &local);
-    }
-    free(enc);
-    diags_release(&local);
-    return doc;
-}
-
-void
-vmx_doc_free(struct vmx_doc *doc)
-{
-    if (doc == NULL)
-        return;
-    free(doc->v);
-    free(doc->slots);
-    free(doc->arena);
-    free(doc);
+    doc->crlf = c.crlf;
 }
 
 static const char *const vmware_keys[] = {
@@ -363,8 +437,8 @@ static const char *const vmware_keys[] = {
     "ethernet0.present", "scsi0.present", "nvram",
 };
 
-bool
-vmx_doc_is_vmware(const struct vmx_doc *doc)
+static bool
+looks_vmware(const struct vmx_doc *doc)
 {
     if (doc->has_nul)
         return false;
@@ -376,6 +450,103 @@ vmx_doc_is_vmware(const struct vmx_doc *doc)
         if (vmx_find(doc, vmware_keys[i]))
             return true;
     return false;
+}
+
+/* A document whose arena holds a copy of the file, with room for every key
+ * and value: an entry line of L bytes adds at most 2 * L + 1 (the key twice
+ * and the value, each with a NUL), so 3 * len + 2 in all, and only a
+ * conversion from .encoding grows the arena. */
+static struct vmx_doc *
+doc_new(const char *data, size_t len)
+{
+    struct vmx_doc *doc = xcalloc(1, sizeof(*doc));
+    doc->arena_cap = 3 * len + 2;
+    doc->arena = xmalloc(doc->arena_cap);
+    memcpy(doc->arena, data, len);
+    doc->arena[len] = '\0';
+    doc->arena_len = len + 1;
+    doc->has_nul = memchr(data, '\0', len) != NULL;
+    return doc;
+}
+
+/* A copy of the first .encoding value, or NULL. */
+static char *
+encoding_of(const struct vmx_doc *doc, const struct entries *ent)
+{
+    for (size_t i = 0; i < ent->n; i++) {
+        const char *lkey = doc->arena + ent->v[i].lkey;
+        if (lkey[0] == '.' && strcmp(lkey, ".encoding") == 0)
+            return xstrdup(doc->arena + ent->v[i].value);
+    }
+    return NULL;
+}
+
+struct vmx_doc *
+vmx_parse(const char *data, size_t len, const char *path, struct diags *d)
+{
+    if (len > VMX_MAX_BYTES) {
+        diags_add(d, DIAG_ERROR, path, 0, "file is %zu bytes; a VMware config is at most %u", len,
+                  VMX_MAX_BYTES);
+        return NULL;
+    }
+    struct vmx_doc *doc = doc_new(data, len);
+    struct entries ent = {NULL, 0, 0, DIAGS_INIT};
+    read_entries(doc, data, len, path, &ent);
+
+    /* Values are final only once the encoding is known. */
+    char *enc = encoding_of(doc, &ent);
+    bool convert = enc && strcasecmp(enc, "UTF-8") != 0 && strcasecmp(enc, "UTF8") != 0 &&
+                   strcasecmp(enc, "US-ASCII") != 0;
+    bool converted = !convert || convert_values(doc, ent.v, ent.n, enc);
+
+    /* The arena no longer moves: turn offsets into pointers. */
+    doc->n = ent.n;
+    doc->v = xreallocarray(NULL, ent.n, sizeof(*doc->v)); /* each is set below */
+    for (size_t i = 0; i < ent.n; i++) {
+        const struct pending *p = &ent.v[i];
+        doc->v[i] = (struct vmx_entry){.key = doc->arena + p->key,
+                                       .lkey = doc->arena + p->lkey,
+                                       .value = doc->arena + p->value,
+                                       .raw = doc->arena + p->raw,
+                                       .line = p->line,
+                                       .first = -1};
+    }
+    index_entries(doc, ent.v);
+    free(ent.v);
+    doc->is_vmware = looks_vmware(doc);
+
+    struct diags *local = &ent.malformed;
+    if (vmx_doc_is_vmware(doc)) {
+        if (convert && !converted)
+            diags_add(local, DIAG_NOTE, path, 0,
+                      "encoding '%s' is not known here; non-ASCII text is shown as stored", enc);
+        for (size_t i = 0; i < doc->n; i++)
+            if (doc->v[i].first >= 0)
+                diags_add(local, DIAG_ERROR, path, doc->v[i].line,
+                          "duplicate key '%s' (first at line %lu)", doc->v[i].key,
+                          doc->v[doc->v[i].first].line);
+        diags_move(d, local);
+    }
+    free(enc);
+    diags_release(local);
+    return doc;
+}
+
+void
+vmx_doc_free(struct vmx_doc *doc)
+{
+    if (doc == NULL)
+        return;
+    free(doc->v);
+    free(doc->buckets);
+    free(doc->arena);
+    free(doc);
+}
+
+bool
+vmx_doc_is_vmware(const struct vmx_doc *doc)
+{
+    return doc->is_vmware;
 }
 
 size_t
@@ -393,16 +564,26 @@ vmx_at(const struct vmx_doc *doc, size_t i)
 const struct vmx_entry *
 vmx_find(const struct vmx_doc *doc, const char *key)
 {
-    if (doc->nslots == 0)
+    if (doc->nbuckets == 0)
         return NULL;
-    size_t h = hash_key(key) & (doc->nslots - 1);
-    while (doc->slots[h]) {
-        const struct vmx_entry *e = &doc->v[doc->slots[h] - 1];
-        if (strcasecmp(e->lkey, key) == 0)
-            return e;
-        h = (h + 1) & (doc->nslots - 1);
+    char small[128];
+    size_t len = strlen(key);
+    char *lkey = len < sizeof(small) ? small : xmalloc(len + 1);
+    uint32_t hash = copy_key(NULL, lkey, key, len);
+    lkey[len] = '\0';
+    const struct vmx_entry *found = NULL;
+    size_t mask = doc->nbuckets - 1;
+    for (size_t h = hash & mask; doc->buckets[h].entry; h = (h + 1) & mask) {
+        const struct bucket *b = &doc->buckets[h];
+        const struct vmx_entry *e = &doc->v[b->entry - 1];
+        if (b->hash == hash && strcmp(e->lkey, lkey) == 0) {
+            found = e;
+            break;
+        }
     }
-    return NULL;
+    if (lkey != small)
+        free(lkey);
+    return found;
 }
 
 const char *
@@ -412,17 +593,58 @@ vmx_get(const struct vmx_doc *doc, const char *key)
     return e ? e->value : NULL;
 }
 
+/* vsnprintf for the formats key patterns use: %s, %d and %% (a key is looked
+ * up per device, so this is hot). Returns 1 when the key was written, 0 when
+ * it does not fit in `size`, -1 when `fmt` has another conversion. */
+static int
+format_key(char *key, size_t size, const char *fmt, va_list ap)
+{
+    size_t n = 0;
+    for (const char *f = fmt; *f; f++) {
+        if (*f != '%' || f[1] == '%') {
+            if (n + 1 >= size)
+                return 0;
+            key[n++] = *f;
+            f += *f == '%';
+            continue;
+        }
+        char num[DECIMAL_MAX];
+        const char *piece = num;
+        size_t len;
+        if (*++f == 's') {
+            piece = va_arg(ap, const char *);
+            if (piece == NULL)
+                return -1; /* as vsnprintf writes it */
+            len = strlen(piece);
+        } else if (*f == 'd') {
+            len = fmt_decimal(num, va_arg(ap, int));
+        } else {
+            return -1;
+        }
+        if (len >= size - n)
+            return 0;
+        memcpy(key + n, piece, len);
+        n += len;
+    }
+    key[n] = '\0';
+    return 1;
+}
+
 const struct vmx_entry *
 vmx_findf(const struct vmx_doc *doc, const char *fmt, ...)
 {
     char key[256];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(key, sizeof(key), fmt, ap);
+    int r = format_key(key, sizeof(key), fmt, ap);
     va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof(key))
-        return NULL;
-    return vmx_find(doc, key);
+    if (r < 0) {
+        va_start(ap, fmt);
+        int n = vsnprintf(key, sizeof(key), fmt, ap);
+        va_end(ap);
+        r = n >= 0 && (size_t)n < sizeof(key);
+    }
+    return r ? vmx_find(doc, key) : NULL;
 }
 
 const char *

@@ -63,7 +63,9 @@ idset_add(struct idset *s, struct id x)
 }
 
 struct walker {
-    struct walk_result *out;
+    walk_found_fn *found;
+    void *arg;
+    size_t aliases;
     struct diags *d;
     struct idset seen_files, seen_dirs;
     struct id stack[MAX_DEPTH + 1]; /* folders being walked: a link to one is a loop */
@@ -78,24 +80,60 @@ wanted_name(const char *name)
            (l > 5 && strcasecmp(name + l - 5, ".vmtx") == 0);
 }
 
+/* Hands a file on unless another path reached it already. */
 static void
-add_path(struct walker *w, const char *path)
+add_file(struct walker *w, struct id id, const char *path)
 {
-    XGROW(w->out->paths, w->out->cap, w->out->n + 1);
-    w->out->paths[w->out->n++] = xstrdup(path);
+    if (!idset_add(&w->seen_files, id)) {
+        w->aliases++;
+        return;
+    }
+    w->found(w->arg, xstrdup(path));
 }
 
-static void walk_dir(struct walker *w, const char *path, const struct stat *st);
+static void walk_dir(struct walker *w, int fd, const char *path, struct id id);
 
+/* Whether to walk the folder `id` reached by `path`: not when it is a link to
+ * a folder being walked (a loop), was seen by another path (an alias), or
+ * is nested too deep. */
+static bool
+dir_is_new(struct walker *w, struct id id, const char *path)
+{
+    for (int i = 0; i < w->depth; i++)
+        if (w->stack[i].dev == id.dev && w->stack[i].ino == id.ino) {
+            diags_add(w->d, DIAG_NOTE, path, 0,
+                      "symbolic link loop (points back to a folder above it), skipped");
+            return false;
+        }
+    if (!idset_add(&w->seen_dirs, id)) {
+        w->aliases++;
+        return false;
+    }
+    if (w->depth == MAX_DEPTH) {
+        diags_add(w->d, DIAG_NOTE, path, 0, "folder nesting deeper than %d, not walked", MAX_DEPTH);
+        return false;
+    }
+    return true;
+}
+
+static int
+open_dir(int dfd, const char *name)
+{
+    return openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* Visits `name` of the open folder `dfd` (for a root: AT_FDCWD and the path
+ * itself), following symbolic links; `path` names it in results and
+ * diagnostics. `named` is true for a root, which is taken whatever its name. */
 static void
-visit(struct walker *w, const char *path, bool named)
+visit(struct walker *w, int dfd, const char *name, const char *path, bool named)
 {
     struct stat st;
-    if (stat(path, &st) != 0) {
+    if (fstatat(dfd, name, &st, 0) != 0) {
         struct stat lst;
         if (errno == ELOOP)
             diags_add(w->d, DIAG_NOTE, path, 0, "symbolic link loop, skipped");
-        else if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+        else if (fstatat(dfd, name, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode))
             diags_add(w->d, DIAG_NOTE, path, 0, "broken symbolic link, skipped");
         else
             diags_add(w->d, DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
@@ -103,103 +141,142 @@ visit(struct walker *w, const char *path, bool named)
     }
     struct id id = {st.st_dev, st.st_ino};
     if (S_ISDIR(st.st_mode)) {
-        for (int i = 0; i < w->depth; i++)
-            if (w->stack[i].dev == id.dev && w->stack[i].ino == id.ino) {
-                diags_add(w->d, DIAG_NOTE, path, 0,
-                          "symbolic link loop (points back to a folder above it), skipped");
-                return;
-            }
-        if (!idset_add(&w->seen_dirs, id)) {
-            w->out->aliases++;
+        if (!dir_is_new(w, id, path))
             return;
-        }
-        walk_dir(w, path, &st);
+        int fd = open_dir(dfd, name);
+        if (fd < 0)
+            diags_add(w->d, DIAG_ERROR, path, 0, "cannot open folder: %s", strerror(errno));
+        else
+            walk_dir(w, fd, path, id);
     } else if (S_ISREG(st.st_mode)) {
-        if (!named && !wanted_name(path))
-            return;
-        if (!idset_add(&w->seen_files, id)) {
-            w->out->aliases++;
-            return;
-        }
-        add_path(w, path);
+        if (named || wanted_name(name))
+            add_file(w, id, path);
     } else if (named) {
         diags_add(w->d, DIAG_ERROR, path, 0, "not a file or folder");
     }
 }
 
-static int
-cmp_str(const void *a, const void *b)
+/* Visits the entry `name` of the open folder `dfd` that readdir says is a
+ * folder: opens it, then takes its id from the open folder (a folder can be
+ * a mount point, so its id is not readdir's), one path look-up instead of
+ * visit's two. Anything unexpected goes to visit, which says what it is. */
+static void
+visit_dir_entry(struct walker *w, int dfd, const char *name, const char *path)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    struct stat st;
+    int fd = open_dir(dfd, name);
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        if (fd >= 0)
+            close(fd);
+        visit(w, dfd, name, path, false);
+        return;
+    }
+    struct id id = {st.st_dev, st.st_ino};
+    if (dir_is_new(w, id, path))
+        walk_dir(w, fd, path, id);
+    else
+        close(fd);
 }
 
-static void
-walk_dir(struct walker *w, const char *path, const struct stat *st)
+/* A folder entry worth visiting: a folder, a symlink, a VM config, or one
+ * whose type the filesystem did not tell. */
+struct entry {
+    char *name;         /* owned */
+    unsigned char type; /* DT_* */
+    ino_t ino;
+};
+
+/* Real entries first, then symlinks, each by name: a real folder is preferred
+ * to a link to it. */
+static int
+cmp_entry(const void *a, const void *b)
 {
-    if (w->depth == MAX_DEPTH) {
-        diags_add(w->d, DIAG_NOTE, path, 0, "folder nesting deeper than %d, not walked", MAX_DEPTH);
-        return;
-    }
-    DIR *dp = opendir(path);
-    if (dp == NULL) {
-        diags_add(w->d, DIAG_ERROR, path, 0, "cannot open folder: %s", strerror(errno));
-        return;
-    }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    int dfd = dirfd(dp);
+    const struct entry *x = a, *y = b;
+    bool xl = x->type == DT_LNK, yl = y->type == DT_LNK;
+    if (xl != yl)
+        return xl - yl;
+    return strcmp(x->name, y->name);
+}
+
+/* Lists the entries of the open folder worth visiting, sorted. */
+static struct entry *
+list_entries(DIR *dp, size_t *n)
+{
+    struct entry *v = NULL;
+    size_t cap = 0;
+    *n = 0;
     for (struct dirent *de; (de = readdir(dp)) != NULL;) {
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
             continue;
-        XGROW(names, cap, n + 1);
-        bool link = de->d_type == DT_LNK;
-        if (de->d_type == DT_UNKNOWN) {
-            struct stat lst;
-            link = fstatat(dfd, de->d_name, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode);
-        }
-        /* A regular file that is not a VM config needs no stat (a VM folder
-         * holds a dozen: disks, logs, nvram). */
-        if (de->d_type == DT_REG && !wanted_name(de->d_name))
+        struct entry e = {NULL, de->d_type, de->d_ino};
+        struct stat lst;
+        if (e.type == DT_UNKNOWN && fstatat(dirfd(dp), de->d_name, &lst, AT_SYMLINK_NOFOLLOW) == 0)
+            e = (struct entry){NULL, IFTODT(lst.st_mode), lst.st_ino};
+        /* A regular file that is not a VM config needs no more look (a VM
+         * folder holds a dozen: disks, logs, nvram); nor do fifos and such. */
+        if (e.type == DT_REG ? !wanted_name(de->d_name)
+                             : e.type != DT_DIR && e.type != DT_LNK && e.type != DT_UNKNOWN)
             continue;
-        /* Sort key: real entries first, then symlinks, each by name. */
-        names[n] = xasprintf("%c%s", link ? '1' : '0', de->d_name);
-        n++;
+        e.name = xstrdup(de->d_name);
+        XGROW(v, cap, *n + 1);
+        v[(*n)++] = e;
     }
-    closedir(dp);
-    if (n > 1) /* qsort(NULL, 0, ...) is undefined */
-        qsort(names, n, sizeof(*names), cmp_str);
-    w->stack[w->depth++] = (struct id){st->st_dev, st->st_ino};
-    size_t plen = strlen(path);
-    bool slash = plen > 0 && path[plen - 1] == '/';
-    for (size_t i = 0; i < n; i++) {
-        char *child = xasprintf("%s%s%s", path, slash ? "" : "/", names[i] + 1);
-        visit(w, child, false);
-        free(child);
-        free(names[i]);
-    }
-    w->depth--;
-    free(names);
+    if (*n > 1) /* qsort(NULL, 0, ...) is undefined */
+        qsort(v, *n, sizeof(*v), cmp_entry);
+    return v;
 }
 
-void
-walk_paths(char *const *roots, size_t nroots, struct walk_result *out, struct diags *d)
+/* Walks the open folder `fd` (closed here) reached by `path`; `id` is its
+ * own. */
+static void
+walk_dir(struct walker *w, int fd, const char *path, struct id id)
 {
-    struct walker w = {.out = out, .d = d};
+    DIR *dp = fdopendir(fd);
+    if (dp == NULL) {
+        diags_add(w->d, DIAG_ERROR, path, 0, "cannot open folder: %s", strerror(errno));
+        close(fd);
+        return;
+    }
+    size_t n;
+    struct entry *v = list_entries(dp, &n);
+    w->stack[w->depth++] = id;
+    /* child = path + "/" + name, built in place for each entry */
+    size_t plen = strlen(path);
+    size_t base = plen > 0 && path[plen - 1] == '/' ? plen : plen + 1;
+    char *child = NULL;
+    size_t cap = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t nlen = strlen(v[i].name);
+        XGROW(child, cap, base + nlen + 1);
+        memcpy(child, path, plen);
+        child[base - 1] = '/';
+        memcpy(child + base, v[i].name, nlen + 1);
+        /* A regular file is on its folder's device: its id needs no stat. */
+        if (v[i].type == DT_REG)
+            add_file(w, (struct id){id.dev, v[i].ino}, child);
+        else if (v[i].type == DT_DIR)
+            visit_dir_entry(w, dirfd(dp), v[i].name, child);
+        else
+            visit(w, dirfd(dp), v[i].name, child, false);
+        free(v[i].name);
+    }
+    w->depth--;
+    free(child);
+    free(v);
+    closedir(dp);
+}
+
+size_t
+walk_paths(char *const *roots, size_t nroots, walk_found_fn *found, void *arg, struct diags *d)
+{
+    struct walker w = {.found = found, .arg = arg, .d = d};
     for (size_t i = 0; i < nroots; i++)
-        visit(&w, roots[i], true);
+        visit(&w, AT_FDCWD, roots[i], roots[i], true);
     free(w.seen_files.v);
     free(w.seen_files.used);
     free(w.seen_dirs.v);
     free(w.seen_dirs.used);
-}
-
-void
-walk_result_release(struct walk_result *wr)
-{
-    for (size_t i = 0; i < wr->n; i++)
-        free(wr->paths[i]);
-    free(wr->paths);
-    *wr = (struct walk_result)WALK_RESULT_INIT;
+    return w.aliases;
 }
 
 int
@@ -222,7 +299,9 @@ read_small_file(const char *path, size_t max, char **data, size_t *len, struct d
         close(fd);
         return -1;
     }
-    size_t cap = (size_t)st.st_size + 1, n = 0;
+    /* Room for the size fstat gave, the byte a last read needs to see the
+     * end of the file, and the NUL. */
+    size_t cap = (size_t)st.st_size + 2, n = 0;
     char *buf = xmalloc(cap);
     for (;;) {
         if (n + 1 >= cap) {

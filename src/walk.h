@@ -12,18 +12,21 @@
 
 #include <stddef.h>
 
-struct walk_result {
-    char **paths; /* owned; in walk order (names sorted within a folder) */
-    size_t n, cap;
-    size_t aliases; /* files or folders skipped because already seen by another path */
-};
+/* Receives each file the walk finds, in walk order, on the walking thread,
+ * as soon as it is found (so a consumer can work while the walk goes on).
+ * Takes ownership of `path` (malloc'ed; free it). */
+typedef void walk_found_fn(void *arg, char *path);
 
-#define WALK_RESULT_INIT {NULL, 0, 0, 0}
-
-/* Walks each root. A root that is a file is taken whatever its name; inside
- * folders only *.vmx and *.vmtx (any case) are taken. */
-void walk_paths(char *const *roots, size_t nroots, struct walk_result *out, struct diags *d);
-void walk_result_release(struct walk_result *w);
+/* Walks each root, calling found(arg, path) once per file. A root that is a
+ * file is taken whatever its name; inside folders only *.vmx and *.vmtx (any
+ * case) are taken, names sorted within a folder. Returns the number of
+ * aliases: files or folders skipped because already seen by another path.
+ * Everything happens on the calling thread: found() runs there and `d`
+ * (walk problems: loops, broken links, unreadable folders) is appended to
+ * there only. A file found in a folder is identified by the folder's device
+ * and its inode from readdir (no stat); folders, links and roots by stat. */
+size_t walk_paths(char *const *roots, size_t nroots, walk_found_fn *found, void *arg,
+                  struct diags *d);
 
 /* Reads a whole file of at most `max` bytes into *data (owned, NUL-terminated).
  * Returns 0, or -1 with a diagnostic naming the file. */

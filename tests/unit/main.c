@@ -36,6 +36,7 @@ static const struct {
     {"vm", test_vm},
     {"corpus", test_corpus},
     {"rules", test_rules},
+    {"psod", test_psod},
 };
 
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))

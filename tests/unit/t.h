@@ -54,5 +54,6 @@ int test_vmx_parse(void);
 int test_vm(void);
 int test_corpus(void);
 int test_rules(void);
+int test_psod(void);
 
 #endif

@@ -1,0 +1,240 @@
+/* report_crash: decoded purple screens in the reports: the JSON `crashes` and
+ * `backtraces` arrays (issue 3's contract) and the text section an admin
+ * reads first: what crashed, who is to blame, which known issue it is.
+ *
+ * Addresses are 64-bit and often above 2^53, so JSON carries them as "0x..."
+ * strings; counts and ids are integers (README, JSON contract). */
+#include "report.h"
+#include "util_buf.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+kv_hex(struct json *j, const char *key, bool has, uint64_t v)
+{
+    json_key(j, key);
+    if (!has) {
+        json_null(j);
+        return;
+    }
+    char s[24];
+    snprintf(s, sizeof(s), "0x%" PRIx64, v);
+    json_str(j, s);
+}
+
+static void
+frames_to_json(struct json *j, const struct psod_frames *fr)
+{
+    json_arr(j);
+    for (size_t i = 0; i < fr->n; i++) {
+        const struct psod_frame *f = &fr->v[i];
+        json_obj(j);
+        json_kv_str(j, "function", f->function);
+        json_kv_str(j, "module", f->module);
+        json_kv_str(j, "version", f->version);
+        kv_hex(j, "offset", f->has_offset, f->offset);
+        kv_hex(j, "ip", f->has_ip, f->ip);
+        kv_hex(j, "frame", f->has_frame, f->frame);
+        json_kv_int(j, "line", (long long)f->line);
+        json_obj_end(j);
+    }
+    json_arr_end(j);
+}
+
+static void
+strings_to_json(struct json *j, char *const *v, size_t n)
+{
+    json_arr(j);
+    for (size_t i = 0; i < n; i++)
+        json_str(j, v[i]);
+    json_arr_end(j);
+}
+
+void
+crash_to_json(struct json *j, const struct crash_view *v, const struct findings *fs)
+{
+    const struct psod_crash *c = v->crash;
+    json_obj(j);
+    json_kv_str(j, "source", v->source);
+    json_kv_int(j, "line", (long long)c->line);
+    json_kv_int(j, "last_line", (long long)c->last_line);
+    json_key(j, "panic");
+    json_obj(j);
+    json_kv_str(j, "type", psod_type_name(c->type, c->exception));
+    json_kv_int_opt(j, "exception", c->exception >= 0, c->exception);
+    json_kv_str(j, "message", c->message);
+    json_obj_end(j);
+    json_key(j, "world");
+    json_obj(j);
+    json_kv_int_opt(j, "id", c->world_id >= 0, c->world_id);
+    json_kv_str(j, "name", c->world_name);
+    json_obj_end(j);
+    json_kv_int_opt(j, "cpu", c->cpu >= 0, c->cpu);
+    kv_hex(j, "ip", c->has_ip, c->ip);
+    kv_hex(j, "address", c->has_address, c->address);
+    kv_hex(j, "code_start", c->has_code_start, c->code_start);
+    json_kv_str(j, "uptime", c->uptime);
+    json_kv_str(j, "timestamp", c->timestamp);
+    json_kv_str(j, "product", v->product);
+    json_kv_str(j, "build", v->build);
+    json_key(j, "frames");
+    frames_to_json(j, &c->frames);
+    json_kv_int(j, "frames_dropped", (long long)c->frames.dropped);
+    json_key(j, "saved_backtrace");
+    if (c->saved.n || c->saved_pcpu >= 0) {
+        json_obj(j);
+        json_kv_int_opt(j, "pcpu", c->saved_pcpu >= 0, c->saved_pcpu);
+        json_kv_str(j, "reason", c->saved_reason);
+        json_key(j, "frames");
+        frames_to_json(j, &c->saved);
+        json_obj_end(j);
+    } else {
+        json_null(j);
+    }
+    json_key(j, "modules_involved");
+    strings_to_json(j, c->modules_involved_detail, c->nmodules_involved);
+    json_key(j, "culprit");
+    json_obj(j);
+    json_kv_str(j, "module", c->culprit_module);
+    json_kv_str(j, "function", c->culprit_function);
+    json_kv_str(j, "kind", psod_culprit_kind_name(c->culprit_kind));
+    json_kv_str(j, "why", c->culprit_why);
+    json_obj_end(j);
+    /* The rules that matched this crash: its findings' ids. */
+    char *subject = crash_subject(v);
+    json_key(j, "signatures");
+    json_arr(j);
+    for (size_t i = 0; i < fs->n; i++)
+        if (strcmp(fs->v[i].subject, subject) == 0 && !fs->v[i].rule->fallback)
+            json_str(j, fs->v[i].rule->id);
+    json_arr_end(j);
+    free(subject);
+    json_obj_end(j);
+}
+
+void
+backtrace_to_json(struct json *j, const struct report_backtrace *b)
+{
+    json_obj(j);
+    json_kv_str(j, "source", b->source);
+    json_kv_int(j, "line", (long long)b->bt->line);
+    json_kv_str(j, "header", b->bt->header);
+    json_key(j, "frames");
+    frames_to_json(j, &b->bt->frames);
+    json_obj_end(j);
+}
+
+static void
+print_frame(FILE *fp, const struct psod_frame *f)
+{
+    fprintf(fp, "    %s", f->function ? f->function : "?");
+    if (f->module)
+        fprintf(fp, "@%s", *f->module ? f->module : "(no symbols)");
+    if (f->version)
+        fprintf(fp, "#%s", f->version);
+    if (f->has_offset)
+        fprintf(fp, "+0x%" PRIx64, f->offset);
+    if (f->has_ip)
+        fprintf(fp, "  [0x%" PRIx64 "]", f->ip);
+    fprintf(fp, "  (line %lu)\n", f->line);
+}
+
+#define TEXT_FRAMES 12
+
+static void
+print_frames(FILE *fp, const struct psod_frames *fr)
+{
+    for (size_t i = 0; i < fr->n && i < TEXT_FRAMES; i++)
+        print_frame(fp, &fr->v[i]);
+    if (fr->n > TEXT_FRAMES)
+        fprintf(fp, "    ... %zu more frames (all in --format json)\n", fr->n - TEXT_FRAMES);
+}
+
+void
+report_text_crashes(FILE *fp, const struct report *r, const struct report_opts *o)
+{
+    for (size_t i = 0; i < r->ncrashes; i++) {
+        const struct crash_view *v = &r->crashes[i];
+        const struct psod_crash *c = v->crash;
+        fprintf(fp, "\n%sCrash %zu of %zu%s: %s line %lu", o->color ? "\033[1;35m" : "", i + 1,
+                r->ncrashes, o->color ? "\033[0m" : "", v->source, c->line);
+        if (c->timestamp)
+            fprintf(fp, " (%s)", c->timestamp);
+        fputc('\n', fp);
+        const char *type = psod_type_name(c->type, c->exception);
+        if (c->message && strncmp(c->message, type, strlen(type)) == 0)
+            fprintf(fp, "  Panic:    %s\n", c->message);
+        else if (c->message)
+            fprintf(fp, "  Panic:    %s: %s\n", type, c->message);
+        else
+            fprintf(fp, "  Panic:    %s\n", type);
+        if (c->world_id >= 0 || c->world_name) {
+            fputs("  World:   ", fp);
+            if (c->world_id >= 0)
+                fprintf(fp, " %lld", c->world_id);
+            if (c->world_name)
+                fprintf(fp, " %s", c->world_name);
+            fputc('\n', fp);
+        }
+        if (c->has_ip || c->has_address) {
+            fputs("  Fault:   ", fp);
+            if (c->has_ip)
+                fprintf(fp, " IP 0x%" PRIx64, c->ip);
+            if (c->has_address)
+                fprintf(fp, " address 0x%" PRIx64, c->address);
+            fputc('\n', fp);
+        }
+        if (c->uptime)
+            fprintf(fp, "  Uptime:   %s\n", c->uptime);
+        if (v->product || v->build)
+            fprintf(fp, "  Host:     %s%s%s\n", v->product ? v->product : "",
+                    v->product && v->build ? " build " : v->build ? "build " : "",
+                    v->build ? v->build : "");
+        static const char *const kind_label[] = {
+            [CULPRIT_NONE] = "nothing to go on", [CULPRIT_DRIVER] = "a driver",
+            [CULPRIT_VMKERNEL] = "the VMkernel core", [CULPRIT_HARDWARE] = "the hardware"};
+        fprintf(fp, "  Culprit:  %s", kind_label[c->culprit_kind]);
+        if (c->culprit_function || (c->culprit_module && *c->culprit_module))
+            fprintf(fp, ": %s%s%s", c->culprit_function ? c->culprit_function : "",
+                    c->culprit_function && c->culprit_module && *c->culprit_module ? "@" : "",
+                    c->culprit_module ? c->culprit_module : "");
+        if (c->culprit_why)
+            fprintf(fp, " (%s)", c->culprit_why);
+        fputc('\n', fp);
+        char *subject = crash_subject(v);
+        bool known = false;
+        for (size_t k = 0; k < r->findings.n; k++) {
+            const struct finding *f = &r->findings.v[k];
+            if (strcmp(f->subject, subject) != 0)
+                continue;
+            fprintf(fp, "  %s %s [%s]: %s", f->rule->fallback ? "Advice:  " : "Known:   ",
+                    f->rule->id, level_name(f->level), f->rule->title);
+            if (f->nrel)
+                fprintf(fp, " (%zu VM%s carry the trigger)", f->nrel, f->nrel == 1 ? "" : "s");
+            fputc('\n', fp);
+            known |= !f->rule->fallback;
+        }
+        if (!known)
+            fputs("  Known:    no known-issue signature matches this crash\n", fp);
+        free(subject);
+        if (c->frames.n) {
+            fprintf(fp, "  Backtrace (%zu frames):\n", c->frames.n);
+            print_frames(fp, &c->frames);
+        }
+        if (c->saved.n) {
+            fprintf(fp, "  Saved backtrace of PCPU %d%s%s (%zu frames):\n", c->saved_pcpu,
+                    c->saved_reason ? ", " : "", c->saved_reason ? c->saved_reason : "",
+                    c->saved.n);
+            print_frames(fp, &c->saved);
+        }
+    }
+    for (size_t i = 0; i < r->nbacktraces; i++) {
+        const struct report_backtrace *b = &r->backtraces[i];
+        fprintf(fp, "\nNot a crash: backtrace at %s line %lu", b->source, b->bt->line);
+        if (b->bt->header)
+            fprintf(fp, " after \"%s\"", b->bt->header);
+        fprintf(fp, " (%zu frames; the host went on running)\n", b->bt->frames.n);
+    }
+}

@@ -1,0 +1,102 @@
+#!/bin/sh
+# t-psod: `vmtriage psod` end to end: the seed's purple screen inside its
+# prose, stdin, the --vms bridge to the example datastore, non-fatal
+# backtraces, usage errors, and every PSOD of the shared corpus against the
+# knowledge-base article its PROVENANCE.tsv source names.
+#
+# Expected values come from the texts themselves (the seed's header line and
+# frames, counted here from the file), from PROVENANCE.tsv, and from the
+# example datastore's README table; never from vmtriage's own output.
+. "$(dirname "$0")/lib.sh"
+SEED=$(ls "$SHARED"/seeds/000_*.txt 2>/dev/null | head -n 1)
+ESXI=$SHARED/corpus/esxi
+
+# ---------------------------------------------------------------- seed 000
+if [ -n "$SEED" ]; then
+    # The seed's screen is one line inside prose; frames are "0x..:[0x..]".
+    nframes=$(grep '@BlueScreen:' "$SEED" | grep -o '0x[0-9a-f]*:\[0x[0-9a-f]*\]' | wc -l)
+    run psod --format json "$SEED"
+    ok "seed 000: exit 2 (a known crash is critical)" [ "$RC" -eq 2 ]
+    ok "seed 000: one crash" json "len(d['crashes']) == 1"
+    ok "seed 000: #PF exception 14" json "d['crashes'][0]['panic']['type'] == '#PF' and d['crashes'][0]['panic']['exception'] == 14"
+    ok "seed 000: world 63406:vmast.63405" json "d['crashes'][0]['world'] == {'id': 63406, 'name': 'vmast.63405'}"
+    ok "seed 000: IP and addr as written" json "d['crashes'][0]['ip'] == '0x41801cd9c266' and d['crashes'][0]['address'] == '0x0'"
+    ok "seed 000: VMK uptime 1:08:27:56.829" json "d['crashes'][0]['uptime'] == '1:08:27:56.829'"
+    ok "seed 000: $nframes frames, E1000PollRxRing@vmkernel first" json "len(d['crashes'][0]['frames']) == $nframes and d['crashes'][0]['frames'][0]['function'] == 'E1000PollRxRing' and d['crashes'][0]['frames'][0]['module'] == 'vmkernel' and d['crashes'][0]['frames'][0]['offset'] == '0xdb9'"
+    ok "seed 000: finding cites VMware KB 2059053" json "any('VMware KB 2059053' in f['references'] for f in d['findings'])"
+    ok "seed 000: the crash lists its signature" json "len(d['crashes'][0]['signatures']) >= 1"
+    ok "seed 000: no related VMs without --vms" json "all(f['related'] == [] for f in d['findings'])"
+
+    run psod - <"$SEED"
+    ok "stdin: same crash in text, names KB 2059053 and E1000PollRxRing" \
+        sh -c "grep -q 'VMware KB 2059053' '$WORK/out' && grep -q E1000PollRxRing '$WORK/out' && [ $RC -eq 2 ]"
+
+    # The bridge: the example datastore's README table names web01 (e1000,
+    # Windows Server 2019) and build01 (e1000, Ubuntu) as the e1000 VMs;
+    # app02's e1000 is not present and tmpl-win10 has e1000e.
+    run psod --format json --vms examples/datastore "$SEED"
+    rel="[r['subject'].split('/')[-2] for f in d['findings'] if 'VMware KB 2059053' in f['references'] for r in f['related']]"
+    ok "--vms: web01 and build01 carry the trigger" json "sorted($rel) == ['build01', 'web01']"
+    ok "--vms: each related VM names the scan rule that found it" json "all(r['rule'] in ('vmx-e1000-rss-guest', 'vmx-e1000-nic') for f in d['findings'] for r in f['related'])"
+    ok "--vms: web01 through the RSS rule" json "any(r['rule'] == 'vmx-e1000-rss-guest' and '/web01/' in r['subject'] for f in d['findings'] for r in f['related'])"
+fi
+
+# ---------------------------------------------------------------- not a crash
+if [ -f "$ESXI/004.txt" ]; then
+    # PROVENANCE: a non-fatal 'Backtrace for current CPU' from a driver WARN.
+    run psod --format json "$ESXI/004.txt"
+    ok "004: a WARN backtrace is not a crash" json "d['crashes'] == [] and len(d['backtraces']) >= 1"
+    ok "004: exit status is not 'critical'" [ "$RC" -ne 2 ]
+fi
+printf 'nothing to see here\n' >"$WORK/plain.txt"
+run psod --format json "$WORK/plain.txt"
+ok "plain text: no crash, exit 0" sh -c "[ $RC -eq 0 ]"
+ok "plain text: empty arrays" json "d['crashes'] == [] and d['backtraces'] == [] and d['findings'] == []"
+run psod "$WORK/plain.txt"
+ok "plain text: says so" grep -q '0 crashes' "$WORK/out"
+
+# ---------------------------------------------------------------- errors
+run psod "$WORK/missing.txt"
+ok "missing file: exit 3" [ "$RC" -eq 3 ]
+ok "missing file: one line naming it" sh -c "[ \$(wc -l <'$WORK/err') -eq 1 ] && grep -q missing.txt '$WORK/err'"
+run psod --format csv "$WORK/plain.txt"
+ok "csv is refused: exit 3" [ "$RC" -eq 3 ]
+run scan --vms examples/datastore examples/datastore
+ok "scan has no --vms: exit 3" [ "$RC" -eq 3 ]
+run psod --help
+ok "--help names --vms" sh -c "[ $RC -eq 0 ] && grep -q -- '--vms' '$WORK/out'"
+
+# ---------------------------------------------------------------- corpus
+# Every file PROVENANCE.tsv calls a PSOD decodes to at least one crash, and
+# when its source is a Broadcom/VMware KB article (or the known cause names a
+# KB), a finding cites that article's number.
+if [ -f "$ESXI/PROVENANCE.tsv" ]; then
+    python3 - "$VT" "$ESXI" >"$WORK/corpus.out" <<'EOF'
+import json, re, subprocess, sys
+vt, esxi = sys.argv[1], sys.argv[2]
+rows = [l.rstrip('\n').split('\t') for l in open(esxi + '/PROVENANCE.tsv', encoding='utf-8')][1:]
+for name, source, kind, cause in rows:
+    if not kind.startswith('PSOD'):
+        continue
+    p = subprocess.run([vt, 'psod', '--format', 'json', esxi + '/' + name], capture_output=True)
+    try:
+        d = json.loads(p.stdout)
+    except ValueError:
+        print('not ok - %s: no JSON (exit %d)' % (name, p.returncode)); continue
+    print(('ok' if d['crashes'] else 'not ok') + ' - %s: %d crash(es)' % (name, len(d['crashes'])))
+    kbs = set(re.findall(r'/article/(\d+)', source)) | set(re.findall(r'\bKB (\d{4,7})\b', source + ' ' + cause))
+    kbs |= set(re.findall(r'articleNumber=(\d+)', source)) | set(re.findall(r'legacy KB (\d+)', source))
+    if not kbs:
+        continue
+    refs = ' '.join(r for f in d['findings'] for r in f['references'])
+    hit = [k for k in kbs if re.search(r'\b%s\b' % k, refs)]
+    print(('ok' if hit else 'not ok') + ' - %s: a finding cites KB %s' % (name, '/'.join(sorted(kbs))))
+EOF
+    while IFS= read -r line; do
+        case $line in
+        "ok - "*) ok "${line#ok - }" true ;;
+        *) ok "${line#not ok - }" false ;;
+        esac
+    done <"$WORK/corpus.out"
+fi
+done_testing
