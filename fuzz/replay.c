@@ -34,6 +34,7 @@ static const struct {
     {"vmx", T_VMX, fuzz_vmx_one},
     {"rules", T_RULES, fuzz_rules_one},
     {"psod", T_PSOD, fuzz_psod_one},
+    {"esxi", T_PSOD, fuzz_psod_one}, /* shared corpus/esxi: PSOD texts and host logs */
 };
 
 #define NTARGETS (sizeof(targets) / sizeof(targets[0]))

@@ -173,9 +173,8 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
                 print_indented(fp, "      ", v[i]->fixes[k].text);
             }
             for (size_t k = 0; k < v[i]->nrel; k++)
-                fprintf(fp, "%s  %s (%s)\n",
-                        k ? "" : "  VMs that carry the trigger:\n", v[i]->rel[k].subject,
-                        v[i]->rel[k].rule);
+                fprintf(fp, "%s    %s (%s)\n", k ? "" : "  VMs that carry the trigger:\n",
+                        v[i]->rel[k].subject, v[i]->rel[k].rule);
         }
         buf_release(&lab);
     }

@@ -41,6 +41,16 @@ if [ -n "$SEED" ]; then
     ok "--vms: web01 through the RSS rule" json "any(r['rule'] == 'vmx-e1000-rss-guest' and '/web01/' in r['subject'] for f in d['findings'] for r in f['related'])"
 fi
 
+# ---------------------------------------------------------------- example
+# examples/psod: a synthetic vmkernel-log.1 (its README); values from its text.
+EX=examples/psod/esxi55-e1000-vmkernel-log.1
+run psod --format json --vms examples/datastore "$EX"
+ok "example: one crash starting at the banner line" json "len(d['crashes']) == 1 and d['crashes'][0]['line'] == $(grep -n 'Releasebuild' "$EX" | cut -d: -f1)"
+ok "example: build and product from the banner" json "d['crashes'][0]['build'] == '1623387' and d['crashes'][0]['product'] == 'VMware ESXi 5.5.0'"
+ok "example: world, timestamp and frames as written" json "d['crashes'][0]['world'] == {'id': 34119, 'name': 'vmast.34118'} and d['crashes'][0]['timestamp'] == '2014-03-11T02:14:09.553Z' and len(d['crashes'][0]['frames']) == $(grep -c ':\[0x' "$EX")"
+ok "example: the WARNING before it is no backtrace" json "d['backtraces'] == []"
+ok "example: web01 and build01 carry the trigger" json "sorted(r['subject'].split('/')[-2] for f in d['findings'] for r in f['related']) == ['build01', 'web01']"
+
 # ---------------------------------------------------------------- not a crash
 if [ -f "$ESXI/004.txt" ]; then
     # PROVENANCE: a non-fatal 'Backtrace for current CPU' from a driver WARN.
