@@ -28,6 +28,19 @@ t_fmt(const char *fmt, ...)
     return s;
 }
 
+size_t
+t_split_tabs(char *line, char **col, size_t max)
+{
+    size_t n = 0;
+    for (char *p = line; n < max && p; n++) {
+        col[n] = p;
+        p = strchr(p, '\t');
+        if (p)
+            *p++ = '\0';
+    }
+    return n;
+}
+
 static const struct {
     const char *name;
     int (*fn)(void);

@@ -49,6 +49,9 @@ t_eq_int(long long got, long long want, const char *desc, const char *file, int 
 
 /* A description built like printf, for table rows; valid until the 8th next call. */
 const char *t_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Splits a TSV line in place (PROVENANCE.tsv rows): points col[0..] at up to
+ * `max` fields and returns how many there were. */
+size_t t_split_tabs(char *line, char **col, size_t max);
 
 int test_vmx_parse(void);
 int test_vm(void);

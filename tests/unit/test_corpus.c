@@ -301,13 +301,7 @@ test_corpus(void)
     for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
          line = strtok_r(NULL, "\n", &save)) {
         char *col[5];
-        size_t n = 0;
-        for (char *p = line; n < 5 && p; n++) {
-            col[n] = p;
-            p = strchr(p, '\t');
-            if (p)
-                *p++ = '\0';
-        }
+        size_t n = t_split_tabs(line, col, 5);
         if (n < 5 || strcmp(col[0], "file") == 0)
             continue; /* the header row */
         XGROW(listed, cap, nlisted + 1);

@@ -322,13 +322,7 @@ check_provenance(const char *dir)
     for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
          line = strtok_r(NULL, "\n", &save)) {
         char *col[4];
-        size_t n = 0;
-        for (char *p = line; n < 4 && p; n++) {
-            col[n] = p;
-            p = strchr(p, '\t');
-            if (p)
-                *p++ = '\0';
-        }
+        size_t n = t_split_tabs(line, col, 4);
         if (n < 4 || strcmp(col[0], "file") == 0)
             continue;
         rows++;
