@@ -16,10 +16,11 @@ WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 ifeq ($(WERROR),1)
 WARN += -Werror
 endif
-PKGS := yaml-0.1 libpcre2-8
+PKGS := yaml-0.1 libpcre2-8 libhs zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 CPPFLAGS += -Isrc -I$(B) -D_GNU_SOURCE -include src/banned.h $(PKG_CFLAGS)
-LDLIBS += $(shell pkg-config $(STATIC_PC) --libs $(PKGS) 2>/dev/null || echo -lyaml -lpcre2-8) -lpthread
+# hyperscan is C++: its static link wants libgcc_eh, not the shared libgcc_s
+LDLIBS += $(patsubst -lgcc_s,-lgcc_eh,$(shell pkg-config $(STATIC_PC) --libs $(PKGS) 2>/dev/null || echo -lyaml -lpcre2-8 -lhs -lz)) -lpthread
 COMPILE = $(CC) -std=c11 $(CPPFLAGS) $(CFLAGS)
 
 SRC := $(wildcard src/*.c)

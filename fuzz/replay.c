@@ -10,6 +10,7 @@
  * `fuzz-replay: N inputs, 0 crashes` and exits 0; a crash aborts the process
  * (under ASan with a report). Exits 2 on bad usage or an input whose target is unknown. */
 #define VT_FUZZ_REPLAY 1
+#include "fuzz_logdecode.c"
 #include "fuzz_psod.c"
 #include "fuzz_rules.c"
 #include "fuzz_vmx.c"
@@ -24,7 +25,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-enum target { T_NONE, T_VMX, T_RULES, T_PSOD };
+enum target { T_NONE, T_VMX, T_RULES, T_PSOD, T_LOGDECODE };
 
 static const struct {
     const char *name;
@@ -35,6 +36,7 @@ static const struct {
     {"rules", T_RULES, fuzz_rules_one},
     {"psod", T_PSOD, fuzz_psod_one},
     {"esxi", T_PSOD, fuzz_psod_one}, /* shared corpus/esxi: PSOD texts and host logs */
+    {"logdecode", T_LOGDECODE, fuzz_logdecode_one},
 };
 
 #define NTARGETS (sizeof(targets) / sizeof(targets[0]))

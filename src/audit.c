@@ -17,7 +17,7 @@ add_unique_evidence(struct finding *f, const struct vmx_entry *e)
         if (f->ev[i].line == e->line)
             return;
     f->ev = xreallocarray(f->ev, f->nev + 1, sizeof(*f->ev));
-    f->ev[f->nev++] = (struct evidence){e->line, xstrdup(e->raw)};
+    f->ev[f->nev++] = (struct evidence){.line = e->line, .text = xstrdup(e->raw)};
 }
 
 static void
@@ -105,9 +105,16 @@ finding_release(struct finding *f)
     for (size_t k = 0; k < f->ndevices; k++)
         free(f->devices[k]);
     free(f->devices);
-    for (size_t k = 0; k < f->nev; k++)
+    for (size_t k = 0; k < f->nev; k++) {
         free(f->ev[k].text);
+        free(f->ev[k].source);
+    }
     free(f->ev);
+    for (int i = 0; i < INV__COUNT; i++) {
+        for (size_t k = 0; k < f->involved[i].n; k++)
+            free(f->involved[i].v[k]);
+        free(f->involved[i].v);
+    }
     for (size_t k = 0; k < f->nfixes; k++)
         free(f->fixes[k].text);
     free(f->fixes);

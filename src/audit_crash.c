@@ -1,25 +1,21 @@
-/* audit_crash: applies the crash and log rules. A decoded purple screen is
+/* audit_crash: applies the crash rules. A decoded purple screen is
  * one record: every signature rule that matches gives a finding; the
  * fallback rules (generic advice per panic type) speak only when no signature
- * did. A log line is one record; one finding per rule and source counts the
- * lines and keeps the first few as evidence. */
+ * did. Log lines are audit_log.c's. */
 #include "findings.h"
 #include "util_mem.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define LOG_EXAMPLES 5
-
 static void
 add_evidence(struct finding *f, unsigned long line, const char *text)
 {
     f->ev = xreallocarray(f->ev, f->nev + 1, sizeof(*f->ev));
-    f->ev[f->nev++] = (struct evidence){line, xstrdup(text ? text : "")};
+    f->ev[f->nev++] = (struct evidence){.line = line, .text = xstrdup(text ? text : "")};
 }
 
-/* A new finding of `rule` for `subject`, remediation rendered for `r`. */
-static struct finding
+struct finding
 finding_new(const struct rule *rule, const char *subject, const struct record *r)
 {
     struct finding f = {.rule = rule, .level = rule->level, .subject = xstrdup(subject)};
@@ -64,27 +60,4 @@ audit_crash(const struct ruleset *rs, const struct crash_view *v, struct finding
     if (hits == 0)
         match_pass(rs, v, true, out);
     return hits;
-}
-
-void
-audit_log_line(const struct ruleset *rs, const struct log_line *l, struct findings *out)
-{
-    struct record r = {.kind = REC_LOG, .log = l};
-    for (size_t i = 0; i < rs->n; i++) {
-        const struct rule *rule = rs->v[i];
-        if (rule->kind != REC_LOG || !rule_match(rule, &r))
-            continue;
-        struct finding *f = NULL;
-        for (size_t k = 0; k < out->n && f == NULL; k++)
-            if (out->v[k].rule == rule && strcmp(out->v[k].subject, l->source) == 0)
-                f = &out->v[k];
-        if (f == NULL) {
-            XGROW(out->v, out->cap, out->n + 1);
-            out->v[out->n] = finding_new(rule, l->source, &r);
-            f = &out->v[out->n++];
-        }
-        f->count++;
-        if (f->nev < LOG_EXAMPLES)
-            add_evidence(f, l->line, l->text);
-    }
 }

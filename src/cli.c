@@ -35,6 +35,11 @@ print_help(const struct command *cmd)
          "  -j, --jobs N            worker threads (default: one per core)\n"
          "      --no-color          no colour in text output (also: NO_COLOR set)\n",
           stdout);
+    if (cmd->takes_window)
+        puts("      --since TIME        only lines at or after TIME (2024-03-04, 2024-03-04T05:06Z;\n"
+             "                          UTC unless a zone is written)\n"
+             "      --until TIME        only lines before TIME\n"
+             "      --examples N        example lines kept per finding (default 5)");
     if (cmd->takes_vms)
         puts("      --vms PATH          also scan the VMs under PATH (repeatable) and list\n"
              "                          those that carry a known crash's trigger");
@@ -43,10 +48,42 @@ print_help(const struct command *cmd)
          "3 could not run (usage, unreadable or malformed input)");
 }
 
+/* --since / --until take an ISO time or date (UTC when no zone is written),
+ * --examples a count. */
+static bool
+window_option(struct vt_opts *o, char which, const char *arg)
+{
+    if (which == 'e') {
+        char *end;
+        long n = strtol(arg, &end, 10);
+        if (*end || end == arg || n < 0 || n > 1000) {
+            cli_error("--examples takes a number from 0 to 1000, not '%s'", arg);
+            return false;
+        }
+        o->examples = (int)n;
+        return true;
+    }
+    int64_t ms;
+    if (!log_parse_iso(arg, strlen(arg), &ms)) {
+        cli_error("--%s takes a time such as 2024-03-04 or 2024-03-04T05:06:07Z, not '%s'",
+                  which == 's' ? "since" : "until", arg);
+        return false;
+    }
+    if (which == 's') {
+        o->window.has_since = true;
+        o->window.since_ms = ms;
+    } else {
+        o->window.has_until = true;
+        o->window.until_ms = ms;
+    }
+    return true;
+}
+
 int
 cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
 {
-    enum { OPT_RULES = 256, OPT_MIN, OPT_PROFILE, OPT_NOCOLOR, OPT_VMS };
+    enum { OPT_RULES = 256, OPT_MIN, OPT_PROFILE, OPT_NOCOLOR, OPT_VMS, OPT_SINCE, OPT_UNTIL,
+           OPT_EXAMPLES };
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},
@@ -57,9 +94,12 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
         {"profile", required_argument, NULL, OPT_PROFILE},
         {"rules", required_argument, NULL, OPT_RULES},
         {"vms", required_argument, NULL, OPT_VMS},
+        {"since", required_argument, NULL, OPT_SINCE},
+        {"until", required_argument, NULL, OPT_UNTIL},
+        {"examples", required_argument, NULL, OPT_EXAMPLES},
         {NULL, 0, NULL, 0},
     };
-    *o = (struct vt_opts){.format = FMT_TEXT, .min_level = LEVEL_INFORMATIONAL};
+    *o = (struct vt_opts){.format = FMT_TEXT, .min_level = LEVEL_INFORMATIONAL, .examples = -1};
     optind = 1;
     opterr = 0;
     int c;
@@ -122,6 +162,16 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
                 return -1;
             }
             o->vms[o->nvms++] = optarg;
+            break;
+        case OPT_SINCE:
+        case OPT_UNTIL:
+        case OPT_EXAMPLES:
+            if (!cmd->takes_window) {
+                cli_error("'vmtriage %s' has no %s option", cmd->name, argv[optind - 1]);
+                return -1;
+            }
+            if (!window_option(o, c == OPT_SINCE ? 's' : c == OPT_UNTIL ? 'u' : 'e', optarg))
+                return -1;
             break;
         default:
             if (optopt)

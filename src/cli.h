@@ -3,6 +3,7 @@
 #ifndef VT_CLI_H
 #define VT_CLI_H
 
+#include "audit_log.h"
 #include "report.h"
 
 #include <stdbool.h>
@@ -27,6 +28,8 @@ struct vt_opts {
     int jobs; /* -j N; 0 = one per core */
     char *vms[VT_MAX_VMS_PATHS]; /* --vms PATH (psod): datastores to search for the trigger */
     size_t nvms;
+    struct log_window window; /* --since / --until (logs) */
+    int examples;             /* --examples N (logs, psod); -1: the default */
 };
 
 struct command {
@@ -35,6 +38,7 @@ struct command {
     const char *usage;   /* "vmtriage scan [options] PATH..." */
     const char *summary; /* one line for `vmtriage --help` */
     bool takes_vms;      /* accepts --vms PATH */
+    bool takes_window;   /* accepts --since, --until, --examples */
 };
 
 /* Parses the common options; returns the index of the first operand, or -1
@@ -57,7 +61,19 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void scan_paths(char *const *paths, size_t npaths, const struct ruleset *rules,
                 const struct vt_opts *o, struct findings *out, struct diags *d);
 
+/* How `logs` and `psod` name the subject of log findings. */
+enum log_subject { SUBJECT_FOLDER, SUBJECT_FILE };
+
+/* Reads log files and folders (every file under them; binary files are
+ * noted and skipped) through the log scanner: matches of the log rules
+ * become findings, purple screens are decoded and meet the crash rules,
+ * each file's format and times go to r->files, and the timeline to
+ * r->timeline. `-` reads standard input. Used by `logs` and `psod`. */
+void logs_read(char *const *inputs, size_t ninputs, const struct ruleset *rules,
+               const struct vt_opts *o, enum log_subject subject, struct report *r);
+
 int cmd_scan(int argc, char **argv);
+int cmd_logs(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_psod(int argc, char **argv);
 

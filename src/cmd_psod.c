@@ -1,14 +1,13 @@
 /* cmd_psod: `vmtriage psod FILE|-`: decode a purple screen and name the
  * known issue.
  *
- * The text (a pasted screen, vmkernel.log, vmkernel-log.N, LogEFI.log) is
- * streamed line by line into the decoder and the log rules; each crash then
+ * The text (a pasted screen, vmkernel.log, vmkernel-log.N, LogEFI.log, plain
+ * or gzip) goes through the log scanner as in `logs`; each crash then
  * meets the crash rules (signatures first, generic advice when none
  * matched). With --vms, the VMs under the given datastores are audited and
  * those carrying a matched signature's trigger (its related_rules) are listed
  * in the finding's `related`: seed 000's e1000 VMs. */
 #include "cli.h"
-#include "lines.h"
 #include "util_mem.h"
 
 #include <stdlib.h>
@@ -19,50 +18,7 @@ static const struct command psod_cmd = {
     "Decode a purple diagnostic screen (PSOD): pasted console text, vmkernel.log,\n"
     "vmkernel-log.N from vmkdump_extract, or LogEFI.log ('-' or no FILE: standard input).\n"
     "Names the crash type, world, culprit module and the known issue with its source and fix.",
-    .takes_vms = true};
-
-struct input {
-    const char *source;
-    struct psod_reader *reader;
-    const struct ruleset *rules;
-    struct findings *findings;
-};
-
-static void
-on_line(void *ctx, const char *line, size_t len, unsigned long lineno)
-{
-    struct input *in = ctx;
-    psod_feed(in->reader, line, len, lineno);
-    struct log_line l = {in->source, lineno, line};
-    audit_log_line(in->rules, &l, in->findings);
-}
-
-/* Decodes one input into `res` (owned by the caller) and adds its crashes to
- * the report. */
-static void
-decode_input(const char *source, const struct ruleset *rules, struct psod_result *res,
-             struct report *rep)
-{
-    struct input in = {source, psod_reader_new(source), rules, &rep->findings};
-    read_lines(source, on_line, &in, &rep->diags);
-    psod_reader_finish(in.reader, res, &rep->diags);
-    rep->crashes = xreallocarray(rep->crashes, rep->ncrashes + res->ncrashes + 1,
-                                 sizeof(*rep->crashes));
-    for (size_t i = 0; i < res->ncrashes; i++) {
-        struct crash_view *v = &rep->crashes[rep->ncrashes++];
-        crash_view_init(v, &res->crashes[i], source);
-        if (v->product == NULL)
-            v->product = res->product;
-        if (v->build == NULL)
-            v->build = res->build;
-        audit_crash(rules, v, &rep->findings);
-    }
-    rep->backtraces = xreallocarray(rep->backtraces, rep->nbacktraces + res->nbacktraces + 1,
-                                    sizeof(*rep->backtraces));
-    for (size_t i = 0; i < res->nbacktraces; i++)
-        rep->backtraces[rep->nbacktraces++] = (struct report_backtrace){source, &res->backtraces[i]};
-    rep->backtraces_dropped += res->backtraces_dropped;
-}
+    .takes_vms = true, .takes_window = true};
 
 /* Puts each VM that a related rule of `f` found in f->rel, once, with the
  * first related rule (in the rule's order) that names it. */
@@ -121,17 +77,13 @@ cmd_psod(int argc, char **argv)
     char *stdin_only[] = {dash};
     char **inputs = first < argc ? argv + first : stdin_only;
     size_t ninputs = first < argc ? (size_t)(argc - first) : 1;
-    struct psod_result *res = xcalloc(ninputs, sizeof(*res));
-    struct report rep = {.command = "psod", .has_crashes = true};
-    for (size_t i = 0; i < ninputs; i++)
-        decode_input(inputs[i], &rules, &res[i], &rep);
+    struct report rep = {.command = "psod"};
+    logs_read(inputs, ninputs, &rules, &o, SUBJECT_FILE, &rep);
+    rep.has_files = false; /* the psod contract: crashes, backtraces, findings */
     if (o.nvms)
         find_triggers(&o, &rules, &rep);
     int rc = cli_finish(&rep, &o);
     report_release(&rep);
-    for (size_t i = 0; i < ninputs; i++)
-        psod_result_release(&res[i]);
-    free(res);
     ruleset_release(&rules);
     return rc;
 }

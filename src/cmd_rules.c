@@ -10,7 +10,7 @@
 static const struct command rules_cmd = {
     "rules", cmd_rules, "vmtriage rules [--rules DIR] list | show ID | check",
     "List the rules, show one, or check them all: lint, and run every rule's\n"
-    "'match' and 'no_match' samples (a .vmx, crash or log text).", false};
+    "'match' and 'no_match' samples (a .vmx, crash or log text).", false, false};
 
 static int
 rules_check(const struct ruleset *rs)

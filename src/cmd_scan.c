@@ -242,7 +242,7 @@ scan_paths(char *const *paths, size_t npaths, const struct ruleset *rules, const
 static const struct command scan_cmd = {
     "scan", cmd_scan, "vmtriage scan [options] PATH...",
     "Audit VM configurations: every .vmx and .vmtx under the given files or datastore folders\n"
-    "(each file once, also when reachable through a datastore name symlink).", false};
+    "(each file once, also when reachable through a datastore name symlink).", false, false};
 
 int
 cmd_scan(int argc, char **argv)

@@ -9,9 +9,26 @@
 
 #include "rules.h"
 
+#include <stdbool.h>
+#include <stdint.h>
+
 struct evidence {
     unsigned long line;
-    char *text; /* the .vmx line as written; a crash's message; a log line */
+    char *text;   /* the .vmx line as written; a crash's message; a log line */
+    char *source; /* log evidence: the file (owned); NULL when it is the subject */
+    bool has_time;
+    int64_t time_ms; /* log evidence: the line's time (UTC ms) */
+};
+
+/* What the lines of a log finding name, each list capped (`more` counts
+ * the rest). */
+enum involved_kind { INV_DEVICE, INV_PATH, INV_ADAPTER, INV_NIC, INV_DATASTORE, INV_VM, INV__COUNT };
+#define INVOLVED_MAX 32
+
+struct name_list {
+    char **v; /* owned */
+    size_t n;
+    size_t more;
 };
 
 struct related {
@@ -38,7 +55,13 @@ struct finding {
     struct related *rel;
     size_t nrel;
     size_t count; /* log rules: lines that matched (0 for other rules) */
+    bool has_time; /* log rules: some matching line had a time */
+    int64_t first_ms, last_ms;
+    struct name_list involved[INV__COUNT]; /* log rules */
 };
+
+/* "devices", "paths", "adapters", "nics", "datastores", "vms". */
+const char *involved_kind_name(enum involved_kind k);
 
 struct findings {
     struct finding *v;
@@ -55,9 +78,9 @@ void audit_vm(const struct ruleset *rs, const struct vm *vm, const struct record
 size_t audit_crash(const struct ruleset *rs, const struct crash_view *v, struct findings *out);
 /* The subject of a crash's findings: "<source>:<line>", owned. */
 char *crash_subject(const struct crash_view *v);
-/* Runs the log rules over one line, adding to the rule's finding for the
- * line's source. */
-void audit_log_line(const struct ruleset *rs, const struct log_line *l, struct findings *out);
+/* A new finding of `rule` for `subject` (copied), its remediation rendered
+ * for the record `r`. */
+struct finding finding_new(const struct rule *rule, const char *subject, const struct record *r);
 /* Moves all findings of `from` to the end of `to`. */
 void findings_move(struct findings *to, struct findings *from);
 /* Frees the strings of one finding, not the finding itself. */

@@ -15,6 +15,7 @@ static const struct {
 } commands[] = {
     {"scan", cmd_scan, "audit .vmx/.vmtx files and datastore folders"},
     {"psod", cmd_psod, "decode a purple screen, name the known issue and its fix"},
+    {"logs", cmd_logs, "read ESXi and VM logs: storage, CPU, NIC and VM events, purple screens"},
     {"rules", cmd_rules, "list, show and check the knowledge base"},
 };
 

@@ -155,6 +155,14 @@ struct psod_reader *psod_reader_new(const char *source);
  * invalid UTF-8). `lineno` is 1-based. A line holding a whole screen (seed
  * 000) is split at its markers. */
 void psod_feed(struct psod_reader *r, const char *line, size_t len, unsigned long lineno);
+/* True while the reader is inside a crash or waiting to see whether one
+ * starts: then it must see every line. When false, a line that holds none
+ * of the needles (psod_needle) changes nothing, so a caller that searches
+ * blocks for the needles may skip the lines between. */
+bool psod_reader_busy(const struct psod_reader *r);
+/* The i-th literal (case-sensitive) of the reader's idle prefilter, NULL
+ * past the last. */
+const char *psod_needle(size_t i);
 /* Ends the input and moves what was decoded into *out (which the caller owns
  * and frees with psod_result_release); frees the reader. Problems (a frame
  * line that cannot be read, a crash cut off with no frames) go to `d` as

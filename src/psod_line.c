@@ -484,6 +484,12 @@ static const struct {
 
 #define NNEEDLES (sizeof(needles) / sizeof(needles[0]))
 
+const char *
+psod_needle(size_t i)
+{
+    return i < NNEEDLES ? needles[i].s : NULL;
+}
+
 static unsigned
 bigram(const char *s)
 {

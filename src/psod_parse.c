@@ -1058,6 +1058,12 @@ piece(struct psod_reader *r, const char *s, size_t n, const struct psod_prefix *
 
 /* ---- the line interface ---- */
 
+bool
+psod_reader_busy(const struct psod_reader *r)
+{
+    return r->open || r->hdr || r->pend.active;
+}
+
 void
 psod_feed(struct psod_reader *r, const char *line, size_t len, unsigned long lineno)
 {

@@ -17,6 +17,7 @@ struct table {
 static const struct table tables[] = {
     {record_vm_fields, &record_vm_nfields},
     {record_crash_fields, &record_crash_nfields},
+    {record_log_fields, &record_log_nfields},
 };
 
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
@@ -73,7 +74,7 @@ field_lookup(enum record_kind kind, const char *name)
         if (!(K_VMS & (1u << kind)))
             return NULL;
         struct field_def *f = xcalloc(1, sizeof(*f));
-        *f = (struct field_def){xstrdup(name), K_VMS, FV_STR, g_raw, NULL, xstrdup(name + 4)};
+        *f = (struct field_def){xstrdup(name), K_VMS, FV_STR, g_raw, NULL, xstrdup(name + 4), NULL};
         return f;
     }
     for (size_t t = 0; t < NTABLES; t++)
@@ -97,6 +98,12 @@ enum fv_type
 field_type(const struct field_def *f)
 {
     return f->type;
+}
+
+const char *
+field_needle(const struct field_def *f)
+{
+    return f->needle;
 }
 
 const char *

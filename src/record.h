@@ -9,6 +9,7 @@
 #ifndef VT_RECORD_H
 #define VT_RECORD_H
 
+#include "log_record.h"
 #include "psod.h"
 #include "vm.h"
 
@@ -46,12 +47,6 @@ struct crash_view {
 void crash_view_init(struct crash_view *v, const struct psod_crash *c, const char *source);
 void crash_view_release(struct crash_view *v);
 
-/* One log line (issue: `logs`); only the text so far. */
-struct log_line {
-    const char *source;
-    unsigned long line;
-    const char *text; /* without line end, NUL-terminated */
-};
 
 /* What the caller asked for that changes how a VM is seen. */
 struct record_ctx {
@@ -64,7 +59,7 @@ struct record {
     const struct vm_nic *nic;          /* REC_NIC */
     const struct vm_controller *ctrl;  /* REC_CONTROLLER */
     const struct crash_view *crash;    /* REC_CRASH */
-    const struct log_line *log;        /* REC_LOG */
+    const struct log_record *log;      /* REC_LOG (log_record.h) */
     const struct record_ctx *ctx;
 };
 
@@ -82,6 +77,9 @@ struct field_def;
  * for built-in fields; a vmx.* handle must be released with field_release. */
 const struct field_def *field_lookup(enum record_kind kind, const char *name);
 void field_release(const struct field_def *f);
+/* The pattern every line holds where a log field is not null (see
+ * record_log.c), or NULL. */
+const char *field_needle(const struct field_def *f);
 /* Static type of a field (FV_STR for vmx.*). */
 enum fv_type field_type(const struct field_def *f);
 const char *field_name(const struct field_def *f);

@@ -1,5 +1,5 @@
-/* record_crash: the rule vocabulary of crash records (crash.*) and log lines
- * (log.*), and the crash view that gives rules a backtrace as lists.
+/* record_crash: the rule vocabulary of crash records (crash.*), and the
+ * crash view that gives rules a backtrace as lists.
  *
  * Signature rules match on structure (kb/esxi-crash-and-logs.md §3): the
  * panic type, the functions and modules of the backtrace, the world name,
@@ -94,36 +94,29 @@ static struct fv g_product(const struct record *r) { return v_str(r->crash->prod
 static struct fv g_build(const struct record *r) { return r->crash->build ? v_int(strtoll(r->crash->build, NULL, 10)) : v_null(); }
 static struct fv g_uptime(const struct record *r) { return v_str(C->uptime); }
 static struct fv g_uptime_days(const struct record *r) { return C->uptime ? v_int(uptime_days(C->uptime)) : v_null(); }
-#define L (r->log)
-static struct fv g_log_source(const struct record *r) { return v_str(L->source); }
-static struct fv g_log_line(const struct record *r) { return v_int((long long)L->line); }
-static struct fv g_log_text(const struct record *r) { return v_str(L->text); }
 
 const struct field_def record_crash_fields[] = {
-    {"crash.source", K_CRASH, FV_STR, g_source, NULL, NULL},
-    {"crash.line", K_CRASH, FV_INT, g_line, NULL, NULL},
-    {"crash.type", K_CRASH, FV_STR, g_type, NULL, NULL},
-    {"crash.exception", K_CRASH, FV_INT, g_exception, NULL, NULL},
-    {"crash.message", K_CRASH, FV_STR, g_message, NULL, NULL},
-    {"crash.world_id", K_CRASH, FV_INT, g_world_id, NULL, NULL},
-    {"crash.world_name", K_CRASH, FV_STR, g_world_name, NULL, NULL},
-    {"crash.cpu", K_CRASH, FV_INT, g_cpu, NULL, NULL},
-    {"crash.functions", K_CRASH, FV_LIST, g_functions, NULL, NULL},
-    {"crash.modules", K_CRASH, FV_LIST, g_modules, NULL, NULL},
-    {"crash.modules_involved", K_CRASH, FV_LIST, g_involved, NULL, NULL},
-    {"crash.texts", K_CRASH, FV_LIST, g_texts, NULL, NULL},
-    {"crash.frames", K_CRASH, FV_INT, g_nframes, NULL, NULL},
-    {"crash.saved_reason", K_CRASH, FV_STR, g_saved_reason, NULL, NULL},
-    {"crash.culprit_kind", K_CRASH, FV_STR, g_culprit_kind, NULL, NULL},
-    {"crash.culprit_module", K_CRASH, FV_STR, g_culprit_module, NULL, NULL},
-    {"crash.culprit_function", K_CRASH, FV_STR, g_culprit_function, NULL, NULL},
-    {"crash.product", K_CRASH, FV_STR, g_product, NULL, NULL},
-    {"crash.build", K_CRASH, FV_INT, g_build, NULL, NULL},
-    {"crash.uptime", K_CRASH, FV_STR, g_uptime, NULL, NULL},
-    {"crash.uptime_days", K_CRASH, FV_INT, g_uptime_days, NULL, NULL},
-    {"log.source", K_LOG, FV_STR, g_log_source, NULL, NULL},
-    {"log.line", K_LOG, FV_INT, g_log_line, NULL, NULL},
-    {"log.text", K_LOG, FV_STR, g_log_text, NULL, NULL},
+    {"crash.source", K_CRASH, FV_STR, g_source, NULL, NULL, NULL},
+    {"crash.line", K_CRASH, FV_INT, g_line, NULL, NULL, NULL},
+    {"crash.type", K_CRASH, FV_STR, g_type, NULL, NULL, NULL},
+    {"crash.exception", K_CRASH, FV_INT, g_exception, NULL, NULL, NULL},
+    {"crash.message", K_CRASH, FV_STR, g_message, NULL, NULL, NULL},
+    {"crash.world_id", K_CRASH, FV_INT, g_world_id, NULL, NULL, NULL},
+    {"crash.world_name", K_CRASH, FV_STR, g_world_name, NULL, NULL, NULL},
+    {"crash.cpu", K_CRASH, FV_INT, g_cpu, NULL, NULL, NULL},
+    {"crash.functions", K_CRASH, FV_LIST, g_functions, NULL, NULL, NULL},
+    {"crash.modules", K_CRASH, FV_LIST, g_modules, NULL, NULL, NULL},
+    {"crash.modules_involved", K_CRASH, FV_LIST, g_involved, NULL, NULL, NULL},
+    {"crash.texts", K_CRASH, FV_LIST, g_texts, NULL, NULL, NULL},
+    {"crash.frames", K_CRASH, FV_INT, g_nframes, NULL, NULL, NULL},
+    {"crash.saved_reason", K_CRASH, FV_STR, g_saved_reason, NULL, NULL, NULL},
+    {"crash.culprit_kind", K_CRASH, FV_STR, g_culprit_kind, NULL, NULL, NULL},
+    {"crash.culprit_module", K_CRASH, FV_STR, g_culprit_module, NULL, NULL, NULL},
+    {"crash.culprit_function", K_CRASH, FV_STR, g_culprit_function, NULL, NULL, NULL},
+    {"crash.product", K_CRASH, FV_STR, g_product, NULL, NULL, NULL},
+    {"crash.build", K_CRASH, FV_INT, g_build, NULL, NULL, NULL},
+    {"crash.uptime", K_CRASH, FV_STR, g_uptime, NULL, NULL, NULL},
+    {"crash.uptime_days", K_CRASH, FV_INT, g_uptime_days, NULL, NULL, NULL},
 };
 
 const size_t record_crash_nfields = sizeof(record_crash_fields) / sizeof(record_crash_fields[0]);

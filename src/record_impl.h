@@ -22,6 +22,8 @@ struct field_def {
     getter_fn get;
     source_fn source;
     char *raw_key; /* vmx.<key> fields only (heap-allocated defs) */
+    const char *needle; /* log fields decoded from a fixed text: a pattern (hyperscan
+                           syntax) every line holds where the field is not null, or NULL */
 };
 
 static inline struct fv
@@ -58,5 +60,7 @@ extern const struct field_def record_vm_fields[];
 extern const size_t record_vm_nfields;
 extern const struct field_def record_crash_fields[];
 extern const size_t record_crash_nfields;
+extern const struct field_def record_log_fields[];
+extern const size_t record_log_nfields;
 
 #endif

@@ -5,6 +5,7 @@
 #ifndef VT_REPORT_H
 #define VT_REPORT_H
 
+#include "audit_log.h"
 #include "findings.h"
 #include "json.h"
 
@@ -19,6 +20,16 @@ struct report_backtrace {
     const struct psod_backtrace *bt;
 };
 
+/* One log file read (logs, psod). */
+struct report_file {
+    char *path;          /* owned */
+    const char *format;  /* log_format_name of its lines */
+    bool gzip;
+    unsigned long long bytes, lines; /* bytes of text (after gunzip) */
+    bool has_first, has_last;
+    int64_t first_ms, last_ms;
+};
+
 struct report {
     const char *command;
     char **vm_json; /* owned: each VM record already serialised (see vm_to_json);
@@ -30,6 +41,12 @@ struct report {
     size_t ncrashes;
     struct report_backtrace *backtraces; /* owned array */
     size_t nbacktraces, backtraces_dropped;
+    struct report_file *files;   /* owned; logs and psod */
+    size_t nfiles;
+    bool has_files;              /* the report has `files` and `timeline` */
+    struct timeline timeline;
+    struct psod_result *results; /* owned: the decoded inputs the crashes point into */
+    size_t nresults;
     struct findings findings;
     struct diags diags;
 };
@@ -51,6 +68,14 @@ void finding_to_json(struct json *j, const struct finding *f);
 /* Serialises one crash into the `crashes[]` shape; `fs` gives its signatures. */
 void crash_to_json(struct json *j, const struct crash_view *v, const struct findings *fs);
 void backtrace_to_json(struct json *j, const struct report_backtrace *b);
+/* `key`: "YYYY-MM-DDTHH:MM:SS.mmmZ", or null when !has. */
+void json_kv_time(struct json *j, const char *key, bool has, int64_t ms);
+/* The `involved` object of a log finding: {"devices": [...], ...}. */
+void involved_to_json(struct json *j, const struct finding *f);
+/* "files": [...] and "timeline": [...] of logs (report_log.c). */
+void files_to_json(struct json *j, const struct report *r);
+/* The text sections of the files read and the timeline. */
+void report_text_logs(FILE *fp, const struct report *r, const struct report_opts *o);
 /* The text section of the crashes and non-fatal backtraces. */
 void report_text_crashes(FILE *fp, const struct report *r, const struct report_opts *o);
 

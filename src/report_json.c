@@ -88,6 +88,12 @@ finding_to_json(struct json *j, const struct finding *f)
     json_kv_str(j, "subject", f->subject);
     if (f->count)
         json_kv_int(j, "count", (long long)f->count);
+    if (f->count) {
+        json_kv_time(j, "first", f->has_time, f->first_ms);
+        json_kv_time(j, "last", f->has_time, f->last_ms);
+        json_key(j, "involved");
+        involved_to_json(j, f);
+    }
     json_kv_str(j, "name", f->name);
     json_kv_str(j, "title", f->rule->title);
     json_kv_str(j, "description", f->rule->description);
@@ -100,7 +106,11 @@ finding_to_json(struct json *j, const struct finding *f)
     json_arr(j);
     for (size_t i = 0; i < f->nev; i++) {
         json_obj(j);
+        if (f->ev[i].source)
+            json_kv_str(j, "path", f->ev[i].source);
         json_kv_int(j, "line", (long long)f->ev[i].line);
+        if (f->ev[i].source)
+            json_kv_time(j, "time", f->ev[i].has_time, f->ev[i].time_ms);
         json_kv_str(j, "text", f->ev[i].text);
         json_obj_end(j);
     }
@@ -161,6 +171,8 @@ report_json(FILE *fp, const struct report *r)
             backtrace_to_json(&j, &r->backtraces[i]);
         json_arr_end(&j);
     }
+    if (r->has_files)
+        files_to_json(&j, r);
     json_key(&j, "findings");
     json_arr(&j);
     for (size_t i = 0; i < r->findings.n; i++)
@@ -188,6 +200,16 @@ report_json(FILE *fp, const struct report *r)
         json_kv_int(&j, "crashes", (long long)r->ncrashes);
         json_kv_int(&j, "backtraces", (long long)(r->nbacktraces + r->backtraces_dropped));
     }
+    if (r->has_files) {
+        unsigned long long bytes = 0, lines = 0;
+        for (size_t i = 0; i < r->nfiles; i++) {
+            bytes += r->files[i].bytes;
+            lines += r->files[i].lines;
+        }
+        json_kv_int(&j, "files", (long long)r->nfiles);
+        json_kv_int(&j, "bytes", (long long)bytes);
+        json_kv_int(&j, "lines", (long long)lines);
+    }
     json_kv_int(&j, "findings", (long long)r->findings.n);
     json_obj_end(&j);
     json_obj_end(&j);
@@ -207,6 +229,13 @@ report_release(struct report *r)
         crash_view_release(&r->crashes[i]);
     free(r->crashes);
     free(r->backtraces);
+    for (size_t i = 0; i < r->nfiles; i++)
+        free(r->files[i].path);
+    free(r->files);
+    timeline_release(&r->timeline);
+    for (size_t i = 0; i < r->nresults; i++)
+        psod_result_release(&r->results[i]);
+    free(r->results);
     findings_release(&r->findings);
     diags_release(&r->diags);
 }

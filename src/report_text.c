@@ -2,6 +2,7 @@
  * (report_crash.c), an aligned table of findings (colour only on a terminal,
  * never with NO_COLOR), then per rule its why, its sources and the fix. The
  * CLI prints the input problems after it. */
+#include "log_line.h"
 #include "report.h"
 #include "util_buf.h"
 #include "util_mem.h"
@@ -36,6 +37,23 @@ static char *
 detail(const struct finding *f)
 {
     struct buf b = BUF_INIT;
+    if (f->count) { /* a log finding: how many lines, when, and what they name */
+        char a[25] = "", z[25] = "";
+        if (f->has_time) {
+            log_format_iso(f->first_ms, a);
+            log_format_iso(f->last_ms, z);
+            a[10] = z[10] = ' ';
+            a[19] = z[19] = '\0';
+        }
+        buf_addf(&b, "%zu line%s", f->count, f->count == 1 ? "" : "s");
+        if (f->has_time)
+            buf_addf(&b, ", %s .. %s", a, z);
+        size_t shown = 0;
+        for (int k = 0; k < INV__COUNT; k++)
+            for (size_t i = 0; i < f->involved[k].n && shown < 4; i++)
+                buf_addf(&b, "%s%s", shown++ ? ", " : "; ", f->involved[k].v[i]);
+        return buf_detach(&b);
+    }
     for (size_t i = 0; i < f->ndevices; i++)
         buf_addf(&b, "%s%s", i ? "," : "", f->devices[i]);
     for (size_t i = 0; i < f->nev && i < 3; i++) {
@@ -99,6 +117,8 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
         fprintf(fp, "%zu crash%s, %zu non-fatal backtrace%s", r->ncrashes,
                 r->ncrashes == 1 ? "" : "es", r->nbacktraces + r->backtraces_dropped,
                 r->nbacktraces + r->backtraces_dropped == 1 ? "" : "s");
+    if (r->has_files)
+        fprintf(fp, ", %zu file%s", r->nfiles, r->nfiles == 1 ? "" : "s");
     if (!r->has_crashes || r->nvms)
         fprintf(fp, "%s%zu VM%s", r->has_crashes ? ", " : "", r->nvms, r->nvms == 1 ? "" : "s");
     if (r->templates)
@@ -113,6 +133,8 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
         fprintf(fp, "; %zu duplicate path%s via symlinks skipped", r->aliases,
                 r->aliases == 1 ? "" : "s");
     fputc('\n', fp);
+    if (r->has_files)
+        report_text_logs(fp, r, o);
     if (r->has_crashes)
         report_text_crashes(fp, r, o);
 
@@ -172,6 +194,11 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
                 fprintf(fp, "    [%s]\n", v[i]->fixes[k].tool);
                 print_indented(fp, "      ", v[i]->fixes[k].text);
             }
+            for (size_t k = i; k < n && v[k]->rule == v[i]->rule; k++)
+                for (size_t e = 0; v[k]->count && e < v[k]->nev; e++)
+                    fprintf(fp, "%s    %s:%lu: %s\n", k == i && e == 0 ? "  Example lines:\n" : "",
+                            v[k]->ev[e].source ? v[k]->ev[e].source : v[k]->subject,
+                            v[k]->ev[e].line, v[k]->ev[e].text);
             for (size_t k = 0; k < v[i]->nrel; k++)
                 fprintf(fp, "%s    %s (%s)\n", k ? "" : "  VMs that carry the trigger:\n",
                         v[i]->rel[k].subject, v[i]->rel[k].rule);

@@ -80,6 +80,31 @@ bool rule_sample_hits(const struct rule *rule, const char *text, struct diags *d
 size_t rule_evidence(const struct rule *rule, const struct record *r,
                      const struct vmx_entry **out, size_t max);
 
+/* The literal prefilter of `logs` (rules_prefilter.c): patterns such that
+ * any log line a log rule matches holds at least one of them, so a whole
+ * block of lines can be searched for them at once and only the lines that
+ * hold one are read as records. Patterns are in PCRE/hyperscan syntax,
+ * caseless when `caseless`. */
+struct rule_pattern {
+    char *expr; /* owned */
+    bool caseless;
+};
+
+struct rule_patterns {
+    struct rule_pattern *v;
+    size_t n, cap;
+};
+
+/* Appends the rule's patterns to *out. Returns false (appending nothing)
+ * when some record could match without holding any pattern: a condition
+ * that is only `not ...`, or tests only on fields that no fixed text backs
+ * (log.level, log.cpu ...). Such a rule must be run on every line. */
+bool rule_prefilter(const struct rule *rule, struct rule_patterns *out);
+void rule_patterns_release(struct rule_patterns *p);
+/* `s` as a pattern that matches it literally: every byte that is not a
+ * letter or digit written as \xHH. Owned. */
+char *pattern_escape_literal(const char *s);
+
 /* Expands {{field}} and {{field|ps}} / {{field|sh}} (quoted for PowerShell /
  * POSIX sh single quotes) with the record's values. Returns an owned string. */
 char *rule_render(const struct rule *rule, const char *text, const struct record *r);

@@ -4,6 +4,7 @@
  * controller rules, purple-screen text for crash rules (decoded as `psod`
  * would), log lines for log rules. */
 #include "rules.h"
+#include "util_buf.h"
 #include "util_mem.h"
 
 #include <stdlib.h>
@@ -41,20 +42,30 @@ crash_sample_hits(const struct rule *rule, const char *text, struct diags *d)
     return hit;
 }
 
+/* Each line, and each record of a line that runs several together, is one
+ * record (as `logs` reads them). */
 static bool
 log_sample_hits(const struct rule *rule, const char *text)
 {
     bool hit = false;
     unsigned long n = 0;
+    struct buf arena = BUF_INIT;
     for (const char *p = text; !hit && *p;) {
         size_t len = strcspn(p, "\r\n");
-        char *line = xstrndup(p, len);
-        struct log_line l = {"sample", ++n, line};
-        hit = rule_match(rule, &(struct record){.kind = REC_LOG, .log = &l});
-        free(line);
+        n++;
+        for (size_t at = 0; !hit && at < len;) {
+            size_t end = log_next_record(p, len, at + 1);
+            char *piece = xstrndup(p + at, end - at);
+            struct log_record l;
+            log_record_init(&l, "sample", n, piece, end - at, false, 0, NULL, &arena);
+            hit = rule_match(rule, &(struct record){.kind = REC_LOG, .log = &l});
+            free(piece);
+            at = end;
+        }
         p += len;
         p += *p == '\r' && p[1] == '\n' ? 2 : *p != '\0';
     }
+    buf_release(&arena);
     return hit;
 }
 

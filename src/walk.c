@@ -63,6 +63,7 @@ idset_add(struct idset *s, struct id x)
 }
 
 struct walker {
+    walk_want_fn *want;
     walk_found_fn *found;
     void *arg;
     size_t aliases;
@@ -149,7 +150,7 @@ visit(struct walker *w, int dfd, const char *name, const char *path, bool named)
         else
             walk_dir(w, fd, path, id);
     } else if (S_ISREG(st.st_mode)) {
-        if (named || wanted_name(name))
+        if (named || w->want(name))
             add_file(w, id, path);
     } else if (named) {
         diags_add(w->d, DIAG_ERROR, path, 0, "not a file or folder");
@@ -200,7 +201,7 @@ cmp_entry(const void *a, const void *b)
 
 /* Lists the entries of the open folder worth visiting, sorted. */
 static struct entry *
-list_entries(DIR *dp, size_t *n)
+list_entries(const struct walker *w, DIR *dp, size_t *n)
 {
     struct entry *v = NULL;
     size_t cap = 0;
@@ -214,7 +215,7 @@ list_entries(DIR *dp, size_t *n)
             e = (struct entry){NULL, IFTODT(lst.st_mode), lst.st_ino};
         /* A regular file that is not a VM config needs no more look (a VM
          * folder holds a dozen: disks, logs, nvram); nor do fifos and such. */
-        if (e.type == DT_REG ? !wanted_name(de->d_name)
+        if (e.type == DT_REG ? !w->want(de->d_name)
                              : e.type != DT_DIR && e.type != DT_LNK && e.type != DT_UNKNOWN)
             continue;
         e.name = xstrdup(de->d_name);
@@ -238,7 +239,7 @@ walk_dir(struct walker *w, int fd, const char *path, struct id id)
         return;
     }
     size_t n;
-    struct entry *v = list_entries(dp, &n);
+    struct entry *v = list_entries(w, dp, &n);
     w->stack[w->depth++] = id;
     /* child = path + "/" + name, built in place for each entry */
     size_t plen = strlen(path);
@@ -269,7 +270,14 @@ walk_dir(struct walker *w, int fd, const char *path, struct id id)
 size_t
 walk_paths(char *const *roots, size_t nroots, walk_found_fn *found, void *arg, struct diags *d)
 {
-    struct walker w = {.found = found, .arg = arg, .d = d};
+    return walk_paths_want(roots, nroots, wanted_name, found, arg, d);
+}
+
+size_t
+walk_paths_want(char *const *roots, size_t nroots, walk_want_fn *want, walk_found_fn *found,
+                void *arg, struct diags *d)
+{
+    struct walker w = {.want = want, .found = found, .arg = arg, .d = d};
     for (size_t i = 0; i < nroots; i++)
         visit(&w, AT_FDCWD, roots[i], roots[i], true);
     free(w.seen_files.v);

@@ -10,6 +10,7 @@
 
 #include "diag.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Receives each file the walk finds, in walk order, on the walking thread,
@@ -27,6 +28,14 @@ typedef void walk_found_fn(void *arg, char *path);
  * and its inode from readdir (no stat); folders, links and roots by stat. */
 size_t walk_paths(char *const *roots, size_t nroots, walk_found_fn *found, void *arg,
                   struct diags *d);
+
+/* Which files of a folder to take, by name. */
+typedef bool walk_want_fn(const char *name);
+
+/* walk_paths, taking in folders the files `want` accepts (roots that are
+ * files are taken whatever their name). */
+size_t walk_paths_want(char *const *roots, size_t nroots, walk_want_fn *want,
+                       walk_found_fn *found, void *arg, struct diags *d);
 
 /* Reads a whole file of at most `max` bytes into *data (owned, NUL-terminated).
  * Returns 0, or -1 with a diagnostic naming the file. */

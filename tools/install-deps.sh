@@ -2,10 +2,18 @@
 # install-deps.sh: installs what a fresh Debian machine lacks to build and test
 # vmtriage (distribution packages only). Does nothing when all are present.
 # Needs root or sudo only when something is missing.
+#   tools/install-deps.sh          build and test
+#   tools/install-deps.sh bench    also what bench/ compares against (ripgrep, lnav, time)
+# Hyperscan (the block prefilter of `logs`) is libhyperscan-dev on amd64 and
+# libvectorscan-dev (the same API) elsewhere.
 set -eu
 need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
-for p in make gcc pkg-config libyaml-dev libpcre2-dev python3 binutils file; do
+hs=libhyperscan-dev
+[ "$(dpkg --print-architecture 2>/dev/null || echo amd64)" = amd64 ] || hs=libvectorscan-dev
+extra=""
+[ "${1:-}" = bench ] && extra="ripgrep lnav time gzip"
+for p in make gcc pkg-config libyaml-dev libpcre2-dev zlib1g-dev $hs python3 binutils file gzip $extra; do
     have_pkg "$p" || need="$need $p"
 done
 [ -z "$need" ] && exit 0

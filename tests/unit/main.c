@@ -50,6 +50,9 @@ static const struct {
     {"corpus", test_corpus},
     {"rules", test_rules},
     {"psod", test_psod},
+    {"log_line", test_log_line},
+    {"log_decode", test_log_decode},
+    {"logs", test_logs},
 };
 
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))

@@ -1,0 +1,223 @@
+/* cmd_logs: `vmtriage logs PATH...`: ESXi host logs and VM logs, read at
+ * disk speed.
+ *
+ * Each file (folders are walked: every file under them) is read in blocks,
+ * gunzipped when it is gzip, and searched by the log scanner: lines that
+ * hold a rule's pattern become records for that rule, purple screens go to
+ * the psod decoder and then meet the crash rules. Findings gather per rule
+ * and log folder with count, first/last time, what the lines name and the
+ * earliest example lines; the timeline counts matches per hour. Files are
+ * independent, so the result does not depend on the order they are read in:
+ * rotated logs (vmkernel.0.gz, vmkernel.1.gz ...) merge by time. */
+#include "cli.h"
+#include "log_scan.h"
+#include "log_source.h"
+#include "util_mem.h"
+#include "walk.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define DEFAULT_EXAMPLES 5
+
+static const struct command logs_cmd = {
+    "logs", cmd_logs, "vmtriage logs [options] PATH...",
+    "Read ESXi host logs (vmkernel, vmkwarning, hostd, vobd, vpxa, LogEFI; plain or .gz)\n"
+    "and VM logs (vmware.log) in any ESX 3.x-9.x format: storage (APD/PDL, SCSI sense, paths,\n"
+    "VMFS heartbeat and heap), CPU, memory, NIC and VM events, and purple screens.\n"
+    "A folder is read whole (/var/run/log); '-' reads standard input.",
+    .takes_window = true};
+
+/* Files in a folder that are never logs: VM disks, memory and state. */
+static bool
+log_file_wanted(const char *name)
+{
+    static const char *const skip[] = {".vmdk", ".vmx", ".vmxf", ".vmsd", ".vmtx", ".nvram",
+                                       ".vmsn", ".vmss", ".vswp", ".vmem", ".iso", ".flp",
+                                       ".dmp"};
+    size_t l = strlen(name);
+    if (name[0] == '.')
+        return false;
+    for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++) {
+        size_t k = strlen(skip[i]);
+        if (l > k && strcasecmp(name + l - k, skip[i]) == 0)
+            return false;
+    }
+    return true;
+}
+
+struct reading {
+    const struct ruleset *rules;
+    const struct log_prefilter *pf;
+    const struct vt_opts *o;
+    enum log_subject subject;
+    struct log_audit *audit;
+    struct report *r;
+    bool named; /* the file was named on the command line (not found in a folder) */
+};
+
+static void
+add_file_info(struct report *r, const char *path, const struct log_scan_stats *st, bool gzip)
+{
+    r->files = xreallocarray(r->files, r->nfiles + 1, sizeof(*r->files));
+    r->files[r->nfiles++] = (struct report_file){
+        xstrdup(path), log_format_name(st->format), gzip, st->bytes, st->lines,
+        st->has_first, st->has_last, st->first_ms, st->last_ms};
+}
+
+/* The crashes of one file meet the crash rules and the window. */
+static void
+add_crashes(struct reading *rd, const char *source, struct psod_result *res)
+{
+    struct report *r = rd->r;
+    r->crashes = xreallocarray(r->crashes, r->ncrashes + res->ncrashes + 1, sizeof(*r->crashes));
+    for (size_t i = 0; i < res->ncrashes; i++) {
+        const struct psod_crash *c = &res->crashes[i];
+        int64_t ms = 0;
+        bool timed = c->timestamp && log_parse_iso(c->timestamp, strlen(c->timestamp), &ms);
+        if (!log_window_holds(&rd->o->window, timed, ms))
+            continue;
+        log_audit_crash(rd->audit, timed, ms);
+        struct crash_view *v = &r->crashes[r->ncrashes++];
+        crash_view_init(v, c, source);
+        if (v->product == NULL)
+            v->product = res->product;
+        if (v->build == NULL)
+            v->build = res->build;
+        audit_crash(rd->rules, v, &r->findings);
+    }
+    r->backtraces = xreallocarray(r->backtraces, r->nbacktraces + res->nbacktraces + 1,
+                                  sizeof(*r->backtraces));
+    for (size_t i = 0; i < res->nbacktraces; i++)
+        r->backtraces[r->nbacktraces++] = (struct report_backtrace){source, &res->backtraces[i]};
+    r->backtraces_dropped += res->backtraces_dropped;
+}
+
+static void
+read_one(struct reading *rd, const char *path)
+{
+    struct report *r = rd->r;
+    struct log_source *src = log_source_open(path, &r->diags);
+    if (src == NULL)
+        return;
+    char *subject = rd->subject == SUBJECT_FILE ? xstrdup(path) : log_dirname(path);
+    log_audit_subject(rd->audit, subject);
+    free(subject);
+    /* the source name must outlive the crash views: keep it in files[] */
+    char *name = xstrdup(path);
+    struct log_scanner *sc = log_scanner_new(rd->pf, name, log_audit_match, rd->audit);
+    for (;;) { /* a read error is in the diagnostics; what was read still counts */
+        size_t room;
+        char *space = log_scanner_space(sc, &room);
+        ssize_t got = log_source_read(src, space, room, &r->diags);
+        if (got < 0)
+            break;
+        log_scanner_commit(sc, (size_t)got);
+        if (got == 0 || log_scanner_binary(sc))
+            break;
+    }
+    struct psod_result res;
+    struct log_scan_stats st;
+    log_scanner_finish(sc, &res, &st, &r->diags);
+    bool gzip = log_source_is_gzip(src);
+    log_source_close(src);
+    if (st.binary) {
+        diags_add(&r->diags, rd->named ? DIAG_ERROR : DIAG_NOTE, path, 0,
+                  "not a text log (a NUL byte in the first 4 KiB)%s",
+                  rd->named ? "" : "; skipped");
+        psod_result_release(&res);
+        free(name);
+        return;
+    }
+    add_file_info(r, name, &st, gzip);
+    free(name);
+    r->results = xreallocarray(r->results, r->nresults + 1, sizeof(*r->results));
+    r->results[r->nresults] = res;
+    add_crashes(rd, r->files[r->nfiles - 1].path, &r->results[r->nresults]);
+    r->nresults++;
+}
+
+static void
+found_in_folder(void *arg, char *path)
+{
+    struct reading *rd = arg;
+    rd->named = false;
+    read_one(rd, path);
+    free(path);
+}
+
+static int
+cmp_crash_time(const void *x, const void *y)
+{
+    const struct crash_view *a = x, *b = y;
+    int64_t ta = 0, tb = 0;
+    const char *sa = a->crash->timestamp, *sb = b->crash->timestamp;
+    bool ha = sa && log_parse_iso(sa, strlen(sa), &ta);
+    bool hb = sb && log_parse_iso(sb, strlen(sb), &tb);
+    if (ha != hb)
+        return ha ? -1 : 1;
+    if (ha && ta != tb)
+        return ta < tb ? -1 : 1;
+    int c = strcmp(a->source, b->source);
+    if (c)
+        return c;
+    return a->crash->line < b->crash->line ? -1 : a->crash->line > b->crash->line;
+}
+
+void
+logs_read(char *const *inputs, size_t ninputs, const struct ruleset *rules,
+          const struct vt_opts *o, enum log_subject subject, struct report *r)
+{
+    r->has_crashes = true;
+    r->has_files = true;
+    struct log_prefilter *pf = log_prefilter_new(rules, &r->diags);
+    size_t examples = o->examples >= 0 ? (size_t)o->examples : DEFAULT_EXAMPLES;
+    struct reading rd = {rules, pf, o, subject, log_audit_new(pf, examples, &o->window), r,
+                         true};
+    for (size_t i = 0; i < ninputs; i++) {
+        if (strcmp(inputs[i], "-") == 0) {
+            rd.named = true;
+            read_one(&rd, "-");
+            continue;
+        }
+        /* a file named on the command line is read whatever its name; the
+         * files of a folder are walked (each once, by inode) */
+        rd.named = true;
+        walk_paths_want(&inputs[i], 1, log_file_wanted, found_in_folder, &rd, &r->diags);
+    }
+    if (r->ncrashes > 1)
+        qsort(r->crashes, r->ncrashes, sizeof(*r->crashes), cmp_crash_time);
+    log_audit_finish(rd.audit, &r->findings, &r->timeline, &r->diags);
+    log_prefilter_free(pf);
+}
+
+int
+cmd_logs(int argc, char **argv)
+{
+    struct vt_opts o;
+    int first = cli_parse(argc, argv, &logs_cmd, &o);
+    if (first == -2)
+        return VT_EXIT_OK;
+    if (first < 0)
+        return VT_EXIT_UNKNOWN;
+    if (first >= argc) {
+        cli_error("logs needs a file or folder ('-' for standard input); see 'vmtriage logs --help'");
+        return VT_EXIT_UNKNOWN;
+    }
+    if (o.format == FMT_CSV) {
+        cli_error("logs writes text or json");
+        return VT_EXIT_UNKNOWN;
+    }
+    struct ruleset rules = RULESET_INIT;
+    if (!cli_load_rules(&o, &rules)) {
+        ruleset_release(&rules);
+        return VT_EXIT_UNKNOWN;
+    }
+    struct report rep = {.command = "logs"};
+    logs_read(argv + first, (size_t)(argc - first), &rules, &o, SUBJECT_FOLDER, &rep);
+    int rc = cli_finish(&rep, &o);
+    report_release(&rep);
+    ruleset_release(&rules);
+    return rc;
+}

@@ -1,0 +1,141 @@
+/* log_line: the prefix of one ESX/ESXi log line, every format of shared
+ * kb/esxi-crash-and-logs.md §2, read without regexes (the `logs` hot path
+ * parses only lines that a rule may match, but a whole file in line mode).
+ *
+ * Formats (kb §2.1-2.4):
+ *   LF_VMKERNEL    5.x-7.x `2012-11-01T04:12:00.960Z cpu17:4113)body`,
+ *                  7.0 `... cpu2:2100850 opID=59976c6a)body`
+ *   LF_SYSLOG8     8.0 `2023-08-08T15:08:36.834Z Wa(180) vmkwarning: cpu0:263421 opID=a03fc439)body`,
+ *                  `... In(182) vmkernel: VMB: 65: ...`, `In(166) Hostd[1001392061]: info -[1001392061] [Originator@6876 sub=Default] body`,
+ *                  `In(14) vobd[2097521]:  [UserLevelCorrelator] 1012726884193us: [vob.user...] body`,
+ *                  `In(14)[+] prog: body` / `In(14)+ ...` continuation markers; also without the
+ *                  timestamp (`In(182) vmkernel: cpu85:...)`, KB excerpts: `(N)` and the tag then
+ *                  required), after a syslog `Mar 9 23:53:24` or a bare date (lnav `notime`)
+ *   LF_ESX_CLASSIC 3.x/4.x syslog `Mar 9 23:53:24 esx405 vmkernel: 2:14:39:54.069 cpu3:4300)body`
+ *                  (no year: has_time is false, the uptime is kept); any tag of /var/log/messages
+ *                  (`host hostd[123]: ...`, `host last message repeated 2 times`)
+ *   LF_UPTIME      `42:14:02:29.347 cpu0:1024)body`, `19:26:42.068 cpu0:4103)body` (uptime, no date)
+ *   LF_TSC         boot marker `TSC: 0 cpu0:0)Boot: 167: ...`
+ *   LF_HOSTD_4     `[2008-05-07 09:50:04.857 'SOAP' 2260 trivia] body`,
+ *                  `[2011-04-01 15:14:34.203 F5A5AB90 info 'vm:/vmfs/...vmx' opID=F6FC49D5-000007E6-d] body`
+ *                  (vpxd too; no zone: read as UTC)
+ *   LF_HOSTD_5     `2013-08-12T13:48:25.650Z [6FE81B90 info 'ha-eventmgr' opID=...] body`
+ *                  (also cut to `[6EEC2B90 error 'Cimsvc'] body` in KB excerpts)
+ *   LF_HOSTD_6     `2019-01-13T08:58:25.889Z info hostd[2099863] [Originator@6876 sub=Vmsvc.vm:/vmfs/... opID=... user=...] body`
+ *                  (thread id may be hex: `hostd[29740B70]`; also vpxa, vpxd after `[#1] `, fdm)
+ *   LF_VOBD_7      `2025-01-02T03:04:05.483Z: [UserLevelCorrelator] 1019369886505us: [vob.user.ssh.session.opened] body`
+ *                  (any `ISO: ` line, `...Z: No correlator for vob...` too); vobd bodies (8.0 too)
+ *                  start at the `[vob...]` id
+ *   LF_VMX         vmware.log `2014-07-14T14:52:13.883Z| vmx| I120: body`, `| vcpu-0| W115: `,
+ *                  `I125+ ` continuation, offsets `2020-04-05T09:55:50.160+03:00| vmui| I125:`,
+ *                  5.0 `...Z| vmx| body` (no level), 4.x `Nov 08 12:21:16.296: vmx| body`,
+ *                  8.0 `2023-03-01T10:00:00.000Z In(05) vmx - body`
+ *   LF_ISO         any other line that starts with an ISO timestamp (`2013-08-12T13:55:30Z shell[3389987]: [root]: ...`,
+ *                  `2017-01-22T16:44:58.386Z Section for VMware ESX, pid=..., build=...`)
+ *   LF_CONTINUATION hostd `-->` lines: part of the record above (body: after `-->` and blanks)
+ *   LF_UNKNOWN     none of these (prose, a pasted backtrace): the whole line is the body
+ *
+ * Leading blanks (blog and KB copies indent logs) are skipped; `start` says
+ * how many. Masked KB timestamps (`YYYY-MM-DDTHH:MM:SS.114Z`,
+ * `2025-MM-DDThh:mm:ss.483Z`) are read as their format with has_time false.
+ *
+ * Pure: no allocation, no I/O, never reads past s[n-1]; spans are offsets
+ * into the line given. */
+#ifndef VT_LOG_LINE_H
+#define VT_LOG_LINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum log_format {
+    LF_UNKNOWN,
+    LF_VMKERNEL,
+    LF_SYSLOG8,
+    LF_ESX_CLASSIC,
+    LF_UPTIME,
+    LF_TSC,
+    LF_HOSTD_4,
+    LF_HOSTD_5,
+    LF_HOSTD_6,
+    LF_VOBD_7,
+    LF_VMX,
+    LF_ISO,
+    LF_CONTINUATION,
+    LF__COUNT
+};
+
+/* Severity, lowest first. LL_NONE: the line says none. */
+enum log_level {
+    LL_NONE,
+    LL_TRIVIA,
+    LL_VERBOSE,
+    LL_DEBUG,
+    LL_INFO,
+    LL_NOTICE,
+    LL_WARNING,
+    LL_ERROR,
+    LL_CRITICAL,
+    LL_ALERT,
+    LL_EMERGENCY,
+    LL__COUNT
+};
+
+struct log_span {
+    uint32_t off, len; /* len 0: absent */
+};
+
+struct log_prefix {
+    enum log_format format;
+    bool has_time;       /* a wall-clock time with a date (and a zone, Z when none is written) */
+    int64_t time_ms;     /* UTC milliseconds since 1970-01-01 */
+    struct log_span time_text; /* the timestamp as written (also masked or yearless ones) */
+    struct log_span uptime;    /* `2:14:39:54.069`, `19:26:42.068` (LF_UPTIME, LF_ESX_CLASSIC),
+                                  vobd `1019369886505us` */
+    bool continuation;   /* `-->`, `[+]` / `+` after the severity, `I125+` */
+    enum log_level level; /* from `Wa(180)`, `info`, `I125`/`W115`/`E...`, a leading `WARNING: ` / `ALERT: ` of the body,
+                             a printk `<3>` of a vmkernel body (0 emergency .. 7 debug); the most severe */
+    int cpu;             /* `cpuN:` or -1 */
+    long long world;     /* the world id after `cpuN:` or -1 */
+    struct log_span program;   /* the syslog tag as written: "vmkernel", "vmkwarning", "Hostd", "hostd", "vobd",
+                                  "shell"; empty where the text names none (bare `cpuN:W)` lines, vmware.log) */
+    struct log_span component; /* vmkernel subsystem before `: ` or `:<line>` ("ScsiDeviceIO", "NMP",
+                                  "NVMEPSA"; none for printk `<3>e1000e ...`), hostd `sub=` or 'comp',
+                                  the vmx thread ("vmx", "vcpu-0"), the vobd correlator */
+    struct log_span opid;
+    struct log_span host;      /* LF_ESX_CLASSIC host name */
+    uint32_t body;       /* offset where the message starts (after the prefix and a `WARNING: `/`ALERT: ` marker
+                            stays in the body) */
+    uint32_t start;      /* leading blanks skipped */
+};
+
+/* Reads the prefix of one line (no line end). Always fills *out; returns
+ * false (format LF_UNKNOWN, body = start) when no known prefix is there. */
+bool log_parse_prefix(const char *s, size_t n, struct log_prefix *out);
+
+/* Where a second record starts inside one physical line (KB and blog copies
+ * run records together: "...naa.xxx:1 2012-11-12T13:23:50.765Z cpu2:5000)..."
+ * or "...0x0.Mar 9 23:53:24 esx405 vmkernel: 2:14:..."). Looks at offsets
+ * `from` and later (pass the previous record's start + 1); a start must
+ * follow a blank or punctuation and be a whole LF_VMKERNEL / LF_SYSLOG8 (with
+ * its time and tag) / LF_ESX_CLASSIC (with its tag) / LF_VMX (with its thread)
+ * / LF_HOSTD_5 / LF_HOSTD_6 / LF_VOBD_7 (with its correlator) prefix, and is
+ * never the line's own first record (after leading blanks and `[#1] `).
+ * Returns its offset, or n when there is none. */
+size_t log_next_record(const char *s, size_t n, size_t from);
+
+/* "vmkernel", "syslog8", "esx-classic", "uptime", "tsc", "hostd-4", "hostd-5",
+ * "hostd-6", "vobd-7", "vmx", "iso", "continuation", "unknown". */
+const char *log_format_name(enum log_format f);
+/* "trivia", "verbose", "debug", "info", "notice", "warning", "error",
+ * "critical", "alert", "emergency"; NULL for LL_NONE. */
+const char *log_level_name(enum log_level l);
+
+/* Parses an ISO-8601 time "YYYY-MM-DD[THH:MM[:SS[.fff]]][Z|+hh:mm|-hh:mm]"
+ * (a space may stand for T; no zone = UTC) of exactly `n` bytes into UTC
+ * milliseconds. For --since/--until and the formats above. */
+bool log_parse_iso(const char *s, size_t n, int64_t *ms);
+/* Writes "YYYY-MM-DDTHH:MM:SS.mmmZ" (24 bytes + NUL) into out[25]. */
+void log_format_iso(int64_t ms, char out[25]);
+
+#endif

@@ -1,0 +1,32 @@
+/* log_source: the bytes of one log file, plain or gzip, in large blocks.
+ *
+ * ESXi rotates logs as vmkernel.0.gz, vmkernel.1.gz ...; a support bundle
+ * holds both forms. A gzip stream is recognised by its first two bytes
+ * (1f 8b), never by the name; concatenated gzip members (what `cat a.gz
+ * b.gz` and some rotators make) are read one after another. Memory is the
+ * caller's buffer plus zlib's state, whatever the file size. Only sources do
+ * I/O (DESIGN.md). */
+#ifndef VT_LOG_SOURCE_H
+#define VT_LOG_SOURCE_H
+
+#include "diag.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct log_source;
+
+/* Opens `path` ("-": standard input). Returns NULL after adding an error
+ * naming the file. */
+struct log_source *log_source_open(const char *path, struct diags *d);
+/* Reads up to `cap` bytes of text (decompressed) into buf. Returns the
+ * number read, 0 at the end, or -1 after adding an error naming the file
+ * and the byte offset (of the compressed file for gzip): a read error, a
+ * corrupt or truncated gzip stream. */
+ssize_t log_source_read(struct log_source *s, char *buf, size_t cap, struct diags *d);
+bool log_source_is_gzip(const struct log_source *s);
+/* Closes the file (not standard input) and frees the source; NULL is fine. */
+void log_source_close(struct log_source *s);
+
+#endif

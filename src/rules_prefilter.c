@@ -1,0 +1,177 @@
+/* rules_prefilter: what text a log rule needs in a line, read off its
+ * condition, so that `logs` can skip every other line at block speed.
+ *
+ * A selection holds only if one of its alternatives holds, and an
+ * alternative only if each of its field tests holds; so an alternative needs
+ * the patterns of any one of its tests, and a selection needs the union of
+ * its alternatives' patterns. `a and b` needs what a needs (or what b needs),
+ * `a or b` needs both unions, `not a` gives nothing to go on. A test on
+ * log.text or log.message needs its own values (a regex as is, other
+ * modifiers as a caseless literal); a test on a field decoded from a fixed
+ * text needs that field's needle (record_log.c), unless the test can hold
+ * on a null value (`|exists: false`, `: null`). */
+#include "rules_impl.h"
+#include "util_buf.h"
+#include "util_mem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void
+add(struct rule_patterns *out, const char *expr, bool caseless)
+{
+    for (size_t i = 0; i < out->n; i++)
+        if (out->v[i].caseless == caseless && strcmp(out->v[i].expr, expr) == 0)
+            return;
+    XGROW(out->v, out->cap, out->n + 1);
+    out->v[out->n++] = (struct rule_pattern){xstrdup(expr), caseless};
+}
+
+char *
+pattern_escape_literal(const char *s)
+{
+    struct buf b = BUF_INIT;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+            buf_addc(&b, (char)c);
+        else
+            buf_addf(&b, "\\x%02x", c);
+    }
+    return buf_detach(&b);
+}
+
+static bool
+is_text_field(const struct field_def *f)
+{
+    const char *n = field_name(f);
+    return strcmp(n, "log.text") == 0 || strcmp(n, "log.message") == 0;
+}
+
+/* The patterns one value of a test needs; false when none. */
+static bool
+value_needs(const struct ftest *t, const struct fvalue *v, struct rule_patterns *out)
+{
+    if (v->is_null || t->mod == M_EXISTS)
+        return false;
+    if (is_text_field(t->field)) {
+        if (t->mod == M_RE) {
+            add(out, v->s, false);
+            return true;
+        }
+        if (t->mod == M_LT || t->mod == M_LTE || t->mod == M_GT || t->mod == M_GTE ||
+            *v->s == '\0')
+            return false;
+        char *lit = pattern_escape_literal(v->s);
+        add(out, lit, true);
+        free(lit);
+        return true;
+    }
+    const char *needle = field_needle(t->field);
+    if (needle == NULL)
+        return false;
+    add(out, needle, false);
+    return true;
+}
+
+static bool
+test_needs(const struct ftest *t, struct rule_patterns *out)
+{
+    if (t->mod == M_EXISTS) { /* |exists: true needs the field, so its needle */
+        bool need = t->nvals > 0 && t->vals[0].b == 1 && field_needle(t->field) != NULL;
+        if (need)
+            add(out, field_needle(t->field), false);
+        return need;
+    }
+    struct rule_patterns mine = {NULL, 0, 0};
+    bool ok = t->nvals > 0;
+    for (size_t i = 0; i < t->nvals && ok; i++) {
+        ok = value_needs(t, &t->vals[i], &mine);
+        if (t->all && ok)
+            break; /* every value must hold: one of them is enough to look for */
+    }
+    if (ok)
+        for (size_t i = 0; i < mine.n; i++)
+            add(out, mine.v[i].expr, mine.v[i].caseless);
+    rule_patterns_release(&mine);
+    return ok;
+}
+
+static bool
+alt_needs(const struct alt *a, struct rule_patterns *out)
+{
+    for (size_t i = 0; i < a->n; i++)
+        if (test_needs(&a->tests[i], out))
+            return true;
+    return false;
+}
+
+static bool
+sel_needs(const struct selection *s, struct rule_patterns *out)
+{
+    struct rule_patterns mine = {NULL, 0, 0};
+    bool ok = s->nalts > 0;
+    for (size_t a = 0; a < s->nalts && ok; a++)
+        ok = alt_needs(&s->alts[a], &mine);
+    if (ok)
+        for (size_t i = 0; i < mine.n; i++)
+            add(out, mine.v[i].expr, mine.v[i].caseless);
+    rule_patterns_release(&mine);
+    return ok;
+}
+
+static bool
+cond_needs(const struct rule_impl *impl, const struct cond *c, struct rule_patterns *out)
+{
+    struct rule_patterns mine = {NULL, 0, 0};
+    bool ok = false;
+    switch (c->t) {
+    case C_SEL:
+        ok = sel_needs(&impl->sels[c->sel], &mine);
+        break;
+    case C_AND:
+        ok = cond_needs(impl, c->a, &mine) || cond_needs(impl, c->b, &mine);
+        break;
+    case C_OR:
+        ok = cond_needs(impl, c->a, &mine) && cond_needs(impl, c->b, &mine);
+        break;
+    case C_NOT:
+        ok = false;
+        break;
+    case C_ONE_OF:
+        ok = c->nsels > 0;
+        for (size_t i = 0; i < c->nsels && ok; i++)
+            ok = sel_needs(&impl->sels[c->sels[i]], &mine);
+        break;
+    case C_ALL_OF:
+        for (size_t i = 0; i < c->nsels && !ok; i++)
+            ok = sel_needs(&impl->sels[c->sels[i]], &mine);
+        break;
+    }
+    if (ok)
+        for (size_t i = 0; i < mine.n; i++)
+            add(out, mine.v[i].expr, mine.v[i].caseless);
+    rule_patterns_release(&mine);
+    return ok;
+}
+
+bool
+rule_prefilter(const struct rule *rule, struct rule_patterns *out)
+{
+    struct rule_patterns mine = {NULL, 0, 0};
+    bool ok = rule->impl->cond != NULL && cond_needs(rule->impl, rule->impl->cond, &mine);
+    if (ok)
+        for (size_t i = 0; i < mine.n; i++)
+            add(out, mine.v[i].expr, mine.v[i].caseless);
+    rule_patterns_release(&mine);
+    return ok;
+}
+
+void
+rule_patterns_release(struct rule_patterns *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        free(p->v[i].expr);
+    free(p->v);
+    *p = (struct rule_patterns){NULL, 0, 0};
+}
