@@ -9,12 +9,12 @@
 #include <string.h>
 
 enum {
-    MAX_SUBSYS = 40,     /* a vmkernel subsystem name longer than this is prose */
-    MAX_TOKEN = 64,      /* program, thread, host and correlator names */
-    MAX_TID = 32,        /* `[pid]`, hostd thread ids */
-    MAX_OPID = 128,      /* `opID=` values of the vmkernel prefix */
-    MAX_BRACKET = 4096,  /* how far a hostd `[...]` or a quoted component may reach */
-    MAX_WORD = 16,       /* level words */
+    MAX_SUBSYS = 40,    /* a vmkernel subsystem name longer than this is prose */
+    MAX_TOKEN = 64,     /* program, thread, host and correlator names */
+    MAX_TID = 32,       /* `[pid]`, hostd thread ids */
+    MAX_OPID = 128,     /* `opID=` values of the vmkernel prefix */
+    MAX_BRACKET = 4096, /* how far a hostd `[...]` or a quoted component may reach */
+    MAX_WORD = 16,      /* level words */
     MS_PER_DAY = 86400000,
 };
 
@@ -305,11 +305,39 @@ stamp_ms(const struct stamp *t)
 static bool
 is_month(const char *s, size_t n, size_t i)
 {
-    static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    const char *m;
     if (i > n || n - i < 3)
         return false;
-    for (size_t m = 0; m < 12; m++)
-        if (memcmp(s + i, names + 3 * m, 3) == 0)
+    switch (s[i]) { /* by the first letter: log_next_record asks at every word */
+    case 'J':
+        m = "JanJunJul";
+        break;
+    case 'F':
+        m = "Feb";
+        break;
+    case 'M':
+        m = "MarMay";
+        break;
+    case 'A':
+        m = "AprAug";
+        break;
+    case 'S':
+        m = "Sep";
+        break;
+    case 'O':
+        m = "Oct";
+        break;
+    case 'N':
+        m = "Nov";
+        break;
+    case 'D':
+        m = "Dec";
+        break;
+    default:
+        return false;
+    }
+    for (; *m; m += 3)
+        if (s[i + 1] == m[1] && s[i + 2] == m[2])
             return true;
     return false;
 }
@@ -400,7 +428,7 @@ scan_sev(const char *s, size_t n, size_t i, enum log_level *lv, bool *numbered, 
     static const struct {
         char a, b;
         enum log_level l;
-    } sev[] = {{'E', 'm', LL_EMERGENCY}, {'A', 'l', LL_ALERT}, {'C', 'r', LL_CRITICAL},
+    } sev[] = {{'E', 'm', LL_EMERGENCY}, {'A', 'l', LL_ALERT},   {'C', 'r', LL_CRITICAL},
                {'E', 'r', LL_ERROR},     {'W', 'a', LL_WARNING}, {'N', 'o', LL_NOTICE},
                {'I', 'n', LL_INFO},      {'D', 'b', LL_DEBUG}};
     if (i > n || n - i < 2)
@@ -462,11 +490,11 @@ word_level(const char *s, size_t len)
         const char *w;
         enum log_level l;
     } words[] = {
-        {"trivia", LL_TRIVIA},     {"verbose", LL_VERBOSE}, {"debug", LL_DEBUG},
-        {"info", LL_INFO},         {"notice", LL_NOTICE},   {"warning", LL_WARNING},
-        {"warn", LL_WARNING},      {"error", LL_ERROR},     {"critical", LL_CRITICAL},
-        {"crit", LL_CRITICAL},     {"alert", LL_ALERT},     {"emergency", LL_EMERGENCY},
-        {"fatal", LL_EMERGENCY},   {"panic", LL_EMERGENCY},
+        {"trivia", LL_TRIVIA},   {"verbose", LL_VERBOSE}, {"debug", LL_DEBUG},
+        {"info", LL_INFO},       {"notice", LL_NOTICE},   {"warning", LL_WARNING},
+        {"warn", LL_WARNING},    {"error", LL_ERROR},     {"critical", LL_CRITICAL},
+        {"crit", LL_CRITICAL},   {"alert", LL_ALERT},     {"emergency", LL_EMERGENCY},
+        {"fatal", LL_EMERGENCY}, {"panic", LL_EMERGENCY},
     };
     for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
         const char *x = words[w].w;
@@ -856,6 +884,8 @@ hostd4_line(const char *s, size_t n, size_t i, struct log_prefix *o)
     return true;
 }
 
+static void reset(struct log_prefix *o, size_t start);
+
 /* Lines that start with a month name: 3.x/4.x syslog `Mar 9 23:53:24 esx405
  * vmkernel: 2:14:39:54.069 cpu3:4300)`, 8.0 `Mar 9 23:53:24 In(14) prog: `,
  * 4.x vmware.log `Nov 08 12:21:16.296: vmx| `. No year: has_time false. */
@@ -875,16 +905,30 @@ month_line(const char *s, size_t n, size_t p, struct log_prefix *o)
     size_t k = skip_blanks(s, n, e);
     if (syslog8_rest(s, n, k, true, o))
         return true;
-    size_t h = run(s, n, k, is_ident, 255);
-    if (h == 0 || !at(s, n, k + h, ' '))
-        return false;
-    size_t g = k + h + 1, c = scan_program(s, n, g, &o->program);
-    if (c == 0 && !LIT(s, n, g, "last message repeated"))
-        return false;
+    /* ESX `host vmkernel: `; ESXi 3.5/4.x /var/log/messages has no host */
+    size_t h = 0, g = k, c = scan_program(s, n, k, &o->program);
+    if (c == 0) {
+        h = run(s, n, k, is_ident, 255);
+        if (h == 0 || !at(s, n, k + h, ' '))
+            return false;
+        g = k + h + 1;
+        c = scan_program(s, n, g, &o->program);
+        if (c == 0 && !LIT(s, n, g, "last message repeated"))
+            return false;
+    }
     o->format = LF_ESX_CLASSIC;
-    o->host = span(k, k + h);
+    if (h)
+        o->host = span(k, k + h);
     size_t b = c ? skip_blanks(s, n, c) : g, u = scan_uptime(s, n, b);
     o->body = b;
+    struct log_prefix h4;
+    if (at(s, n, b, '[') && (reset(&h4, b), hostd4_line(s, n, b, &h4))) {
+        o->level = h4.level; /* ESXi 4.x `Hostd: [2011-...] ` (year there, not taken) */
+        o->component = h4.component;
+        o->opid = h4.opid;
+        o->body = h4.body;
+        return true;
+    }
     if (u != 0 && at(s, n, u, ' ')) {
         size_t x = scan_cpu(s, n, u + 1, o);
         if (x != 0) {
@@ -926,6 +970,8 @@ dispatch(const char *s, size_t n, size_t p, struct log_prefix *o)
 {
     size_t q = after_instance(s, n, p), e;
     struct stamp t;
+    if (q >= n)
+        return false;
     if (LIT(s, n, q, "-->")) {
         o->format = LF_CONTINUATION;
         o->continuation = true;
@@ -1024,10 +1070,18 @@ const char *
 log_format_name(enum log_format f)
 {
     static const char *const names[LF__COUNT] = {
-        [LF_UNKNOWN] = "unknown",       [LF_VMKERNEL] = "vmkernel", [LF_SYSLOG8] = "syslog8",
-        [LF_ESX_CLASSIC] = "esx-classic", [LF_UPTIME] = "uptime",   [LF_TSC] = "tsc",
-        [LF_HOSTD_4] = "hostd-4",       [LF_HOSTD_5] = "hostd-5",   [LF_HOSTD_6] = "hostd-6",
-        [LF_VOBD_7] = "vobd-7",         [LF_VMX] = "vmx",           [LF_ISO] = "iso",
+        [LF_UNKNOWN] = "unknown",
+        [LF_VMKERNEL] = "vmkernel",
+        [LF_SYSLOG8] = "syslog8",
+        [LF_ESX_CLASSIC] = "esx-classic",
+        [LF_UPTIME] = "uptime",
+        [LF_TSC] = "tsc",
+        [LF_HOSTD_4] = "hostd-4",
+        [LF_HOSTD_5] = "hostd-5",
+        [LF_HOSTD_6] = "hostd-6",
+        [LF_VOBD_7] = "vobd-7",
+        [LF_VMX] = "vmx",
+        [LF_ISO] = "iso",
         [LF_CONTINUATION] = "continuation",
     };
     return (unsigned)f < LF__COUNT ? names[f] : "unknown";
@@ -1037,10 +1091,10 @@ const char *
 log_level_name(enum log_level l)
 {
     static const char *const names[LL__COUNT] = {
-        [LL_NONE] = NULL,           [LL_TRIVIA] = "trivia",     [LL_VERBOSE] = "verbose",
-        [LL_DEBUG] = "debug",       [LL_INFO] = "info",         [LL_NOTICE] = "notice",
-        [LL_WARNING] = "warning",   [LL_ERROR] = "error",       [LL_CRITICAL] = "critical",
-        [LL_ALERT] = "alert",       [LL_EMERGENCY] = "emergency",
+        [LL_NONE] = NULL,         [LL_TRIVIA] = "trivia",       [LL_VERBOSE] = "verbose",
+        [LL_DEBUG] = "debug",     [LL_INFO] = "info",           [LL_NOTICE] = "notice",
+        [LL_WARNING] = "warning", [LL_ERROR] = "error",         [LL_CRITICAL] = "critical",
+        [LL_ALERT] = "alert",     [LL_EMERGENCY] = "emergency",
     };
     return (unsigned)l < LL__COUNT ? names[l] : NULL;
 }

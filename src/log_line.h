@@ -5,34 +5,42 @@
  * Formats (kb §2.1-2.4):
  *   LF_VMKERNEL    5.x-7.x `2012-11-01T04:12:00.960Z cpu17:4113)body`,
  *                  7.0 `... cpu2:2100850 opID=59976c6a)body`
- *   LF_SYSLOG8     8.0 `2023-08-08T15:08:36.834Z Wa(180) vmkwarning: cpu0:263421 opID=a03fc439)body`,
- *                  `... In(182) vmkernel: VMB: 65: ...`, `In(166) Hostd[1001392061]: info -[1001392061] [Originator@6876 sub=Default] body`,
- *                  `In(14) vobd[2097521]:  [UserLevelCorrelator] 1012726884193us: [vob.user...] body`,
- *                  `In(14)[+] prog: body` / `In(14)+ ...` continuation markers; also without the
- *                  timestamp (`In(182) vmkernel: cpu85:...)`, KB excerpts: `(N)` and the tag then
+ *   LF_SYSLOG8     8.0 `2023-08-08T15:08:36.834Z Wa(180) vmkwarning: cpu0:263421
+ *                  opID=a03fc439)body`, `... In(182) vmkernel: VMB: 65: ...`,
+ *                  `In(166) Hostd[1001392061]: info -[1001392061] [Originator@6876
+ *                  sub=Default] body`, `In(14) vobd[2097521]:  [UserLevelCorrelator]
+ *                  1012726884193us: [vob.user...] body`, `In(14)[+] prog: body` /
+ *                  `In(14)+ ...` continuation markers; also without the timestamp
+ *                  (`In(182) vmkernel: cpu85:...)`, KB excerpts: `(N)` and the tag then
  *                  required), after a syslog `Mar 9 23:53:24` or a bare date (lnav `notime`)
- *   LF_ESX_CLASSIC 3.x/4.x syslog `Mar 9 23:53:24 esx405 vmkernel: 2:14:39:54.069 cpu3:4300)body`
- *                  (no year: has_time is false, the uptime is kept); any tag of /var/log/messages
- *                  (`host hostd[123]: ...`, `host last message repeated 2 times`)
- *   LF_UPTIME      `42:14:02:29.347 cpu0:1024)body`, `19:26:42.068 cpu0:4103)body` (uptime, no date)
+ *   LF_ESX_CLASSIC 3.x/4.x syslog `Mar 9 23:53:24 esx405 vmkernel: 2:14:39:54.069
+ *                  cpu3:4300)body` (no year: has_time is false, the uptime is kept); any
+ *                  tag of /var/log/messages (`host hostd[123]: ...`, `host last message
+ *                  repeated 2 times`; ESXi 3.5/4.x without the host: `Jul 15 11:44:21
+ *                  vmkernel: 1:02:41:46.232 cpu9:4264)`, `... Hostd: [2011-02-16 ...] `)
+ *   LF_UPTIME      `42:14:02:29.347 cpu0:1024)body`, `19:26:42.068 cpu0:4103)body`
+ *                  (uptime, no date)
  *   LF_TSC         boot marker `TSC: 0 cpu0:0)Boot: 167: ...`
  *   LF_HOSTD_4     `[2008-05-07 09:50:04.857 'SOAP' 2260 trivia] body`,
- *                  `[2011-04-01 15:14:34.203 F5A5AB90 info 'vm:/vmfs/...vmx' opID=F6FC49D5-000007E6-d] body`
- *                  (vpxd too; no zone: read as UTC)
+ *                  `[2011-04-01 15:14:34.203 F5A5AB90 info 'vm:/vmfs/...vmx'
+ *                  opID=F6FC49D5-000007E6-d] body` (vpxd too; no zone: read as UTC)
  *   LF_HOSTD_5     `2013-08-12T13:48:25.650Z [6FE81B90 info 'ha-eventmgr' opID=...] body`
  *                  (also cut to `[6EEC2B90 error 'Cimsvc'] body` in KB excerpts)
- *   LF_HOSTD_6     `2019-01-13T08:58:25.889Z info hostd[2099863] [Originator@6876 sub=Vmsvc.vm:/vmfs/... opID=... user=...] body`
- *                  (thread id may be hex: `hostd[29740B70]`; also vpxa, vpxd after `[#1] `, fdm)
- *   LF_VOBD_7      `2025-01-02T03:04:05.483Z: [UserLevelCorrelator] 1019369886505us: [vob.user.ssh.session.opened] body`
- *                  (any `ISO: ` line, `...Z: No correlator for vob...` too); vobd bodies (8.0 too)
- *                  start at the `[vob...]` id
+ *   LF_HOSTD_6     `2019-01-13T08:58:25.889Z info hostd[2099863] [Originator@6876
+ *                  sub=Vmsvc.vm:/vmfs/... opID=... user=...] body` (thread id may be hex:
+ *                  `hostd[29740B70]`; also vpxa, vpxd after `[#1] `, fdm)
+ *   LF_VOBD_7      `2025-01-02T03:04:05.483Z: [UserLevelCorrelator] 1019369886505us:
+ *                  [vob.user.ssh.session.opened] body` (any `ISO: ` line, `...Z: No
+ *                  correlator for vob...` too); vobd bodies (8.0 too) start at `[vob...]`
  *   LF_VMX         vmware.log `2014-07-14T14:52:13.883Z| vmx| I120: body`, `| vcpu-0| W115: `,
  *                  `I125+ ` continuation, offsets `2020-04-05T09:55:50.160+03:00| vmui| I125:`,
  *                  5.0 `...Z| vmx| body` (no level), 4.x `Nov 08 12:21:16.296: vmx| body`,
  *                  8.0 `2023-03-01T10:00:00.000Z In(05) vmx - body`
- *   LF_ISO         any other line that starts with an ISO timestamp (`2013-08-12T13:55:30Z shell[3389987]: [root]: ...`,
- *                  `2017-01-22T16:44:58.386Z Section for VMware ESX, pid=..., build=...`)
- *   LF_CONTINUATION hostd `-->` lines: part of the record above (body: after `-->` and blanks)
+ *   LF_ISO         any other line that starts with an ISO timestamp (`2013-08-12T13:55:30Z
+ *                  shell[3389987]: [root]: ...`, `2017-01-22T16:44:58.386Z Section for
+ *                  VMware ESX, pid=..., build=...`)
+ *   LF_CONTINUATION hostd `-->` lines: part of the record above (body: after `-->` and
+ *                  blanks)
  *   LF_UNKNOWN     none of these (prose, a pasted backtrace): the whole line is the body
  *
  * Leading blanks (blog and KB copies indent logs) are skipped; `start` says
@@ -87,26 +95,38 @@ struct log_span {
 
 struct log_prefix {
     enum log_format format;
-    bool has_time;       /* a wall-clock time with a date (and a zone, Z when none is written) */
-    int64_t time_ms;     /* UTC milliseconds since 1970-01-01 */
-    struct log_span time_text; /* the timestamp as written (also masked or yearless ones) */
-    struct log_span uptime;    /* `2:14:39:54.069`, `19:26:42.068` (LF_UPTIME, LF_ESX_CLASSIC),
-                                  vobd `1019369886505us` */
-    bool continuation;   /* `-->`, `[+]` / `+` after the severity, `I125+` */
-    enum log_level level; /* from `Wa(180)`, `info`, `I125`/`W115`/`E...`, a leading `WARNING: ` / `ALERT: ` of the body,
-                             a printk `<3>` of a vmkernel body (0 emergency .. 7 debug); the most severe */
-    int cpu;             /* `cpuN:` or -1 */
-    long long world;     /* the world id after `cpuN:` or -1 */
-    struct log_span program;   /* the syslog tag as written: "vmkernel", "vmkwarning", "Hostd", "hostd", "vobd",
-                                  "shell"; empty where the text names none (bare `cpuN:W)` lines, vmware.log) */
-    struct log_span component; /* vmkernel subsystem before `: ` or `:<line>` ("ScsiDeviceIO", "NMP",
-                                  "NVMEPSA"; none for printk `<3>e1000e ...`), hostd `sub=` or 'comp',
-                                  the vmx thread ("vmx", "vcpu-0"), the vobd correlator */
+    /* a wall-clock time with a date (and a zone, Z when none is written) */
+    bool has_time;
+    /* UTC milliseconds since 1970-01-01 (0 without has_time) */
+    int64_t time_ms;
+    /* the timestamp as written (also masked or yearless ones) */
+    struct log_span time_text;
+    /* `2:14:39:54.069`, `19:26:42.068` (LF_UPTIME, LF_ESX_CLASSIC), vobd `1019369886505us` */
+    struct log_span uptime;
+    /* `-->`, `[+]` / `+` after the severity, `I125+` */
+    bool continuation;
+    /* the most severe of: `Wa(180)`, `info`, `I125`/`W115`/`E105`, a leading `WARNING: ` /
+     * `ALERT: ` of a vmkernel body, its printk `<3>` (0 emergency .. 7 debug) */
+    enum log_level level;
+    /* `cpuN:` or -1 */
+    int cpu;
+    /* the world id after `cpuN:` or -1 */
+    long long world;
+    /* the syslog tag as written: "vmkernel", "vmkwarning", "Hostd", "hostd", "vobd", "shell";
+     * empty where the text names none (bare `cpuN:W)` lines, vmware.log) */
+    struct log_span program;
+    /* vmkernel subsystem before `: ` or `:<line>` ("ScsiDeviceIO", "NMP", "NVMEPSA"; none for
+     * printk `<3>e1000e ...`), hostd `sub=` or 'comp', the vmx thread ("vmx", "vcpu-0"), the
+     * vobd correlator */
+    struct log_span component;
     struct log_span opid;
-    struct log_span host;      /* LF_ESX_CLASSIC host name */
-    uint32_t body;       /* offset where the message starts (after the prefix and a `WARNING: `/`ALERT: ` marker
-                            stays in the body) */
-    uint32_t start;      /* leading blanks skipped */
+    /* LF_ESX_CLASSIC host name */
+    struct log_span host;
+    /* offset where the message starts, after the prefix (a `WARNING: ` / `ALERT: ` marker
+     * stays in the body) */
+    uint32_t body;
+    /* leading blanks skipped */
+    uint32_t start;
 };
 
 /* Reads the prefix of one line (no line end). Always fills *out; returns

@@ -418,8 +418,9 @@ log_scanner_finish(struct log_scanner *s, struct psod_result *crashes, struct lo
     if (!s->sniffed)
         sniff(s);
     if (!s->st.binary && s->fill > 0) {
+        bool open_line = s->buf[s->fill - 1] != '\n';
         scan_block(s, s->buf, s->fill);
-        s->lineno++; /* the last line had no line end */
+        s->lineno += open_line; /* the last line had no line end */
     }
     s->st.lines = s->lineno;
     psod_reader_finish(s->psod, crashes, d);

@@ -41,6 +41,156 @@ pattern_escape_literal(const char *s)
     return buf_detach(&b);
 }
 
+/* ---- literal factors of a regex ---- */
+
+/* The literals a match of `re` must contain, one per top-level alternative
+ * (the longest run of plain characters of each), so the block search looks
+ * for plain strings, which is much faster than for regexes. A leading (?i)
+ * makes them caseless; any other construct that could change that (inline
+ * flags elsewhere, backreferences) or an alternative without a run of 3
+ * bytes gives up: the regex itself is then the pattern. */
+#define MIN_FACTOR 3
+
+static bool
+plain_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           (c != '\0' && strchr(" :,'\"/-_=<>@#%&~;!", c) != NULL);
+}
+
+/* Skips a group or class starting at p (at '(' or '['); returns past its end or NULL. */
+static const char *
+skip_nested(const char *p)
+{
+    int depth = 0;
+    bool in_class = false;
+    for (; *p; p++) {
+        if (*p == '\\') {
+            if (!*++p)
+                return NULL;
+            continue;
+        }
+        if (in_class) {
+            in_class = *p != ']';
+            continue;
+        }
+        if (*p == '[') {
+            in_class = true;
+            if (p[1] == ']' || (p[1] == '^' && p[2] == ']'))
+                p += p[1] == '^' ? 2 : 1;
+        } else if (*p == '(') {
+            depth++;
+        } else if (*p == ')' && --depth == 0) {
+            return p + 1;
+        }
+        if (depth == 0 && !in_class)
+            return p + 1;
+    }
+    return NULL;
+}
+
+static const char *
+skip_quantifier(const char *p)
+{
+    if (*p == '?' || *p == '*' || *p == '+') {
+        p++;
+    } else if (*p == '{') {
+        const char *e = strchr(p, '}');
+        p = e ? e + 1 : p + 1;
+    }
+    if (*p == '?' || *p == '+') /* lazy, possessive */
+        p++;
+    return p;
+}
+
+static bool
+optional_quantifier(const char *p)
+{
+    return *p == '?' || *p == '*' || (*p == '{' && (p[1] == '0' || p[1] == ','));
+}
+
+static bool
+regex_factors(const char *re, struct rule_patterns *out)
+{
+    bool caseless = strncmp(re, "(?i)", 4) == 0;
+    const char *p = caseless ? re + 4 : re;
+    struct rule_patterns mine = {NULL, 0, 0};
+    struct buf run = BUF_INIT, best = BUF_INIT;
+    bool ok = true;
+    for (;;) {
+        char c = *p;
+        if (c == '\0' || c == '|') { /* end of an alternative */
+            if (run.len > best.len) {
+                buf_reset(&best);
+                buf_add(&best, run.p, run.len);
+            }
+            if (best.len < MIN_FACTOR) {
+                ok = false;
+                break;
+            }
+            char *lit = pattern_escape_literal(buf_str(&best));
+            add(&mine, lit, caseless);
+            free(lit);
+            buf_reset(&run);
+            buf_reset(&best);
+            if (c == '\0')
+                break;
+            p++;
+            continue;
+        }
+        const char *next = NULL;
+        char lit = 0;
+        if (c == '\\') {
+            char e = p[1];
+            if (e == 'b' || e == 'B') { /* assertions: the run goes on */
+                p += 2;
+                continue;
+            }
+            if (e != '\0' && strchr(".()[]{}*+?|^$\\/- :,'\"=<>@#%&~;!_", e))
+                lit = e, next = p + 2;
+            else if (e == '\0' || !strchr("sSdDwWhHvVtnrfea", e))
+                ok = false; /* \x41, \p{..}, backreferences: more than one byte of syntax */
+        } else if (plain_char(c)) {
+            lit = c, next = p + 1;
+        } else if (c == '(' && p[1] == '?' && p[2] != ':') {
+            ok = false; /* inline flags, lookaround, named groups: leave it to hyperscan */
+        }
+        if (!ok)
+            break;
+        if (next != NULL && !optional_quantifier(next)) {
+            buf_addc(&run, lit);
+            bool repeated = *next == '+' || *next == '{';
+            p = skip_quantifier(next);
+            if (!repeated)
+                continue;
+        } else if (next != NULL) {
+            p = skip_quantifier(next);
+        } else if (c == '(' || c == '[') {
+            const char *e = skip_nested(p);
+            if (e == NULL) {
+                ok = false;
+                break;
+            }
+            p = skip_quantifier(e);
+        } else {
+            p = skip_quantifier(p + 1 + (c == '\\' && p[1] != '\0'));
+        }
+        /* the run is broken here */
+        if (run.len > best.len) {
+            buf_reset(&best);
+            buf_add(&best, run.p, run.len);
+        }
+        buf_reset(&run);
+    }
+    if (ok)
+        for (size_t i = 0; i < mine.n; i++)
+            add(out, mine.v[i].expr, mine.v[i].caseless);
+    rule_patterns_release(&mine);
+    buf_release(&run);
+    buf_release(&best);
+    return ok;
+}
+
 static bool
 is_text_field(const struct field_def *f)
 {
@@ -56,7 +206,8 @@ value_needs(const struct ftest *t, const struct fvalue *v, struct rule_patterns 
         return false;
     if (is_text_field(t->field)) {
         if (t->mod == M_RE) {
-            add(out, v->s, false);
+            if (!regex_factors(v->s, out))
+                add(out, v->s, false);
             return true;
         }
         if (t->mod == M_LT || t->mod == M_LTE || t->mod == M_GT || t->mod == M_GTE ||

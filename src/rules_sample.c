@@ -3,6 +3,7 @@
  * A sample is the text the rule's records come from: a .vmx for vm, nic and
  * controller rules, purple-screen text for crash rules (decoded as `psod`
  * would), log lines for log rules. */
+#include "log_scan.h"
 #include "rules.h"
 #include "util_buf.h"
 #include "util_mem.h"
@@ -42,30 +43,38 @@ crash_sample_hits(const struct rule *rule, const char *text, struct diags *d)
     return hit;
 }
 
-/* Each line, and each record of a line that runs several together, is one
- * record (as `logs` reads them). */
-static bool
-log_sample_hits(const struct rule *rule, const char *text)
+static void
+on_log_hit(void *ctx, size_t rule, const struct log_record *rec)
 {
+    (void)rule;
+    (void)rec;
+    *(bool *)ctx = true;
+}
+
+/* The sample goes through what `logs` runs: the block prefilter built from
+ * this rule, the records of each line, the rule. So a sample also proves
+ * that the prefilter derived from the rule lets its lines through. */
+static bool
+log_sample_hits(const struct rule *rule, const char *text, struct diags *d)
+{
+    struct rule *one[] = {(struct rule *)rule};
+    struct ruleset rs = {one, 1, 1};
+    struct log_prefilter *pf = log_prefilter_new(&rs, d);
     bool hit = false;
-    unsigned long n = 0;
-    struct buf arena = BUF_INIT;
-    for (const char *p = text; !hit && *p;) {
-        size_t len = strcspn(p, "\r\n");
-        n++;
-        for (size_t at = 0; !hit && at < len;) {
-            size_t end = log_next_record(p, len, at + 1);
-            char *piece = xstrndup(p + at, end - at);
-            struct log_record l;
-            log_record_init(&l, "sample", n, piece, end - at, false, 0, NULL, &arena);
-            hit = rule_match(rule, &(struct record){.kind = REC_LOG, .log = &l});
-            free(piece);
-            at = end;
-        }
-        p += len;
-        p += *p == '\r' && p[1] == '\n' ? 2 : *p != '\0';
+    struct log_scanner *sc = log_scanner_new(pf, "sample", on_log_hit, &hit);
+    for (size_t len = strlen(text), at = 0; at < len;) {
+        size_t room;
+        char *space = log_scanner_space(sc, &room);
+        size_t n = len - at < room ? len - at : room;
+        memcpy(space, text + at, n);
+        log_scanner_commit(sc, n);
+        at += n;
     }
-    buf_release(&arena);
+    struct psod_result res;
+    struct log_scan_stats st;
+    log_scanner_finish(sc, &res, &st, d);
+    psod_result_release(&res);
+    log_prefilter_free(pf);
     return hit;
 }
 
@@ -76,7 +85,7 @@ rule_sample_hits(const struct rule *rule, const char *text, struct diags *d)
     case REC_CRASH:
         return crash_sample_hits(rule, text, d);
     case REC_LOG:
-        return log_sample_hits(rule, text);
+        return log_sample_hits(rule, text, d);
     default:
         return vmx_sample_hits(rule, text, d);
     }

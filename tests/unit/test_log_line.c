@@ -35,8 +35,8 @@ static const struct row rows[] = {
     {"2012-11-01T04:12:00.960Z cpu17:4113)NMP: nmp_ThrottleLogForDevice:2318: Cmd 0x28 (...) "
      "to dev \"naa.xxx\" on path \"vmhba2:C0:T0:L6\" Failed: H:0xb D:0x0 P:0x0 Possible sense "
      "data: 0x0 0x0 0x0. Act:NONE",
-     LF_VMKERNEL, 1351743120960LL, "2012-11-01T04:12:00.960Z", LL_NONE, 17, 4113, "", "NMP", "",
-     "", "", false, 0, "NMP: nmp_ThrottleLogForDevice:2318: Cmd 0x28"},
+     LF_VMKERNEL, 1351743120960LL, "2012-11-01T04:12:00.960Z", LL_NONE, 17, 4113, "", "NMP", "", "",
+     "", false, 0, "NMP: nmp_ThrottleLogForDevice:2318: Cmd 0x28"},
     /* kb §2.1 warning (corpus/esxi/047); 2012-07-20T04:35:36Z = 1342758936 */
     {"2012-07-20T04:35:36.596Z cpu2:193761)WARNING: Heap: 2525: Heap vmfs3 already at its "
      "maximum size. Cannot expand.",
@@ -69,12 +69,12 @@ static const struct row rows[] = {
     {"2023-08-08T15:08:36.834Z Wa(180) vmkwarning: cpu0:263421 opID=a03fc439)WARNING: Sched: vm "
      "265285: 6404: could not create container group, status: Admission check failed for memory "
      "resource",
-     LF_SYSLOG8, 1691507316834LL, "2023-08-08T15:08:36.834Z", LL_WARNING, 0, 263421,
-     "vmkwarning", "Sched", "a03fc439", "", "", false, 0, "WARNING: Sched: vm 265285"},
+     LF_SYSLOG8, 1691507316834LL, "2023-08-08T15:08:36.834Z", LL_WARNING, 0, 263421, "vmkwarning",
+     "Sched", "a03fc439", "", "", false, 0, "WARNING: Sched: vm 265285"},
     /* kb §2.1 8.0 without a fraction; 2023-08-08T14:13:55Z = 1691504035 */
-    {"2023-08-08T14:13:55Z In(182) vmkernel: VMB: 65: Reserved 4 MPNs starting @ 0x4c1",
-     LF_SYSLOG8, 1691504035000LL, "2023-08-08T14:13:55Z", LL_INFO, -1, -1, "vmkernel", "VMB", "",
-     "", "", false, 0, "VMB: 65: Reserved"},
+    {"2023-08-08T14:13:55Z In(182) vmkernel: VMB: 65: Reserved 4 MPNs starting @ 0x4c1", LF_SYSLOG8,
+     1691504035000LL, "2023-08-08T14:13:55Z", LL_INFO, -1, -1, "vmkernel", "VMB", "", "", "", false,
+     0, "VMB: 65: Reserved"},
     /* kb §2.1 8.0 as cut in KB 417157 (corpus/esxi/029, indented by 4) */
     {"    In(182) vmkernel: cpu85:19435559)Admission failure in path: "
      "host:system:net:vmxnet3Fastslab-0x430340904fc0",
@@ -98,9 +98,9 @@ static const struct row rows[] = {
     {"42:14:02:29.347 cpu0:1024)body", LF_UPTIME, NO_TIME, "", LL_NONE, 0, 1024, "", "", "", "",
      "42:14:02:29.347", false, 0, "body"},
     /* kb §2.2 pre-5.0 (SDK guide); 2008-05-07T09:50:04Z = 1210153804, no zone: UTC */
-    {"[2008-05-07 09:50:04.857 'SOAP' 2260 trivia] Received soap response from [...]",
-     LF_HOSTD_4, 1210153804857LL, "2008-05-07 09:50:04.857", LL_TRIVIA, -1, -1, "", "SOAP", "", "",
-     "", false, 0, "Received soap response"},
+    {"[2008-05-07 09:50:04.857 'SOAP' 2260 trivia] Received soap response from [...]", LF_HOSTD_4,
+     1210153804857LL, "2008-05-07 09:50:04.857", LL_TRIVIA, -1, -1, "", "SOAP", "", "", "", false,
+     0, "Received soap response"},
     /* kb §2.2 pre-5.0 (lnav); 2011-04-01T15:14:34Z = 1301670874 */
     {"[2011-04-01 15:14:34.203 F5A5AB90 info 'vm:/vmfs/volumes/.../Vmotion-test.vmx' "
      "opID=F6FC49D5-000007E6-d] VMotionPrepare: ...",
@@ -143,6 +143,26 @@ static const struct row rows[] = {
      "ds1/My VM/My VM.vmx opID=x-1 user=root] Done",
      LF_HOSTD_6, 1547369905889LL, "2019-01-13T08:58:25.889Z", LL_WARNING, -1, -1, "hostd",
      "Vmsvc.vm:/vmfs/volumes/ds1/My VM/My VM.vmx", "x-1", "", "", false, 0, "Done"},
+    /* vpxd instance marker (lnav vmw_log `6.0+`); every prefix of it is read too */
+    {"[#1] 2019-01-13T08:58:25.889Z info vpxd[7F5A] [Originator@6876 sub=vpxLro opID=x-1] "
+     "[VpxLRO] -- BEGIN task",
+     LF_HOSTD_6, 1547369905889LL, "2019-01-13T08:58:25.889Z", LL_INFO, -1, -1, "vpxd", "vpxLro",
+     "x-1", "", "", false, 0, "[VpxLRO] -- BEGIN"},
+    /* ESXi 3.5/4.x /var/log/messages: no host; hostd 4.x inside */
+    {"Jul 15 11:44:21 vmkernel: 1:02:41:46.232 cpu9:4264)WARNING: NMP: "
+     "nmp_DeviceRequestFastDeviceProbe: x",
+     LF_ESX_CLASSIC, NO_TIME, "Jul 15 11:44:21", LL_WARNING, 9, 4264, "vmkernel", "NMP", "", "",
+     "1:02:41:46.232", false, 0, "WARNING: NMP:"},
+    {"Feb 16 11:39:40 Hostd: [2011-02-16 11:39:40.123 F5A5AB90 verbose 'App'] Hello",
+     LF_ESX_CLASSIC, NO_TIME, "Feb 16 11:39:40", LL_VERBOSE, -1, -1, "Hostd", "App", "", "", "",
+     false, 0, "Hello"},
+    /* 4.x vmware.log */
+    {"Nov 08 12:21:16.296: vmx| Log for VMware ESX pid=12345", LF_VMX, NO_TIME,
+     "Nov 08 12:21:16.296", LL_NONE, -1, -1, "", "vmx", "", "", "", false, 0, "Log for VMware"},
+    /* 7.0 vobd without a correlator; 2019-05-20T10:53:27Z = 1558349607 */
+    {"2019-05-20T10:53:27.140Z: No correlator for vob.vmfs.nfs.server.disconnect", LF_VOBD_7,
+     1558349607140LL, "2019-05-20T10:53:27.140Z", LL_NONE, -1, -1, "", "", "", "", "", false, 0,
+     "No correlator"},
     /* kb §2.2 8.0 (lnav samples); 2022-06-02T02:15:22Z = 1654136122 */
     {"2022-06-02T02:15:22.987Z In(166) Hostd[1001392061]: info -[1001392061] [Originator@6876 "
      "sub=Default] Supported VMs 640",
@@ -160,7 +180,8 @@ static const struct row rows[] = {
      true, 0, "second part"},
     {"2022-06-02T02:15:22.987Z Er(11)+ hostd-probe[2099185]: more", LF_SYSLOG8, 1654136122987LL,
      "2022-06-02T02:15:22.987Z", LL_ERROR, -1, -1, "hostd-probe", "", "", "", "", true, 0, "more"},
-    /* kb §2.2 start header (corpus/esxi/040 line 1, trailing blanks); 2017-01-22T16:44:58Z = 1485103498 */
+    /* kb §2.2 start header (corpus/esxi/040 line 1, trailing blanks); 2017-01-22T16:44:58Z =
+       1485103498 */
     {"2017-01-22T16:44:58.386Z Section for VMware ESX, pid=34652, version=6.0.0, build=3620759, "
      "option=Release    ",
      LF_ISO, 1485103498386LL, "2017-01-22T16:44:58.386Z", LL_NONE, -1, -1, "", "", "", "", "",
@@ -175,8 +196,8 @@ static const struct row rows[] = {
     /* kb §2.3 vobd 7.0 and 8.0 (corpus/esxi/051, masked) */
     {"2025-MM-DDThh:mm:ss.483Z: [UserLevelCorrelator] 1019369886505us: "
      "[vob.user.ssh.session.opened] SSH session was opened for '[email protected]'.",
-     LF_VOBD_7, NO_TIME, "2025-MM-DDThh:mm:ss.483Z", LL_NONE, -1, -1, "", "UserLevelCorrelator",
-     "", "", "1019369886505us", false, 0, "[vob.user.ssh.session.opened] SSH"},
+     LF_VOBD_7, NO_TIME, "2025-MM-DDThh:mm:ss.483Z", LL_NONE, -1, -1, "", "UserLevelCorrelator", "",
+     "", "1019369886505us", false, 0, "[vob.user.ssh.session.opened] SSH"},
     {"2025-MM-DDThh:mm:ss.737Z In(14) vobd[2097521]:  [UserLevelCorrelator] 1012726884193us: "
      "[vob.user.ssh.session.closed] SSH session was closed for '[email protected]'.",
      LF_SYSLOG8, NO_TIME, "2025-MM-DDThh:mm:ss.737Z", LL_INFO, -1, -1, "vobd",
@@ -185,20 +206,18 @@ static const struct row rows[] = {
     {"2014-07-14T14:52:13.883Z| vmx| I120: E1000: Failed to init MAC backend", LF_VMX,
      1405349533883LL, "2014-07-14T14:52:13.883Z", LL_INFO, -1, -1, "", "vmx", "", "", "", false, 0,
      "E1000: Failed to init MAC backend"},
-    {"2014-07-14T14:52:13.883Z| vcpu-0| W115: USBGL: failed to submit urb", LF_VMX,
-     1405349533883LL, "2014-07-14T14:52:13.883Z", LL_WARNING, -1, -1, "", "vcpu-0", "", "", "",
-     false, 0, "USBGL: failed"},
+    {"2014-07-14T14:52:13.883Z| vcpu-0| W115: USBGL: failed to submit urb", LF_VMX, 1405349533883LL,
+     "2014-07-14T14:52:13.883Z", LL_WARNING, -1, -1, "", "vcpu-0", "", "", "", false, 0,
+     "USBGL: failed"},
     /* offsets: 2020-04-05T09:55:50+03:00 = 1586069750 */
     {"2020-04-05T09:55:50.160+03:00| vmui| I125: started", LF_VMX, 1586069750160LL,
-     "2020-04-05T09:55:50.160+03:00", LL_INFO, -1, -1, "", "vmui", "", "", "", false, 0,
-     "started"},
+     "2020-04-05T09:55:50.160+03:00", LL_INFO, -1, -1, "", "vmui", "", "", "", false, 0, "started"},
     {"2020-04-05T09:55:50.160+03:00| vmx| I125+ Module DevicePowerOn power on failed.", LF_VMX,
      1586069750160LL, "2020-04-05T09:55:50.160+03:00", LL_INFO, -1, -1, "", "vmx", "", "", "", true,
      0, "Module DevicePowerOn"},
     /* 5.0 vmware.log: no level; `E1000:` is the message, not a level */
     {"2014-07-14T14:52:13.883Z| vmx| E1000: Failed to init MAC backend", LF_VMX, 1405349533883LL,
-     "2014-07-14T14:52:13.883Z", LL_NONE, -1, -1, "", "vmx", "", "", "", false, 0,
-     "E1000: Failed"},
+     "2014-07-14T14:52:13.883Z", LL_NONE, -1, -1, "", "vmx", "", "", "", false, 0, "E1000: Failed"},
     /* 8.0 vmware.log */
     {"2014-07-14T14:52:13.883Z Wa(03) vcpu-1 - Guest: stalled", LF_VMX, 1405349533883LL,
      "2014-07-14T14:52:13.883Z", LL_WARNING, -1, -1, "", "vcpu-1", "", "", "", false, 0,
@@ -219,11 +238,11 @@ static const struct row rows[] = {
      "", false, 1, "INFO (ne1000)"},
     {"\t2017-09-30T17:26:50.881Z cpu1:65936)WARNING: at "
      "vmkdrivers/src_92/vmklinux_92/vmware/linux_net.c:3717/netdev_watchdog() (inside vmklinux)",
-     LF_VMKERNEL, 1506792410881LL, "2017-09-30T17:26:50.881Z", LL_WARNING, 1, 65936, "", "", "",
-     "", "", false, 1, "WARNING: at vmkdrivers"},
+     LF_VMKERNEL, 1506792410881LL, "2017-09-30T17:26:50.881Z", LL_WARNING, 1, 65936, "", "", "", "",
+     "", false, 1, "WARNING: at vmkdrivers"},
     /* an invalid date: still the format, no time */
-    {"2019-02-29T08:58:25.889Z cpu1:2)Init: 1: x", LF_VMKERNEL, NO_TIME,
-     "2019-02-29T08:58:25.889Z", LL_NONE, 1, 2, "", "Init", "", "", "", false, 0, "Init: 1: x"},
+    {"2019-02-29T08:58:25.889Z cpu1:2)Init: 1: x", LF_VMKERNEL, NO_TIME, "2019-02-29T08:58:25.889Z",
+     LL_NONE, 1, 2, "", "Init", "", "", "", false, 0, "Init: 1: x"},
     /* long fractions keep ms; negative offsets: 2019-02-28T23:58:25-05:30 = 1551418105 */
     {"2019-02-28T23:58:25.123456789-05:30 cpu1:2)x", LF_VMKERNEL, 1551418105123LL,
      "2019-02-28T23:58:25.123456789-05:30", LL_NONE, 1, 2, "", "", "", "", "", false, 0, "x"},
@@ -387,9 +406,10 @@ test_next_record(void)
     static const char prose[] = "It failed at 2019-01-13T08:58:25.889Z again";
     T_EQ_INT("prose: no record", log_next_record(prose, sizeof(prose) - 1, 1), sizeof(prose) - 1);
     /* vmx, hostd-6 and 8.0 records are found too */
-    static const char mixed[] = "x 2014-07-14T14:52:13.883Z| vmx| I120: a; 2019-01-13T08:58:25.889Z "
-                                "info hostd[1] [Originator@6876 sub=X] b 2023-08-08T14:13:55Z "
-                                "In(182) vmkernel: c";
+    static const char mixed[] =
+        "x 2014-07-14T14:52:13.883Z| vmx| I120: a; 2019-01-13T08:58:25.889Z "
+        "info hostd[1] [Originator@6876 sub=X] b 2023-08-08T14:13:55Z "
+        "In(182) vmkernel: c";
     size_t m = sizeof(mixed) - 1, a1 = log_next_record(mixed, m, 1),
            a2 = log_next_record(mixed, m, a1 + 1), a3 = log_next_record(mixed, m, a2 + 1);
     T_EQ_INT("mixed: vmx record", a1, 2);
@@ -412,15 +432,15 @@ test_iso(void)
         {"2012-11-01T04:12:00.9", 1351743120900LL},
         {"2012-11-01T04:12:00.9609999Z", 1351743120960LL},
         {"2012-11-01T04:12", 1351743120000LL},
-        {"2012-11-01", 1351728000000LL}, /* 2012-11-01T00:00:00Z = 1351728000 */
+        {"2012-11-01", 1351728000000LL},                    /* 2012-11-01T00:00:00Z = 1351728000 */
         {"2020-04-05T09:55:50.160+03:00", 1586069750160LL}, /* 1586069750 */
         {"2020-04-05T09:55:50.160+0300", 1586069750160LL},
         {"2020-04-05T06:55:50.160-00:00", 1586069750160LL},
-        {"2000-02-29T12:00:00Z", 951825600000LL},     /* leap day: 951825600 */
+        {"2000-02-29T12:00:00Z", 951825600000LL}, /* leap day: 951825600 */
         {"1970-01-01T00:00:00Z", 0},
-        {"1969-12-31T23:59:59.999Z", -1},             /* -1 s + 999 ms */
+        {"1969-12-31T23:59:59.999Z", -1},                /* -1 s + 999 ms */
         {"9999-12-31T23:59:59.999Z", 253402300799999LL}, /* 253402300799 */
-        {"0000-01-01T00:00:00Z", -62167219200000LL},  /* -62167219200 */
+        {"0000-01-01T00:00:00Z", -62167219200000LL},     /* -62167219200 */
         {"2019-02-29", NO_TIME},
         {"1900-02-29", NO_TIME},
         {"2019-13-01", NO_TIME},
@@ -512,7 +532,11 @@ static const struct {
     {"042.txt", 4, 4, 0, {[LF_VMX] = 4}},
     {"044.txt", 12, 12, 0, {[LF_VMKERNEL] = 12}},
     {"046.txt", 11, 11, 0, {[LF_VMKERNEL] = 11}},
-    {"048.txt", 21, 4, 0, {[LF_ISO] = 1, [LF_HOSTD_5] = 3, [LF_CONTINUATION] = 7, [LF_UNKNOWN] = 10}},
+    {"048.txt",
+     21,
+     4,
+     0,
+     {[LF_ISO] = 1, [LF_HOSTD_5] = 3, [LF_CONTINUATION] = 7, [LF_UNKNOWN] = 10}},
     {"049.txt", 15, 15, 1, {[LF_VMKERNEL] = 15}},
     {"050.txt", 3, 3, 0, {[LF_VMKERNEL] = 3}},
     {"051.txt", 7, 0, 0, {[LF_VOBD_7] = 1, [LF_SYSLOG8] = 1, [LF_UNKNOWN] = 5}},
@@ -526,7 +550,8 @@ check_file(const char *dir, size_t fi)
     struct diags d = DIAGS_INIT;
     char *data = NULL;
     size_t len = 0;
-    if (T_CHECK(t_fmt("%s readable", path), read_small_file(path, 1u << 22, &data, &len, &d) == 0)) {
+    if (T_CHECK(t_fmt("%s readable", path),
+                read_small_file(path, 1u << 22, &data, &len, &d) == 0)) {
         int lines = 0, timed = 0, splits = 0, n[LF__COUNT] = {0};
         for (size_t a = 0; a < len;) {
             const char *e = memchr(data + a, '\n', len - a);
