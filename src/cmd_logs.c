@@ -54,7 +54,8 @@ struct reading {
     enum log_subject subject;
     struct log_audit *audit;
     struct report *r;
-    bool named; /* the file was named on the command line (not found in a folder) */
+    const char *root; /* the operand being walked */
+    bool named;       /* the file was named on the command line (not found in a folder) */
 };
 
 static void
@@ -142,7 +143,7 @@ static void
 found_in_folder(void *arg, char *path)
 {
     struct reading *rd = arg;
-    rd->named = false;
+    rd->named = strcmp(path, rd->root) == 0;
     read_one(rd, path);
     free(path);
 }
@@ -174,7 +175,7 @@ logs_read(char *const *inputs, size_t ninputs, const struct ruleset *rules,
     struct log_prefilter *pf = log_prefilter_new(rules, &r->diags);
     size_t examples = o->examples >= 0 ? (size_t)o->examples : DEFAULT_EXAMPLES;
     struct reading rd = {rules, pf, o, subject, log_audit_new(pf, examples, &o->window), r,
-                         true};
+                         NULL, true};
     for (size_t i = 0; i < ninputs; i++) {
         if (strcmp(inputs[i], "-") == 0) {
             rd.named = true;
@@ -183,7 +184,7 @@ logs_read(char *const *inputs, size_t ninputs, const struct ruleset *rules,
         }
         /* a file named on the command line is read whatever its name; the
          * files of a folder are walked (each once, by inode) */
-        rd.named = true;
+        rd.root = inputs[i];
         walk_paths_want(&inputs[i], 1, log_file_wanted, found_in_folder, &rd, &r->diags);
     }
     if (r->ncrashes > 1)

@@ -101,14 +101,15 @@ run(const char *s, size_t n, size_t i, bool (*ok)(char), size_t max)
     return k;
 }
 
-/* Up to max digits at i; their value in *v (when v is not NULL). */
+/* Up to max digits at i; their value in *v when v is not NULL (then max <= 18). */
 static size_t
 digits(const char *s, size_t n, size_t i, size_t max, long long *v)
 {
     long long x = 0;
     size_t k = 0;
-    while (i + k < n && k < max && is_digit(s[i + k]))
-        x = x * 10 + (s[i + k++] - '0');
+    for (; i + k < n && k < max && is_digit(s[i + k]); k++)
+        if (v)
+            x = x * 10 + (s[i + k] - '0');
     if (v)
         *v = x;
     return k;

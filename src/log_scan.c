@@ -165,12 +165,13 @@ sniff(struct log_scanner *s)
             break;
         p = nl + 1;
     }
-    enum log_format best = LF_UNKNOWN;
+    enum log_format best = LF_UNKNOWN; /* prose and pasted backtraces do not vote */
+    unsigned votes = 0;
     for (int f = 0; f < LF__COUNT; f++)
-        if (f != LF_UNKNOWN && f != LF_CONTINUATION && counts[f] > counts[best])
+        if (f != LF_UNKNOWN && f != LF_CONTINUATION && counts[f] > votes) {
             best = (enum log_format)f;
-    if (counts[best] == 0)
-        best = LF_UNKNOWN;
+            votes = counts[f];
+        }
     s->st.format = best;
     if (best == LF_VMX)
         s->vm = log_dirname(s->source);

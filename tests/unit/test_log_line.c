@@ -88,6 +88,9 @@ static const struct row rows[] = {
     /* kb §2.1 boot marker (corpus/esxi/006, tab-indented) */
     {"\tTSC: 0 cpu0:0)Boot: 167: Parsing boot option module /useropts.gz", LF_TSC, NO_TIME, "",
      LL_NONE, 0, 0, "", "Boot", "", "", "", false, 1, "Boot: 167: Parsing"},
+    /* a 20-digit TSC (no overflow) */
+    {"TSC: 12345678901234567890 cpu0:0)Boot: 1: x", LF_TSC, NO_TIME, "", LL_NONE, 0, 0, "", "Boot",
+     "", "", "", false, 0, "Boot: 1: x"},
     /* corpus/esxi/052 line 1: bare uptime */
     {"19:26:42.068 cpu0:4103)NMP: nmp_CompleteCommandForPath: Command 0x28 (0x4100070e8e80) to NMP "
      "device \"naa.********************\" failed on physical path \"vmhba2:C0:T1:L27\" H:0x8 "
