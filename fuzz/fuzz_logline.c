@@ -19,7 +19,6 @@ int fuzz_logline_one(const uint8_t *data, size_t size);
 /* 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z, a day of zone offset either side */
 #define FUZZ_LL_MIN_MS (-62167219200000LL - 86400000LL)
 #define FUZZ_LL_MAX_MS (253402300799999LL + 86400000LL)
-#define FUZZ_LL_1970 0LL
 
 static void
 fuzz_logline_span(struct log_span sp, size_t n, const char *what)
@@ -32,7 +31,7 @@ fuzz_logline_span(struct log_span sp, size_t n, const char *what)
 static void
 fuzz_logline_round_trip(int64_t ms)
 {
-    if (ms < FUZZ_LL_1970 || ms > 253402300799999LL)
+    if (ms < 0 || ms > 253402300799999LL)
         return;
     char out[25];
     int64_t back = 0;
@@ -51,7 +50,8 @@ fuzz_logline_check(const char *s, size_t n)
         VT_BUG("fuzz_logline: format %d, level %d", (int)p.format, (int)p.level);
     if (ok != (p.format != LF_UNKNOWN))
         VT_BUG("fuzz_logline: returned %d for format %s", ok, log_format_name(p.format));
-    if (log_format_name(p.format) == NULL || (p.level != LL_NONE && log_level_name(p.level) == NULL))
+    if (log_format_name(p.format) == NULL ||
+        (p.level != LL_NONE && log_level_name(p.level) == NULL))
         VT_BUG("fuzz_logline: a format or level without a name");
     if (p.start > p.body || p.body > n)
         VT_BUG("fuzz_logline: start %u, body %u, %zu bytes", p.start, p.body, n);
@@ -84,6 +84,12 @@ fuzz_logline_one(const uint8_t *data, size_t size)
             VT_BUG("fuzz_logline: next record %zu from %zu of %zu", next, at + 1, size);
         fuzz_logline_check(s + at, next - at);
         at = next;
+    }
+    /* any `from`: an offset in [from, n] */
+    for (size_t from = 0; from <= size; from += size / 7 + 1) {
+        size_t next = log_next_record(s, size, from);
+        if (next < from || next > size)
+            VT_BUG("fuzz_logline: next record %zu from %zu of %zu", next, from, size);
     }
     if (log_next_record(s, size, size + 1) != size)
         VT_BUG("fuzz_logline: next record past the end");

@@ -11,6 +11,8 @@
  * (under ASan with a report). Exits 2 on bad usage or an input whose target is unknown. */
 #define VT_FUZZ_REPLAY 1
 #include "fuzz_logdecode.c"
+#include "fuzz_logline.c"
+#include "fuzz_logs.c"
 #include "fuzz_psod.c"
 #include "fuzz_rules.c"
 #include "fuzz_vmx.c"
@@ -25,7 +27,15 @@
 #include <string.h>
 #include <sys/stat.h>
 
-enum target { T_NONE, T_VMX, T_RULES, T_PSOD, T_LOGDECODE };
+/* The shared corpus/esxi holds purple screens and host logs: both readers. */
+static int
+fuzz_esxi_one(const uint8_t *data, size_t size)
+{
+    fuzz_psod_one(data, size);
+    return fuzz_logs_one(data, size);
+}
+
+enum target { T_NONE, T_VMX, T_RULES, T_PSOD, T_LOGDECODE, T_LOGLINE, T_LOGS, T_ESXI };
 
 static const struct {
     const char *name;
@@ -35,8 +45,10 @@ static const struct {
     {"vmx", T_VMX, fuzz_vmx_one},
     {"rules", T_RULES, fuzz_rules_one},
     {"psod", T_PSOD, fuzz_psod_one},
-    {"esxi", T_PSOD, fuzz_psod_one}, /* shared corpus/esxi: PSOD texts and host logs */
+    {"esxi", T_ESXI, fuzz_esxi_one}, /* shared corpus/esxi: PSOD texts and host logs */
+    {"logs", T_LOGS, fuzz_logs_one},
     {"logdecode", T_LOGDECODE, fuzz_logdecode_one},
+    {"logline", T_LOGLINE, fuzz_logline_one},
 };
 
 #define NTARGETS (sizeof(targets) / sizeof(targets[0]))

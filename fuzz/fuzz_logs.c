@@ -1,0 +1,133 @@
+/* fuzz_logs: arbitrary bytes through the `logs` engine: the block scanner
+ * with the built-in rules' prefilter (bytes cut into chunks whose size the
+ * input picks, so block and line boundaries fall everywhere), the records,
+ * rules and crash hand-off it drives, and the gzip source reading the same
+ * bytes as a file. Checks what log_scan.h promises: the lines counted are
+ * the input's line ends (plus an unterminated last line), every match names
+ * a line that exists, and nothing reads out of bounds (ASan).
+ *
+ * Built with -fsanitize=fuzzer by `make fuzz`; fuzz/replay.c defines
+ * VT_FUZZ_REPLAY and includes this file to replay the corpus in `make check`. */
+#include "log_scan.h"
+#include "log_source.h"
+#include "rules.h"
+#include "util_mem.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+int fuzz_logs_one(const uint8_t *data, size_t size);
+
+static const struct log_prefilter *
+builtin_prefilter(void)
+{
+    static struct ruleset rs = RULESET_INIT;
+    static struct log_prefilter *pf;
+    if (pf == NULL) {
+        struct diags d = DIAGS_INIT;
+        if (rules_load_builtin(&rs, &d) != 0)
+            VT_BUG("fuzz_logs: built-in rules do not load");
+        pf = log_prefilter_new(&rs, &d);
+        diags_release(&d);
+    }
+    return pf;
+}
+
+struct seen {
+    uint64_t matches;
+    unsigned long max_line;
+};
+
+static void
+on_match(void *ctx, size_t rule, const struct log_record *rec)
+{
+    struct seen *s = ctx;
+    (void)rule;
+    if (rec->line == 0 || strlen(rec->text) != rec->len)
+        VT_BUG("fuzz_logs: record line %lu, len %zu", rec->line, rec->len);
+    s->matches++;
+    if (rec->line > s->max_line)
+        s->max_line = rec->line;
+}
+
+static void
+scan_bytes(const uint8_t *data, size_t size, size_t chunk)
+{
+    struct seen s = {0, 0};
+    struct log_scanner *sc = log_scanner_new(builtin_prefilter(), "fuzz.log", on_match, &s);
+    for (size_t at = 0; at < size && !log_scanner_binary(sc);) {
+        size_t room;
+        char *space = log_scanner_space(sc, &room);
+        size_t n = size - at < room ? size - at : room;
+        n = n < chunk ? n : chunk;
+        memcpy(space, data + at, n);
+        log_scanner_commit(sc, n);
+        at += n;
+    }
+    struct psod_result res;
+    struct log_scan_stats st;
+    struct diags d = DIAGS_INIT;
+    log_scanner_finish(sc, &res, &st, &d);
+    if (!st.binary) {
+        uint64_t nl = 0;
+        for (size_t i = 0; i < size; i++)
+            nl += data[i] == '\n';
+        uint64_t want = nl + (size > 0 && data[size - 1] != '\n');
+        /* lines longer than a block are read in pieces that keep one number */
+        if (st.lines > want || s.max_line > st.lines)
+            VT_BUG("fuzz_logs: %llu lines counted, %llu in the input, match at %lu",
+                   (unsigned long long)st.lines, (unsigned long long)want, s.max_line);
+        if (st.bytes != size)
+            VT_BUG("fuzz_logs: %llu bytes scanned of %zu", (unsigned long long)st.bytes, size);
+    }
+    psod_result_release(&res);
+    diags_release(&d);
+}
+
+/* The bytes as a file through log_source: gzip or plain, never a crash. */
+static void
+source_bytes(const uint8_t *data, size_t size)
+{
+    int fd = memfd_create("fuzz-log", 0);
+    if (fd < 0)
+        return;
+    if (write(fd, data, size) == (ssize_t)size) {
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+        struct diags d = DIAGS_INIT;
+        struct log_source *src = log_source_open(path, &d);
+        char buf[4096];
+        ssize_t got;
+        size_t total = 0;
+        while (src && (got = log_source_read(src, buf, sizeof(buf), &d)) > 0)
+            total += (size_t)got;
+        if (src && !log_source_is_gzip(src) && total != size && d.n == 0)
+            VT_BUG("fuzz_logs: plain read %zu of %zu bytes", total, size);
+        log_source_close(src);
+        diags_release(&d);
+    }
+    close(fd);
+}
+
+int
+fuzz_logs_one(const uint8_t *data, size_t size)
+{
+    size_t chunk = size ? (size_t)data[0] % 97 + 1 : 1;
+    scan_bytes(data, size, chunk);
+    scan_bytes(data, size, (size_t)1 << 20);
+    source_bytes(data, size);
+    return 0;
+}
+
+#ifndef VT_FUZZ_REPLAY
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    return fuzz_logs_one(data, size);
+}
+#endif
