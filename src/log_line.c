@@ -1055,7 +1055,10 @@ log_next_record(const char *s, size_t n, size_t from)
     /* the line's own first record (after blanks and `[#1] `) is not a second one */
     size_t lead = after_instance(s, n, skip_blanks(s, n, 0));
     for (size_t i = from > lead ? from : lead + 1; i < n; i++) {
-        if (!is_alnum(s[i]) || (i > 0 && is_alnum(s[i - 1])))
+        char c = s[i]; /* a digit, a month's capital or a mask (`YYYY-`): not lower case */
+        if (!is_digit(c) && !(c >= 'A' && c <= 'Z'))
+            continue;
+        if (i > 0 && is_alnum(s[i - 1]))
             continue;
         bool iso = n - i > 10 && s[i + 4] == '-' && s[i + 7] == '-';
         if (!iso && !is_month(s, n, i))

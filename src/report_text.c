@@ -46,7 +46,9 @@ detail(const struct finding *f)
             a[19] = z[19] = '\0';
         }
         buf_addf(&b, "%zu line%s", f->count, f->count == 1 ? "" : "s");
-        if (f->has_time)
+        if (f->has_time && f->first_ms == f->last_ms)
+            buf_addf(&b, ", %s", a);
+        else if (f->has_time)
             buf_addf(&b, ", %s .. %s", a, z);
         size_t shown = 0;
         for (int k = 0; k < INV__COUNT; k++)
@@ -194,11 +196,14 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
                 fprintf(fp, "    [%s]\n", v[i]->fixes[k].tool);
                 print_indented(fp, "      ", v[i]->fixes[k].text);
             }
+            bool headed = false;
             for (size_t k = i; k < n && v[k]->rule == v[i]->rule; k++)
-                for (size_t e = 0; v[k]->count && e < v[k]->nev; e++)
-                    fprintf(fp, "%s    %s:%lu: %s\n", k == i && e == 0 ? "  Example lines:\n" : "",
+                for (size_t e = 0; v[k]->count && e < v[k]->nev; e++) {
+                    fprintf(fp, "%s    %s:%lu: %s\n", headed ? "" : "  Example lines:\n",
                             v[k]->ev[e].source ? v[k]->ev[e].source : v[k]->subject,
                             v[k]->ev[e].line, v[k]->ev[e].text);
+                    headed = true;
+                }
             for (size_t k = 0; k < v[i]->nrel; k++)
                 fprintf(fp, "%s    %s (%s)\n", k ? "" : "  VMs that carry the trigger:\n",
                         v[i]->rel[k].subject, v[i]->rel[k].rule);

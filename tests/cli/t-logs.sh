@@ -136,6 +136,15 @@ ok "example vmkernel log: exit 2 (critical)" [ "$RC" -eq 2 ]
 run logs examples/psod
 ok "text: a timeline section" grep -q '^TIMELINE' "$WORK/out"
 
+# ---------------------------------------------------------------- the example log folder
+EX=examples/logs/var/run/log
+run logs --format json "$EX"
+ok "example: exit 1 (high findings, nothing critical)" [ "$RC" -eq 1 ]
+ok "example: three files, the .gz by content" json "sorted((f['path'].split('/')[-1], f['gzip']) for f in d['files']) == [('vmkernel.0.gz', True), ('vmkernel.log', False), ('vobd.log', False)]"
+ok "example: PDL lines = $(grep -c 'sense data: 0x5 0x25 0x0' "$EX/vmkernel.log")" json "[f['count'] for f in d['findings'] if f['rule'] == 'log-scsi-pdl'] == [$(grep -c 'sense data: 0x5 0x25 0x0' "$EX/vmkernel.log")]"
+ok "example: APD start from vobd.log" json "[f['evidence'][0]['path'].split('/')[-1] for f in d['findings'] if f['rule'] == 'log-apd-start'] == ['vobd.log']"
+ok "example: the timeline starts with the rotated .gz's hour" json "d['timeline'][0]['hour'] == '$(gzip -dc "$EX/vmkernel.0.gz" | head -n1 | cut -c1-13):00:00.000Z'"
+
 # ---------------------------------------------------------------- bad input
 run logs /nonexistent/vmkernel.log
 ok "missing file: exit 3" [ "$RC" -eq 3 ]
