@@ -14,7 +14,7 @@
 #   BENCH_SKIP_VMTRIAGE=1  skip the `vmtriage logs` runs and checks, say so, run the rest
 #   BENCH_LNAV=0           leave lnav out
 #   BENCH_LNAV_SEARCH=1    also run lnav's SQL search for the event patterns once
-#                          (slow: about 60 s per GiB) and check its count
+#                          (slow: about 20 s per GiB) and check its count
 #   BENCH_NO_PYTHON=1      read the JSON with grep + awk even when python3 exists
 #
 # Needs cc, grep, gzip, awk; rg (ripgrep) and lnav for their rows
