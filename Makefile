@@ -38,7 +38,12 @@ $(PROG): $(OBJ)
 $(B)/%.o: src/%.c | $(B)
 	$(COMPILE) $(WARN) -DVT_VERSION='"$(VERSION)"' -MMD -MP -c -o $@ $<
 
-$(B)/embedded_data.c: $(DATA) tools/embed.sh | $(B)
+# The list of data files is a prerequisite too: a rule file added with an old
+# mtime (a checkout, a copy) must still rebuild the embedded data.
+$(B)/data.list: FORCE | $(B)
+	@echo $(DATA) | cmp -s - $@ || echo $(DATA) > $@
+
+$(B)/embedded_data.c: $(DATA) $(B)/data.list tools/embed.sh | $(B)
 	sh tools/embed.sh $(DATA) > $@.tmp && mv $@.tmp $@
 
 $(B)/embedded_data.o: $(B)/embedded_data.c
@@ -87,5 +92,7 @@ format-check:
 clean:
 	rm -rf build build-asan build-static build-fuzz
 
-.PHONY: golden-update all check asan static fuzz fuzz-bins bench example format-check clean
+FORCE:
+
+.PHONY: FORCE golden-update all check asan static fuzz fuzz-bins bench example format-check clean
 -include $(OBJ:.o=.d)

@@ -636,6 +636,19 @@ hostd5_bracket(const char *s, size_t n, size_t i, struct log_prefix *o)
 
 /* ---- whole formats ---- */
 
+/* An empty prefix: LF_UNKNOWN, body = start. */
+static void
+reset(struct log_prefix *o, size_t start)
+{
+    memset(o, 0, sizeof(*o));
+    o->format = LF_UNKNOWN;
+    o->level = LL_NONE;
+    o->cpu = -1;
+    o->world = -1;
+    o->start = (uint32_t)start;
+    o->body = (uint32_t)start;
+}
+
 static void
 set_time(const struct stamp *t, size_t a, size_t b, struct log_prefix *o)
 {
@@ -860,7 +873,8 @@ hostd4_line(const char *s, size_t n, size_t i, struct log_prefix *o)
             break;
         size_t a = k;
         if (s[k] == '\'') {
-            for (k++; k < n && k - a < MAX_BRACKET && s[k] != '\'';)
+            k++;
+            while (k < n && k - a < MAX_BRACKET && s[k] != '\'')
                 k++;
             if (k < n && s[k] == '\'' && comp.len == 0)
                 comp = span(a + 1, k);
@@ -884,8 +898,6 @@ hostd4_line(const char *s, size_t n, size_t i, struct log_prefix *o)
     o->body = at(s, n, k, ']') ? skip_blanks(s, n, k + 1) : n;
     return true;
 }
-
-static void reset(struct log_prefix *o, size_t start);
 
 /* Lines that start with a month name: 3.x/4.x syslog `Mar 9 23:53:24 esx405
  * vmkernel: 2:14:39:54.069 cpu3:4300)`, 8.0 `Mar 9 23:53:24 In(14) prog: `,
@@ -942,18 +954,6 @@ month_line(const char *s, size_t n, size_t p, struct log_prefix *o)
     if (is_vmk_program(s, o->program))
         vmk_body(s, n, b, o);
     return true;
-}
-
-static void
-reset(struct log_prefix *o, size_t start)
-{
-    memset(o, 0, sizeof(*o));
-    o->format = LF_UNKNOWN;
-    o->level = LL_NONE;
-    o->cpu = -1;
-    o->world = -1;
-    o->start = (uint32_t)start;
-    o->body = (uint32_t)start;
 }
 
 /* Past a vpxd `[#1] ` instance marker at p, if there is one. */
