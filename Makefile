@@ -70,7 +70,7 @@ asan:
 	  LDFLAGS='-fsanitize=address,undefined' check
 
 static:
-	$(MAKE) B=build-static STATIC=-static STATIC_PC=--static build-static/vmtriage
+	$(MAKE) B=build-static STATIC=-static STATIC_PC=--static CFLAGS='-O2 -g' LDFLAGS= build-static/vmtriage
 
 fuzz:
 	$(MAKE) B=build-fuzz CC=clang CFLAGS='-O1 -g -fsanitize=fuzzer-no-link,address,undefined' fuzz-bins

@@ -4,9 +4,11 @@
  *
  * Usage: fuzz-replay DIR...
  * Every regular file of each DIR (not recursive, dot files and README* left
- * out) goes to the target named by a path component of DIR (`vmx`, `rules`
- * or `psod`); in a folder named none of them, such as fuzz/crashers, by the
- * file name's prefix (`vmx-...`, `rules-...`, `psod-...`). Prints
+ * out) goes to the target named by a path component of DIR (`vmx`, `rules`,
+ * `psod`, `logs`, `logline`, `logdecode`; `esxi`, the shared corpus of
+ * purple screens and host logs, goes through both `psod` and `logs`); in a
+ * folder named none of them, such as fuzz/crashers, by the file name's
+ * prefix (`vmx-...`, `logs-...` ...). Prints
  * `fuzz-replay: N inputs, 0 crashes` and exits 0; a crash aborts the process
  * (under ASan with a report). Exits 2 on bad usage or an input whose target is unknown. */
 #define VT_FUZZ_REPLAY 1

@@ -5,6 +5,7 @@
  * come straight out of a mapped file, not NUL-terminated). The contract and
  * the list of formats are in log_line.h. */
 #include "log_line.h"
+#include "util_text.h"
 
 #include <string.h>
 
@@ -42,11 +43,6 @@ is_alnum(char c)
     return is_digit(c) || is_alpha(c);
 }
 
-static bool
-is_blank(char c)
-{
-    return c == ' ' || c == '\t';
-}
 
 /* Subsystem, host and correlator names: `ScsiDeviceIO`, `iscsi_vmk`, `esx405.lab`. */
 static bool
@@ -83,13 +79,6 @@ lit(const char *s, size_t n, size_t i, const char *l, size_t len)
 
 #define LIT(s, n, i, l) lit((s), (n), (i), (l), sizeof(l) - 1)
 
-static size_t
-skip_blanks(const char *s, size_t n, size_t i)
-{
-    while (i < n && is_blank(s[i]))
-        i++;
-    return i;
-}
 
 /* How many bytes from i satisfy ok(), at most max. */
 static size_t

@@ -7,6 +7,7 @@
  * on its row; none is written from memory. Pure: no allocation, no I/O, never
  * reads s[n] or beyond (lines are not NUL-terminated). */
 #include "log_scsi.h"
+#include "util_text.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -329,17 +330,6 @@ scsi_sense_pdl(int key, int asc, int ascq)
 
 /* ---- parsing ---- */
 
-static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 static bool
 is_word(char c)
@@ -347,11 +337,6 @@ is_word(char c)
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
 
-static bool
-is_blank(char c)
-{
-    return c == ' ' || c == '\t';
-}
 
 /* True when the `m` bytes of `w` are at s[i..] (inside n). */
 static bool
@@ -393,13 +378,6 @@ read_small(const char *s, size_t n, size_t i, size_t maxd, int *v)
     return e;
 }
 
-static size_t
-skip_blanks(const char *s, size_t n, size_t i)
-{
-    while (i < n && is_blank(s[i]))
-        i++;
-    return i;
-}
 
 /* `X:0x<hex>` with the letter X at s[i]; status words are at most 0xffff. */
 static size_t

@@ -225,6 +225,17 @@ value_needs(const struct ftest *t, const struct fvalue *v, struct rule_patterns 
     return true;
 }
 
+/* Moves what a part found into *out when the part gives patterns; frees it. */
+static bool
+keep_if(bool ok, struct rule_patterns *mine, struct rule_patterns *out)
+{
+    if (ok)
+        for (size_t i = 0; i < mine->n; i++)
+            add(out, mine->v[i].expr, mine->v[i].caseless);
+    rule_patterns_release(mine);
+    return ok;
+}
+
 static bool
 test_needs(const struct ftest *t, struct rule_patterns *out)
 {
@@ -241,11 +252,7 @@ test_needs(const struct ftest *t, struct rule_patterns *out)
         if (t->all && ok)
             break; /* every value must hold: one of them is enough to look for */
     }
-    if (ok)
-        for (size_t i = 0; i < mine.n; i++)
-            add(out, mine.v[i].expr, mine.v[i].caseless);
-    rule_patterns_release(&mine);
-    return ok;
+    return keep_if(ok, &mine, out);
 }
 
 static bool
@@ -264,11 +271,7 @@ sel_needs(const struct selection *s, struct rule_patterns *out)
     bool ok = s->nalts > 0;
     for (size_t a = 0; a < s->nalts && ok; a++)
         ok = alt_needs(&s->alts[a], &mine);
-    if (ok)
-        for (size_t i = 0; i < mine.n; i++)
-            add(out, mine.v[i].expr, mine.v[i].caseless);
-    rule_patterns_release(&mine);
-    return ok;
+    return keep_if(ok, &mine, out);
 }
 
 static bool
@@ -299,11 +302,7 @@ cond_needs(const struct rule_impl *impl, const struct cond *c, struct rule_patte
             ok = sel_needs(&impl->sels[c->sels[i]], &mine);
         break;
     }
-    if (ok)
-        for (size_t i = 0; i < mine.n; i++)
-            add(out, mine.v[i].expr, mine.v[i].caseless);
-    rule_patterns_release(&mine);
-    return ok;
+    return keep_if(ok, &mine, out);
 }
 
 bool
@@ -311,11 +310,7 @@ rule_prefilter(const struct rule *rule, struct rule_patterns *out)
 {
     struct rule_patterns mine = {NULL, 0, 0};
     bool ok = rule->impl->cond != NULL && cond_needs(rule->impl, rule->impl->cond, &mine);
-    if (ok)
-        for (size_t i = 0; i < mine.n; i++)
-            add(out, mine.v[i].expr, mine.v[i].caseless);
-    rule_patterns_release(&mine);
-    return ok;
+    return keep_if(ok, &mine, out);
 }
 
 void

@@ -6,6 +6,7 @@
  * by the keys, lower-cased keys and values. Lookups use an open-addressing
  * hash on the lower-cased key so rules can ask for any key in O(1). */
 #include "vmx_parse.h"
+#include "util_text.h"
 #include "util_buf.h"
 #include "util_mem.h"
 
@@ -116,17 +117,6 @@ arena_add_key(struct vmx_doc *doc, const char *k, size_t len, uint32_t *hash)
     return off;
 }
 
-static int
-hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* Escape_Undo('|') of open-vm-tools lib/misc/escape.c: `|XY` → byte 0xXY; an
  * invalid sequence stays literal. As in its state machine, the bytes read

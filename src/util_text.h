@@ -1,0 +1,37 @@
+/* util_text: the byte classes every pure text parser needs (vmx, log lines,
+ * SCSI status), inline so the hot loops stay tight. ASCII only, no locale. */
+#ifndef VT_UTIL_TEXT_H
+#define VT_UTIL_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The value of a hex digit, or -1. */
+static inline int
+hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static inline bool
+is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* The first index >= i of s[0..n) that is not a blank (n when none). */
+static inline size_t
+skip_blanks(const char *s, size_t n, size_t i)
+{
+    while (i < n && is_blank(s[i]))
+        i++;
+    return i;
+}
+
+#endif
