@@ -24,19 +24,19 @@
  * so counts scale with the size). Each matches exactly one rule id of
  * `vmtriage logs` and exactly one ERE of the manifest:
  *   log-scsi-host-error        NMP: nmp_ThrottleLogForDevice ... Failed: H:0x{1,3,5,8,b} D:0x0 ...
- *   log-scsi-check-condition   ScsiDeviceIO ... H:0x0 D:0x2 P:0x0 Valid sense data: 0x2 0x4 0x3 (0x4 0x44 0x0, 0x2 0x8 0x0)
- *   log-scsi-sense-benign      same, INQUIRY (0x12), Valid sense data: 0x5 0x24 0x0
- *   log-scsi-pdl               same, Valid sense data: 0x5 0x25 0x0
- *   log-apd-start              StorageApdHandler: ... has entered All Paths Down state.
- *   log-vmfs-heartbeat-timeout HBX: 2313: Waiting for timed out [HB state abcdef02 ...] on vol '...'
- *   log-vmfs-heap-exhausted    WARNING: Heap: 2525: Heap vmfs3 already at its maximum size. Cannot expand.
- *   log-path-removed           WARNING: ScsiPath: 5165: Path vmhbaN:Cc:Tt:Ll is being removed
- *   log-nic-watchdog           WARNING: LinNet: netdev_watchdog:3688: NETDEV WATCHDOG: vmnicN: transmit timed out
- *   log-pcpu-heartbeat-lockup  WARNING: Heartbeat: 961: PCPU N didn't have a heartbeat for ...; *may* be locked up.
- *   log-mce-corrected          MCE: 1278: CMCI on cpuN bankM: Status:0x... Misc:0x... Addr:0x...: Valid.Err enabled.
- *   log-scsi-latency           WARNING: ScsiDeviceIO: 1218: Device naa... performance has deteriorated. ...
- * A kind that the random draw left at 0 is written once before the crash,
- * so every kind appears at least once.
+ *   log-scsi-check-condition   ScsiDeviceIO ... H:0x0 D:0x2 P:0x0 Valid sense data: 0x2 0x4 0x3
+ * (0x4 0x44 0x0, 0x2 0x8 0x0) log-scsi-sense-benign      same, INQUIRY (0x12), Valid sense data:
+ * 0x5 0x24 0x0 log-scsi-pdl               same, Valid sense data: 0x5 0x25 0x0 log-apd-start
+ * StorageApdHandler: ... has entered All Paths Down state. log-vmfs-heartbeat-timeout HBX: 2313:
+ * Waiting for timed out [HB state abcdef02 ...] on vol '...' log-vmfs-heap-exhausted    WARNING:
+ * Heap: 2525: Heap vmfs3 already at its maximum size. Cannot expand. log-path-removed WARNING:
+ * ScsiPath: 5165: Path vmhbaN:Cc:Tt:Ll is being removed log-nic-watchdog           WARNING: LinNet:
+ * netdev_watchdog:3688: NETDEV WATCHDOG: vmnicN: transmit timed out log-pcpu-heartbeat-lockup
+ * WARNING: Heartbeat: 961: PCPU N didn't have a heartbeat for ...; *may* be locked up.
+ *   log-mce-corrected          MCE: 1278: CMCI on cpuN bankM: Status:0x... Misc:0x... Addr:0x...:
+ * Valid.Err enabled. log-scsi-latency           WARNING: ScsiDeviceIO: 1218: Device naa...
+ * performance has deteriorated. ... A kind that the random draw left at 0 is written once before
+ * the crash, so every kind appears at least once.
  *
  * One purple screen near the end (at about 99.5 % of the size), in
  * vmkernel-log form (every line `TS cpuN:W)`): `@BlueScreen: #PF Exception
@@ -197,8 +197,8 @@ static const char *const needles[] = {
     /* other log rules of rules/log-*.yml and the purple-screen starts of psod_message.c */
     "FW went bad", "queue flush", "Admission failure", "Fastslab", "worldGroup", "qlnativefc",
     "IOCB", "VMNIX", "IOMMU", "Fault Reason", "Uncorrectable", "Machine Check", "Spin count",
-    "NOT_IMPLEMENTED", "ASSERT", "NOT REACHED", "LINT1", "NMI", "re-acquire lock",
-    "BUG: failure", "PRDA", "CR0", "error", "Error", "ALERT", "permanently", "Lost access"};
+    "NOT_IMPLEMENTED", "ASSERT", "NOT REACHED", "LINT1", "NMI", "re-acquire lock", "BUG: failure",
+    "PRDA", "CR0", "error", "Error", "ALERT", "permanently", "Lost access"};
 
 static void
 check_line(const char *s, size_t n)
@@ -240,12 +240,12 @@ emit(int background)
 /* ---------------------------------------------------------------- clock */
 
 static unsigned Y, Mo, D, hh, mm, ss, ms;
-static uint64_t t_ms;      /* since the first line */
-static uint64_t up_base;   /* host uptime at t_ms == boot_t, ms */
+static uint64_t t_ms;    /* since the first line */
+static uint64_t up_base; /* host uptime at t_ms == boot_t, ms */
 static uint64_t boot_t;
-static uint64_t epoch0;    /* the first line's time, ms since 1970 */
-static char tsec[20];      /* "YYYY-MM-DDTHH:MM:SS" */
-static unsigned mean_gap;  /* ms */
+static uint64_t epoch0;   /* the first line's time, ms since 1970 */
+static char tsec[20];     /* "YYYY-MM-DDTHH:MM:SS" */
+static unsigned mean_gap; /* ms */
 static char first_ts[32], last_ts[32];
 
 static unsigned
@@ -345,14 +345,10 @@ put_ts(void)
 }
 
 static void
-note_ts(char *dst)
+note_ts(char *dst) /* the current timestamp, as put_ts writes it */
 {
-    size_t save = ln;
-    ln = 0;
-    put_ts();
-    memcpy(dst, L, ln);
-    dst[ln] = '\0';
-    ln = save;
+    memcpy(dst, tsec, 19);
+    snprintf(dst + 19, 6, ".%03uZ", ms);
 }
 
 /* ---------------------------------------------------------------- the host */
@@ -396,11 +392,11 @@ static void
 make_host(void)
 {
     static const char *const base[] = {
-        "web",      "db",       "app",        "sql",        "exch",      "dc",
-        "file",     "vdi-w10-", "k8s-worker-", "build",     "jenkins-",  "splunk-idx",
-        "backup",   "ora-prod", "citrix-xa",  "vcsa",       "nsx-edge",  "mgmt-jump",
-        "test-ub",  "rhel8-app", "win2019-rds", "sap-hana",  "elk-",      "proxy",
-        "mail-gw",  "wsus",     "print",      "monitor-",   "gitlab",    "redis-"};
+        "web",     "db",        "app",         "sql",      "exch",     "dc",
+        "file",    "vdi-w10-",  "k8s-worker-", "build",    "jenkins-", "splunk-idx",
+        "backup",  "ora-prod",  "citrix-xa",   "vcsa",     "nsx-edge", "mgmt-jump",
+        "test-ub", "rhel8-app", "win2019-rds", "sap-hana", "elk-",     "proxy",
+        "mail-gw", "wsus",      "print",       "monitor-", "gitlab",   "redis-"};
     unsigned next_world = 2099200 + rn(4000);
     for (unsigned i = 0; i < NVM; i++) {
         struct vm *v = &vms[i];
@@ -417,8 +413,9 @@ make_host(void)
         v->mac[2] = (unsigned char)rn(256);
     }
     /* NAA-6 ids of a few array vendors: 32 hex digits after "naa." */
-    static const char *const vendor[] = {"600508b1001c", "60050768", "624a9370", "60060e80",
-                                         "6000d310", "600601", "60002ac0000000000000"};
+    static const char *const vendor[] = {
+        "600508b1001c",        "60050768", "624a9370", "60060e80", "6000d310", "600601",
+        "60002ac0000000000000"};
     for (unsigned i = 0; i < NDEV; i++) {
         const char *p = vendor[i % NELEM(vendor)];
         size_t k = strlen(p);
@@ -520,27 +517,64 @@ ip(void)
 /* ---------------------------------------------------------------- background */
 
 enum {
-    B_VCOPID, B_CPUSCHED, B_NETPORT_DIS, B_NETPORT_EN, B_NET_CONN, B_UPLINK, B_DVFILTER, B_VSCSI_DESTROY,
-    B_VSCSI_SYNC, B_VSCSI_INPUT, B_SCHED_ADD, B_WORLD_START, B_HPP_ADD, B_NMP_ACT, B_SCSIDEV_REG,
-    B_QERR, B_SITPUA, B_SCAN, B_UID, B_FSS, B_VMX3_RXQ, B_VMX3_DELIV, B_TCPIP, B_CONFIG, B_CBT_CREATE,
-    B_CBT_DISC, B_SVM, B_MIGRATE, B_VMOTION, B_NETSCHED, B_NETQBAL, B_LVM, B_J6, B_MEMXFER,
-    B_ISCSI, B_NETDVS, B_SCSIEVENTS, B_VMMVMK, B_CLAIMRULE, B_SATP_OPT, B_ALUA_TPG, B_LINKUP,
+    B_VCOPID,
+    B_CPUSCHED,
+    B_NETPORT_DIS,
+    B_NETPORT_EN,
+    B_NET_CONN,
+    B_UPLINK,
+    B_DVFILTER,
+    B_VSCSI_DESTROY,
+    B_VSCSI_SYNC,
+    B_VSCSI_INPUT,
+    B_SCHED_ADD,
+    B_WORLD_START,
+    B_HPP_ADD,
+    B_NMP_ACT,
+    B_SCSIDEV_REG,
+    B_QERR,
+    B_SITPUA,
+    B_SCAN,
+    B_UID,
+    B_FSS,
+    B_VMX3_RXQ,
+    B_VMX3_DELIV,
+    B_TCPIP,
+    B_CONFIG,
+    B_CBT_CREATE,
+    B_CBT_DISC,
+    B_SVM,
+    B_MIGRATE,
+    B_VMOTION,
+    B_NETSCHED,
+    B_NETQBAL,
+    B_LVM,
+    B_J6,
+    B_MEMXFER,
+    B_ISCSI,
+    B_NETDVS,
+    B_SCSIEVENTS,
+    B_VMMVMK,
+    B_CLAIMRULE,
+    B_SATP_OPT,
+    B_ALUA_TPG,
+    B_LINKUP,
     B__COUNT
 };
 
 /* relative frequencies, summing to about 1000 */
 static const unsigned short bg_weight[B__COUNT] = {
-    [B_VCOPID] = 90,       [B_CPUSCHED] = 50,     [B_NETPORT_DIS] = 25,   [B_NETPORT_EN] = 25,
-    [B_NET_CONN] = 20,     [B_UPLINK] = 10,       [B_DVFILTER] = 60,      [B_VSCSI_DESTROY] = 30,
-    [B_VSCSI_SYNC] = 20,   [B_VSCSI_INPUT] = 30,  [B_SCHED_ADD] = 30,     [B_WORLD_START] = 20,
-    [B_HPP_ADD] = 20,      [B_NMP_ACT] = 30,      [B_SCSIDEV_REG] = 15,   [B_QERR] = 15,
-    [B_SITPUA] = 15,       [B_SCAN] = 15,         [B_UID] = 15,           [B_FSS] = 10,
-    [B_VMX3_RXQ] = 25,     [B_VMX3_DELIV] = 15,   [B_TCPIP] = 20,         [B_CONFIG] = 30,
-    [B_CBT_CREATE] = 40,   [B_CBT_DISC] = 35,     [B_SVM] = 10,           [B_MIGRATE] = 10,
-    [B_VMOTION] = 20,      [B_NETSCHED] = 20,     [B_NETQBAL] = 8,        [B_LVM] = 6,
-    [B_J6] = 8,            [B_MEMXFER] = 10,      [B_ISCSI] = 15,         [B_NETDVS] = 30,
-    [B_SCSIEVENTS] = 15,   [B_VMMVMK] = 20,       [B_CLAIMRULE] = 20,     [B_SATP_OPT] = 20,
-    [B_ALUA_TPG] = 20,     [B_LINKUP] = 4,
+    [B_VCOPID] = 90,     [B_CPUSCHED] = 50,    [B_NETPORT_DIS] = 25, [B_NETPORT_EN] = 25,
+    [B_NET_CONN] = 20,   [B_UPLINK] = 10,      [B_DVFILTER] = 60,    [B_VSCSI_DESTROY] = 30,
+    [B_VSCSI_SYNC] = 20, [B_VSCSI_INPUT] = 30, [B_SCHED_ADD] = 30,   [B_WORLD_START] = 20,
+    [B_HPP_ADD] = 20,    [B_NMP_ACT] = 30,     [B_SCSIDEV_REG] = 15, [B_QERR] = 15,
+    [B_SITPUA] = 15,     [B_SCAN] = 15,        [B_UID] = 15,         [B_FSS] = 10,
+    [B_VMX3_RXQ] = 25,   [B_VMX3_DELIV] = 15,  [B_TCPIP] = 20,       [B_CONFIG] = 30,
+    [B_CBT_CREATE] = 40, [B_CBT_DISC] = 35,    [B_SVM] = 10,         [B_MIGRATE] = 10,
+    [B_VMOTION] = 20,    [B_NETSCHED] = 20,    [B_NETQBAL] = 8,      [B_LVM] = 6,
+    [B_J6] = 8,          [B_MEMXFER] = 10,     [B_ISCSI] = 15,       [B_NETDVS] = 30,
+    [B_SCSIEVENTS] = 15, [B_VMMVMK] = 20,      [B_CLAIMRULE] = 20,   [B_SATP_OPT] = 20,
+    [B_ALUA_TPG] = 20,   [B_LINKUP] = 4,
 };
 static unsigned char bg_table[1024];
 
@@ -769,7 +803,8 @@ bg_line(void)
         mac_of(v);
         LIT(", portID(");
         dec(v->port);
-        LIT("): Disable Rx queuing; queue size 512 is larger than Vmxnet3RxQueueLimit limit of 64.");
+        LIT("): Disable Rx queuing; queue size 512 is larger than Vmxnet3RxQueueLimit limit of "
+            "64.");
         break;
     case B_VMX3_DELIV:
         prefix(cpu(), v->vmx);
@@ -799,10 +834,9 @@ bg_line(void)
         }
         break;
     case B_CONFIG: {
-        static const char *const key[] = {"SIOControlFlag2", "HostLocalSwapDirEnabled", "LogLevel",
-                                          "VMOverheadGrowthLimit", "MaxQueueDepth",
-                                          "SchedNumReqOutstanding", "DiskMaxIOSize",
-                                          "UseATSForHBOnVMFS5"};
+        static const char *const key[] = {
+            "SIOControlFlag2", "HostLocalSwapDirEnabled", "LogLevel",      "VMOverheadGrowthLimit",
+            "MaxQueueDepth",   "SchedNumReqOutstanding",  "DiskMaxIOSize", "UseATSForHBOnVMFS5"};
         prefix(cpu(), sysworld());
         LIT("Config: 703: \"");
         str(PICK(key));
@@ -959,8 +993,19 @@ bg_line(void)
 /* ---------------------------------------------------------------- events */
 
 enum {
-    E_HOST_ERROR, E_CHECK_COND, E_SENSE_BENIGN, E_PDL, E_APD, E_HB_TIMEOUT, E_HEAP, E_PATH_REMOVED,
-    E_NIC_WATCHDOG, E_PCPU_LOCKUP, E_MCE_CORRECTED, E_LATENCY, E__COUNT
+    E_HOST_ERROR,
+    E_CHECK_COND,
+    E_SENSE_BENIGN,
+    E_PDL,
+    E_APD,
+    E_HB_TIMEOUT,
+    E_HEAP,
+    E_PATH_REMOVED,
+    E_NIC_WATCHDOG,
+    E_PCPU_LOCKUP,
+    E_MCE_CORRECTED,
+    E_LATENCY,
+    E__COUNT
 };
 
 static const struct kind {
@@ -977,11 +1022,14 @@ static const struct kind {
     [E_APD] = {"log-apd-start", 100000, 1, "has entered All Paths Down state"},
     [E_HB_TIMEOUT] = {"log-vmfs-heartbeat-timeout", 50000, 1, "HBX: [0-9]+: Waiting for timed out"},
     [E_HEAP] = {"log-vmfs-heap-exhausted", 100000, 1, "Heap [a-z0-9]+ already at its maximum size"},
-    [E_PATH_REMOVED] = {"log-path-removed", 60000, 1, "ScsiPath: [0-9]+: Path [^ ]+ is being removed"},
+    [E_PATH_REMOVED] = {"log-path-removed", 60000, 1,
+                        "ScsiPath: [0-9]+: Path [^ ]+ is being removed"},
     [E_NIC_WATCHDOG] = {"log-nic-watchdog", 90000, 1,
                         "NETDEV WATCHDOG: vmnic[0-9]+: transmit timed out"},
-    [E_PCPU_LOCKUP] = {"log-pcpu-heartbeat-lockup", 100000, 1, "PCPU [0-9]+ didn.t have a heartbeat"},
-    [E_MCE_CORRECTED] = {"log-mce-corrected", 40000, 1, "MCE: [0-9]+: CMCI on cpu[0-9]+ bank[0-9]+"},
+    [E_PCPU_LOCKUP] = {"log-pcpu-heartbeat-lockup", 100000, 1,
+                       "PCPU [0-9]+ didn.t have a heartbeat"},
+    [E_MCE_CORRECTED] = {"log-mce-corrected", 40000, 1,
+                         "MCE: [0-9]+: CMCI on cpu[0-9]+ bank[0-9]+"},
     [E_LATENCY] = {"log-scsi-latency", 20000, 1, "performance has deteriorated"},
 };
 #define CRASH_ERE "@BlueScreen:"
@@ -1332,7 +1380,8 @@ main(int argc, char **argv)
     if (argc - a != 3)
         usage();
     unsigned long long size_mb, seed;
-    if (parse_u(argv[a], &size_mb) || size_mb < 1 || size_mb > 1048576 || parse_u(argv[a + 1], &seed))
+    if (parse_u(argv[a], &size_mb) || size_mb < 1 || size_mb > 1048576 ||
+        parse_u(argv[a + 1], &seed))
         usage();
     const char *mpath = argv[a + 2];
     const char *e = getenv("GEN_CHECK");
@@ -1367,7 +1416,8 @@ main(int argc, char **argv)
     ss = rn(60);
     ms = rn(1000);
     ts_format();
-    epoch0 = days_since_1970(Y, Mo, D) * 86400000ull + hh * 3600000ull + mm * 60000ull + ss * 1000ull + ms;
+    epoch0 = days_since_1970(Y, Mo, D) * 86400000ull + hh * 3600000ull + mm * 60000ull +
+             ss * 1000ull + ms;
     up_base = 86400000ull * (1 + rn(40)) + rn(86400000);
     note_ts(first_ts);
 
@@ -1428,8 +1478,9 @@ main(int argc, char **argv)
     fprintf(m, "# gen_vmkernel version=%d size_mb=%llu seed=%llu\n", GEN_VERSION, size_mb, seed);
     fprintf(m, "# columns: kind, count (lines), ERE for grep -E and rg that matches exactly those "
                "lines; then bytes and lines of the file\n");
-    fprintf(m, "# span %s .. %s; @BlueScreen: at line %llu; line lengths %zu-%zu bytes; "
-               "%llu event lines in all\n",
+    fprintf(m,
+            "# span %s .. %s; @BlueScreen: at line %llu; line lengths %zu-%zu bytes; "
+            "%llu event lines in all\n",
             first_ts, last_ts, (unsigned long long)crash_line, len_min, len_max,
             (unsigned long long)total);
     for (unsigned k = 0; k < E__COUNT; k++)
@@ -1441,8 +1492,10 @@ main(int argc, char **argv)
         die("cannot write", mtmp);
     if (rename(mtmp, mpath) != 0)
         die("cannot rename to", mpath);
-    fprintf(stderr, "gen_vmkernel: %llu bytes, %llu lines, %llu event lines, crash at line %llu, %s .. %s\n",
-            (unsigned long long)bytes_out, (unsigned long long)lines_out,
-            (unsigned long long)total, (unsigned long long)crash_line, first_ts, last_ts);
+    fprintf(
+        stderr,
+        "gen_vmkernel: %llu bytes, %llu lines, %llu event lines, crash at line %llu, %s .. %s\n",
+        (unsigned long long)bytes_out, (unsigned long long)lines_out, (unsigned long long)total,
+        (unsigned long long)crash_line, first_ts, last_ts);
     return 0;
 }

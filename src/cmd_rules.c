@@ -1,6 +1,7 @@
 /* cmd_rules: `vmtriage rules list|show ID|check`: the knowledge base as an
  * admin sees it, and its self-test (every rule's samples must behave). */
 #include "cli.h"
+#include "log_prefilter.h"
 #include "util_mem.h"
 
 #include <stdio.h>
@@ -8,9 +9,28 @@
 #include <string.h>
 
 static const struct command rules_cmd = {
-    "rules", cmd_rules, "vmtriage rules [--rules DIR] list | show ID | check",
+    "rules", cmd_rules, "vmtriage rules [--rules DIR] list | show ID | check | prefilter",
     "List the rules, show one, or check them all: lint, and run every rule's\n"
-    "'match' and 'no_match' samples (a .vmx, crash or log text).", false, false};
+    "'match' and 'no_match' samples (a .vmx, crash or log text). 'prefilter' prints the\n"
+    "patterns `logs` searches blocks for (pattern, tab, owner rule or psod; (?i) = caseless).",
+    false, false};
+
+/* The log prefilter's patterns, one per line, for a reader or for another
+ * tool (bench/logs.sh gives them to ripgrep). */
+static void
+rules_prefilter_print(const struct ruleset *rs)
+{
+    struct diags d = DIAGS_INIT;
+    struct log_prefilter *pf = log_prefilter_new(rs, &d);
+    for (size_t i = 0; i < pf->npatterns; i++)
+        printf("%s%s\t%s\n", pf->caseless[i] ? "(?i)" : "", pf->expr[i],
+               pf->owner[i] == LOG_PF_PSOD ? "psod" : pf->rules[pf->owner[i]]->id);
+    for (size_t i = 0; i < pf->nrules; i++)
+        if (pf->every_line[i])
+            printf("# every line: %s\n", pf->rules[i]->id);
+    log_prefilter_free(pf);
+    diags_release(&d);
+}
 
 static int
 rules_check(const struct ruleset *rs)
@@ -102,8 +122,10 @@ cmd_rules(int argc, char **argv)
         }
     } else if (strcmp(sub, "check") == 0) {
         rc = rules_check(&rs);
+    } else if (strcmp(sub, "prefilter") == 0) {
+        rules_prefilter_print(&rs);
     } else {
-        cli_error("unknown 'rules' action '%s' (list, show, check)", sub);
+        cli_error("unknown 'rules' action '%s' (list, show, check, prefilter)", sub);
         rc = VT_EXIT_UNKNOWN;
     }
     ruleset_release(&rs);

@@ -29,7 +29,7 @@ push(struct pattern_set *ps, const char *expr, unsigned flags, unsigned owner)
 static void
 pattern_set_release(struct pattern_set *ps)
 {
-    for (size_t i = 0; i < ps->n; i++)
+    for (size_t i = 0; ps->expr && i < ps->n; i++)
         free(ps->expr[i]);
     free(ps->expr);
     free(ps->flags);
@@ -111,6 +111,11 @@ log_prefilter_new(const struct ruleset *rs, struct diags *d)
     }
     pf->db = db;
     free(ids);
+    pf->expr = ps.expr;
+    ps.expr = NULL;
+    pf->caseless = xcalloc(ps.n + 1, sizeof(*pf->caseless));
+    for (size_t i = 0; i < ps.n; i++)
+        pf->caseless[i] = (ps.flags[i] & HS_FLAG_CASELESS) != 0;
     pattern_set_release(&ps);
     return pf;
 }
@@ -124,5 +129,9 @@ log_prefilter_free(struct log_prefilter *pf)
     free(pf->rules);
     free(pf->every_line);
     free(pf->owner);
+    for (size_t i = 0; i < pf->npatterns; i++)
+        free(pf->expr[i]);
+    free(pf->expr);
+    free(pf->caseless);
     free(pf);
 }

@@ -26,6 +26,8 @@ struct log_prefilter {
     bool *every_line;          /* per rule: not prefiltered, run on every line */
     size_t nevery;
     unsigned *owner;           /* per pattern id: a rule index, or LOG_PF_PSOD */
+    char **expr;               /* per pattern id: the pattern (hyperscan/PCRE syntax) */
+    bool *caseless;            /* per pattern id */
     size_t npatterns;
 };
 

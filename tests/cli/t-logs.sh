@@ -145,6 +145,10 @@ ok "example: PDL lines = $(grep -c 'sense data: 0x5 0x25 0x0' "$EX/vmkernel.log"
 ok "example: APD start from vobd.log" json "[f['evidence'][0]['path'].split('/')[-1] for f in d['findings'] if f['rule'] == 'log-apd-start'] == ['vobd.log']"
 ok "example: the timeline starts with the rotated .gz's hour" json "d['timeline'][0]['hour'] == '$(gzip -dc "$EX/vmkernel.0.gz" | head -n1 | cut -c1-13):00:00.000Z'"
 
+# ---------------------------------------------------------------- the prefilter
+run rules prefilter
+ok "rules prefilter: every built-in log rule has patterns (none on every line)" sh -c "[ $RC -eq 0 ] && ! grep -q '^# every line' '$WORK/out' && grep -q 'log-scsi-pdl' '$WORK/out'"
+
 # ---------------------------------------------------------------- bad input
 run logs /nonexistent/vmkernel.log
 ok "missing file: exit 3" [ "$RC" -eq 3 ]
