@@ -4,7 +4,7 @@
 # make asan       the same suite under ASan + UBSan
 # make static     build-static/vmtriage, statically linked (no vSphere client)
 # make fuzz       libFuzzer targets in build-fuzz/
-# make bench      bench/run.sh (speed against grep, in one run)
+# make bench      bench/run.sh and bench/logs.sh (speed against grep, ripgrep, lnav)
 
 B ?= build
 PROG := $(B)/vmtriage
@@ -82,6 +82,7 @@ fuzz-bins: $(LIBOBJ)
 
 bench: $(PROG)
 	sh bench/run.sh
+	sh bench/logs.sh
 
 example: $(PROG)
 	$(PROG) scan examples/datastore || test $$? -le 2

@@ -176,6 +176,10 @@ mkdir -p "$LNAV_HOME"
 run_cat() { cat "$LOG" >/dev/null; }
 run_wc() { wc -l <"$LOG" >"$1"; }
 run_rg() { eval "rg -c $PATS \"\$LOG\"" >"$1"; }
+# ripgrep given exactly the patterns vmtriage's block prefilter searches for
+# (`vmtriage rules prefilter`: the rules' literal factors and the purple-screen
+# needles, caseless where the rule is): the issue's "same rule literals".
+run_rgpf() { rg -c -f "$W/prefilter.txt" "$LOG" >"$1"; }
 run_grep() { eval "LC_ALL=C grep -c -E $PATS \"\$LOG\"" >"$1"; }
 run_lnav() { HOME=$LNAV_HOME lnav -n -c ';SELECT count(*) FROM all_logs' "$LOG" >"$1"; }
 run_vmtriage() { "$BIN" logs --format json "$LOG" >"$1" 2>"$W/logs.stderr"; }
@@ -210,6 +214,10 @@ CMDS="cat wc"
 [ "$HAVE_RG" = 1 ] && CMDS="$CMDS rg"
 CMDS="$CMDS grep"
 [ "$VT" = 1 ] && CMDS="$CMDS vmtriage"
+if [ "$VT" = 1 ] && [ "$HAVE_RG" = 1 ]; then
+    "$BIN" rules prefilter | grep -v '^#' | cut -f1 >"$W/prefilter.txt"
+    CMDS="$CMDS rgpf"
+fi
 [ "$HAVE_PSOD" = 1 ] && CMDS="$CMDS psod"
 [ "$HAVE_LNAV" = 1 ] && CMDS="$CMDS lnav"
 if [ "$GZMB" != 0 ]; then
@@ -260,6 +268,7 @@ desc() {
     cat) echo "cat FILE > /dev/null  (page-cache floor)" ;;
     wc) echo "wc -l < FILE" ;;
     rg) echo "rg -c -e ERE (x$NPAT) FILE" ;;
+    rgpf) echo "rg -c -f <vmtriage's $(wc -l <"$W/prefilter.txt" | tr -d ' ') prefilter patterns> FILE" ;;
     grep) echo "LC_ALL=C grep -c -E -e ERE (x$NPAT) FILE" ;;
     vmtriage) echo "vmtriage logs --format json FILE" ;;
     psod) echo "vmtriage psod --format json FILE  (existing)" ;;
@@ -296,7 +305,8 @@ EOF
     echo
     echo "ratios of the medians:"
     if [ "$VT" = 1 ]; then
-        [ "$HAVE_RG" = 1 ] && echo "  vmtriage/rg   = $(ratio "$(med vmtriage)" "$(med rg)")"
+        [ "$HAVE_RG" = 1 ] && echo "  vmtriage/rg   = $(ratio "$(med vmtriage)" "$(med rg)")  (rg with the 13 event EREs)"
+        [ "$HAVE_RG" = 1 ] && echo "  vmtriage/rg-same-patterns = $(ratio "$(med vmtriage)" "$(med rgpf)")  (rg with vmtriage's prefilter patterns)"
         echo "  vmtriage/grep = $(ratio "$(med vmtriage)" "$(med grep)")"
         [ "$HAVE_LNAV" = 1 ] && echo "  lnav/vmtriage = $(ratio "$(med lnav)" "$(med vmtriage)")"
         [ "$HAVE_RG" = 1 ] && [ "$GZMB" != 0 ] && echo "  vmtriage .gz / rg -z .gz = $(ratio "$(med vmtriagegz)" "$(med rggz)")"
