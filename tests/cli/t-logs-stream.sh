@@ -16,7 +16,7 @@ ok "generator builds" [ -x "$WORK/gen" ]
 python3 - "$WORK/gen" "$MB" "$WORK/manifest.tsv" "$VT" "$WORK/out" "$WORK/rss" <<'PY'
 import resource, subprocess, sys
 gen, mb, manifest, vt, out, rss = sys.argv[1:]
-g = subprocess.Popen([gen, mb, "1", manifest], stdout=subprocess.PIPE)
+g = subprocess.Popen([gen, mb, "1", manifest], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
 with open(out, "w") as fp:
     v = subprocess.run([vt, "logs", "--format", "json", "-"], stdin=g.stdout, stdout=fp)
 g.stdout.close()
