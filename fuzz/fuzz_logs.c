@@ -58,15 +58,8 @@ scan_bytes(const uint8_t *data, size_t size, size_t chunk)
 {
     struct seen s = {0, 0};
     struct log_scanner *sc = log_scanner_new(builtin_prefilter(), "fuzz.log", on_match, &s);
-    for (size_t at = 0; at < size && !log_scanner_binary(sc);) {
-        size_t room;
-        char *space = log_scanner_space(sc, &room);
-        size_t n = size - at < room ? size - at : room;
-        n = n < chunk ? n : chunk;
-        memcpy(space, data + at, n);
-        log_scanner_commit(sc, n);
-        at += n;
-    }
+    for (size_t at = 0; at < size; at += chunk)
+        log_scanner_feed(sc, (const char *)data + at, size - at < chunk ? size - at : chunk);
     struct psod_result res;
     struct log_scan_stats st;
     struct diags d = DIAGS_INIT;

@@ -413,6 +413,20 @@ log_scanner_commit(struct log_scanner *s, size_t n)
 }
 
 void
+log_scanner_feed(struct log_scanner *s, const char *data, size_t len)
+{
+    while (len > 0 && !s->st.binary) {
+        size_t room;
+        char *space = log_scanner_space(s, &room);
+        size_t n = len < room ? len : room;
+        memcpy(space, data, n);
+        log_scanner_commit(s, n);
+        data += n;
+        len -= n;
+    }
+}
+
+void
 log_scanner_finish(struct log_scanner *s, struct psod_result *crashes, struct log_scan_stats *st,
                    struct diags *d)
 {

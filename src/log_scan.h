@@ -50,6 +50,9 @@ struct log_scanner *log_scanner_new(const struct log_prefilter *pf, const char *
 char *log_scanner_space(struct log_scanner *s, size_t *room);
 /* The caller wrote n bytes at the space; complete lines are scanned now. */
 void log_scanner_commit(struct log_scanner *s, size_t n);
+/* Copies len bytes held in memory into the scanner (space + commit in
+ * block-sized steps): samples, tests and fuzzing. */
+void log_scanner_feed(struct log_scanner *s, const char *data, size_t len);
 /* True once the scanner has decided the input is binary (stop feeding). */
 bool log_scanner_binary(const struct log_scanner *s);
 /* Scans what is left, moves the decoded crashes into *crashes (owned by the

@@ -74,6 +74,8 @@ void json_kv_time(struct json *j, const char *key, bool has, int64_t ms);
 void involved_to_json(struct json *j, const struct finding *f);
 /* "files": [...] and "timeline": [...] of logs (report_log.c). */
 void files_to_json(struct json *j, const struct report *r);
+/* "2012-11-01 04:12:00" (seconds are enough in a terminal), or "-" when !has. */
+void report_short_time(char out[25], bool has, int64_t ms);
 /* The text sections of the files read and the timeline. */
 void report_text_logs(FILE *fp, const struct report *r, const struct report_opts *o);
 /* The text section of the crashes and non-fatal backtraces. */

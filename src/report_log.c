@@ -65,9 +65,8 @@ files_to_json(struct json *j, const struct report *r)
     json_arr_end(j);
 }
 
-/* "2012-11-01 04:12:00" from ms (seconds are enough in a terminal). */
-static void
-short_time(char out[25], bool has, int64_t ms)
+void
+report_short_time(char out[25], bool has, int64_t ms)
 {
     if (!has) {
         memcpy(out, "-", 2);
@@ -87,8 +86,8 @@ report_text_logs(FILE *fp, const struct report *r, const struct report_opts *o)
         for (size_t i = 0; i < r->nfiles; i++) {
             const struct report_file *f = &r->files[i];
             char a[25], b[25];
-            short_time(a, f->has_first, f->first_ms);
-            short_time(b, f->has_last, f->last_ms);
+            report_short_time(a, f->has_first, f->first_ms);
+            report_short_time(b, f->has_last, f->last_ms);
             fprintf(fp, "  %s: %s%s, %llu lines, %s .. %s\n", f->path, f->format,
                     f->gzip ? " (gzip)" : "", f->lines, a, b);
         }

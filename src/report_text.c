@@ -2,7 +2,6 @@
  * (report_crash.c), an aligned table of findings (colour only on a terminal,
  * never with NO_COLOR), then per rule its why, its sources and the fix. The
  * CLI prints the input problems after it. */
-#include "log_line.h"
 #include "report.h"
 #include "util_buf.h"
 #include "util_mem.h"
@@ -38,13 +37,9 @@ detail(const struct finding *f)
 {
     struct buf b = BUF_INIT;
     if (f->count) { /* a log finding: how many lines, when, and what they name */
-        char a[25] = "", z[25] = "";
-        if (f->has_time) {
-            log_format_iso(f->first_ms, a);
-            log_format_iso(f->last_ms, z);
-            a[10] = z[10] = ' ';
-            a[19] = z[19] = '\0';
-        }
+        char a[25], z[25];
+        report_short_time(a, f->has_time, f->first_ms);
+        report_short_time(z, f->has_time, f->last_ms);
         buf_addf(&b, "%zu line%s", f->count, f->count == 1 ? "" : "s");
         if (f->has_time && f->first_ms == f->last_ms)
             buf_addf(&b, ", %s", a);

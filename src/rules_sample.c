@@ -62,14 +62,7 @@ log_sample_hits(const struct rule *rule, const char *text, struct diags *d)
     struct log_prefilter *pf = log_prefilter_new(&rs, d);
     bool hit = false;
     struct log_scanner *sc = log_scanner_new(pf, "sample", on_log_hit, &hit);
-    for (size_t len = strlen(text), at = 0; at < len;) {
-        size_t room;
-        char *space = log_scanner_space(sc, &room);
-        size_t n = len - at < room ? len - at : room;
-        memcpy(space, text + at, n);
-        log_scanner_commit(sc, n);
-        at += n;
-    }
+    log_scanner_feed(sc, text, strlen(text));
     struct psod_result res;
     struct log_scan_stats st;
     log_scanner_finish(sc, &res, &st, d);

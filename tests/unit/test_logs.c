@@ -88,16 +88,8 @@ scan(const struct log_prefilter *pf, const char *text, size_t len, size_t chunk,
      struct psod_result *res, struct log_scan_stats *st, struct diags *d)
 {
     struct log_scanner *sc = log_scanner_new(pf, "t.log", on_match, out);
-    for (size_t at = 0; at < len;) {
-        size_t room;
-        char *space = log_scanner_space(sc, &room);
-        size_t n = len - at;
-        n = n < room ? n : room;
-        n = n < chunk ? n : chunk;
-        memcpy(space, text + at, n);
-        log_scanner_commit(sc, n);
-        at += n;
-    }
+    for (size_t at = 0; at < len; at += chunk)
+        log_scanner_feed(sc, text + at, len - at < chunk ? len - at : chunk);
     log_scanner_finish(sc, res, st, d);
 }
 
