@@ -18,8 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #define DEFAULT_EXAMPLES 5
+#define MAX_SEARCHERS 3
 
 static const struct command logs_cmd = {
     "logs", cmd_logs, "vmtriage logs [options] PATH...",
@@ -56,6 +58,7 @@ struct reading {
     struct report *r;
     const char *root; /* the operand being walked */
     bool named;       /* the file was named on the command line (not found in a folder) */
+    unsigned searchers; /* threads searching a file's blocks ahead (-j N: N-1) */
 };
 
 static void
@@ -108,6 +111,7 @@ read_one(struct reading *rd, const char *path)
     /* the source name must outlive the crash views: keep it in files[] */
     char *name = xstrdup(path);
     struct log_scanner *sc = log_scanner_new(rd->pf, name, log_audit_match, rd->audit);
+    log_scanner_set_workers(sc, rd->searchers);
     for (;;) { /* a read error is in the diagnostics; what was read still counts */
         size_t room;
         char *space = log_scanner_space(sc, &room);
@@ -166,6 +170,20 @@ cmp_crash_time(const void *x, const void *y)
     return a->crash->line < b->crash->line ? -1 : a->crash->line > b->crash->line;
 }
 
+/* Threads searching ahead of the reading one: -j N gives N-1; by default
+ * one per core besides the reader, at most MAX_SEARCHERS (past that the
+ * reading thread, not the search, sets the pace). */
+static unsigned
+searchers(const struct vt_opts *o)
+{
+    long n = o->jobs;
+    if (n == 0) {
+        n = sysconf(_SC_NPROCESSORS_ONLN);
+        n = n < 1 ? 1 : n > MAX_SEARCHERS + 1 ? MAX_SEARCHERS + 1 : n;
+    }
+    return (unsigned)(n - 1);
+}
+
 void
 logs_read(char *const *inputs, size_t ninputs, const struct ruleset *rules,
           const struct vt_opts *o, enum log_subject subject, struct report *r)
@@ -175,7 +193,7 @@ logs_read(char *const *inputs, size_t ninputs, const struct ruleset *rules,
     struct log_prefilter *pf = log_prefilter_new(rules, &r->diags);
     size_t examples = o->examples >= 0 ? (size_t)o->examples : DEFAULT_EXAMPLES;
     struct reading rd = {rules, pf, o, subject, log_audit_new(pf, examples, &o->window), r,
-                         NULL, true};
+                         NULL, true, searchers(o)};
     for (size_t i = 0; i < ninputs; i++) {
         if (strcmp(inputs[i], "-") == 0) {
             rd.named = true;

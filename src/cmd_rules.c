@@ -12,7 +12,8 @@ static const struct command rules_cmd = {
     "rules", cmd_rules, "vmtriage rules [--rules DIR] list | show ID | check | prefilter",
     "List the rules, show one, or check them all: lint, and run every rule's\n"
     "'match' and 'no_match' samples (a .vmx, crash or log text). 'prefilter' prints the\n"
-    "patterns `logs` searches blocks for (pattern, tab, owner rule or psod; (?i) = caseless).",
+    "patterns `logs` searches blocks for: pattern, tab, the rules that need it\n"
+    "(comma-separated; psod: the crash decoder); (?i) = caseless.",
     false, false};
 
 /* The log prefilter's patterns, one per line, for a reader or for another
@@ -22,9 +23,13 @@ rules_prefilter_print(const struct ruleset *rs)
 {
     struct diags d = DIAGS_INIT;
     struct log_prefilter *pf = log_prefilter_new(rs, &d);
-    for (size_t i = 0; i < pf->npatterns; i++)
-        printf("%s%s\t%s\n", pf->caseless[i] ? "(?i)" : "", pf->expr[i],
-               pf->owner[i] == LOG_PF_PSOD ? "psod" : pf->rules[pf->owner[i]]->id);
+    for (size_t i = 0; i < pf->npatterns; i++) {
+        printf("%s%s\t", pf->caseless[i] ? "(?i)" : "", pf->expr[i]);
+        for (size_t k = pf->owners_at[i]; k < pf->owners_at[i + 1]; k++)
+            printf("%s%s", k > pf->owners_at[i] ? "," : "",
+                   pf->owners[k] == LOG_PF_PSOD ? "psod" : pf->rules[pf->owners[k]]->id);
+        putchar('\n');
+    }
     for (size_t i = 0; i < pf->nrules; i++)
         if (pf->every_line[i])
             printf("# every line: %s\n", pf->rules[i]->id);

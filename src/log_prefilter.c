@@ -7,23 +7,52 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The distinct patterns, and (pattern, owner) pairs in the order added: a
+ * pattern several rules need (`H:0x`) is searched for once. */
 struct pattern_set {
     char **expr;
     unsigned *flags;
-    unsigned *owner;
-    size_t n, cap, capf, capo;
+    size_t n, cap, capf;
+    struct pair {
+        unsigned pattern, owner;
+    } *pairs;
+    size_t npairs, cappairs;
 };
 
 static void
 push(struct pattern_set *ps, const char *expr, unsigned flags, unsigned owner)
 {
-    XGROW(ps->expr, ps->cap, ps->n + 1);
-    XGROW(ps->flags, ps->capf, ps->n + 1);
-    XGROW(ps->owner, ps->capo, ps->n + 1);
-    ps->expr[ps->n] = xstrdup(expr);
-    ps->flags[ps->n] = flags;
-    ps->owner[ps->n] = owner;
-    ps->n++;
+    size_t k = 0;
+    while (k < ps->n && (ps->flags[k] != flags || strcmp(ps->expr[k], expr) != 0))
+        k++;
+    if (k == ps->n) {
+        XGROW(ps->expr, ps->cap, ps->n + 1);
+        XGROW(ps->flags, ps->capf, ps->n + 1);
+        ps->expr[ps->n] = xstrdup(expr);
+        ps->flags[ps->n] = flags;
+        ps->n++;
+    }
+    for (size_t i = 0; i < ps->npairs; i++)
+        if (ps->pairs[i].pattern == k && ps->pairs[i].owner == owner)
+            return;
+    XGROW(ps->pairs, ps->cappairs, ps->npairs + 1);
+    ps->pairs[ps->npairs++] = (struct pair){(unsigned)k, owner};
+}
+
+/* Moves the owners into pf as lists per pattern id. */
+static void
+take_owners(struct log_prefilter *pf, const struct pattern_set *ps)
+{
+    pf->owners_at = xcalloc(ps->n + 1, sizeof(*pf->owners_at));
+    pf->owners = xcalloc(ps->npairs + 1, sizeof(*pf->owners));
+    size_t o = 0;
+    for (size_t k = 0; k < ps->n; k++) {
+        pf->owners_at[k] = o;
+        for (size_t i = 0; i < ps->npairs; i++)
+            if (ps->pairs[i].pattern == k)
+                pf->owners[o++] = ps->pairs[i].owner;
+    }
+    pf->owners_at[ps->n] = o;
 }
 
 static void
@@ -33,7 +62,7 @@ pattern_set_release(struct pattern_set *ps)
         free(ps->expr[i]);
     free(ps->expr);
     free(ps->flags);
-    free(ps->owner);
+    free(ps->pairs);
 }
 
 /* Whether hyperscan takes the pattern on its own (as a prefilter). */
@@ -89,8 +118,7 @@ log_prefilter_new(const struct ruleset *rs, struct diags *d)
         push(&ps, lit, 0, LOG_PF_PSOD);
         free(lit);
     }
-    pf->owner = ps.owner;
-    ps.owner = NULL;
+    take_owners(pf, &ps);
     pf->npatterns = ps.n;
     unsigned *ids = xcalloc(ps.n + 1, sizeof(*ids));
     for (size_t i = 0; i < ps.n; i++)
@@ -128,7 +156,8 @@ log_prefilter_free(struct log_prefilter *pf)
     hs_free_database(pf->db);
     free(pf->rules);
     free(pf->every_line);
-    free(pf->owner);
+    free(pf->owners_at);
+    free(pf->owners);
     for (size_t i = 0; i < pf->npatterns; i++)
         free(pf->expr[i]);
     free(pf->expr);

@@ -25,7 +25,10 @@ struct log_prefilter {
     size_t nrules;
     bool *every_line;          /* per rule: not prefiltered, run on every line */
     size_t nevery;
-    unsigned *owner;           /* per pattern id: a rule index, or LOG_PF_PSOD */
+    /* per pattern id: its owners, owners[owners_at[id] .. owners_at[id+1]):
+     * rule indexes, or LOG_PF_PSOD */
+    size_t *owners_at;
+    unsigned *owners;
     char **expr;               /* per pattern id: the pattern (hyperscan/PCRE syntax) */
     bool *caseless;            /* per pattern id */
     size_t npatterns;

@@ -5,12 +5,22 @@
  * the rules whose patterns matched the line (the candidate), and when a
  * match falls on a later line it reads the candidate as a record and runs
  * those rules only. Line numbers are counted only up to the lines read, with
- * a vector count of newline bytes. */
+ * a vector count of newline bytes.
+ *
+ * Blocks go through a ring of slots. The pattern search of a block (most of
+ * the time spent) needs nothing from the blocks before it, so worker threads
+ * run it ahead and keep the matches (`struct hit`); everything that depends
+ * on order (line numbers, crashes, time inheritance, rules, the caller's
+ * callback) stays on the caller's thread, which replays the matches as if
+ * hyperscan delivered them there. With no workers the caller searches each
+ * block itself when it reaches it: the results are the same bytes either
+ * way. */
 #include "log_scan.h"
 #include "util_buf.h"
 #include "util_mem.h"
 
 #include <hs.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -21,6 +31,29 @@
 #define SNIFF_LINES 64
 #define TIME_LOOKBACK 256 /* lines searched upwards for the time of a line without one */
 #define MIN_ROOM 4096
+#define MAX_HITS 65536 /* matches kept per block; past it the block is searched again */
+
+/* A match found ahead: the pattern and the block offset of its last byte. */
+struct hit {
+    unsigned id;
+    uint32_t last;
+};
+
+enum slot_state {
+    SLOT_FREE,     /* being filled by the caller, or empty */
+    SLOT_POSTED,   /* holds `whole` bytes of whole lines, not yet searched */
+    SLOT_SEARCHING,
+    SLOT_SEARCHED, /* hits are ready (or `searched` is false: nothing to replay) */
+};
+
+struct slot {
+    char *buf; /* LOG_BLOCK + 1 bytes */
+    size_t fill, whole;
+    enum slot_state state;
+    bool searched; /* hits hold every match of [0, whole) */
+    struct hit *hits;
+    size_t nhits, caphits;
+};
 
 struct log_scanner {
     const struct log_prefilter *pf;
@@ -35,9 +68,20 @@ struct log_scanner {
     bool long_noted;
     struct diags notes;
 
-    char *buf; /* LOG_BLOCK bytes; [0, fill) not yet scanned */
-    size_t fill;
-    uint64_t lineno; /* newlines before buf[0] */
+    /* The ring: blocks are numbered in input order; block n lives in slot
+     * n % nslots. The caller fills block `filling` and scans (consumes) the
+     * blocks before it in order from `consumed`; blocks in between are
+     * posted, being searched or searched. The mutex guards the slot states
+     * and these counters. */
+    struct slot *slots;
+    unsigned nslots;
+    uint64_t filling, consumed;
+    unsigned want_workers, nworkers;
+    pthread_t *workers;
+    pthread_mutex_t mu;
+    pthread_cond_t posted_cv, searched_cv;
+    bool shutdown;
+    uint64_t lineno; /* newlines before the block being scanned */
 
     /* time of the last timed line before the block being scanned */
     bool has_prev;
@@ -48,7 +92,9 @@ struct log_scanner {
     size_t blk_len;
     size_t counted_off;     /* newlines in blk[0, counted_off) ... */
     uint64_t counted_lines; /* ... are this many */
-    size_t scan_off;        /* where the current hs_scan call started */
+    size_t scan_off;        /* where the current search started */
+    const struct slot *ahead; /* the block's hits found ahead, or NULL */
+    size_t next_hit;
     bool stop;              /* the scan was stopped to enter line mode ... */
     size_t resume;          /* ... at this offset */
 
@@ -119,17 +165,39 @@ log_scanner_new(const struct log_prefilter *pf, const char *source, log_match_fn
     if (pf->db != NULL && hs_alloc_scratch(pf->db, &s->scratch) != HS_SUCCESS)
         VT_BUG("hs_alloc_scratch failed");
     s->psod = psod_reader_new(source);
-    s->buf = xmalloc(LOG_BLOCK + 1);
+    s->nslots = 2; /* one filling, one posted */
+    s->slots = xcalloc(s->nslots, sizeof(*s->slots));
     s->marked = xcalloc(pf->nrules + 1, 1);
     s->marks = xcalloc(pf->nrules + 1, sizeof(*s->marks));
+    if (pthread_mutex_init(&s->mu, NULL) != 0 || pthread_cond_init(&s->posted_cv, NULL) != 0 ||
+        pthread_cond_init(&s->searched_cv, NULL) != 0)
+        VT_BUG("pthread init failed");
     return s;
+}
+
+static struct slot *
+slot_of(const struct log_scanner *s, uint64_t block)
+{
+    return &s->slots[block % s->nslots];
+}
+
+/* The slot being filled; buffers are allocated when first filled, so a
+ * small file takes one block of memory whatever the number of slots. */
+static struct slot *
+filling_slot(struct log_scanner *s)
+{
+    struct slot *sl = slot_of(s, s->filling);
+    if (sl->buf == NULL)
+        sl->buf = xmalloc(LOG_BLOCK + 1);
+    return sl;
 }
 
 char *
 log_scanner_space(struct log_scanner *s, size_t *room)
 {
-    *room = LOG_BLOCK - s->fill;
-    return s->buf + s->fill;
+    struct slot *sl = filling_slot(s);
+    *room = LOG_BLOCK - sl->fill;
+    return sl->buf + sl->fill;
 }
 
 bool
@@ -144,13 +212,14 @@ static void
 sniff(struct log_scanner *s)
 {
     s->sniffed = true;
-    size_t n = s->fill < SNIFF_BYTES ? s->fill : SNIFF_BYTES;
-    if (memchr(s->buf, '\0', n) != NULL) {
+    const struct slot *sl = filling_slot(s);
+    size_t n = sl->fill < SNIFF_BYTES ? sl->fill : SNIFF_BYTES;
+    if (memchr(sl->buf, '\0', n) != NULL) {
         s->st.binary = true;
         return;
     }
     unsigned counts[LF__COUNT] = {0};
-    const char *p = s->buf, *end = s->buf + s->fill;
+    const char *p = sl->buf, *end = sl->buf + sl->fill;
     for (unsigned k = 0; k < SNIFF_LINES && p < end; k++) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t len = (size_t)((nl ? nl : end) - p);
@@ -217,12 +286,14 @@ clear_marks(struct log_scanner *s)
 static void
 mark(struct log_scanner *s, unsigned id)
 {
-    unsigned owner = s->pf->owner[id];
-    if (owner == LOG_PF_PSOD) {
-        s->psod_mark = true;
-    } else if (!s->marked[owner]) {
-        s->marked[owner] = 1;
-        s->marks[s->nmarks++] = owner;
+    for (size_t k = s->pf->owners_at[id]; k < s->pf->owners_at[id + 1]; k++) {
+        unsigned owner = s->pf->owners[k];
+        if (owner == LOG_PF_PSOD) {
+            s->psod_mark = true;
+        } else if (!s->marked[owner]) {
+            s->marked[owner] = 1;
+            s->marks[s->nmarks++] = owner;
+        }
     }
 }
 
@@ -284,13 +355,11 @@ flush(struct log_scanner *s)
     }
 }
 
+/* A match whose last byte is at block offset `last`; non-zero stops the
+ * search (line mode begins). */
 static int
-on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx)
+take_match(struct log_scanner *s, unsigned id, size_t last)
 {
-    (void)from;
-    (void)flags;
-    struct log_scanner *s = ctx;
-    size_t last = s->scan_off + (size_t)(to > 0 ? to - 1 : 0); /* the match's last byte */
     if (s->cand && last <= s->cand_end) {
         mark(s, id);
         return 0;
@@ -311,6 +380,15 @@ on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned f
 }
 
 static int
+on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx)
+{
+    (void)from;
+    (void)flags;
+    struct log_scanner *s = ctx;
+    return take_match(s, id, s->scan_off + (size_t)(to > 0 ? to - 1 : 0));
+}
+
+static int
 on_mark(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx)
 {
     (void)from;
@@ -320,17 +398,28 @@ on_mark(unsigned id, unsigned long long from, unsigned long long to, unsigned fl
     return 0;
 }
 
-/* Block search from `pos`; returns where it stopped. */
+/* Block search from `pos` (a line start); returns where it stopped. The
+ * matches come from the block's hits when it was searched ahead: those
+ * ending before `pos` belong to lines already read (no pattern holds a line
+ * end, so none starts before `pos` and ends after it). */
 static size_t
 run_block(struct log_scanner *s, size_t pos)
 {
     s->scan_off = pos;
     s->stop = false;
     s->cand = false;
-    hs_error_t rc = hs_scan(s->pf->db, s->blk + pos, (unsigned)(s->blk_len - pos), 0, s->scratch,
-                            on_match, s);
-    if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED)
-        VT_BUG("hs_scan failed: %d", rc);
+    if (s->ahead != NULL) {
+        for (; s->next_hit < s->ahead->nhits; s->next_hit++) {
+            const struct hit *h = &s->ahead->hits[s->next_hit];
+            if (h->last >= pos && take_match(s, h->id, h->last))
+                break;
+        }
+    } else {
+        hs_error_t rc = hs_scan(s->pf->db, s->blk + pos, (unsigned)(s->blk_len - pos), 0,
+                                s->scratch, on_match, s);
+        if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED)
+            VT_BUG("hs_scan failed: %d", rc);
+    }
     if (!s->stop && s->cand)
         flush(s);
     return s->stop ? s->resume : s->blk_len;
@@ -370,10 +459,12 @@ keep_last_time(struct log_scanner *s)
 /* Scans [p, p+n): whole lines, the last one without its '\n' only at the
  * end of the input or when a line is longer than a block. */
 static void
-scan_block(struct log_scanner *s, const char *p, size_t n)
+scan_block(struct log_scanner *s, const char *p, size_t n, const struct slot *ahead)
 {
     s->blk = p;
     s->blk_len = n;
+    s->ahead = ahead;
+    s->next_hit = 0;
     s->counted_off = 0;
     s->counted_lines = 0;
     size_t pos = 0;
@@ -384,32 +475,185 @@ scan_block(struct log_scanner *s, const char *p, size_t n)
     s->st.bytes += n;
 }
 
+/* ---- the ring ---- */
+
+static int
+on_hit(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx)
+{
+    (void)from;
+    (void)flags;
+    struct slot *sl = ctx;
+    if (sl->nhits == MAX_HITS) {
+        sl->searched = false; /* too many to keep: the caller searches the block itself */
+        return 1;
+    }
+    if (sl->nhits == sl->caphits) {
+        sl->caphits = sl->caphits ? 2 * sl->caphits : 256;
+        sl->hits = xreallocarray(sl->hits, sl->caphits, sizeof(*sl->hits));
+    }
+    sl->hits[sl->nhits++] = (struct hit){id, (uint32_t)(to > 0 ? to - 1 : 0)};
+    return 0;
+}
+
+/* Searches a posted block ahead (any thread, its own scratch). */
+static void
+search_ahead(const struct log_scanner *s, struct slot *sl, hs_scratch_t *scratch)
+{
+    sl->nhits = 0;
+    sl->searched = true;
+    hs_error_t rc = hs_scan(s->pf->db, sl->buf, (unsigned)sl->whole, 0, scratch, on_hit, sl);
+    if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED)
+        VT_BUG("hs_scan failed: %d", rc);
+}
+
+/* The first (oldest) or last (newest) posted block no one searches yet, or
+ * UINT64_MAX. Called with the mutex held. */
+static uint64_t
+find_posted(const struct log_scanner *s, bool newest)
+{
+    for (uint64_t k = 0; k < s->filling - s->consumed; k++) {
+        uint64_t b = newest ? s->filling - 1 - k : s->consumed + k;
+        if (slot_of(s, b)->state == SLOT_POSTED)
+            return b;
+    }
+    return UINT64_MAX;
+}
+
+/* Searches block b ahead, the mutex held on entry and on return. */
+static void
+search_claimed(struct log_scanner *s, uint64_t b, hs_scratch_t *scratch)
+{
+    struct slot *sl = slot_of(s, b);
+    sl->state = SLOT_SEARCHING;
+    pthread_mutex_unlock(&s->mu);
+    search_ahead(s, sl, scratch);
+    pthread_mutex_lock(&s->mu);
+    sl->state = SLOT_SEARCHED;
+    pthread_cond_broadcast(&s->searched_cv);
+}
+
+/* A searcher takes the oldest posted block: the one the caller needs next. */
+static void *
+searcher(void *arg)
+{
+    struct log_scanner *s = arg;
+    hs_scratch_t *scratch = NULL;
+    if (hs_clone_scratch(s->scratch, &scratch) != HS_SUCCESS)
+        VT_BUG("hs_clone_scratch failed");
+    pthread_mutex_lock(&s->mu);
+    for (;;) {
+        uint64_t b;
+        while (!s->shutdown && (b = find_posted(s, false)) == UINT64_MAX)
+            pthread_cond_wait(&s->posted_cv, &s->mu);
+        if (s->shutdown)
+            break;
+        search_claimed(s, b, scratch);
+    }
+    pthread_mutex_unlock(&s->mu);
+    hs_free_scratch(scratch);
+    return NULL;
+}
+
+void
+log_scanner_set_workers(struct log_scanner *s, unsigned n)
+{
+    if (s->filling > 0 || slot_of(s, 0)->buf != NULL || s->pf->db == NULL || s->pf->nevery > 0)
+        return; /* too late, or line mode throughout: nothing to search ahead */
+    s->want_workers = n > LOG_MAX_WORKERS ? LOG_MAX_WORKERS : n;
+    free(s->slots);
+    s->nslots = 4 * (s->want_workers + 1); /* blocks read ahead, to search in parallel */
+    s->slots = xcalloc(s->nslots, sizeof(*s->slots));
+}
+
+/* The searchers start when the first full block is posted: a file that
+ * fits in one block never starts them. */
+static void
+start_workers(struct log_scanner *s)
+{
+    s->workers = xcalloc(s->want_workers, sizeof(*s->workers));
+    for (unsigned i = 0; i < s->want_workers; i++) {
+        if (pthread_create(&s->workers[i], NULL, searcher, s) != 0)
+            break; /* fewer searchers: the caller searches the rest itself */
+        s->nworkers++;
+    }
+}
+
+/* Scans the oldest posted block on the caller's thread and frees its slot.
+ * If no searcher has taken it, the caller searches it as it scans; if one
+ * is searching it, the caller searches the newest posted block meanwhile
+ * rather than wait. */
+static void
+consume(struct log_scanner *s)
+{
+    struct slot *sl = slot_of(s, s->consumed);
+    pthread_mutex_lock(&s->mu);
+    bool mine = sl->state == SLOT_POSTED;
+    if (mine)
+        sl->state = SLOT_SEARCHING;
+    while (!mine && sl->state != SLOT_SEARCHED) {
+        uint64_t b = find_posted(s, true);
+        if (b != UINT64_MAX)
+            search_claimed(s, b, s->scratch);
+        else
+            pthread_cond_wait(&s->searched_cv, &s->mu);
+    }
+    pthread_mutex_unlock(&s->mu);
+    scan_block(s, sl->buf, sl->whole, !mine && sl->searched ? sl : NULL);
+    pthread_mutex_lock(&s->mu);
+    sl->state = SLOT_FREE;
+    sl->fill = sl->whole = sl->nhits = 0;
+    s->consumed++;
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* Posts the block being filled: its whole lines [0, whole) go to the
+ * searchers; the open line at its end starts the next block. */
+static void
+post(struct log_scanner *s, size_t whole)
+{
+    if (s->want_workers > 0 && s->workers == NULL)
+        start_workers(s);
+    struct slot *sl = slot_of(s, s->filling);
+    while (s->consumed + s->nslots <= s->filling + 1) /* the next slot still holds a block */
+        consume(s);
+    struct slot *next = slot_of(s, s->filling + 1);
+    if (next->buf == NULL)
+        next->buf = xmalloc(LOG_BLOCK + 1);
+    memcpy(next->buf, sl->buf + whole, sl->fill - whole);
+    next->fill = sl->fill - whole;
+    sl->fill = sl->whole = whole;
+    pthread_mutex_lock(&s->mu);
+    sl->state = SLOT_POSTED;
+    s->filling++;
+    pthread_cond_signal(&s->posted_cv);
+    pthread_mutex_unlock(&s->mu);
+}
+
 void
 log_scanner_commit(struct log_scanner *s, size_t n)
 {
-    s->fill += n;
-    if (!s->sniffed && (s->fill >= SNIFF_BYTES || n == 0))
+    struct slot *sl = filling_slot(s);
+    sl->fill += n;
+    if (!s->sniffed && (sl->fill >= SNIFF_BYTES || n == 0))
         sniff(s);
     if (s->st.binary) {
-        s->fill = 0;
+        sl->fill = 0;
         return;
     }
-    if (!s->sniffed)
-        return;
-    const char *nl = memrchr(s->buf, '\n', s->fill);
-    size_t whole = nl ? (size_t)(nl - s->buf) + 1 : 0;
-    if (whole == 0 && s->fill < LOG_BLOCK)
-        return; /* not one whole line yet */
-    if (whole == 0) {
-        whole = s->fill; /* a line longer than a block: read in pieces */
-        if (!s->long_noted)
-            diags_add(&s->notes, DIAG_NOTE, s->source, (unsigned long)s->lineno + 1,
-                      "line is longer than %u bytes; read in pieces", LOG_BLOCK);
-        s->long_noted = true;
+    /* post while the block is full; what is carried over may fill the next */
+    while (s->sniffed && LOG_BLOCK - sl->fill < MIN_ROOM) {
+        const char *nl = memrchr(sl->buf, '\n', sl->fill);
+        size_t whole = nl ? (size_t)(nl - sl->buf) + 1 : 0;
+        if (whole == 0) {
+            whole = sl->fill; /* a line longer than a block: read in pieces */
+            if (!s->long_noted)
+                diags_add(&s->notes, DIAG_NOTE, s->source, (unsigned long)s->lineno + 1,
+                          "line is longer than %u bytes; read in pieces", LOG_BLOCK - MIN_ROOM);
+            s->long_noted = true;
+        }
+        post(s, whole);
+        sl = slot_of(s, s->filling);
     }
-    scan_block(s, s->buf, whole);
-    memmove(s->buf, s->buf + whole, s->fill - whole);
-    s->fill -= whole;
 }
 
 void
@@ -432,11 +676,24 @@ log_scanner_finish(struct log_scanner *s, struct psod_result *crashes, struct lo
 {
     if (!s->sniffed)
         sniff(s);
-    if (!s->st.binary && s->fill > 0) {
-        bool open_line = s->buf[s->fill - 1] != '\n';
-        scan_block(s, s->buf, s->fill);
-        s->lineno += open_line; /* the last line had no line end */
-    }
+    struct slot *last = filling_slot(s);
+    bool open_line = !s->st.binary && last->fill > 0 && last->buf[last->fill - 1] != '\n';
+    if (s->workers == NULL)
+        s->want_workers = 0; /* one block: not worth a thread */
+    if (!s->st.binary && last->fill > 0)
+        post(s, last->fill);
+    while (s->consumed < s->filling)
+        consume(s);
+    s->lineno += open_line; /* the last line had no line end */
+    pthread_mutex_lock(&s->mu);
+    s->shutdown = true;
+    pthread_cond_broadcast(&s->posted_cv);
+    pthread_mutex_unlock(&s->mu);
+    for (unsigned i = 0; i < s->nworkers; i++)
+        pthread_join(s->workers[i], NULL);
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->posted_cv);
+    pthread_cond_destroy(&s->searched_cv);
     s->st.lines = s->lineno;
     psod_reader_finish(s->psod, crashes, d);
     *st = s->st;
@@ -446,7 +703,12 @@ log_scanner_finish(struct log_scanner *s, struct psod_result *crashes, struct lo
         hs_free_scratch(s->scratch);
     buf_release(&s->text);
     buf_release(&s->arena);
-    free(s->buf);
+    for (unsigned i = 0; i < s->nslots; i++) {
+        free(s->slots[i].buf);
+        free(s->slots[i].hits);
+    }
+    free(s->slots);
+    free(s->workers);
     free(s->marked);
     free(s->marks);
     free(s->vm);

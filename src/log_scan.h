@@ -9,8 +9,8 @@
  * mode), then block search resumes. Rules that cannot be prefiltered keep
  * the scanner in line mode throughout.
  *
- * Memory: one block (LOG_BLOCK) plus one record and one crash, whatever the
- * file size. A line longer than a block is read in block-sized pieces (a
+ * Memory: two blocks (LOG_BLOCK) per thread plus one record and one crash,
+ * whatever the file size. A line longer than a block is read in block-sized pieces (a
  * note says so). Pure: no I/O; the caller owns the bytes' source. */
 #ifndef VT_LOG_SCAN_H
 #define VT_LOG_SCAN_H
@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #define LOG_BLOCK (1u << 20)
+#define LOG_MAX_WORKERS 15
 
 /* A rule (index into pf->rules) matched a record. The record is valid only
  * during the call. */
@@ -46,6 +47,12 @@ struct log_scanner;
  * whose lines are vmware.log lines is then given its folder as the VM). */
 struct log_scanner *log_scanner_new(const struct log_prefilter *pf, const char *source,
                                     log_match_fn *fn, void *ctx);
+/* Starts n threads (at most LOG_MAX_WORKERS) that search blocks ahead of
+ * the caller (call it before log_scanner_space); without it (or when every line is
+ * read anyway) the caller's thread does all the work. Matches, lines and
+ * crashes are the same either way; callbacks stay on the caller's thread.
+ * A thread that cannot be started leaves its work to the caller. */
+void log_scanner_set_workers(struct log_scanner *s, unsigned n);
 /* Room for the next bytes: never less than 4 KiB. */
 char *log_scanner_space(struct log_scanner *s, size_t *room);
 /* The caller wrote n bytes at the space; complete lines are scanned now. */

@@ -82,15 +82,25 @@ on_match(void *ctx, size_t rule, const struct log_record *rec)
     s->n++;
 }
 
-/* Scans `text` in chunks of `chunk` bytes; fills *out and *res. */
+/* Scans `text` in chunks of `chunk` bytes with `workers` searching ahead;
+ * fills *out and *res. */
+static void
+scan_with(const struct log_prefilter *pf, const char *text, size_t len, size_t chunk,
+          unsigned workers, struct seen *out, struct psod_result *res, struct log_scan_stats *st,
+          struct diags *d)
+{
+    struct log_scanner *sc = log_scanner_new(pf, "t.log", on_match, out);
+    log_scanner_set_workers(sc, workers);
+    for (size_t at = 0; at < len; at += chunk)
+        log_scanner_feed(sc, text + at, len - at < chunk ? len - at : chunk);
+    log_scanner_finish(sc, res, st, d);
+}
+
 static void
 scan(const struct log_prefilter *pf, const char *text, size_t len, size_t chunk, struct seen *out,
      struct psod_result *res, struct log_scan_stats *st, struct diags *d)
 {
-    struct log_scanner *sc = log_scanner_new(pf, "t.log", on_match, out);
-    for (size_t at = 0; at < len; at += chunk)
-        log_scanner_feed(sc, text + at, len - at < chunk ? len - at : chunk);
-    log_scanner_finish(sc, res, st, d);
+    scan_with(pf, text, len, chunk, 0, out, res, st, d);
 }
 
 static const char small_log[] =
@@ -203,6 +213,74 @@ test_scanner_psod(const struct log_prefilter *pf)
     psod_result_release(&ref);
     diags_release(&d);
     buf_release(&s.b);
+    buf_release(&text);
+}
+
+/* Searchers ahead of the reading thread change nothing: 6 MiB with an
+ * event every 997 lines, purple screens straddling block ends (the decoder
+ * then sees every line) and a line longer than a block give the same
+ * matches, lines and crashes with 0, 1 and 3 searchers. */
+static void
+test_scanner_workers(const struct log_prefilter *pf)
+{
+    struct buf text = BUF_INIT;
+    unsigned long line = 0, events = 0;
+    size_t next_crash = LOG_BLOCK - 300;
+    while (text.len < 6 * LOG_BLOCK) {
+        line++;
+        if (text.len >= next_crash) {
+            buf_addf(&text, "2015-12-17T20:34:03.603Z cpu6:4720%lu)@BlueScreen: #PF Exception 14 "
+                            "in world 4720%lu:vmast.47208 IP 0x41801cd9c2%02lu addr 0x0\n"
+                            "2015-12-17T20:34:03.603Z cpu6:4720%lu)0x4123a211de10:[0x41801cd9c2%02lu]"
+                            "E1000PollRxRing@vmkernel#nover+0xdb9 stack: 0x410815df7e40\n",
+                     line % 10, line % 10, line % 100, line % 10, line % 100);
+            line++;
+            next_crash += 2 * LOG_BLOCK + 77;
+        } else if (line == 40000) {
+            for (size_t i = 0; i < LOG_BLOCK + LOG_BLOCK / 2; i++)
+                buf_addc(&text, 'y');
+            buf_addc(&text, '\n');
+        } else if (line % 997 == 0) {
+            buf_addf(&text, "2024-01-01T00:00:%02lu.000Z cpu1:2)HBX: 2313: Waiting for timed "
+                            "out [%lu]\n", line % 60, line);
+            events++;
+        } else {
+            buf_addf(&text, "2024-01-01T00:00:%02lu.000Z cpu1:2)World: 1: filler %lu\n",
+                     line % 60, line);
+        }
+    }
+    static const unsigned workers[] = {0, 1, 3};
+    struct seen first = {BUF_INIT, 0};
+    struct psod_result first_res = {0};
+    for (size_t w = 0; w < sizeof(workers) / sizeof(workers[0]); w++) {
+        struct seen s = {BUF_INIT, 0};
+        struct psod_result res;
+        struct log_scan_stats st;
+        struct diags d = DIAGS_INIT;
+        scan_with(pf, text.p, text.len, w == 2 ? 65536 : LOG_BLOCK, workers[w], &s, &res, &st, &d);
+        T_EQ_INT(t_fmt("%u searchers: every event", workers[w]), s.n, events);
+        T_EQ_INT(t_fmt("%u searchers: lines", workers[w]), st.lines, line);
+        T_EQ_INT(t_fmt("%u searchers: bytes", workers[w]), st.bytes, text.len);
+        T_EQ_INT(t_fmt("%u searchers: crashes", workers[w]), res.ncrashes, 3);
+        if (w == 0) {
+            first = s;
+            first_res = res;
+            diags_release(&d);
+            continue;
+        }
+        T_EQ_STR(t_fmt("%u searchers: matches as with none", workers[w]), buf_str(&s.b),
+                 buf_str(&first.b));
+        for (size_t i = 0; i < res.ncrashes && i < first_res.ncrashes; i++) {
+            T_EQ_INT("crash line as with none", res.crashes[i].line, first_res.crashes[i].line);
+            T_EQ_INT("crash frames as with none", res.crashes[i].frames.n,
+                     first_res.crashes[i].frames.n);
+        }
+        psod_result_release(&res);
+        diags_release(&d);
+        buf_release(&s.b);
+    }
+    psod_result_release(&first_res);
+    buf_release(&first.b);
     buf_release(&text);
 }
 
@@ -377,6 +455,7 @@ test_logs(void)
         test_scanner_chunks(pf); /* line mode throughout: same matches of rules 0 and 1 */
         test_scanner_blocks(pf2);
         test_scanner_psod(pf2);
+        test_scanner_workers(pf2);
         test_audit(pf2);
         log_prefilter_free(pf);
         log_prefilter_free(pf2);
