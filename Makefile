@@ -26,7 +26,7 @@ COMPILE = $(CC) -std=c11 $(CPPFLAGS) $(CFLAGS)
 SRC := $(wildcard src/*.c)
 OBJ := $(SRC:src/%.c=$(B)/%.o) $(B)/embedded_data.o
 LIBOBJ := $(filter-out $(B)/main.o,$(OBJ))
-DATA := $(sort $(wildcard rules/*.yml)) data/guestos.tsv
+DATA := $(sort $(wildcard rules/*.yml)) $(sort $(wildcard data/*.tsv))
 UNIT_SRC := $(wildcard tests/unit/*.c)
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 

@@ -5,13 +5,15 @@
  * Usage: fuzz-replay DIR...
  * Every regular file of each DIR (not recursive, dot files and README* left
  * out) goes to the target named by a path component of DIR (`vmx`, `rules`,
- * `psod`, `logs`, `logline`, `logdecode`; `esxi`, the shared corpus of
- * purple screens and host logs, goes through both `psod` and `logs`); in a
+ * `psod`, `logs`, `logline`, `logdecode`, `dump`; `esxi`, the shared corpus of
+ * purple screens and host logs, goes through both `psod` and `logs`;
+ * `minidump`, the shared corpus of Windows crash dumps, through `dump`); in a
  * folder named none of them, such as fuzz/crashers, by the file name's
  * prefix (`vmx-...`, `logs-...` ...). Prints
  * `fuzz-replay: N inputs, 0 crashes` and exits 0; a crash aborts the process
  * (under ASan with a report). Exits 2 on bad usage or an input whose target is unknown. */
 #define VT_FUZZ_REPLAY 1
+#include "fuzz_dump.c"
 #include "fuzz_logdecode.c"
 #include "fuzz_logline.c"
 #include "fuzz_logs.c"
@@ -37,7 +39,7 @@ fuzz_esxi_one(const uint8_t *data, size_t size)
     return fuzz_logs_one(data, size);
 }
 
-enum target { T_NONE, T_VMX, T_RULES, T_PSOD, T_LOGDECODE, T_LOGLINE, T_LOGS, T_ESXI };
+enum target { T_NONE, T_VMX, T_RULES, T_PSOD, T_LOGDECODE, T_LOGLINE, T_LOGS, T_ESXI, T_DUMP };
 
 static const struct {
     const char *name;
@@ -51,6 +53,8 @@ static const struct {
     {"logs", T_LOGS, fuzz_logs_one},
     {"logdecode", T_LOGDECODE, fuzz_logdecode_one},
     {"logline", T_LOGLINE, fuzz_logline_one},
+    {"dump", T_DUMP, fuzz_dump_one},
+    {"minidump", T_DUMP, fuzz_dump_one}, /* shared corpus/minidump: Windows crash dumps */
 };
 
 #define NTARGETS (sizeof(targets) / sizeof(targets[0]))

@@ -70,8 +70,8 @@ audit_vm(const struct ruleset *rs, const struct vm *vm, const struct record_ctx 
 {
     for (size_t i = 0; i < rs->n; i++) {
         const struct rule *rule = rs->v[i];
-        if (rule->kind == REC_CRASH || rule->kind == REC_LOG)
-            continue; /* not about a VM: audit_crash.c */
+        if (!record_kind_is_vm(rule->kind))
+            continue; /* not about a VM: audit_crash.c, audit_log.c, audit_dump.c */
         struct finding f = {0};
         struct record r = {.kind = rule->kind, .vm = vm, .ctx = ctx};
         for (size_t k = 0; record_next(&r, &k);)

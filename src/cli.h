@@ -76,5 +76,6 @@ int cmd_scan(int argc, char **argv);
 int cmd_logs(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_psod(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
 
 #endif

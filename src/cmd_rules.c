@@ -45,7 +45,7 @@ rules_check(const struct ruleset *rs)
         const struct rule *rule = rs->v[i];
         for (size_t k = 0; k < rule->nrelated; k++) {
             const struct rule *rel = rules_find(rs, rule->related[k]);
-            if (rel && rel->kind != REC_CRASH && rel->kind != REC_LOG) {
+            if (rel && record_kind_is_vm(rel->kind)) {
                 passed++;
                 continue;
             }

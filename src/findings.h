@@ -76,6 +76,11 @@ void audit_vm(const struct ruleset *rs, const struct vm *vm, const struct record
 /* Runs the crash rules over one crash (see audit_crash.c); returns how many
  * signature (non-fallback) rules matched. */
 size_t audit_crash(const struct ruleset *rs, const struct crash_view *v, struct findings *out);
+/* Runs the dump rules over one Windows crash dump (subject: its path);
+ * `evidence` is the text the findings show (the bug check line). Returns how
+ * many signature rules matched. */
+size_t audit_dump(const struct ruleset *rs, const struct dump_view *v, const char *evidence,
+                  struct findings *out);
 /* The subject of a crash's findings: "<source>:<line>", owned. */
 char *crash_subject(const struct crash_view *v);
 /* A new finding of `rule` for `subject` (copied), its remediation rendered

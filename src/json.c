@@ -2,6 +2,7 @@
 #include "json.h"
 #include "util_mem.h"
 
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -247,4 +248,17 @@ json_kv_tri(struct json *j, const char *key, int v)
 {
     json_key(j, key);
     json_tri(j, v);
+}
+
+void
+json_kv_hex(struct json *j, const char *key, bool has, uint64_t v)
+{
+    json_key(j, key);
+    if (!has) {
+        json_null(j);
+        return;
+    }
+    char s[24];
+    snprintf(s, sizeof(s), "0x%" PRIx64, v);
+    json_str(j, s);
 }

@@ -9,6 +9,7 @@
 #include "util_buf.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #define JSON_MAX_DEPTH 32
 
@@ -37,6 +38,8 @@ void json_kv_int(struct json *j, const char *key, long long v);
 void json_kv_int_opt(struct json *j, const char *key, bool present, long long v);
 void json_kv_bool(struct json *j, const char *key, bool v);
 void json_kv_tri(struct json *j, const char *key, int v);
+/* "0x<lower-case hex>" (64-bit values exceed JSON's exact integers), or null when !has. */
+void json_kv_hex(struct json *j, const char *key, bool has, uint64_t v);
 /* Inserts already-serialised JSON (one value) as the next value. */
 void json_raw(struct json *j, const char *text);
 /* Appends `s` escaped (without quotes) to `b`. */

@@ -542,7 +542,7 @@ searcher(void *arg)
         VT_BUG("hs_clone_scratch failed");
     pthread_mutex_lock(&s->mu);
     for (;;) {
-        uint64_t b;
+        uint64_t b = UINT64_MAX;
         while (!s->shutdown && (b = find_posted(s, false)) == UINT64_MAX)
             pthread_cond_wait(&s->posted_cv, &s->mu);
         if (s->shutdown)

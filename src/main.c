@@ -16,6 +16,7 @@ static const struct {
     {"scan", cmd_scan, "audit .vmx/.vmtx files and datastore folders"},
     {"psod", cmd_psod, "decode a purple screen, name the known issue and its fix"},
     {"logs", cmd_logs, "read ESXi and VM logs: storage, CPU, NIC and VM events, purple screens"},
+    {"dump", cmd_dump, "read Windows crash dumps: bug check, culprit driver, VM-side cause"},
     {"rules", cmd_rules, "list, show and check the knowledge base"},
 };
 

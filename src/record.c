@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const kind_names[] = {"vm", "nic", "controller", "crash", "log"};
+static const char *const kind_names[] = {"vm", "nic", "controller", "crash", "log", "dump"};
 
 struct table {
     const struct field_def *v;
@@ -18,6 +18,7 @@ static const struct table tables[] = {
     {record_vm_fields, &record_vm_nfields},
     {record_crash_fields, &record_crash_nfields},
     {record_log_fields, &record_log_nfields},
+    {record_dump_fields, &record_dump_nfields},
 };
 
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
@@ -29,6 +30,7 @@ record_next(struct record *r, size_t *i)
     case REC_VM:
     case REC_CRASH:
     case REC_LOG:
+    case REC_DUMP:
         return (*i)++ == 0;
     case REC_NIC:
         if (*i >= r->vm->nnics)

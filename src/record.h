@@ -3,12 +3,14 @@
  * A VM yields one `vm` record and one `nic` / `controller` record per device;
  * a device record also carries its VM's `vm.*` fields, so a selection such as
  * "nic.type e1000 and nic.present" never mixes two NICs (DESIGN.md). A decoded
- * purple screen is one `crash` record; a log line is one `log` record. The
+ * purple screen is one `crash` record; a log line is one `log` record; a
+ * Windows crash dump is one `dump` record. The
  * field names are the rule vocabulary: a rule naming another field fails to
  * load. The tables live in record_vm.c and record_crash.c. */
 #ifndef VT_RECORD_H
 #define VT_RECORD_H
 
+#include "dump.h"
 #include "log_record.h"
 #include "psod.h"
 #include "vm.h"
@@ -16,7 +18,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum record_kind { REC_VM, REC_NIC, REC_CONTROLLER, REC_CRASH, REC_LOG, REC__COUNT };
+enum record_kind { REC_VM, REC_NIC, REC_CONTROLLER, REC_CRASH, REC_LOG, REC_DUMP, REC__COUNT };
+
+/* VM, NIC and controller records come from a VM; the others do not. */
+static inline bool
+record_kind_is_vm(enum record_kind k)
+{
+    return k == REC_VM || k == REC_NIC || k == REC_CONTROLLER;
+}
 
 /* FV_LIST is a list of texts (the functions of a backtrace): a test holds
  * when it holds for any element; an empty list reads as null. */
@@ -47,6 +56,21 @@ struct crash_view {
 void crash_view_init(struct crash_view *v, const struct psod_crash *c, const char *source);
 void crash_view_release(struct crash_view *v);
 
+/* A Windows crash dump as rules see it: the dump plus its driver names as
+ * lists, built once per dump (dump_view_init) and released with it. */
+struct dump_view {
+    const struct crash_dump *dump; /* borrowed */
+    const char *path;              /* borrowed */
+    const char **drivers;  /* every loaded driver's file name */
+    size_t ndrivers;
+    const char **stack;    /* the drivers with an address on the saved stack */
+    size_t nstack;
+    const char **unloaded; /* unloaded drivers' names */
+    size_t nunloaded;
+};
+
+void dump_view_init(struct dump_view *v, const struct crash_dump *d, const char *path);
+void dump_view_release(struct dump_view *v);
 
 /* What the caller asked for that changes how a VM is seen. */
 struct record_ctx {
@@ -60,6 +84,7 @@ struct record {
     const struct vm_controller *ctrl;  /* REC_CONTROLLER */
     const struct crash_view *crash;    /* REC_CRASH */
     const struct log_record *log;      /* REC_LOG (log_record.h) */
+    const struct dump_view *dump;      /* REC_DUMP */
     const struct record_ctx *ctx;
 };
 
@@ -90,7 +115,8 @@ struct fv field_get(const struct field_def *f, const struct record *r);
 const struct vmx_entry *field_source(const struct field_def *f, const struct record *r);
 
 const char *record_kind_name(enum record_kind k);
-/* Returns the kind named `name` ("vm", "nic", "controller", "crash", "log"), or -1. */
+/* Returns the kind named `name` ("vm", "nic", "controller", "crash", "log",
+ * "dump"), or -1. */
 int record_kind_from_name(const char *name);
 /* Lists the built-in field names usable with `kind`, NULL-terminated, static. */
 void field_list(enum record_kind kind, const char **out, size_t max);

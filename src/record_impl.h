@@ -11,6 +11,7 @@
 #define K_VMS (K_VM | K_NIC | K_CTRL)
 #define K_CRASH (1u << REC_CRASH)
 #define K_LOG (1u << REC_LOG)
+#define K_DUMP (1u << REC_DUMP)
 
 typedef struct fv (*getter_fn)(const struct record *r);
 typedef const struct vmx_entry *(*source_fn)(const struct record *r);
@@ -62,5 +63,7 @@ extern const struct field_def record_crash_fields[];
 extern const size_t record_crash_nfields;
 extern const struct field_def record_log_fields[];
 extern const size_t record_log_nfields;
+extern const struct field_def record_dump_fields[];
+extern const size_t record_dump_nfields;
 
 #endif

@@ -30,6 +30,14 @@ struct report_file {
     int64_t first_ms, last_ms;
 };
 
+/* One Windows crash dump read (dump). */
+struct report_dump {
+    char *path;             /* owned */
+    enum dump_status status;
+    struct crash_dump dump; /* owned */
+    struct dump_view view;  /* over dump and path */
+};
+
 struct report {
     const char *command;
     char **vm_json; /* owned: each VM record already serialised (see vm_to_json);
@@ -47,6 +55,9 @@ struct report {
     struct timeline timeline;
     struct psod_result *results; /* owned: the decoded inputs the crashes point into */
     size_t nresults;
+    struct report_dump *dumps;   /* owned; dump, sorted by crash time */
+    size_t ndumps;
+    bool has_dumps;              /* the report has `dumps` */
     struct findings findings;
     struct diags diags;
 };
@@ -78,6 +89,15 @@ void files_to_json(struct json *j, const struct report *r);
 void report_short_time(char out[25], bool has, int64_t ms);
 /* The text sections of the files read and the timeline. */
 void report_text_logs(FILE *fp, const struct report *r, const struct report_opts *o);
+/* "dumps": [...] of dump (report_dump.c). */
+void dumps_to_json(struct json *j, const struct report *r);
+/* The text sections of dump: a table of the dumps, then each one. */
+void report_text_dumps(FILE *fp, const struct report *r, const struct report_opts *o);
+/* One RFC 4180 cell and its separator (CRLF when last); formula-like
+ * text is defused (report_csv.c). */
+void csv_cell(FILE *fp, const char *s, bool last);
+/* dump --format csv: one row per dump (BlueScreenView's columns). */
+int report_csv_dumps(FILE *fp, const struct report *r);
 /* The text section of the crashes and non-fatal backtraces. */
 void report_text_crashes(FILE *fp, const struct report *r, const struct report_opts *o);
 

@@ -12,19 +12,6 @@
 #include <string.h>
 
 static void
-kv_hex(struct json *j, const char *key, bool has, uint64_t v)
-{
-    json_key(j, key);
-    if (!has) {
-        json_null(j);
-        return;
-    }
-    char s[24];
-    snprintf(s, sizeof(s), "0x%" PRIx64, v);
-    json_str(j, s);
-}
-
-static void
 frames_to_json(struct json *j, const struct psod_frames *fr)
 {
     json_arr(j);
@@ -34,9 +21,9 @@ frames_to_json(struct json *j, const struct psod_frames *fr)
         json_kv_str(j, "function", f->function);
         json_kv_str(j, "module", f->module);
         json_kv_str(j, "version", f->version);
-        kv_hex(j, "offset", f->has_offset, f->offset);
-        kv_hex(j, "ip", f->has_ip, f->ip);
-        kv_hex(j, "frame", f->has_frame, f->frame);
+        json_kv_hex(j, "offset", f->has_offset, f->offset);
+        json_kv_hex(j, "ip", f->has_ip, f->ip);
+        json_kv_hex(j, "frame", f->has_frame, f->frame);
         json_kv_int(j, "line", (long long)f->line);
         json_obj_end(j);
     }
@@ -72,9 +59,9 @@ crash_to_json(struct json *j, const struct crash_view *v, const struct findings 
     json_kv_str(j, "name", c->world_name);
     json_obj_end(j);
     json_kv_int_opt(j, "cpu", c->cpu >= 0, c->cpu);
-    kv_hex(j, "ip", c->has_ip, c->ip);
-    kv_hex(j, "address", c->has_address, c->address);
-    kv_hex(j, "code_start", c->has_code_start, c->code_start);
+    json_kv_hex(j, "ip", c->has_ip, c->ip);
+    json_kv_hex(j, "address", c->has_address, c->address);
+    json_kv_hex(j, "code_start", c->has_code_start, c->code_start);
     json_kv_str(j, "uptime", c->uptime);
     json_kv_str(j, "timestamp", c->timestamp);
     json_kv_str(j, "product", v->product);

@@ -7,8 +7,8 @@
 
 #include <string.h>
 
-static void
-cell(FILE *fp, const char *s, bool last)
+void
+csv_cell(FILE *fp, const char *s, bool last)
 {
     if (s == NULL)
         s = "";
@@ -31,27 +31,29 @@ cell(FILE *fp, const char *s, bool last)
 int
 report_csv(FILE *fp, const struct report *r)
 {
+    if (r->has_dumps)
+        return report_csv_dumps(fp, r);
     fputs("vm_path,vm_name,rule,level,title,devices,evidence,references\r\n", fp);
     struct buf b = BUF_INIT;
     for (size_t i = 0; i < r->findings.n; i++) {
         const struct finding *f = &r->findings.v[i];
-        cell(fp, f->subject, false);
-        cell(fp, f->name, false);
-        cell(fp, f->rule->id, false);
-        cell(fp, level_name(f->level), false);
-        cell(fp, f->rule->title, false);
+        csv_cell(fp, f->subject, false);
+        csv_cell(fp, f->name, false);
+        csv_cell(fp, f->rule->id, false);
+        csv_cell(fp, level_name(f->level), false);
+        csv_cell(fp, f->rule->title, false);
         buf_reset(&b);
         for (size_t k = 0; k < f->ndevices; k++)
             buf_addf(&b, "%s%s", k ? " " : "", f->devices[k]);
-        cell(fp, buf_str(&b), false);
+        csv_cell(fp, buf_str(&b), false);
         buf_reset(&b);
         for (size_t k = 0; k < f->nev; k++)
             buf_addf(&b, "%sline %lu: %s", k ? "\n" : "", f->ev[k].line, f->ev[k].text);
-        cell(fp, buf_str(&b), false);
+        csv_cell(fp, buf_str(&b), false);
         buf_reset(&b);
         for (size_t k = 0; k < f->rule->nrefs; k++)
             buf_addf(&b, "%s%s", k ? "; " : "", f->rule->refs[k]);
-        cell(fp, buf_str(&b), true);
+        csv_cell(fp, buf_str(&b), true);
     }
     buf_release(&b);
     return ferror(fp) ? -1 : 0;

@@ -173,6 +173,8 @@ report_json(FILE *fp, const struct report *r)
     }
     if (r->has_files)
         files_to_json(&j, r);
+    if (r->has_dumps)
+        dumps_to_json(&j, r);
     json_key(&j, "findings");
     json_arr(&j);
     for (size_t i = 0; i < r->findings.n; i++)
@@ -210,6 +212,8 @@ report_json(FILE *fp, const struct report *r)
         json_kv_int(&j, "bytes", (long long)bytes);
         json_kv_int(&j, "lines", (long long)lines);
     }
+    if (r->has_dumps)
+        json_kv_int(&j, "dumps", (long long)r->ndumps);
     json_kv_int(&j, "findings", (long long)r->findings.n);
     json_obj_end(&j);
     json_obj_end(&j);
@@ -236,6 +240,12 @@ report_release(struct report *r)
     for (size_t i = 0; i < r->nresults; i++)
         psod_result_release(&r->results[i]);
     free(r->results);
+    for (size_t i = 0; i < r->ndumps; i++) {
+        dump_view_release(&r->dumps[i].view);
+        dump_release(&r->dumps[i].dump);
+        free(r->dumps[i].path);
+    }
+    free(r->dumps);
     findings_release(&r->findings);
     diags_release(&r->diags);
 }

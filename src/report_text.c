@@ -57,7 +57,10 @@ detail(const struct finding *f)
         const char *t = f->ev[i].text;
         while (*t == ' ' || *t == '\t')
             t++;
-        buf_addf(&b, "%sline %lu: %s", b.len ? "; " : "", f->ev[i].line, t);
+        if (f->ev[i].line > 0)
+            buf_addf(&b, "%sline %lu: %s", b.len ? "; " : "", f->ev[i].line, t);
+        else /* the whole file is the evidence (a dump) */
+            buf_addf(&b, "%s%s", b.len ? "; " : "", t);
     }
     if (f->nev > 3)
         buf_addf(&b, "; +%zu lines", f->nev - 3);
@@ -116,7 +119,9 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
                 r->nbacktraces + r->backtraces_dropped == 1 ? "" : "s");
     if (r->has_files)
         fprintf(fp, ", %zu file%s", r->nfiles, r->nfiles == 1 ? "" : "s");
-    if (!r->has_crashes || r->nvms)
+    if (r->has_dumps)
+        fprintf(fp, "%zu dump%s", r->ndumps, r->ndumps == 1 ? "" : "s");
+    else if (!r->has_crashes || r->nvms)
         fprintf(fp, "%s%zu VM%s", r->has_crashes ? ", " : "", r->nvms, r->nvms == 1 ? "" : "s");
     if (r->templates)
         fprintf(fp, " (%zu template%s)", r->templates, r->templates == 1 ? "" : "s");
@@ -134,8 +139,10 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
         report_text_logs(fp, r, o);
     if (r->has_crashes)
         report_text_crashes(fp, r, o);
+    if (r->has_dumps)
+        report_text_dumps(fp, r, o);
 
-    const char *subject_head = r->has_crashes ? "SUBJECT" : "VM";
+    const char *subject_head = r->has_crashes || r->has_dumps ? "SUBJECT" : "VM";
     if (n) {
         struct buf lab = BUF_INIT;
         size_t wl = strlen("LEVEL"), wr = strlen("RULE"), wv = strlen(subject_head);
@@ -178,6 +185,9 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
                 fputs("\033[0m", fp);
             if (r->has_crashes)
                 fprintf(fp, ": %s\n", v[i]->rule->title);
+            else if (r->has_dumps)
+                fprintf(fp, ": %s (%zu dump%s)\n", v[i]->rule->title, affected,
+                        affected == 1 ? "" : "s");
             else
                 fprintf(fp, ": %s (%zu VM%s)\n", v[i]->rule->title, affected,
                         affected == 1 ? "" : "s");

@@ -515,8 +515,8 @@ compile_rule(struct loader *L, yaml_node_t *root)
     }
     yaml_node_t *rel = map_get(L, root, "related_rules");
     if (rel) {
-        if (r->kind != REC_CRASH && r->kind != REC_LOG)
-            fail(L, rel, "'related_rules' goes with crash and log rules (it names VM rules)");
+        if (record_kind_is_vm(r->kind))
+            fail(L, rel, "'related_rules' goes with crash, log and dump rules (it names VM rules)");
         else if (rel->type != YAML_SEQUENCE_NODE)
             fail(L, rel, "'related_rules' is a list of rule ids");
         else

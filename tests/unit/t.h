@@ -61,5 +61,6 @@ int test_psod(void);
 int test_log_line(void);
 int test_log_decode(void);
 int test_logs(void);
+int test_dump(void);
 
 #endif
