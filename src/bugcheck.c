@@ -27,35 +27,6 @@ static struct param_row *params;
 static size_t nparams;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-/* Splits the rows of an embedded TSV (comments and blank lines skipped)
- * into `want` columns each; calls add() per row. */
-static void
-load_tsv(const char *file, size_t want, void (*add)(char **col))
-{
-    const struct embedded_file *f = embedded_find(file);
-    if (f == NULL)
-        VT_BUG("%s is not embedded", file);
-    char *text = xstrdup(f->data); /* kept for the life of the process */
-    for (char *line = text, *next; line && *line; line = next) {
-        next = strchr(line, '\n');
-        if (next)
-            *next++ = '\0';
-        if (*line == '#' || *line == '\0')
-            continue;
-        char *col[8];
-        size_t n = 0;
-        for (char *p = line; p != NULL && n < want; n++) {
-            col[n] = p;
-            p = strchr(p, '\t');
-            if (p)
-                *p++ = '\0';
-        }
-        if (n != want)
-            VT_BUG("%s: bad row '%s'", file, line);
-        add(col);
-    }
-}
-
 static uint32_t
 code_of(const char *s)
 {
@@ -88,8 +59,8 @@ add_param(char **col)
 static void
 load(void)
 {
-    load_tsv("data/bugcheck_codes.tsv", 2, add_name);
-    load_tsv("data/bugcheck_params.tsv", 4, add_param);
+    embedded_rows("data/bugcheck_codes.tsv", 2, add_name);
+    embedded_rows("data/bugcheck_params.tsv", 4, add_param);
 }
 
 const char *

@@ -34,36 +34,18 @@ family_from_name(const char *s)
 }
 
 static void
+add_row(char **col)
+{
+    static size_t cap;
+    XGROW(table, cap, ntable + 1);
+    table[ntable++] =
+        (struct guestos){col[0], col[1], family_from_name(col[3]), atoi(col[4]), atoi(col[5])};
+}
+
+static void
 load_table(void)
 {
-    const struct embedded_file *f = embedded_find("data/guestos.tsv");
-    if (f == NULL)
-        VT_BUG("data/guestos.tsv is not embedded");
-    char *text = xstrdup(f->data); /* kept for the life of the process */
-    size_t cap = 0;
-    for (char *line = text, *next; line && *line; line = next) {
-        next = strchr(line, '\n');
-        if (next)
-            *next++ = '\0';
-        if (*line == '#' || *line == '\0')
-            continue;
-        char *col[6];
-        size_t n = 0;
-        for (char *p = line; n < 6; n++) {
-            col[n] = p;
-            p = strchr(p, '\t');
-            if (p == NULL) {
-                n++;
-                break;
-            }
-            *p++ = '\0';
-        }
-        if (n != 6)
-            VT_BUG("data/guestos.tsv: bad row '%s'", line);
-        XGROW(table, cap, ntable + 1);
-        table[ntable++] = (struct guestos){col[0], col[1], family_from_name(col[3]),
-                                           atoi(col[4]), atoi(col[5])};
-    }
+    embedded_rows("data/guestos.tsv", 6, add_row);
 }
 
 const struct guestos *
