@@ -183,6 +183,8 @@ run_rgpf() { rg -c -f "$W/prefilter.txt" "$LOG" >"$1"; }
 run_grep() { eval "LC_ALL=C grep -c -E $PATS \"\$LOG\"" >"$1"; }
 run_lnav() { HOME=$LNAV_HOME lnav -n -c ';SELECT count(*) FROM all_logs' "$LOG" >"$1"; }
 run_vmtriage() { "$BIN" logs --format json "$LOG" >"$1" 2>"$W/logs.stderr"; }
+# one thread: the block search is not run ahead (the "1 GB/s on one core" figure)
+run_vmtriage1() { "$BIN" logs -j 1 --format json "$LOG" >"$1" 2>"$W/logs1.stderr"; }
 run_psod() { "$BIN" psod --format json "$LOG" >"$1" 2>"$W/psod.stderr"; }
 run_zcat() { gzip -dc "$GZ" >/dev/null; }
 run_rggz() { eval "rg -z -c $PATS \"\$GZ\"" >"$1"; }
@@ -213,7 +215,7 @@ timed() { # NAME -> appends the wall time in ns to $W/t.NAME; output in $W/out.N
 CMDS="cat wc"
 [ "$HAVE_RG" = 1 ] && CMDS="$CMDS rg"
 CMDS="$CMDS grep"
-[ "$VT" = 1 ] && CMDS="$CMDS vmtriage"
+[ "$VT" = 1 ] && CMDS="$CMDS vmtriage vmtriage1"
 if [ "$VT" = 1 ] && [ "$HAVE_RG" = 1 ]; then
     "$BIN" rules prefilter | grep -v '^#' | cut -f1 >"$W/prefilter.txt"
     CMDS="$CMDS rgpf"
@@ -271,6 +273,7 @@ desc() {
     rgpf) echo "rg -c -f <vmtriage's $(wc -l <"$W/prefilter.txt" | tr -d ' ') prefilter patterns> FILE" ;;
     grep) echo "LC_ALL=C grep -c -E -e ERE (x$NPAT) FILE" ;;
     vmtriage) echo "vmtriage logs --format json FILE" ;;
+    vmtriage1) echo "vmtriage logs -j 1 --format json FILE  (one core)" ;;
     psod) echo "vmtriage psod --format json FILE  (existing)" ;;
     lnav) echo "lnav -n -c ';SELECT count(*) FROM all_logs' FILE" ;;
     zcat) echo "gzip -dc FILE.gz > /dev/null  (gunzip floor)" ;;
@@ -308,7 +311,9 @@ EOF
         [ "$HAVE_RG" = 1 ] && echo "  vmtriage/rg   = $(ratio "$(med vmtriage)" "$(med rg)")  (rg with the 13 event EREs)"
         [ "$HAVE_RG" = 1 ] && echo "  vmtriage/rg-same-patterns = $(ratio "$(med vmtriage)" "$(med rgpf)")  (rg with vmtriage's prefilter patterns)"
         echo "  vmtriage/grep = $(ratio "$(med vmtriage)" "$(med grep)")"
-        [ "$HAVE_LNAV" = 1 ] && echo "  lnav/vmtriage = $(ratio "$(med lnav)" "$(med vmtriage)")"
+        [ "$HAVE_LNAV" = 1 ] && echo "  lnav/vmtriage = $(ratio "$(med lnav)" "$(med vmtriage)")  (vmtriage: default threads, one per core)"
+        [ "$HAVE_LNAV" = 1 ] && echo "  lnav/vmtriage -j 1 = $(ratio "$(med lnav)" "$(med vmtriage1)")"
+        [ "$HAVE_RG" = 1 ] && echo "  vmtriage -j 1/rg-same-patterns = $(ratio "$(med vmtriage1)" "$(med rgpf)")  (rg searches one file on one thread too)"
         [ "$HAVE_RG" = 1 ] && [ "$GZMB" != 0 ] && echo "  vmtriage .gz / rg -z .gz = $(ratio "$(med vmtriagegz)" "$(med rggz)")"
         echo "  vmtriage/cat  = $(ratio "$(med vmtriage)" "$(med cat)")"
     else
@@ -473,6 +478,12 @@ status=0
     if [ "$VT" = 1 ]; then
         echo "  vmtriage logs FILE:"
         check_json logs "$W/warm.vmtriage" "$MAN" 1 "$RULES" || fail=1
+        if cmp -s "$W/warm.vmtriage" "$W/warm.vmtriage1"; then
+            echo "  ok - logs -j 1: the same JSON as with searcher threads"
+        else
+            echo "  not ok - logs -j 1: its JSON differs from the threaded run's"
+            fail=1
+        fi
         if [ "$GZMB" != 0 ]; then
             echo "  vmtriage logs FILE.gz:"
             check_json logsgz "$W/warm.vmtriagegz" "$GZMAN" 1 "$RULES" || fail=1
