@@ -26,7 +26,7 @@ print_help(const struct command *cmd)
 {
     printf("usage: %s\n\n%s\n\n", cmd->usage, cmd->summary);
     fputs("options:\n"
-         "  -f, --format FMT        text (default), json or csv\n"
+         "  -f, --format FMT        text (default), json, csv, or nagios (a monitoring check)\n"
          "  -o, --output FILE       write the report to FILE instead of standard output\n"
          "      --rules DIR         also load the rule files (*.yml) of DIR\n"
          "      --min-severity L    show only findings at level L or above\n"
@@ -112,8 +112,10 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
                 o->format = FMT_JSON;
             else if (!strcmp(optarg, "csv"))
                 o->format = FMT_CSV;
+            else if (!strcmp(optarg, "nagios"))
+                o->format = FMT_NAGIOS;
             else {
-                cli_error("unknown format '%s' (text, json or csv)", optarg);
+                cli_error("unknown format '%s' (text, json, csv or nagios)", optarg);
                 return -1;
             }
             break;
@@ -198,6 +200,21 @@ cli_load_rules(const struct vt_opts *o, struct ruleset *rs)
     return errors == 0;
 }
 
+/* The exit status of a report: 2 with a critical finding, else 3 with an
+ * input error, else 1 with a medium/high finding, else 0. */
+static int
+exit_status(const struct report *r)
+{
+    int max = findings_max_level(&r->findings);
+    if (max == LEVEL_CRITICAL)
+        return VT_EXIT_CRITICAL;
+    if (diags_count(&r->diags, DIAG_ERROR))
+        return VT_EXIT_UNKNOWN;
+    if (max >= LEVEL_MEDIUM)
+        return VT_EXIT_WARNING;
+    return VT_EXIT_OK;
+}
+
 int
 cli_finish(struct report *r, const struct vt_opts *o)
 {
@@ -216,9 +233,11 @@ cli_finish(struct report *r, const struct vt_opts *o)
         cli_error("cannot write '%s': %s", o->output, strerror(errno));
         return VT_EXIT_UNKNOWN;
     }
-    int rc;
+    int rc, status = exit_status(r);
     if (o->format == FMT_JSON) {
         rc = report_json(fp, r);
+    } else if (o->format == FMT_NAGIOS) {
+        rc = report_nagios(fp, r, status);
     } else if (o->format == FMT_CSV) {
         rc = report_csv(fp, r);
     } else {
@@ -230,7 +249,7 @@ cli_finish(struct report *r, const struct vt_opts *o)
         rc = -1;
     else if (fp == stdout && fflush(stdout) != 0)
         rc = -1;
-    if (o->format != FMT_JSON)
+    if (o->format != FMT_JSON && o->format != FMT_NAGIOS) /* those carry the errors */
         for (size_t i = 0; i < r->diags.n; i++) {
             const struct diag *d = &r->diags.v[i];
             if (d->line)
@@ -243,12 +262,5 @@ cli_finish(struct report *r, const struct vt_opts *o)
         cli_error("cannot write the report: %s", strerror(errno));
         return VT_EXIT_UNKNOWN;
     }
-    int max = findings_max_level(&r->findings);
-    if (max == LEVEL_CRITICAL)
-        return VT_EXIT_CRITICAL;
-    if (diags_count(&r->diags, DIAG_ERROR))
-        return VT_EXIT_UNKNOWN;
-    if (max >= LEVEL_MEDIUM)
-        return VT_EXIT_WARNING;
-    return VT_EXIT_OK;
+    return status;
 }

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-enum report_format { FMT_TEXT, FMT_JSON, FMT_CSV };
+enum report_format { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_NAGIOS };
 
 /* A non-fatal backtrace and the input it came from (both borrowed). */
 struct report_backtrace {
@@ -71,6 +71,9 @@ void report_release(struct report *r);
 int report_text(FILE *fp, const struct report *r, const struct report_opts *o);
 int report_json(FILE *fp, const struct report *r);
 int report_csv(FILE *fp, const struct report *r);
+/* A monitoring-plugin check result; `status` is the exit status (0-3) the
+ * command returns, which names the state (report_nagios.c). */
+int report_nagios(FILE *fp, const struct report *r, int status);
 
 /* Serialises one VM record into the scan contract's `vms[]` shape. */
 void vm_to_json(struct json *j, const struct vm *vm);
