@@ -26,7 +26,8 @@ print_help(const struct command *cmd)
 {
     printf("usage: %s\n\n%s\n\n", cmd->usage, cmd->summary);
     fputs("options:\n"
-         "  -f, --format FMT        text (default), json, csv, or nagios (a monitoring check)\n"
+         "  -f, --format FMT        text (default), json, csv, html (one page), or nagios\n"
+         "                          (a monitoring check)\n"
          "  -o, --output FILE       write the report to FILE instead of standard output\n"
          "      --rules DIR         also load the rule files (*.yml) of DIR\n"
          "      --min-severity L    show only findings at level L or above\n"
@@ -114,8 +115,10 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
                 o->format = FMT_CSV;
             else if (!strcmp(optarg, "nagios"))
                 o->format = FMT_NAGIOS;
+            else if (!strcmp(optarg, "html"))
+                o->format = FMT_HTML;
             else {
-                cli_error("unknown format '%s' (text, json, csv or nagios)", optarg);
+                cli_error("unknown format '%s' (text, json, csv, html or nagios)", optarg);
                 return -1;
             }
             break;
@@ -238,6 +241,8 @@ cli_finish(struct report *r, const struct vt_opts *o)
         rc = report_json(fp, r);
     } else if (o->format == FMT_NAGIOS) {
         rc = report_nagios(fp, r, status);
+    } else if (o->format == FMT_HTML) {
+        rc = report_html(fp, r, status);
     } else if (o->format == FMT_CSV) {
         rc = report_csv(fp, r);
     } else {
@@ -249,7 +254,7 @@ cli_finish(struct report *r, const struct vt_opts *o)
         rc = -1;
     else if (fp == stdout && fflush(stdout) != 0)
         rc = -1;
-    if (o->format != FMT_JSON && o->format != FMT_NAGIOS) /* those carry the errors */
+    if (o->format == FMT_TEXT || o->format == FMT_CSV) /* the others carry the errors */
         for (size_t i = 0; i < r->diags.n; i++) {
             const struct diag *d = &r->diags.v[i];
             if (d->line)

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-enum report_format { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_NAGIOS };
+enum report_format { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_NAGIOS, FMT_HTML };
 
 /* A non-fatal backtrace and the input it came from (both borrowed). */
 struct report_backtrace {
@@ -71,6 +71,13 @@ void report_release(struct report *r);
 int report_text(FILE *fp, const struct report *r, const struct report_opts *o);
 int report_json(FILE *fp, const struct report *r);
 int report_csv(FILE *fp, const struct report *r);
+/* The findings worst first (then by rule and subject): an owned array of
+ * r->findings.n borrowed pointers (free it). */
+const struct finding **report_sorted_findings(const struct report *r);
+/* "OK", "WARNING", "CRITICAL", "UNKNOWN" for exit status 0-3 (the plugin API's states). */
+const char *report_state_name(int status);
+/* The self-contained HTML page (report_html.c); `status` as for report_nagios. */
+int report_html(FILE *fp, const struct report *r, int status);
 /* A monitoring-plugin check result; `status` is the exit status (0-3) the
  * command returns, which names the state (report_nagios.c). */
 int report_nagios(FILE *fp, const struct report *r, int status);

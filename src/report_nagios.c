@@ -17,8 +17,6 @@
 
 #define MAX_LONG_LINES 100
 
-static const char *const status_word[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
-
 /* Appends s with '|' and line ends replaced. */
 static void
 add_clean(struct buf *b, const char *s)
@@ -27,32 +25,17 @@ add_clean(struct buf *b, const char *s)
         buf_addc(b, *s == '|' ? '/' : (*s == '\n' || *s == '\r') ? ' ' : *s);
 }
 
-static int
-cmp_level_desc(const void *x, const void *y)
-{
-    const struct finding *a = *(const struct finding *const *)x, *b = *(const struct finding *const *)y;
-    if (a->level != b->level)
-        return a->level > b->level ? -1 : 1;
-    return strcmp(a->rule->id, b->rule->id);
-}
-
 int
 report_nagios(FILE *fp, const struct report *r, int status)
 {
     size_t n = r->findings.n, counts[LEVEL_CRITICAL + 1] = {0};
-    const struct finding **v = calloc(n ? n : 1, sizeof(*v));
-    if (v == NULL)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        v[i] = &r->findings.v[i];
+    const struct finding **v = report_sorted_findings(r);
+    for (size_t i = 0; i < n; i++)
         counts[v[i]->level]++;
-    }
-    qsort(v, n, sizeof(*v), cmp_level_desc);
     size_t errors = diags_count(&r->diags, DIAG_ERROR);
 
     struct buf b = BUF_INIT;
-    buf_addf(&b, "VMTRIAGE %s - %s: ", status_word[status < 0 || status > 3 ? 3 : status],
-             r->command);
+    buf_addf(&b, "VMTRIAGE %s - %s: ", report_state_name(status), r->command);
     if (n == 0)
         buf_adds(&b, "no findings");
     for (int l = LEVEL_CRITICAL, first = 1; l >= LEVEL_LOW; l--)

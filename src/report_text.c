@@ -88,6 +88,24 @@ cmp_level_desc(const void *a, const void *b)
     return c ? c : strcmp(x->subject, y->subject);
 }
 
+const struct finding **
+report_sorted_findings(const struct report *r)
+{
+    size_t n = r->findings.n;
+    const struct finding **v = xcalloc(n ? n : 1, sizeof(*v));
+    for (size_t i = 0; i < n; i++)
+        v[i] = &r->findings.v[i];
+    qsort(v, n, sizeof(*v), cmp_level_desc);
+    return v;
+}
+
+const char *
+report_state_name(int status)
+{
+    static const char *const names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
+    return names[status < 0 || status > 3 ? 3 : status];
+}
+
 static void
 print_indented(FILE *fp, const char *indent, const char *text)
 {
@@ -104,10 +122,7 @@ int
 report_text(FILE *fp, const struct report *r, const struct report_opts *o)
 {
     size_t n = r->findings.n;
-    const struct finding **v = xcalloc(n ? n : 1, sizeof(*v));
-    for (size_t i = 0; i < n; i++)
-        v[i] = &r->findings.v[i];
-    qsort(v, n, sizeof(*v), cmp_level_desc);
+    const struct finding **v = report_sorted_findings(r);
 
     size_t counts[5] = {0};
     for (size_t i = 0; i < n; i++)

@@ -3,6 +3,7 @@
 # vmtriage (distribution packages only). Does nothing when all are present.
 # Needs root or sudo only when something is missing.
 #   tools/install-deps.sh          build and test
+#   tools/install-deps.sh browser  also chromium, for the HTML report's browser test
 #   tools/install-deps.sh bench    also what bench/ compares against (ripgrep, lnav, time)
 # Hyperscan (the block prefilter of `logs`) is libhyperscan-dev on amd64 and
 # libvectorscan-dev (the same API) elsewhere.
@@ -13,6 +14,7 @@ hs=libhyperscan-dev
 [ "$(dpkg --print-architecture 2>/dev/null || echo amd64)" = amd64 ] || hs=libvectorscan-dev
 extra=""
 [ "${1:-}" = bench ] && extra="ripgrep lnav time gzip"
+[ "${1:-}" = browser ] && extra="chromium"
 for p in make gcc pkg-config libyaml-dev libpcre2-dev zlib1g-dev $hs python3 binutils file gzip $extra; do
     have_pkg "$p" || need="$need $p"
 done
