@@ -253,6 +253,15 @@ log_audit_finish(struct log_audit *a, struct findings *out, struct timeline *tl,
     }
     if (tl->n > 1)
         qsort(tl->v, tl->n, sizeof(*tl->v), cmp_row);
+    size_t kept = 0; /* a timeline that held another audit's rows: one row per hour and kind */
+    for (size_t i = 0; i < tl->n; i++) {
+        if (kept > 0 && tl->v[kept - 1].hour_ms == tl->v[i].hour_ms &&
+            strcmp(tl->v[kept - 1].kind, tl->v[i].kind) == 0)
+            tl->v[kept - 1].count += tl->v[i].count;
+        else
+            tl->v[kept++] = tl->v[i];
+    }
+    tl->n = kept;
     if (a->untimed > 0)
         diags_add(d, DIAG_NOTE, NULL, 0,
                   "%zu matching lines have no time and were left out by --since/--until",

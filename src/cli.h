@@ -72,10 +72,28 @@ enum log_subject { SUBJECT_FOLDER, SUBJECT_FILE };
 void logs_read(char *const *inputs, size_t ninputs, const struct ruleset *rules,
                const struct vt_opts *o, enum log_subject subject, struct report *r);
 
+/* The same, one source at a time (bundle members): new, then each source
+ * (consumed and closed; `named`: a file the user named, so a binary one is an
+ * error), then finish, which audits the crashes (giving those that name no
+ * product or build the host's, from log_reading_host) and the log findings
+ * into r. Several readings may fill one report in turn. */
+struct log_reading;
+struct log_source;
+struct log_reading *log_reading_new(const struct ruleset *rules, const struct vt_opts *o,
+                                    enum log_subject subject, struct report *r);
+void log_reading_source(struct log_reading *rd, const char *path, struct log_source *src,
+                        bool named);
+/* Strings borrowed: they must outlive the report. */
+void log_reading_host(struct log_reading *rd, const char *product, const char *build);
+void log_reading_finish(struct log_reading *rd);
+/* Whether a file found in a folder is one `logs` reads (not a VM disk or memory file). */
+bool log_file_wanted(const char *name);
+
 int cmd_scan(int argc, char **argv);
 int cmd_logs(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_psod(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
+int cmd_cpu(int argc, char **argv);
 
 #endif

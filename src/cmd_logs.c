@@ -32,7 +32,7 @@ static const struct command logs_cmd = {
     .takes_window = true};
 
 /* Files in a folder that are never logs: VM disks, memory and state. */
-static bool
+bool
 log_file_wanted(const char *name)
 {
     static const char *const skip[] = {".vmdk", ".vmx", ".vmxf", ".vmsd", ".vmtx", ".nvram",
@@ -49,9 +49,9 @@ log_file_wanted(const char *name)
     return true;
 }
 
-struct reading {
+struct log_reading {
     const struct ruleset *rules;
-    const struct log_prefilter *pf;
+    struct log_prefilter *pf;
     const struct vt_opts *o;
     enum log_subject subject;
     struct log_audit *audit;
@@ -59,6 +59,8 @@ struct reading {
     const char *root; /* the operand being walked */
     bool named;       /* the file was named on the command line (not found in a folder) */
     unsigned searchers; /* threads searching a file's blocks ahead (-j N: N-1) */
+    const char *product, *build; /* for crashes that name none (log_reading_host) */
+    size_t first_crash;          /* r->crashes[first_crash..] are this reading's */
 };
 
 static void
@@ -72,7 +74,7 @@ add_file_info(struct report *r, const char *path, const struct log_scan_stats *s
 
 /* The crashes of one file meet the crash rules and the window. */
 static void
-add_crashes(struct reading *rd, const char *source, struct psod_result *res)
+add_crashes(struct log_reading *rd, const char *source, struct psod_result *res)
 {
     struct report *r = rd->r;
     r->crashes = xreallocarray(r->crashes, r->ncrashes + res->ncrashes + 1, sizeof(*r->crashes));
@@ -89,7 +91,6 @@ add_crashes(struct reading *rd, const char *source, struct psod_result *res)
             v->product = res->product;
         if (v->build == NULL)
             v->build = res->build;
-        audit_crash(rd->rules, v, &r->findings);
     }
     r->backtraces = xreallocarray(r->backtraces, r->nbacktraces + res->nbacktraces + 1,
                                   sizeof(*r->backtraces));
@@ -98,13 +99,10 @@ add_crashes(struct reading *rd, const char *source, struct psod_result *res)
     r->backtraces_dropped += res->backtraces_dropped;
 }
 
-static void
-read_one(struct reading *rd, const char *path)
+void
+log_reading_source(struct log_reading *rd, const char *path, struct log_source *src, bool named)
 {
     struct report *r = rd->r;
-    struct log_source *src = log_source_open(path, &r->diags);
-    if (src == NULL)
-        return;
     char *subject = rd->subject == SUBJECT_FILE ? xstrdup(path) : log_dirname(path);
     log_audit_subject(rd->audit, subject);
     free(subject);
@@ -128,9 +126,8 @@ read_one(struct reading *rd, const char *path)
     bool gzip = log_source_is_gzip(src);
     log_source_close(src);
     if (st.binary) {
-        diags_add(&r->diags, rd->named ? DIAG_ERROR : DIAG_NOTE, path, 0,
-                  "not a text log (a NUL byte in the first 4 KiB)%s",
-                  rd->named ? "" : "; skipped");
+        diags_add(&r->diags, named ? DIAG_ERROR : DIAG_NOTE, path, 0,
+                  "not a text log (a NUL byte in the first 4 KiB)%s", named ? "" : "; skipped");
         psod_result_release(&res);
         free(name);
         return;
@@ -144,9 +141,17 @@ read_one(struct reading *rd, const char *path)
 }
 
 static void
+read_one(struct log_reading *rd, const char *path)
+{
+    struct log_source *src = log_source_open(path, &rd->r->diags);
+    if (src != NULL)
+        log_reading_source(rd, path, src, rd->named);
+}
+
+static void
 found_in_folder(void *arg, char *path)
 {
-    struct reading *rd = arg;
+    struct log_reading *rd = arg;
     rd->named = strcmp(path, rd->root) == 0;
     read_one(rd, path);
     free(path);
@@ -184,31 +189,64 @@ searchers(const struct vt_opts *o)
     return (unsigned)(n - 1);
 }
 
+struct log_reading *
+log_reading_new(const struct ruleset *rules, const struct vt_opts *o, enum log_subject subject,
+                struct report *r)
+{
+    r->has_crashes = true;
+    r->has_files = true;
+    struct log_reading *rd = xcalloc(1, sizeof(*rd));
+    size_t examples = o->examples >= 0 ? (size_t)o->examples : DEFAULT_EXAMPLES;
+    *rd = (struct log_reading){.rules = rules, .pf = log_prefilter_new(rules, &r->diags), .o = o,
+                               .subject = subject, .r = r, .named = true,
+                               .searchers = searchers(o), .first_crash = r->ncrashes};
+    rd->audit = log_audit_new(rd->pf, examples, &o->window);
+    return rd;
+}
+
+void
+log_reading_host(struct log_reading *rd, const char *product, const char *build)
+{
+    rd->product = product;
+    rd->build = build;
+}
+
+void
+log_reading_finish(struct log_reading *rd)
+{
+    struct report *r = rd->r;
+    for (size_t i = rd->first_crash; i < r->ncrashes; i++) {
+        struct crash_view *v = &r->crashes[i];
+        if (v->product == NULL)
+            v->product = rd->product;
+        if (v->build == NULL)
+            v->build = rd->build;
+        audit_crash(rd->rules, v, &r->findings);
+    }
+    if (r->ncrashes > 1)
+        qsort(r->crashes, r->ncrashes, sizeof(*r->crashes), cmp_crash_time);
+    log_audit_finish(rd->audit, &r->findings, &r->timeline, &r->diags);
+    log_prefilter_free(rd->pf);
+    free(rd);
+}
+
 void
 logs_read(char *const *inputs, size_t ninputs, const struct ruleset *rules,
           const struct vt_opts *o, enum log_subject subject, struct report *r)
 {
-    r->has_crashes = true;
-    r->has_files = true;
-    struct log_prefilter *pf = log_prefilter_new(rules, &r->diags);
-    size_t examples = o->examples >= 0 ? (size_t)o->examples : DEFAULT_EXAMPLES;
-    struct reading rd = {rules, pf, o, subject, log_audit_new(pf, examples, &o->window), r,
-                         NULL, true, searchers(o)};
+    struct log_reading *rd = log_reading_new(rules, o, subject, r);
     for (size_t i = 0; i < ninputs; i++) {
         if (strcmp(inputs[i], "-") == 0) {
-            rd.named = true;
-            read_one(&rd, "-");
+            rd->named = true;
+            read_one(rd, "-");
             continue;
         }
         /* a file named on the command line is read whatever its name; the
          * files of a folder are walked (each once, by inode) */
-        rd.root = inputs[i];
-        walk_paths_want(&inputs[i], 1, log_file_wanted, found_in_folder, &rd, &r->diags);
+        rd->root = inputs[i];
+        walk_paths_want(&inputs[i], 1, log_file_wanted, found_in_folder, rd, &r->diags);
     }
-    if (r->ncrashes > 1)
-        qsort(r->crashes, r->ncrashes, sizeof(*r->crashes), cmp_crash_time);
-    log_audit_finish(rd.audit, &r->findings, &r->timeline, &r->diags);
-    log_prefilter_free(pf);
+    log_reading_finish(rd);
 }
 
 int

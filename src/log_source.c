@@ -1,5 +1,6 @@
-/* log_source: read(2) in the caller's blocks, through zlib's inflate when
- * the file starts with the gzip magic. */
+/* log_source: a file's bytes (read(2), or a reader such as a bundle
+ * member's) in the caller's blocks, through zlib's inflate when the bytes
+ * start with the gzip magic. */
 #include "log_source.h"
 #include "util_mem.h"
 
@@ -15,7 +16,10 @@
 
 struct log_source {
     const char *path; /* borrowed */
-    int fd;
+    int fd;           /* a file opened here (-1 for a reader, 0 for stdin) */
+    uint64_t fd_off;  /* bytes read from fd */
+    log_raw_fn *raw;  /* where the bytes come from */
+    void *raw_ctx;
     bool gzip;
     bool eof;          /* the file has no more bytes */
     bool stream_open;  /* inside a gzip member (between header and trailer) */
@@ -28,34 +32,37 @@ struct log_source {
     size_t head_len, head_pos;
 };
 
-/* Reads up to n bytes, retrying on EINTR. Returns the count or -1. */
+/* The raw reader of a file descriptor: read(2), retrying on EINTR. */
 static ssize_t
-read_some(int fd, void *buf, size_t n)
+read_fd(void *ctx, void *buf, size_t n, struct diags *d)
 {
+    struct log_source *s = ctx;
     ssize_t got;
     do
-        got = read(fd, buf, n);
+        got = read(s->fd, buf, n);
     while (got < 0 && errno == EINTR);
+    if (got < 0)
+        diags_add(d, DIAG_ERROR, s->path, 0, "read error at byte %llu: %s",
+                  (unsigned long long)s->fd_off, strerror(errno));
+    else
+        s->fd_off += (uint64_t)got;
     return got;
 }
 
-struct log_source *
-log_source_open(const char *path, struct diags *d)
+static ssize_t
+read_some(struct log_source *s, void *buf, size_t n, struct diags *d)
 {
-    bool is_stdin = strcmp(path, "-") == 0;
-    int fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        diags_add(d, DIAG_ERROR, path, 0, "cannot open: %s", strerror(errno));
-        return NULL;
-    }
-    struct log_source *s = xcalloc(1, sizeof(*s));
-    s->path = path;
-    s->fd = fd;
+    return s->raw(s->raw_ctx, buf, n, d);
+}
+
+/* Sniffs the gzip magic; frees s and returns NULL on a read error. */
+static struct log_source *
+start(struct log_source *s, struct diags *d)
+{
     /* The magic: up to two bytes (a pipe may give one at a time). */
     while (s->head_len < 2) {
-        ssize_t got = read_some(fd, s->head + s->head_len, 2 - s->head_len);
+        ssize_t got = read_some(s, s->head + s->head_len, 2 - s->head_len, d);
         if (got < 0) {
-            diags_add(d, DIAG_ERROR, path, 0, "read error: %s", strerror(errno));
             log_source_close(s);
             return NULL;
         }
@@ -75,6 +82,34 @@ log_source_open(const char *path, struct diags *d)
     return s;
 }
 
+struct log_source *
+log_source_open(const char *path, struct diags *d)
+{
+    bool is_stdin = strcmp(path, "-") == 0;
+    int fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        diags_add(d, DIAG_ERROR, path, 0, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    struct log_source *s = xcalloc(1, sizeof(*s));
+    s->path = path;
+    s->fd = fd;
+    s->raw = read_fd;
+    s->raw_ctx = s;
+    return start(s, d);
+}
+
+struct log_source *
+log_source_open_reader(const char *name, log_raw_fn *fn, void *ctx, struct diags *d)
+{
+    struct log_source *s = xcalloc(1, sizeof(*s));
+    s->path = name;
+    s->fd = -1;
+    s->raw = fn;
+    s->raw_ctx = ctx;
+    return start(s, d);
+}
+
 bool
 log_source_is_gzip(const struct log_source *s)
 {
@@ -89,11 +124,9 @@ read_plain(struct log_source *s, char *buf, size_t cap, struct diags *d)
         buf[n++] = (char)s->head[s->head_pos++];
     if (n > 0 || s->eof)
         return (ssize_t)n;
-    ssize_t got = read_some(s->fd, buf, cap);
-    if (got < 0) {
-        diags_add(d, DIAG_ERROR, s->path, 0, "read error: %s", strerror(errno));
+    ssize_t got = read_some(s, buf, cap, d);
+    if (got < 0)
         return -1;
-    }
     if (got == 0)
         s->eof = true;
     return got;
@@ -108,12 +141,9 @@ fill_in(struct log_source *s, struct diags *d)
         return 0;
     s->in_off += s->in_len;
     s->in_pos = s->in_len = 0;
-    ssize_t got = read_some(s->fd, s->in, GZ_IN);
-    if (got < 0) {
-        diags_add(d, DIAG_ERROR, s->path, 0, "read error at byte %llu: %s",
-                  (unsigned long long)s->in_off, strerror(errno));
+    ssize_t got = read_some(s, s->in, GZ_IN, d);
+    if (got < 0)
         return -1;
-    }
     if (got == 0)
         s->eof = true;
     s->in_len = (size_t)got;

@@ -20,6 +20,14 @@ struct log_source;
 /* Opens `path` ("-": standard input). Returns NULL after adding an error
  * naming the file. */
 struct log_source *log_source_open(const char *path, struct diags *d);
+
+/* Where a source's raw bytes come from: reads up to n bytes, returns the
+ * count, 0 at the end, or -1 after adding its own error to `d`. */
+typedef ssize_t log_raw_fn(void *ctx, void *buf, size_t n, struct diags *d);
+/* A source over a reader (a member of a support bundle); `name` (borrowed,
+ * outlives the source) names it in errors. Returns NULL after a read error. */
+struct log_source *log_source_open_reader(const char *name, log_raw_fn *fn, void *ctx,
+                                          struct diags *d);
 /* Reads up to `cap` bytes of text (decompressed) into buf. Returns the
  * number read, 0 at the end, or -1 after adding an error naming the file
  * and the byte offset (of the compressed file for gzip): a read error, a

@@ -53,6 +53,7 @@ static const struct {
     {"log_line", test_log_line},
     {"log_decode", test_log_decode},
     {"logs", test_logs},
+    {"host_facts", test_host_facts},
     {"dump", test_dump},
 };
 

@@ -61,6 +61,7 @@ int test_psod(void);
 int test_log_line(void);
 int test_log_decode(void);
 int test_logs(void);
+int test_host_facts(void);
 int test_dump(void);
 
 #endif
