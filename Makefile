@@ -16,11 +16,11 @@ WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 ifeq ($(WERROR),1)
 WARN += -Werror
 endif
-PKGS := yaml-0.1 libpcre2-8 libhs zlib
+PKGS := yaml-0.1 libpcre2-8 libhs zlib libarchive
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 CPPFLAGS += -Isrc -I$(B) -D_GNU_SOURCE -include src/banned.h $(PKG_CFLAGS)
 # hyperscan is C++: its static link wants libgcc_eh, not the shared libgcc_s
-LDLIBS += $(patsubst -lgcc_s,-lgcc_eh,$(shell pkg-config $(STATIC_PC) --libs $(PKGS) 2>/dev/null || echo -lyaml -lpcre2-8 -lhs -lz)) -lpthread
+LDLIBS += $(patsubst -lgcc_s,-lgcc_eh,$(shell pkg-config $(STATIC_PC) --libs $(PKGS) 2>/dev/null || echo -lyaml -lpcre2-8 -lhs -lz -larchive)) -lpthread
 COMPILE = $(CC) -std=c11 $(CPPFLAGS) $(CFLAGS)
 
 SRC := $(wildcard src/*.c)

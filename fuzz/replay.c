@@ -5,7 +5,7 @@
  * Usage: fuzz-replay DIR...
  * Every regular file of each DIR (not recursive, dot files and README* left
  * out) goes to the target named by a path component of DIR (`vmx`, `rules`,
- * `psod`, `logs`, `logline`, `logdecode`, `dump`; `esxi`, the shared corpus of
+ * `psod`, `logs`, `logline`, `logdecode`, `dump`, `bundle`, `cpu`; `esxi`, the shared corpus of
  * purple screens and host logs, goes through both `psod` and `logs`;
  * `minidump`, the shared corpus of Windows crash dumps, through `dump`); in a
  * folder named none of them, such as fuzz/crashers, by the file name's
@@ -13,6 +13,8 @@
  * `fuzz-replay: N inputs, 0 crashes` and exits 0; a crash aborts the process
  * (under ASan with a report). Exits 2 on bad usage or an input whose target is unknown. */
 #define VT_FUZZ_REPLAY 1
+#include "fuzz_bundle.c"
+#include "fuzz_cpu.c"
 #include "fuzz_dump.c"
 #include "fuzz_logdecode.c"
 #include "fuzz_logline.c"
@@ -39,7 +41,7 @@ fuzz_esxi_one(const uint8_t *data, size_t size)
     return fuzz_logs_one(data, size);
 }
 
-enum target { T_NONE, T_VMX, T_RULES, T_PSOD, T_LOGDECODE, T_LOGLINE, T_LOGS, T_ESXI, T_DUMP };
+enum target { T_NONE, T_VMX, T_RULES, T_PSOD, T_LOGDECODE, T_LOGLINE, T_LOGS, T_ESXI, T_DUMP, T_BUNDLE, T_CPU };
 
 static const struct {
     const char *name;
@@ -54,6 +56,8 @@ static const struct {
     {"logdecode", T_LOGDECODE, fuzz_logdecode_one},
     {"logline", T_LOGLINE, fuzz_logline_one},
     {"dump", T_DUMP, fuzz_dump_one},
+    {"bundle", T_BUNDLE, fuzz_bundle_one},
+    {"cpu", T_CPU, fuzz_cpu_one},
     {"minidump", T_DUMP, fuzz_dump_one}, /* shared corpus/minidump: Windows crash dumps */
 };
 

@@ -143,3 +143,23 @@ findings_max_level(const struct findings *fs)
             max = (int)fs->v[i].level;
     return max;
 }
+
+/* Puts each VM that a related rule of `f` found in f->rel, once, with the
+ * first related rule (in the rule's order) that names it. */
+void
+findings_link_related(struct finding *f, const struct finding *vmf, size_t n)
+{
+    for (size_t k = 0; k < f->rule->nrelated; k++)
+        for (size_t i = 0; i < n; i++) {
+            const struct finding *g = &vmf[i];
+            if (strcmp(g->rule->id, f->rule->related[k]) != 0)
+                continue;
+            bool listed = false;
+            for (size_t r = 0; r < f->nrel && !listed; r++)
+                listed = strcmp(f->rel[r].subject, g->subject) == 0;
+            if (listed)
+                continue;
+            f->rel = xreallocarray(f->rel, f->nrel + 1, sizeof(*f->rel));
+            f->rel[f->nrel++] = (struct related){xstrdup(g->subject), xstrdup(g->rule->id)};
+        }
+}

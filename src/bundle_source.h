@@ -29,8 +29,10 @@
 /* One file of a bundle. Strings are valid during the callback only. */
 struct bundle_entry {
     const char *bundle; /* the bundle it belongs to, for messages and to tell hosts
-                           apart: the .tgz's file name ("esx-h1-2024-03-04--05.06-123.tgz"),
-                           "export.zip/esx-h1-....tgz" for a host inside a vCenter zip,
+                           apart: the .tgz's path as given to bundle_walk
+                           ("esx-h1-2024-03-04--05.06-123.tgz"),
+                           "export.zip/esx-h1-....tgz" for a host inside a vCenter zip
+                           ("export.zip" for a member of the zip that is no archive),
                            or the folder's path */
     const char *top;    /* the removed top folder ("esx-h1-2024-03-04--05.06-123"), or "" */
     const char *path;   /* inside the bundle, '/'-separated, no top folder, no FRAG
@@ -50,16 +52,26 @@ typedef int bundle_entry_fn(void *arg, const struct bundle_entry *e, struct bund
 
 /* Reads up to `cap` bytes of the current file (FRAG parts joined). Returns
  * the number read, 0 at its end, or -1 after adding an error naming the
- * member and the offset in it. A caller may stop reading early: the rest is
- * skipped. */
+ * member and the offset in it (diagnostic path: the bundle); -1 again after
+ * that. A FRAG part missing where the next part should follow is such an
+ * error (what was read stays read). A caller may stop reading early: the
+ * rest is skipped (a missing FRAG part is still reported). Holes of sparse
+ * members read as zeros. */
 ssize_t bundle_read(struct bundle_reader *r, void *buf, size_t cap);
 
-/* Walks the bundle at `path`: a folder (every regular file under it), a .tgz
- * / .tar.gz / .tar (or any archive libarchive reads), or a .zip whose
- * archive members are bundles themselves (one level). Problems go to `d`:
- * errors (unreadable, truncated, corrupt) and notes (members skipped as
- * unsafe or not regular files). Returns 0, -1 after an error that ended the
- * walk, or the callback's non-zero value. */
+/* Walks the bundle at `path`: a folder (every regular file under it,
+ * symbolic links never followed), a tar, optionally compressed (gzip,
+ * bzip2, xz, zstd), or a .zip whose archive members (tar, tgz, zip, by
+ * content) are bundles themselves (one level; the zip's other members are
+ * files of the zip). Problems go to `d`, with the bundle as their path:
+ * errors (unreadable, truncated, corrupt, FRAG parts missing or out of
+ * order) and notes (members skipped as unsafe or not regular files).
+ * Returns 0, -1 after an error that ended the walk of an archive, or the
+ * callback's non-zero value (returned at once). An error that ends one host
+ * bundle inside a zip ends that bundle only: the others are still walked,
+ * and the walk returns -1. Errors that end nothing (a FRAG part missing, a
+ * member libarchive cannot decode such as an encrypted zip member, a folder
+ * that cannot be opened) leave the return at 0. */
 int bundle_walk(const char *path, bundle_entry_fn *fn, void *arg, struct diags *d);
 
 /* The same over an archive held in memory (tests and the fuzz target);
@@ -68,7 +80,9 @@ int bundle_walk_memory(const void *data, size_t len, const char *name, bundle_en
                        void *arg, struct diags *d);
 
 /* True when `path` is a file bundle_walk reads as an archive (by content:
- * gzip, tar, zip signatures), false for folders and other files. */
+ * a tar header, a zip signature, a gzip stream with a tar header inside,
+ * bzip2/xz/zstd holding a tar), false for folders and other files: a
+ * gzip'd log is no bundle. */
 bool bundle_is_archive(const char *path);
 
 #endif

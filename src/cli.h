@@ -94,6 +94,9 @@ int cmd_logs(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_psod(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
+int cmd_bundle(int argc, char **argv);
+/* `vmtriage` with no command: this ESXi host, or the example bundle. */
+int cmd_default(int argc, char **argv);
 int cmd_cpu(int argc, char **argv);
 
 #endif

@@ -107,38 +107,6 @@ found(void *arg, char *path)
     free(path);
 }
 
-/* By crash time, undated last, then by path: the order of the table. */
-static int
-cmp_dump_time(const void *x, const void *y)
-{
-    const struct report_dump *a = x, *b = y;
-    if (a->dump.has_time != b->dump.has_time)
-        return a->dump.has_time ? -1 : 1;
-    if (a->dump.has_time && a->dump.time_ms != b->dump.time_ms)
-        return a->dump.time_ms < b->dump.time_ms ? -1 : 1;
-    return strcmp(a->path, b->path);
-}
-
-/* The evidence line of a dump's findings: its bug check, culprit and time. */
-static char *
-evidence(const struct crash_dump *d)
-{
-    struct buf b = BUF_INIT;
-    if (d->has_bugcheck) {
-        const char *name = bugcheck_name(d->bugcheck);
-        buf_addf(&b, "bug check 0x%08X %s (0x%llx, 0x%llx, 0x%llx, 0x%llx)", d->bugcheck,
-                 name ? name : "", (unsigned long long)d->parameters[0],
-                 (unsigned long long)d->parameters[1], (unsigned long long)d->parameters[2],
-                 (unsigned long long)d->parameters[3]);
-    } else if (d->has_exception) {
-        buf_addf(&b, "%s: exception 0x%08X at 0x%llx", d->process ? d->process : "process",
-                 d->exception_code, (unsigned long long)d->exception_address);
-    }
-    if (d->culprit)
-        buf_addf(&b, "; culprit %s (%s)", d->culprit->name, dump_culprit_rule_name(d->culprit_rule));
-    return buf_detach(&b);
-}
-
 int
 cmd_dump(int argc, char **argv)
 {
@@ -164,11 +132,11 @@ cmd_dump(int argc, char **argv)
         walk_paths_want(&argv[i], 1, dump_file_wanted, found, &rd, &rep.diags);
     }
     if (rep.ndumps > 1)
-        qsort(rep.dumps, rep.ndumps, sizeof(*rep.dumps), cmp_dump_time);
+        qsort(rep.dumps, rep.ndumps, sizeof(*rep.dumps), report_dump_cmp_time);
     for (size_t i = 0; i < rep.ndumps; i++) {
         struct report_dump *d = &rep.dumps[i];
         dump_view_init(&d->view, &d->dump, d->path);
-        char *ev = evidence(&d->dump);
+        char *ev = report_dump_evidence(&d->dump);
         audit_dump(&rules, &d->view, ev, &rep.findings);
         free(ev);
     }

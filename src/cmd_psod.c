@@ -20,26 +20,6 @@ static const struct command psod_cmd = {
     "Names the crash type, world, culprit module and the known issue with its source and fix.",
     .takes_vms = true, .takes_window = true};
 
-/* Puts each VM that a related rule of `f` found in f->rel, once, with the
- * first related rule (in the rule's order) that names it. */
-static void
-link_vms(struct finding *f, const struct findings *vmf)
-{
-    for (size_t k = 0; k < f->rule->nrelated; k++)
-        for (size_t i = 0; i < vmf->n; i++) {
-            const struct finding *g = &vmf->v[i];
-            if (strcmp(g->rule->id, f->rule->related[k]) != 0)
-                continue;
-            bool listed = false;
-            for (size_t r = 0; r < f->nrel && !listed; r++)
-                listed = strcmp(f->rel[r].subject, g->subject) == 0;
-            if (listed)
-                continue;
-            f->rel = xreallocarray(f->rel, f->nrel + 1, sizeof(*f->rel));
-            f->rel[f->nrel++] = (struct related){xstrdup(g->subject), xstrdup(g->rule->id)};
-        }
-}
-
 static void
 find_triggers(const struct vt_opts *o, const struct ruleset *rules, struct report *rep)
 {
@@ -51,7 +31,7 @@ find_triggers(const struct vt_opts *o, const struct ruleset *rules, struct repor
     struct findings vmf = FINDINGS_INIT;
     scan_paths(o->vms, o->nvms, rules, o, &vmf, &rep->diags);
     for (size_t i = 0; i < rep->findings.n; i++)
-        link_vms(&rep->findings.v[i], &vmf);
+        findings_link_related(&rep->findings.v[i], vmf.v, vmf.n);
     findings_release(&vmf);
 }
 

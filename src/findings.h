@@ -81,11 +81,20 @@ size_t audit_crash(const struct ruleset *rs, const struct crash_view *v, struct 
  * many signature rules matched. */
 size_t audit_dump(const struct ruleset *rs, const struct dump_view *v, const char *evidence,
                   struct findings *out);
+/* Runs the cpu rules over one CPU listing (subject: its path); the evidence
+ * is `text` at `line` (the flags or HV Support line). Returns how many rules
+ * matched (audit_cpu.c). */
+size_t audit_cpu(const struct ruleset *rs, const struct cpu_view *v, unsigned long line,
+                 const char *text, struct findings *out);
 /* The subject of a crash's findings: "<source>:<line>", owned. */
 char *crash_subject(const struct crash_view *v);
 /* A new finding of `rule` for `subject` (copied), its remediation rendered
  * for the record `r`. */
 struct finding finding_new(const struct rule *rule, const char *subject, const struct record *r);
+/* Puts in f->rel each VM that one of f's related rules found among
+ * vmf[0..n), once, with the first related rule (in the rule's order) that
+ * names it: a crash finding lists the VMs that carry its trigger. */
+void findings_link_related(struct finding *f, const struct finding *vmf, size_t n);
 /* Moves all findings of `from` to the end of `to`. */
 void findings_move(struct findings *to, struct findings *from);
 /* Frees the strings of one finding, not the finding itself. */

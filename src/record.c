@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const kind_names[] = {"vm", "nic", "controller", "crash", "log", "dump"};
+static const char *const kind_names[] = {"vm", "nic", "controller", "crash", "log", "dump", "cpu"};
 
 struct table {
     const struct field_def *v;
@@ -19,6 +19,7 @@ static const struct table tables[] = {
     {record_crash_fields, &record_crash_nfields},
     {record_log_fields, &record_log_nfields},
     {record_dump_fields, &record_dump_nfields},
+    {record_cpu_fields, &record_cpu_nfields},
 };
 
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
@@ -31,6 +32,7 @@ record_next(struct record *r, size_t *i)
     case REC_CRASH:
     case REC_LOG:
     case REC_DUMP:
+    case REC_CPU:
         return (*i)++ == 0;
     case REC_NIC:
         if (*i >= r->vm->nnics)

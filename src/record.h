@@ -4,12 +4,13 @@
  * a device record also carries its VM's `vm.*` fields, so a selection such as
  * "nic.type e1000 and nic.present" never mixes two NICs (DESIGN.md). A decoded
  * purple screen is one `crash` record; a log line is one `log` record; a
- * Windows crash dump is one `dump` record. The
+ * Windows crash dump is one `dump` record; a CPU listing one `cpu` record. The
  * field names are the rule vocabulary: a rule naming another field fails to
  * load. The tables live in record_vm.c and record_crash.c. */
 #ifndef VT_RECORD_H
 #define VT_RECORD_H
 
+#include "cpu.h"
 #include "dump.h"
 #include "log_record.h"
 #include "psod.h"
@@ -18,7 +19,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum record_kind { REC_VM, REC_NIC, REC_CONTROLLER, REC_CRASH, REC_LOG, REC_DUMP, REC__COUNT };
+enum record_kind {
+    REC_VM,
+    REC_NIC,
+    REC_CONTROLLER,
+    REC_CRASH,
+    REC_LOG,
+    REC_DUMP,
+    REC_CPU,
+    REC__COUNT
+};
 
 /* VM, NIC and controller records come from a VM; the others do not. */
 static inline bool
@@ -72,6 +82,13 @@ struct dump_view {
 void dump_view_init(struct dump_view *v, const struct crash_dump *d, const char *path);
 void dump_view_release(struct dump_view *v);
 
+/* A CPU listing as rules see it (both borrowed): the parsed listing and the
+ * file it came from ("-" for standard input). */
+struct cpu_view {
+    const struct cpu_info *info;
+    const char *path;
+};
+
 /* What the caller asked for that changes how a VM is seen. */
 struct record_ctx {
     bool profile_nested; /* --profile nested: treat every VM as running a hypervisor */
@@ -85,6 +102,7 @@ struct record {
     const struct crash_view *crash;    /* REC_CRASH */
     const struct log_record *log;      /* REC_LOG (log_record.h) */
     const struct dump_view *dump;      /* REC_DUMP */
+    const struct cpu_view *cpu;        /* REC_CPU */
     const struct record_ctx *ctx;
 };
 
@@ -116,7 +134,7 @@ const struct vmx_entry *field_source(const struct field_def *f, const struct rec
 
 const char *record_kind_name(enum record_kind k);
 /* Returns the kind named `name` ("vm", "nic", "controller", "crash", "log",
- * "dump"), or -1. */
+ * "dump", "cpu"), or -1. */
 int record_kind_from_name(const char *name);
 /* Lists the built-in field names usable with `kind`, NULL-terminated, static. */
 void field_list(enum record_kind kind, const char **out, size_t max);

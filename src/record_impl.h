@@ -12,6 +12,7 @@
 #define K_CRASH (1u << REC_CRASH)
 #define K_LOG (1u << REC_LOG)
 #define K_DUMP (1u << REC_DUMP)
+#define K_CPU (1u << REC_CPU)
 
 typedef struct fv (*getter_fn)(const struct record *r);
 typedef const struct vmx_entry *(*source_fn)(const struct record *r);
@@ -65,5 +66,7 @@ extern const struct field_def record_log_fields[];
 extern const size_t record_log_nfields;
 extern const struct field_def record_dump_fields[];
 extern const size_t record_dump_nfields;
+extern const struct field_def record_cpu_fields[];
+extern const size_t record_cpu_nfields;
 
 #endif

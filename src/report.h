@@ -6,6 +6,7 @@
 #define VT_REPORT_H
 
 #include "audit_log.h"
+#include "host_facts.h"
 #include "findings.h"
 #include "json.h"
 
@@ -30,12 +31,29 @@ struct report_file {
     int64_t first_ms, last_ms;
 };
 
+/* One host of a bundle report: its bundle and what the bundle says of it. */
+struct report_host {
+    char *bundle;            /* owned: the bundle's name (or "this host") */
+    struct host_facts facts; /* owned */
+    char *banner;            /* owned: "VMware ESXi 5.5.0", for crashes that print none */
+    size_t vmx, log_files, crashes, dumps; /* what was read from it */
+};
+
 /* One Windows crash dump read (dump). */
 struct report_dump {
     char *path;             /* owned */
     enum dump_status status;
     struct crash_dump dump; /* owned */
     struct dump_view view;  /* over dump and path */
+};
+
+/* One CPU listing read (cpu). */
+struct report_cpu {
+    char *path;           /* owned; "-" for standard input */
+    struct cpu_info info; /* owned */
+    struct cpu_view view; /* over info and path */
+    char *verdict;        /* owned: the verdict line (cpu_verdict) */
+    int ready;            /* 1, 0, or -1 (not applicable / unknown) */
 };
 
 struct report {
@@ -55,9 +73,15 @@ struct report {
     struct timeline timeline;
     struct psod_result *results; /* owned: the decoded inputs the crashes point into */
     size_t nresults;
+    struct report_host *hosts;   /* owned; bundle */
+    size_t nhosts;
+    bool has_hosts;              /* the report has `hosts` */
     struct report_dump *dumps;   /* owned; dump, sorted by crash time */
     size_t ndumps;
     bool has_dumps;              /* the report has `dumps` */
+    struct report_cpu *cpus;     /* owned; cpu, in the order given */
+    size_t ncpus;
+    bool has_cpus;               /* the report has `cpus` */
     struct findings findings;
     struct diags diags;
 };
@@ -99,6 +123,9 @@ void files_to_json(struct json *j, const struct report *r);
 void report_short_time(char out[25], bool has, int64_t ms);
 /* The text sections of the files read and the timeline. */
 void report_text_logs(FILE *fp, const struct report *r, const struct report_opts *o);
+/* "hosts": [...] of bundle, and its text section (report_host.c). */
+void hosts_to_json(struct json *j, const struct report *r);
+void report_text_hosts(FILE *fp, const struct report *r, const struct report_opts *o);
 /* "dumps": [...] of dump (report_dump.c). */
 void dumps_to_json(struct json *j, const struct report *r);
 /* The text sections of dump: a table of the dumps, then each one. */
@@ -106,8 +133,17 @@ void report_text_dumps(FILE *fp, const struct report *r, const struct report_opt
 /* One RFC 4180 cell and its separator (CRLF when last); formula-like
  * text is defused (report_csv.c). */
 void csv_cell(FILE *fp, const char *s, bool last);
+/* qsort order of report_dump: by crash time, undated last, then by path. */
+int report_dump_cmp_time(const void *x, const void *y);
+/* The evidence line of a dump's findings: its bug check (or exception), culprit; owned. */
+char *report_dump_evidence(const struct crash_dump *d);
 /* dump --format csv: one row per dump (BlueScreenView's columns). */
 int report_csv_dumps(FILE *fp, const struct report *r);
+/* "cpus": [...] of cpu (report_cpu.c). */
+void cpus_to_json(struct json *j, const struct report *r);
+/* The text section of cpu: per listing its verdict line, what it is, and the
+ * table of the checked capabilities. */
+void report_text_cpus(FILE *fp, const struct report *r, const struct report_opts *o);
 /* The text section of the crashes and non-fatal backtraces. */
 void report_text_crashes(FILE *fp, const struct report *r, const struct report_opts *o);
 

@@ -31,7 +31,7 @@ csv_cell(FILE *fp, const char *s, bool last)
 int
 report_csv(FILE *fp, const struct report *r)
 {
-    if (r->has_dumps)
+    if (r->has_dumps && !r->has_hosts) /* dump; a bundle lists its findings */
         return report_csv_dumps(fp, r);
     fputs("vm_path,vm_name,rule,level,title,devices,evidence,references\r\n", fp);
     struct buf b = BUF_INIT;

@@ -146,6 +146,8 @@ report_json(FILE *fp, const struct report *r)
     struct json j;
     json_init(&j, &b);
     json_obj(&j);
+    if (r->has_hosts)
+        hosts_to_json(&j, r);
     if (r->vm_json) {
         json_key(&j, "vms");
         json_arr(&j);
@@ -175,6 +177,8 @@ report_json(FILE *fp, const struct report *r)
         files_to_json(&j, r);
     if (r->has_dumps)
         dumps_to_json(&j, r);
+    if (r->has_cpus)
+        cpus_to_json(&j, r);
     json_key(&j, "findings");
     json_arr(&j);
     for (size_t i = 0; i < r->findings.n; i++)
@@ -214,6 +218,10 @@ report_json(FILE *fp, const struct report *r)
     }
     if (r->has_dumps)
         json_kv_int(&j, "dumps", (long long)r->ndumps);
+    if (r->has_hosts)
+        json_kv_int(&j, "hosts", (long long)r->nhosts);
+    if (r->has_cpus)
+        json_kv_int(&j, "cpus", (long long)r->ncpus);
     json_kv_int(&j, "findings", (long long)r->findings.n);
     json_obj_end(&j);
     json_obj_end(&j);
@@ -240,12 +248,24 @@ report_release(struct report *r)
     for (size_t i = 0; i < r->nresults; i++)
         psod_result_release(&r->results[i]);
     free(r->results);
+    for (size_t i = 0; i < r->nhosts; i++) {
+        free(r->hosts[i].bundle);
+        free(r->hosts[i].banner);
+        host_facts_release(&r->hosts[i].facts);
+    }
+    free(r->hosts);
     for (size_t i = 0; i < r->ndumps; i++) {
         dump_view_release(&r->dumps[i].view);
         dump_release(&r->dumps[i].dump);
         free(r->dumps[i].path);
     }
     free(r->dumps);
+    for (size_t i = 0; i < r->ncpus; i++) {
+        cpu_release(&r->cpus[i].info);
+        free(r->cpus[i].path);
+        free(r->cpus[i].verdict);
+    }
+    free(r->cpus);
     findings_release(&r->findings);
     diags_release(&r->diags);
 }

@@ -69,7 +69,7 @@ report_nagios(FILE *fp, const struct report *r, int status)
         buf_addf(&b, "%s %s: ", level_name(v[i]->level), v[i]->rule->id);
         add_clean(&b, v[i]->name ? v[i]->name : v[i]->subject);
         if (v[i]->count)
-            buf_addf(&b, " (%zu lines)", v[i]->count);
+            buf_addf(&b, " (%zu line%s)", v[i]->count, v[i]->count == 1 ? "" : "s");
         buf_adds(&b, " - ");
         add_clean(&b, v[i]->rule->title);
         buf_addc(&b, '\n');

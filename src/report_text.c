@@ -134,8 +134,15 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
                 r->nbacktraces + r->backtraces_dropped == 1 ? "" : "s");
     if (r->has_files)
         fprintf(fp, ", %zu file%s", r->nfiles, r->nfiles == 1 ? "" : "s");
-    if (r->has_dumps)
+    if (r->has_cpus && r->ncpus == 1) /* the verdict first */
+        fprintf(fp, "%s; 1 listing", r->cpus[0].verdict);
+    else if (r->has_cpus)
+        fprintf(fp, "%zu listings", r->ncpus);
+    else if (r->has_dumps && !r->has_hosts)
         fprintf(fp, "%zu dump%s", r->ndumps, r->ndumps == 1 ? "" : "s");
+    else if (r->has_hosts) /* bundle: after the crashes and files */
+        fprintf(fp, ", %zu dump%s, %zu VM%s", r->ndumps, r->ndumps == 1 ? "" : "s", r->nvms,
+                r->nvms == 1 ? "" : "s");
     else if (!r->has_crashes || r->nvms)
         fprintf(fp, "%s%zu VM%s", r->has_crashes ? ", " : "", r->nvms, r->nvms == 1 ? "" : "s");
     if (r->templates)
@@ -150,14 +157,18 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
         fprintf(fp, "; %zu duplicate path%s via symlinks skipped", r->aliases,
                 r->aliases == 1 ? "" : "s");
     fputc('\n', fp);
+    if (r->has_hosts)
+        report_text_hosts(fp, r, o);
     if (r->has_files)
         report_text_logs(fp, r, o);
     if (r->has_crashes)
         report_text_crashes(fp, r, o);
     if (r->has_dumps)
         report_text_dumps(fp, r, o);
+    if (r->has_cpus)
+        report_text_cpus(fp, r, o);
 
-    const char *subject_head = r->has_crashes || r->has_dumps ? "SUBJECT" : "VM";
+    const char *subject_head = r->has_crashes || r->has_dumps || r->has_cpus ? "SUBJECT" : "VM";
     if (n) {
         struct buf lab = BUF_INIT;
         size_t wl = strlen("LEVEL"), wr = strlen("RULE"), wv = strlen(subject_head);
@@ -202,6 +213,9 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
                 fprintf(fp, ": %s\n", v[i]->rule->title);
             else if (r->has_dumps)
                 fprintf(fp, ": %s (%zu dump%s)\n", v[i]->rule->title, affected,
+                        affected == 1 ? "" : "s");
+            else if (r->has_cpus)
+                fprintf(fp, ": %s (%zu listing%s)\n", v[i]->rule->title, affected,
                         affected == 1 ? "" : "s");
             else
                 fprintf(fp, ": %s (%zu VM%s)\n", v[i]->rule->title, affected,

@@ -496,7 +496,8 @@ compile_rule(struct loader *L, yaml_node_t *root)
     const char *cat = scalar(map_get(L, ls, "category"));
     int kind = cat ? record_kind_from_name(cat) : -1;
     if (kind < 0)
-        fail(L, ls ? ls : root, "logsource.category must be vm, nic, controller, crash or log");
+        fail(L, ls ? ls : root,
+             "logsource.category must be vm, nic, controller, crash, log, dump or cpu");
     r->kind = kind < 0 ? REC_VM : (enum record_kind)kind;
 
     yaml_node_t *refs = map_get(L, root, "references");
@@ -516,7 +517,8 @@ compile_rule(struct loader *L, yaml_node_t *root)
     yaml_node_t *rel = map_get(L, root, "related_rules");
     if (rel) {
         if (record_kind_is_vm(r->kind))
-            fail(L, rel, "'related_rules' goes with crash, log and dump rules (it names VM rules)");
+            fail(L, rel,
+                 "'related_rules' goes with crash, log, dump and cpu rules (it names VM rules)");
         else if (rel->type != YAML_SEQUENCE_NODE)
             fail(L, rel, "'related_rules' is a list of rule ids");
         else

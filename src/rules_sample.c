@@ -2,8 +2,9 @@
  *
  * A sample is the text the rule's records come from: a .vmx for vm, nic and
  * controller rules, purple-screen text for crash rules (decoded as `psod`
- * would), log lines for log rules. A dump is binary, so a dump rule's sample
- * describes one in `key: value` lines (dump_sample below). */
+ * would), log lines for log rules, a CPU listing for cpu rules (read as
+ * `cpu` reads it). A dump is binary, so a dump rule's sample describes one in
+ * `key: value` lines (dump_sample below). */
 #include "log_scan.h"
 #include "rules.h"
 #include "util_buf.h"
@@ -178,6 +179,21 @@ dump_sample_hits(const struct rule *rule, const char *text, struct diags *d)
     return hit;
 }
 
+/* The sample goes through cpu_parse as `vmtriage cpu` reads a file, so a
+ * sample that is no listing is an error of the rule's file. */
+static bool
+cpu_sample_hits(const struct rule *rule, const char *text, struct diags *d)
+{
+    struct cpu_info c;
+    bool hit = false;
+    if (cpu_parse(text, strlen(text), rule->file, &c, d) == 0) {
+        struct cpu_view v = {&c, "sample"};
+        hit = rule_match(rule, &(struct record){.kind = REC_CPU, .cpu = &v});
+    }
+    cpu_release(&c);
+    return hit;
+}
+
 bool
 rule_sample_hits(const struct rule *rule, const char *text, struct diags *d)
 {
@@ -188,6 +204,8 @@ rule_sample_hits(const struct rule *rule, const char *text, struct diags *d)
         return log_sample_hits(rule, text, d);
     case REC_DUMP:
         return dump_sample_hits(rule, text, d);
+    case REC_CPU:
+        return cpu_sample_hits(rule, text, d);
     default:
         return vmx_sample_hits(rule, text, d);
     }

@@ -6,7 +6,10 @@
 #   tools/install-deps.sh browser  also chromium, for the HTML report's browser test
 #   tools/install-deps.sh bench    also what bench/ compares against (ripgrep, lnav, time)
 # Hyperscan (the block prefilter of `logs`) is libhyperscan-dev on amd64 and
-# libvectorscan-dev (the same API) elsewhere.
+# libvectorscan-dev (the same API) elsewhere. libarchive reads support
+# bundles; `make static` (run by `make check`) links it statically, and
+# `pkg-config --static --libs libarchive` asks for the static libraries of
+# nettle, acl, lzma, zstd, lz4, bzip2, zlib and libxml2: their -dev packages.
 set -eu
 need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
@@ -15,7 +18,8 @@ hs=libhyperscan-dev
 extra=""
 [ "${1:-}" = bench ] && extra="ripgrep lnav time gzip"
 [ "${1:-}" = browser ] && extra="chromium"
-for p in make gcc pkg-config libyaml-dev libpcre2-dev zlib1g-dev $hs python3 binutils file gzip $extra; do
+static_archive="libarchive-dev nettle-dev libacl1-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev libxml2-dev"
+for p in make gcc pkg-config libyaml-dev libpcre2-dev zlib1g-dev $hs $static_archive python3 binutils file gzip $extra; do
     have_pkg "$p" || need="$need $p"
 done
 [ -z "$need" ] && exit 0

@@ -55,6 +55,8 @@ static const struct {
     {"logs", test_logs},
     {"host_facts", test_host_facts},
     {"dump", test_dump},
+    {"bundle", test_bundle},
+    {"cpu", test_cpu},
 };
 
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))

@@ -63,5 +63,7 @@ int test_log_decode(void);
 int test_logs(void);
 int test_host_facts(void);
 int test_dump(void);
+int test_bundle(void);
+int test_cpu(void);
 
 #endif
