@@ -14,7 +14,8 @@
  *
  * `vmtriage` with no arguments (main.c) runs the same on this host when it
  * is an ESXi shell (/var/run/log, /vmfs/volumes, hostd's inventory, uname),
- * and otherwise on the example bundle, saying which it did. */
+ * on a copy of a host's file system when VMTRIAGE_HOST_ROOT names one, and
+ * otherwise on the example bundle, saying which it did. */
 #include "bundle_source.h"
 #include "cli.h"
 #include "log_source.h"
@@ -62,6 +63,7 @@ struct bundling {
     /* the host being read: r->hosts[r->nhosts - 1] */
     struct log_reading *logs;
     size_t first_finding; /* r->findings.v[first_finding..] are the current host's */
+    size_t root_len;      /* live host: the length of the root prefix of its paths */
     size_t first_crash;
 };
 
@@ -281,24 +283,6 @@ on_entry(void *arg, const struct bundle_entry *e, struct bundle_reader *rd)
 
 /* ---- this host (an ESXi shell) ---- */
 
-struct fd_reader {
-    int fd;
-    const char *path;
-};
-
-static ssize_t
-fd_read(void *ctx, void *buf, size_t n, struct diags *d)
-{
-    struct fd_reader *f = ctx;
-    ssize_t got;
-    do
-        got = read(f->fd, buf, n);
-    while (got < 0 && errno == EINTR);
-    if (got < 0)
-        diags_add(d, DIAG_ERROR, f->path, 0, "read error: %s", strerror(errno));
-    return got;
-}
-
 static void
 live_file(void *arg, char *path)
 {
@@ -309,8 +293,9 @@ live_file(void *arg, char *path)
         free(path);
         return;
     }
-    struct fd_reader f = {fd, path};
-    struct member m = {path + 1, path, fd_read, &f}; /* "/var/run/log/x" -> "var/run/log/x" */
+    struct log_fd f = {fd, path, 0};
+    /* "ROOT/var/run/log/x" -> "var/run/log/x" */
+    struct member m = {path + bd->root_len + 1, path, log_fd_read, &f};
     read_member(bd, &m);
     close(fd);
     free(path);
@@ -337,32 +322,40 @@ on_esxi(void)
     return uname(&u) == 0 && strcmp(u.sysname, "VMkernel") == 0;
 }
 
+/* Reads a live host's files under `root` ("" for this host; a copy of a
+ * host's file system elsewhere with VMTRIAGE_HOST_ROOT). Only this host's
+ * uname(2) is asked: a copy brings its own facts or none. */
 static void
-read_this_host(struct bundling *bd)
+read_host_root(struct bundling *bd, const char *root)
 {
     struct report *r = bd->r;
-    host_begin(bd, "this host");
+    host_begin(bd, *root ? root : "this host");
+    bd->root_len = strlen(root);
     struct report_host *h = &r->hosts[r->nhosts - 1];
     struct utsname u;
-    if (uname(&u) == 0) { /* the same words `uname -a` prints */
+    if (*root == '\0' && uname(&u) == 0) { /* the same words `uname -a` prints */
         char line[5 * sizeof(u.nodename) + 16];
         snprintf(line, sizeof(line), "%s %s %s %s %s\n", u.sysname, u.nodename, u.release,
                  u.version, u.machine);
         host_facts_feed(&h->facts, "commands/uname_-a.txt", line, strlen(line), "uname", &r->diags);
     }
-    static char inventory[] = "/etc/vmware/hostd/vmInventory.xml", logs[] = "/var/run/log",
-                volumes[] = "/vmfs/volumes";
-    char *roots[] = {inventory, logs, volumes};
-    walk_paths_want(&roots[0], 1, want_any, live_file, bd, &r->diags);
-    walk_paths_want(&roots[1], 1, log_file_wanted, live_file, bd, &r->diags);
-    walk_paths_want(&roots[2], 1, want_vmx, live_file, bd, &r->diags);
+    static const char *const parts[] = {"/etc/vmware/hostd/vmInventory.xml", "/var/run/log",
+                                        "/vmfs/volumes"};
+    walk_want_fn *wants[] = {want_any, log_file_wanted, want_vmx};
+    for (size_t i = 0; i < 3; i++) {
+        char *p = xasprintf("%s%s", root, parts[i]);
+        struct stat st;
+        if (stat(p, &st) == 0) /* a host without VMs or an inventory is no error */
+            walk_paths_want(&p, 1, wants[i], live_file, bd, &r->diags);
+        free(p);
+    }
     host_banner(h);
 }
 
 /* ---- the command ---- */
 
 static int
-run(char *const *inputs, size_t n, bool this_host, const struct vt_opts *o)
+run(char *const *inputs, size_t n, const char *host_root, const struct vt_opts *o)
 {
     struct ruleset rules = RULESET_INIT;
     if (!cli_load_rules(o, &rules)) {
@@ -372,8 +365,8 @@ run(char *const *inputs, size_t n, bool this_host, const struct vt_opts *o)
     struct report rep = {.command = "bundle", .has_hosts = true, .has_dumps = true};
     struct bundling bd = {.rules = &rules, .o = o, .r = &rep,
                           .ctx = {.profile_nested = o->profile_nested}};
-    if (this_host)
-        read_this_host(&bd);
+    if (host_root != NULL)
+        read_host_root(&bd, host_root);
     for (size_t i = 0; i < n; i++)
         bundle_walk(inputs[i], on_entry, &bd, &rep.diags);
     host_end(&bd);
@@ -413,7 +406,7 @@ cmd_bundle(int argc, char **argv)
                   "see 'vmtriage bundle --help'");
         return VT_EXIT_UNKNOWN;
     }
-    return run(argv + first, (size_t)(argc - first), false, &o);
+    return run(argv + first, (size_t)(argc - first), NULL, &o);
 }
 
 /* The example bundle: examples/bundle under the working directory, else
@@ -449,11 +442,17 @@ cmd_default(int argc, char **argv)
         return VT_EXIT_OK;
     if (first < 0)
         return VT_EXIT_UNKNOWN;
+    const char *root = getenv("VMTRIAGE_HOST_ROOT");
+    if (root != NULL && *root != '\0') {
+        fprintf(stderr, "vmtriage: triaging the host file system under %s (VMTRIAGE_HOST_ROOT)\n",
+                root);
+        return run(NULL, 0, root, &o);
+    }
     if (on_esxi()) {
         fputs("vmtriage: an ESXi host: triaging this host (/var/run/log, /vmfs/volumes, hostd's "
               "inventory)\n",
               stderr);
-        return run(NULL, 0, true, &o);
+        return run(NULL, 0, "", &o);
     }
     char *example = example_bundle();
     if (example == NULL) {

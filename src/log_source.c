@@ -16,8 +16,7 @@
 
 struct log_source {
     const char *path; /* borrowed */
-    int fd;           /* a file opened here (-1 for a reader, 0 for stdin) */
-    uint64_t fd_off;  /* bytes read from fd */
+    struct log_fd file; /* a file opened here (fd -1 for a reader, 0 for stdin) */
     log_raw_fn *raw;  /* where the bytes come from */
     void *raw_ctx;
     bool gzip;
@@ -32,20 +31,19 @@ struct log_source {
     size_t head_len, head_pos;
 };
 
-/* The raw reader of a file descriptor: read(2), retrying on EINTR. */
-static ssize_t
-read_fd(void *ctx, void *buf, size_t n, struct diags *d)
+ssize_t
+log_fd_read(void *ctx, void *buf, size_t n, struct diags *d)
 {
-    struct log_source *s = ctx;
+    struct log_fd *f = ctx;
     ssize_t got;
     do
-        got = read(s->fd, buf, n);
+        got = read(f->fd, buf, n);
     while (got < 0 && errno == EINTR);
     if (got < 0)
-        diags_add(d, DIAG_ERROR, s->path, 0, "read error at byte %llu: %s",
-                  (unsigned long long)s->fd_off, strerror(errno));
+        diags_add(d, DIAG_ERROR, f->path, 0, "read error at byte %llu: %s",
+                  (unsigned long long)f->off, strerror(errno));
     else
-        s->fd_off += (uint64_t)got;
+        f->off += (uint64_t)got;
     return got;
 }
 
@@ -93,9 +91,9 @@ log_source_open(const char *path, struct diags *d)
     }
     struct log_source *s = xcalloc(1, sizeof(*s));
     s->path = path;
-    s->fd = fd;
-    s->raw = read_fd;
-    s->raw_ctx = s;
+    s->file = (struct log_fd){fd, path, 0};
+    s->raw = log_fd_read;
+    s->raw_ctx = &s->file;
     return start(s, d);
 }
 
@@ -104,7 +102,7 @@ log_source_open_reader(const char *name, log_raw_fn *fn, void *ctx, struct diags
 {
     struct log_source *s = xcalloc(1, sizeof(*s));
     s->path = name;
-    s->fd = -1;
+    s->file.fd = -1;
     s->raw = fn;
     s->raw_ctx = ctx;
     return start(s, d);
@@ -220,8 +218,8 @@ log_source_close(struct log_source *s)
 {
     if (s == NULL)
         return;
-    if (s->fd > 0)
-        close(s->fd);
+    if (s->file.fd > 0)
+        close(s->file.fd);
     if (s->z.state != NULL)
         inflateEnd(&s->z);
     free(s->in);

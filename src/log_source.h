@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct log_source;
@@ -24,6 +25,15 @@ struct log_source *log_source_open(const char *path, struct diags *d);
 /* Where a source's raw bytes come from: reads up to n bytes, returns the
  * count, 0 at the end, or -1 after adding its own error to `d`. */
 typedef ssize_t log_raw_fn(void *ctx, void *buf, size_t n, struct diags *d);
+/* The reader of an open file: read(2), retrying on EINTR; an error names
+ * `path` and the byte offset. */
+struct log_fd {
+    int fd;
+    const char *path; /* borrowed */
+    uint64_t off;     /* bytes read so far */
+};
+ssize_t log_fd_read(void *ctx, void *buf, size_t n, struct diags *d);
+
 /* A source over a reader (a member of a support bundle); `name` (borrowed,
  * outlives the source) names it in errors. Returns NULL after a read error. */
 struct log_source *log_source_open_reader(const char *name, log_raw_fn *fn, void *ctx,

@@ -118,6 +118,16 @@ run
 ok "default run: exit 2 on the example bundle" [ "$RC" -eq 2 ]
 ok "default run: says it triaged the example bundle" grep -q 'example bundle' "$WORK/err"
 ok "default run: the text names the host, the crash and web01" sh -c "grep -q 'esx01.lab.local' '$WORK/out' && grep -q 'E1000PollRxRing' '$WORK/out' && grep -q 'web01' '$WORK/out'"
+# a host's file system (what the default run reads in an ESXi shell), here a copy
+mkdir -p "$WORK/root/var/run" "$WORK/root/vmfs/volumes" "$WORK/root/etc/vmware/hostd"
+cp -R "$HOST/var/run/log" "$WORK/root/var/run/"
+cp -R "$HOST/vmfs/volumes/datastore1" "$WORK/root/vmfs/volumes/"
+cp "$HOST/etc/vmware/hostd/vmInventory.xml" "$WORK/root/etc/vmware/hostd/"
+VMTRIAGE_HOST_ROOT=$WORK/root "$VT" --format json >"$WORK/out" 2>"$WORK/err"
+RC=$?
+ok "host root: exit 2, says which file system it read" sh -c "[ $RC -eq 2 ] && grep -q 'VMTRIAGE_HOST_ROOT' '$WORK/err'"
+ok "host root: the $nvmx VMs, the crash, $reg registered VMs" json "len(d['vms']) == $nvmx and len(d['crashes']) == 1 and len(d['hosts'][0]['registered_vms']) == $reg"
+ok "host root: the crash lists web01 and build01" json "$rel == ['build01', 'web01']"
 run --format nagios
 ok "default run as a check: CRITICAL" sh -c "[ $RC -eq 2 ] && head -n 1 '$WORK/out' | grep -q '^VMTRIAGE CRITICAL - bundle:'"
 run bundle --format html "$EX"
