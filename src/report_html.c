@@ -2,8 +2,8 @@
  * assets, no script) an admin can mail or print: the verdict first (the
  * worst finding, where, and the first thing to do), then the findings with
  * their evidence, sources and fixes, then the sections of the analyzer that
- * ran (crashes, dumps, log files and timeline, as the text report lays them
- * out), then the input problems.
+ * ran (hosts, CPU listings, crashes, dumps, log files and timeline, as the
+ * text report lays them out), then the input problems.
  *
  * Everything from the input is escaped. Elements carry ids and classes
  * (`#verdict`, `.finding.level-critical`, `#crashes` ...) so the page can be
@@ -93,6 +93,16 @@ verdict(struct buf *b, const struct report *r, const struct finding *const *v, i
         buf_adds(b, "</strong> &mdash; ");
         esc(b, w->name ? w->name : w->subject);
         buf_adds(b, "</p>\n");
+        if (w->nrel > 0) { /* the VMs that carry this crash's trigger */
+            buf_addf(b, "<p>Carrying its trigger (%zu VM%s):</p><ul class=\"affected\">", w->nrel,
+                     w->nrel == 1 ? "" : "s");
+            for (size_t i = 0; i < w->nrel; i++) {
+                buf_adds(b, "<li>");
+                esc(b, w->rel[i].subject);
+                buf_adds(b, "</li>");
+            }
+            buf_adds(b, "</ul>\n");
+        }
         size_t others = 0;
         for (size_t i = 1; i < r->findings.n; i++)
             others += v[i]->rule == w->rule;
@@ -229,6 +239,10 @@ report_html(FILE *fp, const struct report *r, int status)
     for (size_t i = 0; i < n; i++)
         finding_html(&b, v[i]);
     buf_adds(&b, "</section>\n");
+    if (r->has_hosts)
+        text_section(&b, "hosts", "Hosts", r, report_text_hosts);
+    if (r->has_cpus)
+        text_section(&b, "cpus", "CPU listings", r, report_text_cpus);
     if (r->has_crashes && r->ncrashes + r->nbacktraces > 0)
         text_section(&b, "crashes", "Purple screens", r, report_text_crashes);
     if (r->has_dumps)

@@ -107,6 +107,22 @@ if [ -f "$SHARED/corpus/minidump/rizintb_triage_x64.dmp" ]; then
     ok "dump DOM: the dump section names 0x1000007E and the culprit $want (PROVENANCE.tsv)" \
         py "'dumps' in ids() and '0x1000007E' in text['dumps'] and '$want' in text['dumps']"
 fi
+# the bundle report: the verdict is the crash, its known issue, the VMs that carry the
+# trigger (examples/bundle/README: web01 and build01) and what to do now
+run bundle --format html examples/bundle
+cp "$WORK/out" "$WORK/bundle.html"
+dom "$WORK/bundle.html" "$WORK/dom"
+ok "bundle DOM: verdict CRITICAL, the e1000 crash first" \
+    py "'state-CRITICAL' in [a.get('class') for (n, a) in tags if a.get('id') == 'verdict'][0] and 'e1000' in text['verdict'] and cls('article', 'finding')[0].get('data-rule') == 'psod-e1000-rss'"
+ok "bundle DOM: the verdict lists web01 and build01 as affected, and a fix" \
+    py "'web01' in text['verdict'] and 'build01' in text['verdict'] and len(cls('ul', 'affected')) == 1 and len(cls('pre', 'fix-now')) == 1"
+ok "bundle DOM: host, crash and log sections follow" py "all(i in ids() for i in ('hosts', 'crashes', 'logs')) and 'esx01.lab.local' in text['hosts']"
+shot "$WORK/bundle.html" "$WORK/bundle.png"
+ok "bundle screenshot: not blank" [ "$(wc -c <"$WORK/bundle.png")" -gt $(($(wc -c <"$WORK/blank.png") * 10)) ]
+run cpu --format html examples/cpu/guest-no-vmx.cpuinfo
+cp "$WORK/out" "$WORK/cpu.html"
+dom "$WORK/cpu.html" "$WORK/dom"
+ok "cpu DOM: the capability table names vmx (missing in the example's flags line)" py "'cpus' in ids() and 'vmx' in text['cpus']"
 run logs --format html examples/logs/var/run/log
 cp "$WORK/out" "$WORK/logs.html"
 dom "$WORK/logs.html" "$WORK/dom"
