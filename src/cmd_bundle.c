@@ -103,14 +103,17 @@ base_of(const char *path)
     return s ? s + 1 : path;
 }
 
-/* A log vm-support collects: the host's (var/run/log, var/log) or a VM's
- * vmware.log / vmware-N.log next to its .vmx. */
+/* A log vm-support collects: the host's (var/run/log, var/log), a VM's
+ * vmware.log / vmware-N.log next to its .vmx, or wherever it sits a
+ * LogEFI.log or a vmkernel-log.N extracted from a core dump (kb §1.8). */
 static bool
 is_log(const char *path)
 {
     const char *base = base_of(path);
     if (strncmp(path, "var/run/log/", 12) == 0 || strncmp(path, "var/log/", 8) == 0)
         return log_file_wanted(base);
+    if (strcmp(base, "LogEFI.log") == 0 || strncmp(base, "vmkernel-log.", 13) == 0)
+        return true;
     return strncmp(path, "vmfs/volumes/", 13) == 0 && strncmp(base, "vmware", 6) == 0 &&
            (ends_with(base, ".log") || ends_with(base, ".log.gz"));
 }

@@ -63,6 +63,15 @@ ok "FRAG: the same findings as the folder (parts rejoined)" same_as_folder frag
 ok "FRAG: vmkernel.log read as one file of $(wc -l <"$HOST/var/run/log/vmkernel.log") lines" \
     json "[f['lines'] for f in d['files'] if f['path'].endswith('var/run/log/vmkernel.log')] == [$(wc -l <"$HOST/var/run/log/vmkernel.log")]"
 
+# ---------------------------------------------------------------- a crash in var/core/vmkernel-log.1
+mkdir -p "$WORK/core"
+cp -R "$HOST" "$WORK/core/"
+mkdir -p "$WORK/core/$TOP/var/core"
+mv "$WORK/core/$TOP/var/run/log/vmkernel.log" "$WORK/core/$TOP/var/core/vmkernel-log.1"
+run bundle --format json "$WORK/core"
+ok "vmkernel-log.1 (vmkdump_extract's log) outside var/run/log: its crash is read" \
+    json "len(d['crashes']) == 1 and d['crashes'][0]['source'].endswith('var/core/vmkernel-log.1')"
+
 # ---------------------------------------------------------------- a vCenter export: two hosts in a zip
 mkdir -p "$WORK/h2"
 cp -R "$HOST" "$WORK/h2/esx-esx02.lab.local-2024-03-04--06.01-777"
