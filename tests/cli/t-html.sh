@@ -87,6 +87,13 @@ sys.exit(0 if d[:8] == b'\x89PNG\r\n\x1a\n' and struct.unpack('>II', d[16:24]) =
 # a blank page compresses to almost nothing; the report's text does not
 ok "scan screenshot: not blank ($(wc -c <"$WORK/scan.png") bytes vs $(wc -c <"$WORK/blank.png") for an empty page)" \
     [ "$(wc -c <"$WORK/scan.png")" -gt $(($(wc -c <"$WORK/blank.png") * 10)) ]
+# printing: Chromium's print path (the page's @media print rules) gives a PDF
+timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
+    --no-pdf-header-footer --print-to-pdf="$WORK/scan.pdf" "file://$WORK/scan.html" >/dev/null 2>&1
+ok "scan prints: a PDF of several pages" python3 -c "
+import sys
+d = open('$WORK/scan.pdf', 'rb').read()
+sys.exit(0 if d[:5] == b'%PDF-' and d.count(b'/Type /Page') - d.count(b'/Type /Pages') >= 2 else 1)"
 dom "$WORK/evil.html" "$WORK/dom"
 ok "evil DOM: no script element, the name is text" py "not any(n == 'script' for (n, a) in tags) and any('<script>alert(1)</script>' in t for t in text.values())"
 
