@@ -83,6 +83,7 @@ fuzz-bins: $(LIBOBJ)
 bench: $(PROG)
 	sh bench/run.sh
 	sh bench/logs.sh
+	sh bench/bundle.sh
 
 example: $(PROG)
 	$(PROG) scan examples/datastore || test $$? -le 2
