@@ -6,17 +6,11 @@
 #include "rules_impl.h"
 #include "util_buf.h"
 #include "util_mem.h"
+#include "util_text.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-static bool
-ends_with_ci(const char *s, const char *suffix)
-{
-    size_t a = strlen(s), b = strlen(suffix);
-    return a >= b && strcasecmp(s + a - b, suffix) == 0;
-}
 
 static bool
 value_holds(const struct ftest *t, const struct fvalue *v, const struct fv *x)

@@ -5,6 +5,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
+#include <strings.h>
 
 /* The value of a hex digit, or -1. */
 static inline int
@@ -23,6 +25,14 @@ static inline bool
 is_blank(char c)
 {
     return c == ' ' || c == '\t';
+}
+
+/* True when s ends with suffix, ASCII case ignored (s == suffix counts). */
+static inline bool
+ends_with_ci(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcasecmp(s + a - b, suffix) == 0;
 }
 
 /* The first index >= i of s[0..n) that is not a blank (n when none). */
