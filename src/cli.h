@@ -95,6 +95,13 @@ int cmd_rules(int argc, char **argv);
 int cmd_psod(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_bundle(int argc, char **argv);
+
+/* Reads the dump behind `in` into r->dumps; returns whether it was one. A
+ * file that is no dump is an error when the user named it, else a note. */
+bool dumps_add(struct report *r, const char *path, const struct dump_input *in, bool named);
+/* Sorts r's dumps by crash time (undated last) and runs the dump rules on
+ * each (cmd_dump.c): what `dump` and `bundle` do once every dump is read. */
+void dumps_audit(const struct ruleset *rules, struct report *r);
 /* `vmtriage` with no command: this ESXi host, or the example bundle. */
 int cmd_default(int argc, char **argv);
 int cmd_cpu(int argc, char **argv);

@@ -21,6 +21,7 @@
 #include "log_source.h"
 #include "util_buf.h"
 #include "util_mem.h"
+#include "util_text.h"
 #include "vmx_parse.h"
 #include "walk.h"
 
@@ -89,13 +90,6 @@ read_all(const struct member *m, size_t max, struct buf *out, struct diags *d)
     }
 }
 
-static bool
-ends_with(const char *s, const char *suffix)
-{
-    size_t l = strlen(s), k = strlen(suffix);
-    return l >= k && strcasecmp(s + l - k, suffix) == 0;
-}
-
 static const char *
 base_of(const char *path)
 {
@@ -115,7 +109,7 @@ is_log(const char *path)
     if (strcmp(base, "LogEFI.log") == 0 || strncmp(base, "vmkernel-log.", 13) == 0)
         return true;
     return strncmp(path, "vmfs/volumes/", 13) == 0 && strncmp(base, "vmware", 6) == 0 &&
-           (ends_with(base, ".log") || ends_with(base, ".log.gz"));
+           (ends_with_ci(base, ".log") || ends_with_ci(base, ".log.gz"));
 }
 
 static void
@@ -164,19 +158,8 @@ read_dump(struct bundling *bd, const struct member *m)
     if (read_all(m, DUMP_MAX, &data, &r->diags) == 0) {
         struct dump_input in;
         dump_input_memory(&in, data.p ? data.p : "", data.len);
-        struct report_dump rd = {.path = xstrdup(m->display)};
-        rd.status = dump_read(&in, m->display, &rd.dump, &r->diags);
-        if (rd.status == DUMP_OK || rd.status == DUMP_PARTIAL) {
-            r->dumps = xreallocarray(r->dumps, r->ndumps + 1, sizeof(*r->dumps));
-            r->dumps[r->ndumps++] = rd;
+        if (dumps_add(r, m->display, &in, false))
             r->hosts[r->nhosts - 1].dumps++;
-        } else {
-            if (rd.status == DUMP_NOT_A_DUMP)
-                diags_add(&r->diags, DIAG_NOTE, m->display, 0,
-                          "not a Windows crash dump (no PAGEDUMP, PAGEDU64 or MDMP signature); skipped");
-            dump_release(&rd.dump);
-            free(rd.path);
-        }
     }
     buf_release(&data);
 }
@@ -193,9 +176,9 @@ read_member(struct bundling *bd, const struct member *m)
                             text.len, m->display, &r->diags);
         buf_release(&text);
     } else if (strncmp(m->path, "vmfs/volumes/", 13) == 0 &&
-               (ends_with(base, ".vmx") || ends_with(base, ".vmtx"))) {
+               (ends_with_ci(base, ".vmx") || ends_with_ci(base, ".vmtx"))) {
         read_vmx(bd, m);
-    } else if (ends_with(base, ".dmp")) {
+    } else if (ends_with_ci(base, ".dmp")) {
         read_dump(bd, m);
     } else if (strncmp(base, "vmkernel-zdump", 14) == 0) {
         /* kb §1.8: the log inside a VMkernel core dump comes out with vmkdump_extract */
@@ -314,7 +297,7 @@ want_any(const char *name)
 static bool
 want_vmx(const char *name)
 {
-    return ends_with(name, ".vmx") || ends_with(name, ".vmtx") || strncmp(name, "vmware", 6) == 0;
+    return ends_with_ci(name, ".vmx") || ends_with_ci(name, ".vmtx") || strncmp(name, "vmware", 6) == 0;
 }
 
 /* True in an ESXi shell: the kernel says VMkernel. */
@@ -373,15 +356,7 @@ run(char *const *inputs, size_t n, const char *host_root, const struct vt_opts *
     for (size_t i = 0; i < n; i++)
         bundle_walk(inputs[i], on_entry, &bd, &rep.diags);
     host_end(&bd);
-    if (rep.ndumps > 1)
-        qsort(rep.dumps, rep.ndumps, sizeof(*rep.dumps), report_dump_cmp_time);
-    for (size_t i = 0; i < rep.ndumps; i++) {
-        struct report_dump *d = &rep.dumps[i];
-        dump_view_init(&d->view, &d->dump, d->path);
-        char *ev = report_dump_evidence(&d->dump);
-        audit_dump(&rules, &d->view, ev, &rep.findings);
-        free(ev);
-    }
+    dumps_audit(&rules, &rep);
     if (o->format == FMT_JSON) {
         rep.vm_json = bd.vms_json ? bd.vms_json : xcalloc(1, sizeof(*rep.vm_json));
         bd.vms_json = NULL;

@@ -57,6 +57,25 @@ struct reading {
     const char *root;
 };
 
+bool
+dumps_add(struct report *r, const char *path, const struct dump_input *in, bool named)
+{
+    struct report_dump rd = {.path = xstrdup(path)};
+    rd.status = dump_read(in, path, &rd.dump, &r->diags);
+    if (rd.status == DUMP_NOT_A_DUMP || rd.status == DUMP_UNREADABLE) {
+        if (rd.status == DUMP_NOT_A_DUMP)
+            diags_add(&r->diags, named ? DIAG_ERROR : DIAG_NOTE, path, 0,
+                      "not a Windows crash dump (no PAGEDUMP, PAGEDU64 or MDMP signature)%s",
+                      named ? "" : "; skipped");
+        dump_release(&rd.dump);
+        free(rd.path);
+        return false;
+    }
+    r->dumps = xreallocarray(r->dumps, r->ndumps + 1, sizeof(*r->dumps));
+    r->dumps[r->ndumps++] = rd;
+    return true;
+}
+
 static void
 read_one(struct reading *rd, const char *path, bool named)
 {
@@ -76,20 +95,8 @@ read_one(struct reading *rd, const char *path, bool named)
     }
     struct file_input f = {fd};
     struct dump_input in = {(uint64_t)st.st_size, file_read, &f};
-    struct report_dump rd1 = {.path = xstrdup(path)};
-    rd1.status = dump_read(&in, path, &rd1.dump, &r->diags);
+    dumps_add(r, path, &in, named);
     close(fd);
-    if (rd1.status == DUMP_NOT_A_DUMP || rd1.status == DUMP_UNREADABLE) {
-        if (rd1.status == DUMP_NOT_A_DUMP)
-            diags_add(&r->diags, named ? DIAG_ERROR : DIAG_NOTE, path, 0,
-                      "not a Windows crash dump (no PAGEDUMP, PAGEDU64 or MDMP signature)%s",
-                      named ? "" : "; skipped");
-        dump_release(&rd1.dump);
-        free(rd1.path);
-        return;
-    }
-    r->dumps = xreallocarray(r->dumps, r->ndumps + 1, sizeof(*r->dumps));
-    r->dumps[r->ndumps++] = rd1;
 }
 
 static bool
@@ -105,6 +112,52 @@ found(void *arg, char *path)
     struct reading *rd = arg;
     read_one(rd, path, strcmp(path, rd->root) == 0);
     free(path);
+}
+
+/* By crash time, undated last, then by path: the order of the table. */
+static int
+cmp_dump_time(const void *x, const void *y)
+{
+    const struct report_dump *a = x, *b = y;
+    if (a->dump.has_time != b->dump.has_time)
+        return a->dump.has_time ? -1 : 1;
+    if (a->dump.has_time && a->dump.time_ms != b->dump.time_ms)
+        return a->dump.time_ms < b->dump.time_ms ? -1 : 1;
+    return strcmp(a->path, b->path);
+}
+
+/* The evidence line of a dump's findings: its bug check, culprit and time. */
+static char *
+evidence(const struct crash_dump *d)
+{
+    struct buf b = BUF_INIT;
+    if (d->has_bugcheck) {
+        const char *name = bugcheck_name(d->bugcheck);
+        buf_addf(&b, "bug check 0x%08X %s (0x%llx, 0x%llx, 0x%llx, 0x%llx)", d->bugcheck,
+                 name ? name : "", (unsigned long long)d->parameters[0],
+                 (unsigned long long)d->parameters[1], (unsigned long long)d->parameters[2],
+                 (unsigned long long)d->parameters[3]);
+    } else if (d->has_exception) {
+        buf_addf(&b, "%s: exception 0x%08X at 0x%llx", d->process ? d->process : "process",
+                 d->exception_code, (unsigned long long)d->exception_address);
+    }
+    if (d->culprit)
+        buf_addf(&b, "; culprit %s (%s)", d->culprit->name, dump_culprit_rule_name(d->culprit_rule));
+    return buf_detach(&b);
+}
+
+void
+dumps_audit(const struct ruleset *rules, struct report *r)
+{
+    if (r->ndumps > 1)
+        qsort(r->dumps, r->ndumps, sizeof(*r->dumps), cmp_dump_time);
+    for (size_t i = 0; i < r->ndumps; i++) {
+        struct report_dump *d = &r->dumps[i];
+        dump_view_init(&d->view, &d->dump, d->path);
+        char *ev = evidence(&d->dump);
+        audit_dump(rules, &d->view, ev, &r->findings);
+        free(ev);
+    }
 }
 
 int
@@ -131,15 +184,7 @@ cmd_dump(int argc, char **argv)
         rd.root = argv[i];
         walk_paths_want(&argv[i], 1, dump_file_wanted, found, &rd, &rep.diags);
     }
-    if (rep.ndumps > 1)
-        qsort(rep.dumps, rep.ndumps, sizeof(*rep.dumps), report_dump_cmp_time);
-    for (size_t i = 0; i < rep.ndumps; i++) {
-        struct report_dump *d = &rep.dumps[i];
-        dump_view_init(&d->view, &d->dump, d->path);
-        char *ev = report_dump_evidence(&d->dump);
-        audit_dump(&rules, &d->view, ev, &rep.findings);
-        free(ev);
-    }
+    dumps_audit(&rules, &rep);
     int rc = cli_finish(&rep, &o);
     report_release(&rep);
     ruleset_release(&rules);

@@ -133,10 +133,6 @@ void report_text_dumps(FILE *fp, const struct report *r, const struct report_opt
 /* One RFC 4180 cell and its separator (CRLF when last); formula-like
  * text is defused (report_csv.c). */
 void csv_cell(FILE *fp, const char *s, bool last);
-/* qsort order of report_dump: by crash time, undated last, then by path. */
-int report_dump_cmp_time(const void *x, const void *y);
-/* The evidence line of a dump's findings: its bug check (or exception), culprit; owned. */
-char *report_dump_evidence(const struct crash_dump *d);
 /* dump --format csv: one row per dump (BlueScreenView's columns). */
 int report_csv_dumps(FILE *fp, const struct report *r);
 /* "cpus": [...] of cpu (report_cpu.c). */

@@ -358,37 +358,3 @@ report_csv_dumps(FILE *fp, const struct report *r)
     buf_release(&b);
     return ferror(fp) ? -1 : 0;
 }
-
-/* ---- for the commands ---- */
-
-/* By crash time, undated last, then by path: the order of the table. */
-int
-report_dump_cmp_time(const void *x, const void *y)
-{
-    const struct report_dump *a = x, *b = y;
-    if (a->dump.has_time != b->dump.has_time)
-        return a->dump.has_time ? -1 : 1;
-    if (a->dump.has_time && a->dump.time_ms != b->dump.time_ms)
-        return a->dump.time_ms < b->dump.time_ms ? -1 : 1;
-    return strcmp(a->path, b->path);
-}
-
-/* The evidence line of a dump's findings: its bug check, culprit and time. */
-char *
-report_dump_evidence(const struct crash_dump *d)
-{
-    struct buf b = BUF_INIT;
-    if (d->has_bugcheck) {
-        const char *name = bugcheck_name(d->bugcheck);
-        buf_addf(&b, "bug check 0x%08X %s (0x%llx, 0x%llx, 0x%llx, 0x%llx)", d->bugcheck,
-                 name ? name : "", (unsigned long long)d->parameters[0],
-                 (unsigned long long)d->parameters[1], (unsigned long long)d->parameters[2],
-                 (unsigned long long)d->parameters[3]);
-    } else if (d->has_exception) {
-        buf_addf(&b, "%s: exception 0x%08X at 0x%llx", d->process ? d->process : "process",
-                 d->exception_code, (unsigned long long)d->exception_address);
-    }
-    if (d->culprit)
-        buf_addf(&b, "; culprit %s (%s)", d->culprit->name, dump_culprit_rule_name(d->culprit_rule));
-    return buf_detach(&b);
-}
