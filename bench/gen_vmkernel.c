@@ -62,6 +62,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "splitmix64.h"
+
 #define GEN_VERSION 1
 
 /* ---------------------------------------------------------------- PRNG */
@@ -69,12 +71,9 @@
 static uint64_t rng;
 
 static uint64_t
-next64(void) /* splitmix64 */
+next64(void)
 {
-    uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
+    return splitmix64(&rng);
 }
 
 static unsigned
