@@ -294,7 +294,7 @@ read_nic_list(struct host_facts *h, const char *text, size_t len)
                 return false;
             continue;
         }
-        if (n == 0 || line[0] == '-' || strncmp(line, "vmnic", 5) != 0)
+        if (n < 5 || strncmp(line, "vmnic", 5) != 0)
             continue;
         const char *s;
         size_t sl;
@@ -311,7 +311,7 @@ read_nic_list(struct host_facts *h, const char *text, size_t len)
             cell(line, n, cols, nc, (size_t)c_speed, &s, &sl);
             nic.speed = xstrndup(s, sl);
         }
-        if (c_link_speed >= 0) { /* "Up   1000Mbps" */
+        if (c_link_speed >= 0 && nic.link == NULL && nic.speed == NULL) { /* "Up   1000Mbps" */
             cell(line, n, cols, nc, (size_t)c_link_speed, &s, &sl);
             size_t w = 0;
             while (w < sl && !is_blank(s[w]))
