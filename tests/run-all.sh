@@ -54,7 +54,8 @@ suite fuzz-replay sh -c "'$B/fuzz-replay' $replay_dirs && echo 'fuzz-replay: 1 p
 # The streaming test reads 2 GiB through a pipe; under ASan (build-asan) half
 # a GiB, with room in the memory bound for the sanitizer's shadow and quarantine.
 case $B in *asan*) export VT_STREAM_MB=${VT_STREAM_MB:-512} VT_STREAM_RSS_KB=${VT_STREAM_RSS_KB:-400000} ;; esac
-for t in tests/cli/t-*.sh; do
+for t in tests/cli/t-*.sh tests/hostile/t-*.sh; do
+    [ -f "$t" ] || continue
     suite "$(basename "$t" .sh)" sh "$t"
 done
 suite golden sh tests/golden/run.sh "$B/vmtriage"
