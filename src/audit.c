@@ -55,7 +55,7 @@ apply_rule(const struct rule *rule, const struct record *r, struct finding *f)
         f->fixes = xcalloc(rule->nremedies ? rule->nremedies : 1, sizeof(*f->fixes));
         for (size_t i = 0; i < rule->nremedies; i++)
             f->fixes[f->nfixes++] =
-                (struct fix){rule->remedies[i].tool, rule_render(rule, rule->remedies[i].text, r)};
+                (struct fix){rule->remedies[i].tool, rule_render(rule, rule->remedies[i].tool, rule->remedies[i].text, r)};
     }
     add_device(f, r);
     const struct vmx_entry *ev[MAX_EVIDENCE];

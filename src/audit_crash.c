@@ -22,7 +22,7 @@ finding_new(const struct rule *rule, const char *subject, const struct record *r
     f.fixes = xcalloc(rule->nremedies ? rule->nremedies : 1, sizeof(*f.fixes));
     for (size_t i = 0; i < rule->nremedies; i++)
         f.fixes[f.nfixes++] =
-            (struct fix){rule->remedies[i].tool, rule_render(rule, rule->remedies[i].text, r)};
+            (struct fix){rule->remedies[i].tool, rule_render(rule, rule->remedies[i].tool, rule->remedies[i].text, r)};
     return f;
 }
 

@@ -105,8 +105,18 @@ void rule_patterns_release(struct rule_patterns *p);
  * letter or digit written as \xHH. Owned. */
 char *pattern_escape_literal(const char *s);
 
-/* Expands {{field}} and {{field|ps}} / {{field|sh}} (quoted for PowerShell /
- * POSIX sh single quotes) with the record's values. Returns an owned string. */
-char *rule_render(const struct rule *rule, const char *text, const struct record *r);
+/* Expands the {{field|quoting}} placeholders of a remediation text for
+ * `tool` with the record's values, each quoted as its placeholder says
+ * (util_quote.h); a line whose value cannot be quoted safely is replaced by a
+ * comment saying so. Returns an owned string. */
+char *rule_render(const struct rule *rule, const char *tool, const char *text,
+                  const struct record *r);
+/* Whether `tool` is a remediation tool (vsphere_client, powercli, ...). */
+bool remedy_tool_known(const char *tool);
+/* Checks a remediation template: every placeholder names a field of `kind`
+ * and a quoting that fits the tool's shell (rules_render.c). Returns false
+ * with the reason appended to *why. */
+struct buf;
+bool template_check(const char *tool, const char *text, enum record_kind kind, struct buf *why);
 
 #endif

@@ -35,9 +35,6 @@ level_from_name(const char *name)
     return -1;
 }
 
-static const char *const remedy_tools[] = {"vsphere_client", "powercli", "govc", "esxi_shell",
-                                           "guest_windows", "guest_linux", "vmx"};
-
 struct loader {
     yaml_document_t *doc;
     const char *name;
@@ -382,28 +379,17 @@ compile_detection(struct loader *L, struct rule *rule, yaml_node_t *det)
     return true;
 }
 
-/* Checks every {{field}} placeholder of a remediation text. */
+/* Checks every {{field|quoting}} placeholder of a remediation text. */
 static bool
-check_template(struct loader *L, struct rule *rule, yaml_node_t *n, const char *text)
+check_template(struct loader *L, struct rule *rule, yaml_node_t *n, const char *tool,
+               const char *text)
 {
-    const char *p = text, *e;
-    char *name, *bar;
-    while (placeholder_next(p, &e, &name, &bar) != NULL) {
-        if (e == NULL) {
-            fail(L, n, "unclosed '{{' in remediation");
-            return false;
-        }
-        const struct field_def *f = field_lookup(rule->kind, name);
-        bool ok = f && (!bar || !strcmp(bar, "ps") || !strcmp(bar, "sh"));
-        if (!ok)
-            fail(L, n, "unknown placeholder '{{%s%s%s}}'", name, bar ? "|" : "", bar ? bar : "");
-        field_release(f);
-        free(name);
-        if (!ok)
-            return false;
-        p = e;
-    }
-    return true;
+    struct buf why = BUF_INIT;
+    bool ok = template_check(tool, text, rule->kind, &why);
+    if (!ok)
+        fail(L, n, "%s", buf_str(&why));
+    buf_release(&why);
+    return ok;
 }
 
 /* Appends the texts of a sequence node to a new owned array. */
@@ -535,14 +521,11 @@ compile_rule(struct loader *L, yaml_node_t *root)
              p++) {
             const char *tool = scalar(node_at(L, p->key));
             const char *text = scalar(node_at(L, p->value));
-            bool known = false;
-            for (size_t i = 0; tool && i < sizeof(remedy_tools) / sizeof(remedy_tools[0]); i++)
-                known |= strcmp(tool, remedy_tools[i]) == 0;
-            if (!known) {
+            if (tool == NULL || !remedy_tool_known(tool)) {
                 fail(L, node_at(L, p->key), "unknown remediation tool '%s'", tool ? tool : "?");
             } else if (text == NULL || *text == '\0') {
                 fail(L, node_at(L, p->value), "remediation '%s' must be a text", tool);
-            } else if (check_template(L, r, node_at(L, p->value), text)) {
+            } else if (check_template(L, r, node_at(L, p->value), tool, text)) {
                 r->remedies[r->nremedies++] = (struct remedy){xstrdup(tool), xstrdup(text)};
             }
         }
