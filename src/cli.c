@@ -1,6 +1,7 @@
 /* cli: option parsing (getopt_long), output selection, exit status. */
 #include "cli.h"
 #include "util_mem.h"
+#include "util_term.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -16,7 +17,7 @@ cli_error(const char *fmt, ...)
     va_list ap;
     fputs("vmtriage: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    term_vprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
 }

@@ -21,6 +21,7 @@
 #include "log_source.h"
 #include "util_buf.h"
 #include "util_mem.h"
+#include "util_term.h"
 #include "util_text.h"
 #include "vmx_parse.h"
 #include "walk.h"
@@ -422,7 +423,7 @@ cmd_default(int argc, char **argv)
         return VT_EXIT_UNKNOWN;
     const char *root = getenv("VMTRIAGE_HOST_ROOT");
     if (root != NULL && *root != '\0') {
-        fprintf(stderr, "vmtriage: triaging the host file system under %s (VMTRIAGE_HOST_ROOT)\n",
+        term_printf(stderr, "vmtriage: triaging the host file system under %s (VMTRIAGE_HOST_ROOT)\n",
                 root);
         return run(NULL, 0, root, &o);
     }
@@ -438,7 +439,7 @@ cmd_default(int argc, char **argv)
                   "run 'vmtriage bundle PATH' or 'vmtriage --help'");
         return VT_EXIT_UNKNOWN;
     }
-    fprintf(stderr, "vmtriage: not an ESXi host: triaging the example bundle %s (a synthetic "
+    term_printf(stderr, "vmtriage: not an ESXi host: triaging the example bundle %s (a synthetic "
                     "ESXi 5.5 host; see its README)\n",
             example);
     char *inputs[] = {example};

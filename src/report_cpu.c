@@ -6,6 +6,7 @@
  * text, never guessed. The verdict and the capability states come from
  * cmd_cpu.c and cpu_check.c; this file only formats them. */
 #include "report.h"
+#include "util_term.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -76,33 +77,33 @@ cpus_to_json(struct json *j, const struct report *r)
 static void
 what_was_read(FILE *fp, const struct cpu_info *c)
 {
-    fprintf(fp, "  %-11s %s, %s", "listing", cpu_format_title(c->format), cpu_arch_name(c->arch));
+    term_printf(fp, "  %-11s %s, %s", "listing", cpu_format_title(c->format), cpu_arch_name(c->arch));
     if (c->processors >= 0)
-        fprintf(fp, ", %ld processor%s", c->processors, c->processors == 1 ? "" : "s");
+        term_printf(fp, ", %ld processor%s", c->processors, c->processors == 1 ? "" : "s");
     if (c->packages >= 0 && c->cores >= 0)
-        fprintf(fp, " (%ld package%s, %ld cores)", c->packages, c->packages == 1 ? "" : "s",
+        term_printf(fp, " (%ld package%s, %ld cores)", c->packages, c->packages == 1 ? "" : "s",
                 c->cores);
     if (c->has_flags && c->format == CPU_FORMAT_CPUINFO)
-        fprintf(fp, "; %zu flags of processor %ld (line %lu)", c->nflags, c->flags_processor,
+        term_printf(fp, "; %zu flags of processor %ld (line %lu)", c->nflags, c->flags_processor,
                 c->flags_line);
     else if (c->has_flags)
-        fprintf(fp, "; %zu flags (line %lu)", c->nflags, c->flags_line);
+        term_printf(fp, "; %zu flags (line %lu)", c->nflags, c->flags_line);
     fputc('\n', fp);
     if (c->vendor || c->model)
-        fprintf(fp, "  %-11s %s%s%s\n", "cpu", c->vendor ? c->vendor : "",
+        term_printf(fp, "  %-11s %s%s%s\n", "cpu", c->vendor ? c->vendor : "",
                 c->vendor && c->model ? ", " : "", c->model ? c->model : "");
     if (c->hypervisor == 1 && c->hypervisor_vendor)
-        fprintf(fp, "  %-11s yes (Hypervisor vendor: %s)\n", "VM", c->hypervisor_vendor);
+        term_printf(fp, "  %-11s yes (Hypervisor vendor: %s)\n", "VM", c->hypervisor_vendor);
     else if (c->hypervisor == 1)
-        fprintf(fp, "  %-11s yes (hypervisor flag)\n", "VM");
+        term_printf(fp, "  %-11s yes (hypervisor flag)\n", "VM");
     else if (c->hypervisor == 0)
-        fprintf(fp, "  %-11s no hypervisor flag: bare metal, or a VM that hides it\n", "VM");
+        term_printf(fp, "  %-11s no hypervisor flag: bare metal, or a VM that hides it\n", "VM");
     if (c->virtualization)
-        fprintf(fp, "  %-11s %s\n", "virt.", c->virtualization);
+        term_printf(fp, "  %-11s %s\n", "virt.", c->virtualization);
     if (c->hv_support >= 0)
-        fprintf(fp, "  %-11s %ld\n", "HV Support", c->hv_support);
+        term_printf(fp, "  %-11s %ld\n", "HV Support", c->hv_support);
     if (!c->flags_consistent)
-        fprintf(fp,
+        term_printf(fp,
                 "  %-11s the processors list different flags (line %lu); those of line %lu "
                 "are checked\n",
                 "note", c->differ_line, c->flags_line);
@@ -119,12 +120,12 @@ capability_table(FILE *fp, const struct cpu_info *c)
         ww = a > ww ? a : ww;
         wf = b > wf ? b : wf;
     }
-    fprintf(fp, "  %-*s  %-*s  %s\n", (int)ww, "CAPABILITY", (int)wf, "FLAG", "STATE");
+    term_printf(fp, "  %-*s  %-*s  %s\n", (int)ww, "CAPABILITY", (int)wf, "FLAG", "STATE");
     for (int k = 0; k < CPU_CAP__COUNT; k++) {
         enum cpu_state s = cpu_cap_state(c, (enum cpu_cap)k);
         if (s == CPU_NOT_APPLICABLE)
             continue;
-        fprintf(fp, "  %-*s  %-*s  %s\n", (int)ww, cpu_cap_what((enum cpu_cap)k), (int)wf,
+        term_printf(fp, "  %-*s  %-*s  %s\n", (int)ww, cpu_cap_what((enum cpu_cap)k), (int)wf,
                 cpu_cap_flag((enum cpu_cap)k), cpu_state_name(s));
     }
 }
@@ -136,7 +137,7 @@ report_text_cpus(FILE *fp, const struct report *r, const struct report_opts *o)
     for (size_t i = 0; i < r->ncpus; i++) {
         const struct report_cpu *rc = &r->cpus[i];
         const struct cpu_info *c = &rc->info;
-        fprintf(fp, "\n%s\n  %-11s %s\n", rc->path, "verdict", rc->verdict);
+        term_printf(fp, "\n%s\n  %-11s %s\n", rc->path, "verdict", rc->verdict);
         what_was_read(fp, c);
         if (c->has_flags && (c->arch == CPU_ARCH_X86 || c->arch == CPU_ARCH_UNKNOWN))
             capability_table(fp, c);

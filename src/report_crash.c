@@ -5,6 +5,7 @@
  * Addresses are 64-bit and often above 2^53, so JSON carries them as "0x..."
  * strings; counts and ids are integers (README, JSON contract). */
 #include "report.h"
+#include "util_term.h"
 #include "util_buf.h"
 
 #include <inttypes.h>
@@ -116,16 +117,16 @@ backtrace_to_json(struct json *j, const struct report_backtrace *b)
 static void
 print_frame(FILE *fp, const struct psod_frame *f)
 {
-    fprintf(fp, "    %s", f->function ? f->function : "?");
+    term_printf(fp, "    %s", f->function ? f->function : "?");
     if (f->module)
-        fprintf(fp, "@%s", *f->module ? f->module : "(no symbols)");
+        term_printf(fp, "@%s", *f->module ? f->module : "(no symbols)");
     if (f->version)
-        fprintf(fp, "#%s", f->version);
+        term_printf(fp, "#%s", f->version);
     if (f->has_offset)
-        fprintf(fp, "+0x%" PRIx64, f->offset);
+        term_printf(fp, "+0x%" PRIx64, f->offset);
     if (f->has_ip)
-        fprintf(fp, "  [0x%" PRIx64 "]", f->ip);
-    fprintf(fp, "  (line %lu)\n", f->line);
+        term_printf(fp, "  [0x%" PRIx64 "]", f->ip);
+    term_printf(fp, "  (line %lu)\n", f->line);
 }
 
 #define TEXT_FRAMES 12
@@ -136,7 +137,7 @@ print_frames(FILE *fp, const struct psod_frames *fr)
     for (size_t i = 0; i < fr->n && i < TEXT_FRAMES; i++)
         print_frame(fp, &fr->v[i]);
     if (fr->n > TEXT_FRAMES)
-        fprintf(fp, "    ... %zu more frames (all in --format json)\n", fr->n - TEXT_FRAMES);
+        term_printf(fp, "    ... %zu more frames (all in --format json)\n", fr->n - TEXT_FRAMES);
 }
 
 void
@@ -145,50 +146,55 @@ report_text_crashes(FILE *fp, const struct report *r, const struct report_opts *
     for (size_t i = 0; i < r->ncrashes; i++) {
         const struct crash_view *v = &r->crashes[i];
         const struct psod_crash *c = v->crash;
-        fprintf(fp, "\n%sCrash %zu of %zu%s: %s line %lu", o->color ? "\033[1;35m" : "", i + 1,
-                r->ncrashes, o->color ? "\033[0m" : "", v->source, c->line);
+        fputc('\n', fp);
+        if (o->color)
+            fputs("\033[1;35m", fp);
+        term_printf(fp, "Crash %zu of %zu", i + 1, r->ncrashes);
+        if (o->color)
+            fputs("\033[0m", fp);
+        term_printf(fp, ": %s line %lu", v->source, c->line);
         if (c->timestamp)
-            fprintf(fp, " (%s)", c->timestamp);
+            term_printf(fp, " (%s)", c->timestamp);
         fputc('\n', fp);
         const char *type = psod_type_name(c->type, c->exception);
         if (c->message && strncmp(c->message, type, strlen(type)) == 0)
-            fprintf(fp, "  Panic:    %s\n", c->message);
+            term_printf(fp, "  Panic:    %s\n", c->message);
         else if (c->message)
-            fprintf(fp, "  Panic:    %s: %s\n", type, c->message);
+            term_printf(fp, "  Panic:    %s: %s\n", type, c->message);
         else
-            fprintf(fp, "  Panic:    %s\n", type);
+            term_printf(fp, "  Panic:    %s\n", type);
         if (c->world_id >= 0 || c->world_name) {
             fputs("  World:   ", fp);
             if (c->world_id >= 0)
-                fprintf(fp, " %lld", c->world_id);
+                term_printf(fp, " %lld", c->world_id);
             if (c->world_name)
-                fprintf(fp, " %s", c->world_name);
+                term_printf(fp, " %s", c->world_name);
             fputc('\n', fp);
         }
         if (c->has_ip || c->has_address) {
             fputs("  Fault:   ", fp);
             if (c->has_ip)
-                fprintf(fp, " IP 0x%" PRIx64, c->ip);
+                term_printf(fp, " IP 0x%" PRIx64, c->ip);
             if (c->has_address)
-                fprintf(fp, " address 0x%" PRIx64, c->address);
+                term_printf(fp, " address 0x%" PRIx64, c->address);
             fputc('\n', fp);
         }
         if (c->uptime)
-            fprintf(fp, "  Uptime:   %s\n", c->uptime);
+            term_printf(fp, "  Uptime:   %s\n", c->uptime);
         if (v->product || v->build)
-            fprintf(fp, "  Host:     %s%s%s\n", v->product ? v->product : "",
+            term_printf(fp, "  Host:     %s%s%s\n", v->product ? v->product : "",
                     v->product && v->build ? " build " : v->build ? "build " : "",
                     v->build ? v->build : "");
         static const char *const kind_label[] = {
             [CULPRIT_NONE] = "nothing to go on", [CULPRIT_DRIVER] = "a driver",
             [CULPRIT_VMKERNEL] = "the VMkernel core", [CULPRIT_HARDWARE] = "the hardware"};
-        fprintf(fp, "  Culprit:  %s", kind_label[c->culprit_kind]);
+        term_printf(fp, "  Culprit:  %s", kind_label[c->culprit_kind]);
         if (c->culprit_function || (c->culprit_module && *c->culprit_module))
-            fprintf(fp, ": %s%s%s", c->culprit_function ? c->culprit_function : "",
+            term_printf(fp, ": %s%s%s", c->culprit_function ? c->culprit_function : "",
                     c->culprit_function && c->culprit_module && *c->culprit_module ? "@" : "",
                     c->culprit_module ? c->culprit_module : "");
         if (c->culprit_why)
-            fprintf(fp, " (%s)", c->culprit_why);
+            term_printf(fp, " (%s)", c->culprit_why);
         fputc('\n', fp);
         char *subject = crash_subject(v);
         bool known = false;
@@ -196,10 +202,10 @@ report_text_crashes(FILE *fp, const struct report *r, const struct report_opts *
             const struct finding *f = &r->findings.v[k];
             if (strcmp(f->subject, subject) != 0)
                 continue;
-            fprintf(fp, "  %s %s [%s]: %s", f->rule->fallback ? "Advice:  " : "Known:   ",
+            term_printf(fp, "  %s %s [%s]: %s", f->rule->fallback ? "Advice:  " : "Known:   ",
                     f->rule->id, level_name(f->level), f->rule->title);
             if (f->nrel)
-                fprintf(fp, " (%zu VM%s carry the trigger)", f->nrel, f->nrel == 1 ? "" : "s");
+                term_printf(fp, " (%zu VM%s carry the trigger)", f->nrel, f->nrel == 1 ? "" : "s");
             fputc('\n', fp);
             known |= !f->rule->fallback;
         }
@@ -207,11 +213,11 @@ report_text_crashes(FILE *fp, const struct report *r, const struct report_opts *
             fputs("  Known:    no known-issue signature matches this crash\n", fp);
         free(subject);
         if (c->frames.n) {
-            fprintf(fp, "  Backtrace (%zu frames):\n", c->frames.n);
+            term_printf(fp, "  Backtrace (%zu frames):\n", c->frames.n);
             print_frames(fp, &c->frames);
         }
         if (c->saved.n) {
-            fprintf(fp, "  Saved backtrace of PCPU %d%s%s (%zu frames):\n", c->saved_pcpu,
+            term_printf(fp, "  Saved backtrace of PCPU %d%s%s (%zu frames):\n", c->saved_pcpu,
                     c->saved_reason ? ", " : "", c->saved_reason ? c->saved_reason : "",
                     c->saved.n);
             print_frames(fp, &c->saved);
@@ -219,9 +225,9 @@ report_text_crashes(FILE *fp, const struct report *r, const struct report_opts *
     }
     for (size_t i = 0; i < r->nbacktraces; i++) {
         const struct report_backtrace *b = &r->backtraces[i];
-        fprintf(fp, "\nNot a crash: backtrace at %s line %lu", b->source, b->bt->line);
+        term_printf(fp, "\nNot a crash: backtrace at %s line %lu", b->source, b->bt->line);
         if (b->bt->header)
-            fprintf(fp, " after \"%s\"", b->bt->header);
-        fprintf(fp, " (%zu frames; the host went on running)\n", b->bt->frames.n);
+            term_printf(fp, " after \"%s\"", b->bt->header);
+        term_printf(fp, " (%zu frames; the host went on running)\n", b->bt->frames.n);
     }
 }

@@ -9,6 +9,7 @@
  * in JSON and "-" in text, never a number. */
 #include "bugcheck.h"
 #include "report.h"
+#include "util_term.h"
 #include "util_buf.h"
 
 #include <inttypes.h>
@@ -214,12 +215,12 @@ names_line(FILE *fp, const char *label, const struct crash_dump *d, bool stack_o
     size_t n = 0;
     for (size_t i = 0; i < d->ndrivers; i++)
         n += !stack_only || d->drivers[i].on_stack;
-    fprintf(fp, "  %-9s %zu", label, n);
+    term_printf(fp, "  %-9s %zu", label, n);
     size_t shown = 0;
     for (size_t i = 0; i < d->ndrivers && shown < 12; i++)
         if (!stack_only || d->drivers[i].on_stack)
-            fprintf(fp, "%s%s", shown++ ? ", " : ": ", d->drivers[i].name);
-    fprintf(fp, "%s\n", n > shown ? ", ..." : "");
+            term_printf(fp, "%s%s", shown++ ? ", " : ": ", d->drivers[i].name);
+    term_printf(fp, "%s\n", n > shown ? ", ..." : "");
 }
 
 static void
@@ -228,57 +229,57 @@ one_dump(FILE *fp, const struct report_dump *rd)
     const struct crash_dump *d = &rd->dump;
     struct buf b = BUF_INIT;
     headline(&b, d);
-    fprintf(fp, "\n%s\n  %s\n", rd->path, buf_str(&b));
-    fprintf(fp, "  %-9s %s %s dump, %s", "dump", format_word(d->format),
+    term_printf(fp, "\n%s\n  %s\n", rd->path, buf_str(&b));
+    term_printf(fp, "  %-9s %s %s dump, %s", "dump", format_word(d->format),
             d->format == DUMP_FORMAT_USER ? "user-mode"
             : d->has_dump_type            ? dump_type_name(d->dump_type)
                                           : "(type not recorded)",
             dump_arch_name(d->arch));
     if (d->has_os_version)
-        fprintf(fp, ", Windows %" PRIu32 ".%" PRIu32, d->os_major, d->os_minor);
+        term_printf(fp, ", Windows %" PRIu32 ".%" PRIu32, d->os_major, d->os_minor);
     if (d->has_os_build)
-        fprintf(fp, "%s build %" PRIu32, d->has_os_version ? "" : ", Windows", d->os_build);
+        term_printf(fp, "%s build %" PRIu32, d->has_os_version ? "" : ", Windows", d->os_build);
     if (d->has_processors)
-        fprintf(fp, ", %" PRIu32 " processor%s", d->processors, d->processors == 1 ? "" : "s");
+        term_printf(fp, ", %" PRIu32 " processor%s", d->processors, d->processors == 1 ? "" : "s");
     fputc('\n', fp);
     char when[25];
     report_short_time(when, d->has_time, d->time_ms);
-    fprintf(fp, "  %-9s %s UTC", "time", when);
+    term_printf(fp, "  %-9s %s UTC", "time", when);
     if (d->has_uptime)
-        fprintf(fp, ", %.1f s after boot", (double)d->uptime_ms / 1000.0);
+        term_printf(fp, ", %.1f s after boot", (double)d->uptime_ms / 1000.0);
     fputc('\n', fp);
     for (int i = 0; d->has_bugcheck && i < 4; i++) {
         const char *m = bugcheck_parameter(d->bugcheck, i + 1);
-        fprintf(fp, "  P%d        0x%016" PRIx64 "%s%s\n", i + 1, d->parameters[i], m ? "  " : "",
+        term_printf(fp, "  P%d        0x%016" PRIx64 "%s%s\n", i + 1, d->parameters[i], m ? "  " : "",
                 m ? m : "");
     }
     if (d->has_exception)
-        fprintf(fp, "  %-9s 0x%08" PRIX32 " at 0x%" PRIx64 "\n", "exception", d->exception_code,
+        term_printf(fp, "  %-9s 0x%08" PRIX32 " at 0x%" PRIx64 "\n", "exception", d->exception_code,
                 d->exception_address);
     if (d->has_context)
-        fprintf(fp, "  %-9s %s 0x%" PRIx64 "  %s 0x%" PRIx64 "\n", "context", pc_name(d->arch),
+        term_printf(fp, "  %-9s %s 0x%" PRIx64 "  %s 0x%" PRIx64 "\n", "context", pc_name(d->arch),
                 d->pc, sp_name(d->arch), d->sp);
     if (d->culprit != NULL) {
-        fprintf(fp, "  %-9s %s (0x%" PRIx64 ", %s", "culprit", d->culprit->name,
+        term_printf(fp, "  %-9s %s (0x%" PRIx64 ", %s", "culprit", d->culprit->name,
                 d->culprit_address, dump_culprit_rule_name(d->culprit_rule));
         if (d->culprit_parameter > 0)
-            fprintf(fp, " %d", d->culprit_parameter);
+            term_printf(fp, " %d", d->culprit_parameter);
         fputs(")\n", fp);
     } else if (d->has_drivers) {
-        fprintf(fp, "  %-9s none found (%s)\n", "culprit", dump_culprit_rule_name(d->culprit_rule));
+        term_printf(fp, "  %-9s none found (%s)\n", "culprit", dump_culprit_rule_name(d->culprit_rule));
     }
     if (d->has_drivers) {
         names_line(fp, "drivers", d, false);
         names_line(fp, "on stack", d, true);
     }
     if (d->has_unloaded) {
-        fprintf(fp, "  %-9s %zu", "unloaded", d->nunloaded);
+        term_printf(fp, "  %-9s %zu", "unloaded", d->nunloaded);
         for (size_t i = 0; i < d->nunloaded && i < 12; i++)
-            fprintf(fp, "%s%s", i ? ", " : ": ", d->unloaded[i].name);
-        fprintf(fp, "%s\n", d->nunloaded > 12 ? ", ..." : "");
+            term_printf(fp, "%s%s", i ? ", " : ": ", d->unloaded[i].name);
+        term_printf(fp, "%s\n", d->nunloaded > 12 ? ", ..." : "");
     }
     if (rd->status != DUMP_OK)
-        fprintf(fp, "  %-9s the file is damaged: what follows the error was not read\n", "partial");
+        term_printf(fp, "  %-9s the file is damaged: what follows the error was not read\n", "partial");
     buf_release(&b);
 }
 
@@ -294,7 +295,7 @@ report_text_dumps(FILE *fp, const struct report *r, const struct report_opts *o)
         size_t l = strlen(base_name(r->dumps[i].path));
         wf = l > wf ? l : wf;
     }
-    fprintf(fp, "  %-19s  %-*s  %-52s  %s\n", "TIME (UTC)", (int)wf, "FILE", "BUG CHECK", "CULPRIT");
+    term_printf(fp, "  %-19s  %-*s  %-52s  %s\n", "TIME (UTC)", (int)wf, "FILE", "BUG CHECK", "CULPRIT");
     struct buf b = BUF_INIT;
     for (size_t i = 0; i < r->ndumps; i++) {
         const struct crash_dump *d = &r->dumps[i].dump;
@@ -302,7 +303,7 @@ report_text_dumps(FILE *fp, const struct report *r, const struct report_opts *o)
         report_short_time(when, d->has_time, d->time_ms);
         buf_reset(&b);
         headline(&b, d);
-        fprintf(fp, "  %-19s  %-*s  %-52s  %s\n", when, (int)wf, base_name(r->dumps[i].path),
+        term_printf(fp, "  %-19s  %-*s  %-52s  %s\n", when, (int)wf, base_name(r->dumps[i].path),
                 buf_str(&b), d->culprit ? d->culprit->name : "-");
     }
     buf_release(&b);

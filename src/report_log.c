@@ -4,6 +4,7 @@
  * lists, in JSON and text. */
 #include "log_line.h"
 #include "report.h"
+#include "util_term.h"
 
 #include <string.h>
 
@@ -88,7 +89,7 @@ report_text_logs(FILE *fp, const struct report *r, const struct report_opts *o)
             char a[25], b[25];
             report_short_time(a, f->has_first, f->first_ms);
             report_short_time(b, f->has_last, f->last_ms);
-            fprintf(fp, "  %s: %s%s, %llu lines, %s .. %s\n", f->path, f->format,
+            term_printf(fp, "  %s: %s%s, %llu lines, %s .. %s\n", f->path, f->format,
                     f->gzip ? " (gzip)" : "", f->lines, a, b);
         }
     }
@@ -100,10 +101,10 @@ report_text_logs(FILE *fp, const struct report *r, const struct report_opts *o)
         log_format_iso(r->timeline.v[i].hour_ms, h);
         h[10] = ' ';
         h[16] = '\0';
-        fprintf(fp, "  %s ", h);
+        term_printf(fp, "  %s ", h);
         int64_t hour = r->timeline.v[i].hour_ms;
         for (size_t k = i; i < r->timeline.n && r->timeline.v[i].hour_ms == hour; i++)
-            fprintf(fp, "%s %s %zu", i > k ? "," : "", r->timeline.v[i].kind,
+            term_printf(fp, "%s %s %zu", i > k ? "," : "", r->timeline.v[i].kind,
                     r->timeline.v[i].count);
         fputc('\n', fp);
     }

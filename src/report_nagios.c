@@ -10,6 +10,7 @@
  * the plugin guidelines' range format. '|' in any text becomes '/', since it
  * would start perfdata. */
 #include "report.h"
+#include "util_term.h"
 #include "util_buf.h"
 
 #include <stdlib.h>
@@ -21,8 +22,11 @@
 static void
 add_clean(struct buf *b, const char *s)
 {
-    for (; s && *s; s++)
-        buf_addc(b, *s == '|' ? '/' : (*s == '\n' || *s == '\r') ? ' ' : *s);
+    struct buf t = BUF_INIT;
+    term_escape(&t, s ? s : ""); /* no control character, so one line */
+    for (size_t i = 0; i < t.len; i++)
+        buf_addc(b, t.p[i] == '|' ? '/' : t.p[i]);
+    buf_release(&t);
 }
 
 int

@@ -3,6 +3,7 @@
  * never with NO_COLOR), then per rule its why, its sources and the fix. The
  * CLI prints the input problems after it. */
 #include "report.h"
+#include "util_term.h"
 #include "util_buf.h"
 #include "util_mem.h"
 
@@ -26,7 +27,7 @@ width(const char *s)
 static void
 pad(FILE *fp, const char *s, size_t w)
 {
-    fputs(s, fp);
+    term_puts(s, fp);
     for (size_t n = width(s); n < w; n++)
         fputc(' ', fp);
 }
@@ -113,7 +114,7 @@ print_indented(FILE *fp, const char *indent, const char *text)
     while (*p) {
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        fprintf(fp, "%s%.*s\n", indent, (int)len, p);
+        term_printf(fp, "%s%.*s\n", indent, (int)len, p);
         p += len + (nl != NULL);
     }
 }
@@ -127,34 +128,34 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
     size_t counts[5] = {0};
     for (size_t i = 0; i < n; i++)
         counts[v[i]->level]++;
-    fprintf(fp, "vmtriage %s: ", r->command);
+    term_printf(fp, "vmtriage %s: ", r->command);
     if (r->has_crashes)
-        fprintf(fp, "%zu crash%s, %zu non-fatal backtrace%s", r->ncrashes,
+        term_printf(fp, "%zu crash%s, %zu non-fatal backtrace%s", r->ncrashes,
                 r->ncrashes == 1 ? "" : "es", r->nbacktraces + r->backtraces_dropped,
                 r->nbacktraces + r->backtraces_dropped == 1 ? "" : "s");
     if (r->has_files)
-        fprintf(fp, ", %zu file%s", r->nfiles, r->nfiles == 1 ? "" : "s");
+        term_printf(fp, ", %zu file%s", r->nfiles, r->nfiles == 1 ? "" : "s");
     if (r->has_cpus && r->ncpus == 1) /* the verdict first */
-        fprintf(fp, "%s; 1 listing", r->cpus[0].verdict);
+        term_printf(fp, "%s; 1 listing", r->cpus[0].verdict);
     else if (r->has_cpus)
-        fprintf(fp, "%zu listings", r->ncpus);
+        term_printf(fp, "%zu listings", r->ncpus);
     else if (r->has_dumps && !r->has_hosts)
-        fprintf(fp, "%zu dump%s", r->ndumps, r->ndumps == 1 ? "" : "s");
+        term_printf(fp, "%zu dump%s", r->ndumps, r->ndumps == 1 ? "" : "s");
     else if (r->has_hosts) /* bundle: after the crashes and files */
-        fprintf(fp, ", %zu dump%s, %zu VM%s", r->ndumps, r->ndumps == 1 ? "" : "s", r->nvms,
+        term_printf(fp, ", %zu dump%s, %zu VM%s", r->ndumps, r->ndumps == 1 ? "" : "s", r->nvms,
                 r->nvms == 1 ? "" : "s");
     else if (!r->has_crashes || r->nvms)
-        fprintf(fp, "%s%zu VM%s", r->has_crashes ? ", " : "", r->nvms, r->nvms == 1 ? "" : "s");
+        term_printf(fp, "%s%zu VM%s", r->has_crashes ? ", " : "", r->nvms, r->nvms == 1 ? "" : "s");
     if (r->templates)
-        fprintf(fp, " (%zu template%s)", r->templates, r->templates == 1 ? "" : "s");
-    fprintf(fp, ", %zu finding%s", n, n == 1 ? "" : "s");
+        term_printf(fp, " (%zu template%s)", r->templates, r->templates == 1 ? "" : "s");
+    term_printf(fp, ", %zu finding%s", n, n == 1 ? "" : "s");
     for (int l = LEVEL_CRITICAL; l >= LEVEL_INFORMATIONAL; l--)
         if (counts[l])
-            fprintf(fp, ", %zu %s", counts[l], level_name((enum level)l));
+            term_printf(fp, ", %zu %s", counts[l], level_name((enum level)l));
     if (r->not_vmware)
-        fprintf(fp, "; %zu .vmx not a VMware config", r->not_vmware);
+        term_printf(fp, "; %zu .vmx not a VMware config", r->not_vmware);
     if (r->aliases)
-        fprintf(fp, "; %zu duplicate path%s via symlinks skipped", r->aliases,
+        term_printf(fp, "; %zu duplicate path%s via symlinks skipped", r->aliases,
                 r->aliases == 1 ? "" : "s");
     fputc('\n', fp);
     if (r->has_hosts)
@@ -193,7 +194,7 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
             pad(fp, v[i]->rule->id, wr + 2);
             pad(fp, subject_label(v[i], &lab), wv + 2);
             char *d = detail(v[i]);
-            fprintf(fp, "%s\n", d);
+            term_printf(fp, "%s\n", d);
             free(d);
         }
         /* Per rule: why, sources, and the fix shown for its first VM. */
@@ -206,41 +207,44 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
             fputc('\n', fp);
             if (o->color)
                 fputs(level_color[v[i]->level], fp);
-            fprintf(fp, "%s %s", level_name(v[i]->level), v[i]->rule->id);
+            term_printf(fp, "%s %s", level_name(v[i]->level), v[i]->rule->id);
             if (o->color)
                 fputs("\033[0m", fp);
             if (r->has_crashes)
-                fprintf(fp, ": %s\n", v[i]->rule->title);
+                term_printf(fp, ": %s\n", v[i]->rule->title);
             else if (r->has_dumps)
-                fprintf(fp, ": %s (%zu dump%s)\n", v[i]->rule->title, affected,
+                term_printf(fp, ": %s (%zu dump%s)\n", v[i]->rule->title, affected,
                         affected == 1 ? "" : "s");
             else if (r->has_cpus)
-                fprintf(fp, ": %s (%zu listing%s)\n", v[i]->rule->title, affected,
+                term_printf(fp, ": %s (%zu listing%s)\n", v[i]->rule->title, affected,
                         affected == 1 ? "" : "s");
             else
-                fprintf(fp, ": %s (%zu VM%s)\n", v[i]->rule->title, affected,
+                term_printf(fp, ": %s (%zu VM%s)\n", v[i]->rule->title, affected,
                         affected == 1 ? "" : "s");
             print_indented(fp, "  ", v[i]->rule->description);
             fputs("  Sources:", fp);
             for (size_t k = 0; k < v[i]->rule->nrefs; k++)
-                fprintf(fp, "%s %s", k ? ";" : "", v[i]->rule->refs[k]);
+                term_printf(fp, "%s %s", k ? ";" : "", v[i]->rule->refs[k]);
             fputc('\n', fp);
-            fprintf(fp, "  Fix (shown for %s):\n", subject_label(v[i], &lab));
+            term_printf(fp, "  Fix (shown for %s):\n", subject_label(v[i], &lab));
             for (size_t k = 0; k < v[i]->nfixes; k++) {
-                fprintf(fp, "    [%s]\n", v[i]->fixes[k].tool);
+                term_printf(fp, "    [%s]\n", v[i]->fixes[k].tool);
                 print_indented(fp, "      ", v[i]->fixes[k].text);
             }
             bool headed = false;
             for (size_t k = i; k < n && v[k]->rule == v[i]->rule; k++)
                 for (size_t e = 0; v[k]->count && e < v[k]->nev; e++) {
-                    fprintf(fp, "%s    %s:%lu: %s\n", headed ? "" : "  Example lines:\n",
-                            v[k]->ev[e].source ? v[k]->ev[e].source : v[k]->subject,
+                    if (!headed)
+                        fputs("  Example lines:\n", fp);
+                    term_printf(fp, "    %s:%lu: %s\n", v[k]->ev[e].source ? v[k]->ev[e].source : v[k]->subject,
                             v[k]->ev[e].line, v[k]->ev[e].text);
                     headed = true;
                 }
-            for (size_t k = 0; k < v[i]->nrel; k++)
-                fprintf(fp, "%s    %s (%s)\n", k ? "" : "  VMs that carry the trigger:\n",
-                        v[i]->rel[k].subject, v[i]->rel[k].rule);
+            for (size_t k = 0; k < v[i]->nrel; k++) {
+                if (k == 0)
+                    fputs("  VMs that carry the trigger:\n", fp);
+                term_printf(fp, "    %s (%s)\n", v[i]->rel[k].subject, v[i]->rel[k].rule);
+            }
         }
         buf_release(&lab);
     }

@@ -10,12 +10,12 @@ void
 term_escape_n(struct buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    const unsigned char *p = (const unsigned char *)s, *end = p + n;
-    while (p < end && *p) {
+    const unsigned char *p = (const unsigned char *)s, *end = p + strnlen(s, n);
+    while (p < end) {
         unsigned cp;
         size_t len = 0;
         /* a sequence cut by n is not decoded: its bytes are escaped */
-        if (*p < 0x80 || (size_t)(end - p) >= 4 || memchr(p, 0, (size_t)(end - p)))
+        if (*p < 0x80 || (size_t)(end - p) >= 4)
             len = utf8_decode(p, &cp);
         else {
             unsigned char tmp[5] = {0};
