@@ -46,6 +46,7 @@ static const struct {
     int (*fn)(void);
 } tests[] = {
     {"vmx_parse", test_vmx_parse},
+    {"quote", test_quote},
     {"vm", test_vm},
     {"corpus", test_corpus},
     {"rules", test_rules},

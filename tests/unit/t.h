@@ -54,6 +54,7 @@ const char *t_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 size_t t_split_tabs(char *line, char **col, size_t max);
 
 int test_vmx_parse(void);
+int test_quote(void);
 int test_vm(void);
 int test_corpus(void);
 int test_rules(void);

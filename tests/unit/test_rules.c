@@ -154,7 +154,10 @@ static const struct bad bad_rules[] = {
     {"bad level", "level: high", "level: severe", "severe"},
     {"unknown category", "category: nic", "category: disk", "category:"},
     {"unknown remediation tool", "  powercli:", "  ansible:", "ansible:"},
-    {"unknown placeholder", "{{vm.name|ps}}", "{{vm.nosuch}}", "vm.nosuch"},
+    {"unknown placeholder", "{{vm.name|ps}}", "{{vm.nosuch|ps}}", "vm.nosuch"},
+    {"unquoted placeholder", "{{vm.name|ps}}", "{{vm.name}}", "inserts the value unquoted"},
+    {"quoting for another shell", "{{vm.name|ps}}", "{{vm.name|sh}}", "another shell"},
+    {"text in a command", "{{vm.name|ps}}", "{{vm.name|text}}", "not quoted for the PowerShell"},
     {"missing id", "id: t-one\n", "", NULL},
     {"YAML syntax error", "  sel:\n", "  sel: [\n", NULL},
 };
@@ -198,7 +201,7 @@ load_rule(struct ruleset *rs, const char *what, const char *category, const char
     buf_addf(&b,
              "title: \"%s\"\nid: t-%zu\ndescription: x\nreferences:\n  - https://example.org/\n"
              "logsource:\n  category: %s\ndetection:\n%slevel: low\n"
-             "remediation:\n  vmx: \"{{vm.name}}\"\n"
+             "remediation:\n  vsphere_client: \"{{vm.name|text}}\"\n"
              "tests:\n  match:\n    - \"a = 1\"\n  no_match:\n    - \"a = 2\"\n",
              what, rs->n, category, detection);
     struct diags d = DIAGS_INIT;
@@ -406,16 +409,16 @@ test_render(void)
     struct diags d = DIAGS_INIT;
     struct vm *vm = vm_from_vmx(vmx_parse(vmx, sizeof(vmx) - 1, "r.vmx", &d), "r.vmx");
     struct record r = {.kind = REC_VM, .vm = vm};
-    char *s = rule_render(rule, "Get-VM -Name {{vm.name|ps}}", &r);
+    char *s = rule_render(rule, "powercli", "Get-VM -Name {{vm.name|ps}}", &r);
     T_EQ_STR("|ps doubles a single quote", s, "Get-VM -Name 'Bob''s VM'");
     free(s);
-    s = rule_render(rule, "vim-cmd {{vm.name|sh}}", &r);
+    s = rule_render(rule, "esxi_shell", "vim-cmd {{vm.name|sh}}", &r);
     T_EQ_STR("|sh closes, escapes and reopens", s, "vim-cmd 'Bob'\\''s VM'");
     free(s);
-    s = rule_render(rule, "{{vm.name}} has {{vm.memory_mb}} MB", &r);
-    T_EQ_STR("plain and number placeholders", s, "Bob's VM has 4096 MB");
+    s = rule_render(rule, "vsphere_client", "{{vm.name|text}} has {{vm.memory_mb|int}} MB", &r);
+    T_EQ_STR("text and number placeholders", s, "Bob's VM has 4096 MB");
     free(s);
-    s = rule_render(rule, "no placeholder", &r);
+    s = rule_render(rule, "vsphere_client", "no placeholder", &r);
     T_EQ_STR("text without placeholders", s, "no placeholder");
     free(s);
     vm_free(vm);
@@ -423,8 +426,27 @@ test_render(void)
     static const char noname[] = "config.version = \"8\"\n";
     vm = vm_from_vmx(vmx_parse(noname, sizeof(noname) - 1, "n.vmx", &d), "n.vmx");
     r.vm = vm;
-    s = rule_render(rule, "Get-VM -Name {{vm.name|ps}}", &r);
+    s = rule_render(rule, "powercli", "Get-VM -Name {{vm.name|ps}}", &r);
     T_EQ_STR("missing value renders as an empty quoted string", s, "Get-VM -Name ''");
+    free(s);
+    vm_free(vm);
+
+    /* a name holding a newline and an ESC (|0A, |1B in the .vmx) */
+    static const char evil[] = "config.version = \"8\"\ndisplayName = \"a|0Arm -rf /|1B[2J\"\n";
+    vm = vm_from_vmx(vmx_parse(evil, sizeof(evil) - 1, "e.vmx", &d), "e.vmx");
+    r.vm = vm;
+    s = rule_render(rule, "esxi_shell", "  vim-cmd x {{vm.name|sh}} # a\nvmware -vl\n", &r);
+    T_EQ_STR("unquotable value: its line left out, the others kept", s,
+             "  # (a line is left out here: vm.name holds characters that cannot be put safely "
+             "into a POSIX shell command; act on the object this finding names by hand)\n"
+             "vmware -vl\n");
+    free(s);
+    s = rule_render(rule, "guest_windows", "findstr /c:{{vm.name|cmd}}", &r);
+    T_CHECK("cmd: left out with a rem line", s && strncmp(s, "rem (a line is left out", 23) == 0 &&
+                                                 strchr(s, '\n') == NULL);
+    free(s);
+    s = rule_render(rule, "vsphere_client", "VM {{vm.name|text}}.", &r);
+    T_EQ_STR("text: escaped, on one line", s, "VM a\\x0arm -rf /\\x1b[2J.");
     free(s);
     vm_free(vm);
     diags_release(&d);
