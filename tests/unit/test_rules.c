@@ -155,9 +155,9 @@ static const struct bad bad_rules[] = {
     {"unknown category", "category: nic", "category: disk", "category:"},
     {"unknown remediation tool", "  powercli:", "  ansible:", "ansible:"},
     {"unknown placeholder", "{{vm.name|ps}}", "{{vm.nosuch|ps}}", "vm.nosuch"},
-    {"unquoted placeholder", "{{vm.name|ps}}", "{{vm.name}}", "inserts the value unquoted"},
-    {"quoting for another shell", "{{vm.name|ps}}", "{{vm.name|sh}}", "another shell"},
-    {"text in a command", "{{vm.name|ps}}", "{{vm.name|text}}", "not quoted for the PowerShell"},
+    {"unquoted placeholder", "{{vm.name|ps}}", "{{vm.name}}", "{{vm.name}}"},
+    {"quoting for another shell", "{{vm.name|ps}}", "{{vm.name|sh}}", "{{vm.name|sh}}"},
+    {"text in a command", "{{vm.name|ps}}", "{{vm.name|text}}", "{{vm.name|text}}"},
     {"missing id", "id: t-one\n", "", NULL},
     {"YAML syntax error", "  sel:\n", "  sel: [\n", NULL},
 };
