@@ -27,18 +27,19 @@ print_help(const struct command *cmd)
 {
     printf("usage: %s\n\n%s\n\n", cmd->usage, cmd->summary);
     fputs("options:\n"
-         "  -f, --format FMT        text (default), json, csv, html (one page), or nagios\n"
-         "                          (a monitoring check)\n"
-         "  -o, --output FILE       write the report to FILE instead of standard output\n"
-         "      --rules DIR         also load the rule files (*.yml) of DIR\n"
-         "      --min-severity L    show only findings at level L or above\n"
-         "                          (informational, low, medium, high, critical)\n"
-         "      --profile nested    audit every VM as a nested hypervisor host\n"
-         "  -j, --jobs N            worker threads (default: one per core)\n"
-         "      --no-color          no colour in text output (also: NO_COLOR set)\n",
+          "  -f, --format FMT        text (default), json, csv, html (one page), or nagios\n"
+          "                          (a monitoring check)\n"
+          "  -o, --output FILE       write the report to FILE instead of standard output\n"
+          "      --rules DIR         also load the rule files (*.yml) of DIR\n"
+          "      --min-severity L    show only findings at level L or above\n"
+          "                          (informational, low, medium, high, critical)\n"
+          "      --profile nested    audit every VM as a nested hypervisor host\n"
+          "  -j, --jobs N            worker threads (default: one per core)\n"
+          "      --no-color          no colour in text output (also: NO_COLOR set)\n",
           stdout);
     if (cmd->takes_window)
-        puts("      --since TIME        only lines at or after TIME (2024-03-04, 2024-03-04T05:06Z;\n"
+        puts("      --since TIME        only lines at or after TIME (2024-03-04, "
+             "2024-03-04T05:06Z;\n"
              "                          UTC unless a zone is written)\n"
              "      --until TIME        only lines before TIME\n"
              "      --examples N        example lines kept per finding (default 5)");
@@ -84,8 +85,16 @@ window_option(struct vt_opts *o, char which, const char *arg)
 int
 cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
 {
-    enum { OPT_RULES = 256, OPT_MIN, OPT_PROFILE, OPT_NOCOLOR, OPT_VMS, OPT_SINCE, OPT_UNTIL,
-           OPT_EXAMPLES };
+    enum {
+        OPT_RULES = 256,
+        OPT_MIN,
+        OPT_PROFILE,
+        OPT_NOCOLOR,
+        OPT_VMS,
+        OPT_SINCE,
+        OPT_UNTIL,
+        OPT_EXAMPLES
+    };
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},
@@ -247,8 +256,8 @@ cli_finish(struct report *r, const struct vt_opts *o)
     } else if (o->format == FMT_CSV) {
         rc = report_csv(fp, r);
     } else {
-        struct report_opts ro = {
-            .color = !o->no_color && getenv("NO_COLOR") == NULL && fp == stdout && isatty(1)};
+        struct report_opts ro = {.color = !o->no_color && getenv("NO_COLOR") == NULL &&
+                                          fp == stdout && isatty(1)};
         rc = report_text(fp, r, &ro);
     }
     if (fp != stdout && fclose(fp) != 0)
@@ -259,8 +268,8 @@ cli_finish(struct report *r, const struct vt_opts *o)
         for (size_t i = 0; i < r->diags.n; i++) {
             const struct diag *d = &r->diags.v[i];
             if (d->line)
-                cli_error("%s:%lu: %s%s", d->path, d->line,
-                          d->level == DIAG_NOTE ? "note: " : "", d->message);
+                cli_error("%s:%lu: %s%s", d->path, d->line, d->level == DIAG_NOTE ? "note: " : "",
+                          d->message);
             else
                 cli_error("%s: %s%s", d->path, d->level == DIAG_NOTE ? "note: " : "", d->message);
         }

@@ -36,8 +36,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#define FACTS_MAX (8u << 20)   /* a command output read whole */
-#define DUMP_MAX (256u << 20)  /* a crash dump read whole from an archive */
+#define FACTS_MAX (8u << 20)  /* a command output read whole */
+#define DUMP_MAX (256u << 20) /* a crash dump read whole from an archive */
 
 static const struct command bundle_cmd = {
     "bundle", cmd_bundle, "vmtriage bundle [options] PATH...",
@@ -173,8 +173,8 @@ read_member(struct bundling *bd, const struct member *m)
     if (host_facts_wanted(m->path)) {
         struct buf text = BUF_INIT;
         if (read_all(m, FACTS_MAX, &text, &r->diags) == 0)
-            host_facts_feed(&r->hosts[r->nhosts - 1].facts, m->path, text.p ? text.p : "",
-                            text.len, m->display, &r->diags);
+            host_facts_feed(&r->hosts[r->nhosts - 1].facts, m->path, text.p ? text.p : "", text.len,
+                            m->display, &r->diags);
         buf_release(&text);
     } else if (strncmp(m->path, "vmfs/volumes/", 13) == 0 &&
                (ends_with_ci(base, ".vmx") || ends_with_ci(base, ".vmtx"))) {
@@ -223,8 +223,8 @@ host_begin(struct bundling *bd, const char *bundle)
     struct report *r = bd->r;
     host_end(bd);
     r->hosts = xreallocarray(r->hosts, r->nhosts + 1, sizeof(*r->hosts));
-    r->hosts[r->nhosts++] = (struct report_host){.bundle = xstrdup(bundle),
-                                                 .facts = HOST_FACTS_INIT};
+    r->hosts[r->nhosts++] =
+        (struct report_host){.bundle = xstrdup(bundle), .facts = HOST_FACTS_INIT};
     bd->logs = log_reading_new(bd->rules, bd->o, SUBJECT_FOLDER, r);
     bd->first_finding = r->findings.n;
     bd->first_crash = r->ncrashes;
@@ -298,7 +298,8 @@ want_any(const char *name)
 static bool
 want_vmx(const char *name)
 {
-    return ends_with_ci(name, ".vmx") || ends_with_ci(name, ".vmtx") || strncmp(name, "vmware", 6) == 0;
+    return ends_with_ci(name, ".vmx") || ends_with_ci(name, ".vmtx") ||
+           strncmp(name, "vmware", 6) == 0;
 }
 
 /* True in an ESXi shell: the kernel says VMkernel. */
@@ -350,8 +351,8 @@ run(char *const *inputs, size_t n, const char *host_root, const struct vt_opts *
         return VT_EXIT_UNKNOWN;
     }
     struct report rep = {.command = "bundle", .has_hosts = true, .has_dumps = true};
-    struct bundling bd = {.rules = &rules, .o = o, .r = &rep,
-                          .ctx = {.profile_nested = o->profile_nested}};
+    struct bundling bd = {
+        .rules = &rules, .o = o, .r = &rep, .ctx = {.profile_nested = o->profile_nested}};
     if (host_root != NULL)
         read_host_root(&bd, host_root);
     for (size_t i = 0; i < n; i++)
@@ -423,8 +424,9 @@ cmd_default(int argc, char **argv)
         return VT_EXIT_UNKNOWN;
     const char *root = getenv("VMTRIAGE_HOST_ROOT");
     if (root != NULL && *root != '\0') {
-        term_printf(stderr, "vmtriage: triaging the host file system under %s (VMTRIAGE_HOST_ROOT)\n",
-                root);
+        term_printf(stderr,
+                    "vmtriage: triaging the host file system under %s (VMTRIAGE_HOST_ROOT)\n",
+                    root);
         return run(NULL, 0, root, &o);
     }
     if (on_esxi()) {
@@ -439,9 +441,10 @@ cmd_default(int argc, char **argv)
                   "run 'vmtriage bundle PATH' or 'vmtriage --help'");
         return VT_EXIT_UNKNOWN;
     }
-    term_printf(stderr, "vmtriage: not an ESXi host: triaging the example bundle %s (a synthetic "
-                    "ESXi 5.5 host; see its README)\n",
-            example);
+    term_printf(stderr,
+                "vmtriage: not an ESXi host: triaging the example bundle %s (a synthetic "
+                "ESXi 5.5 host; see its README)\n",
+                example);
     char *inputs[] = {example};
     int rc = run(inputs, 1, false, &o);
     free(example);

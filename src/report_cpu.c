@@ -77,21 +77,22 @@ cpus_to_json(struct json *j, const struct report *r)
 static void
 what_was_read(FILE *fp, const struct cpu_info *c)
 {
-    term_printf(fp, "  %-11s %s, %s", "listing", cpu_format_title(c->format), cpu_arch_name(c->arch));
+    term_printf(fp, "  %-11s %s, %s", "listing", cpu_format_title(c->format),
+                cpu_arch_name(c->arch));
     if (c->processors >= 0)
         term_printf(fp, ", %ld processor%s", c->processors, c->processors == 1 ? "" : "s");
     if (c->packages >= 0 && c->cores >= 0)
         term_printf(fp, " (%ld package%s, %ld cores)", c->packages, c->packages == 1 ? "" : "s",
-                c->cores);
+                    c->cores);
     if (c->has_flags && c->format == CPU_FORMAT_CPUINFO)
         term_printf(fp, "; %zu flags of processor %ld (line %lu)", c->nflags, c->flags_processor,
-                c->flags_line);
+                    c->flags_line);
     else if (c->has_flags)
         term_printf(fp, "; %zu flags (line %lu)", c->nflags, c->flags_line);
     fputc('\n', fp);
     if (c->vendor || c->model)
         term_printf(fp, "  %-11s %s%s%s\n", "cpu", c->vendor ? c->vendor : "",
-                c->vendor && c->model ? ", " : "", c->model ? c->model : "");
+                    c->vendor && c->model ? ", " : "", c->model ? c->model : "");
     if (c->hypervisor == 1 && c->hypervisor_vendor)
         term_printf(fp, "  %-11s yes (Hypervisor vendor: %s)\n", "VM", c->hypervisor_vendor);
     else if (c->hypervisor == 1)
@@ -104,9 +105,9 @@ what_was_read(FILE *fp, const struct cpu_info *c)
         term_printf(fp, "  %-11s %ld\n", "HV Support", c->hv_support);
     if (!c->flags_consistent)
         term_printf(fp,
-                "  %-11s the processors list different flags (line %lu); those of line %lu "
-                "are checked\n",
-                "note", c->differ_line, c->flags_line);
+                    "  %-11s the processors list different flags (line %lu); those of line %lu "
+                    "are checked\n",
+                    "note", c->differ_line, c->flags_line);
 }
 
 static void
@@ -126,7 +127,7 @@ capability_table(FILE *fp, const struct cpu_info *c)
         if (s == CPU_NOT_APPLICABLE)
             continue;
         term_printf(fp, "  %-*s  %-*s  %s\n", (int)ww, cpu_cap_what((enum cpu_cap)k), (int)wf,
-                cpu_cap_flag((enum cpu_cap)k), cpu_state_name(s));
+                    cpu_cap_flag((enum cpu_cap)k), cpu_state_name(s));
     }
 }
 

@@ -183,16 +183,19 @@ report_text_crashes(FILE *fp, const struct report *r, const struct report_opts *
             term_printf(fp, "  Uptime:   %s\n", c->uptime);
         if (v->product || v->build)
             term_printf(fp, "  Host:     %s%s%s\n", v->product ? v->product : "",
-                    v->product && v->build ? " build " : v->build ? "build " : "",
-                    v->build ? v->build : "");
-        static const char *const kind_label[] = {
-            [CULPRIT_NONE] = "nothing to go on", [CULPRIT_DRIVER] = "a driver",
-            [CULPRIT_VMKERNEL] = "the VMkernel core", [CULPRIT_HARDWARE] = "the hardware"};
+                        v->product && v->build ? " build "
+                        : v->build             ? "build "
+                                               : "",
+                        v->build ? v->build : "");
+        static const char *const kind_label[] = {[CULPRIT_NONE] = "nothing to go on",
+                                                 [CULPRIT_DRIVER] = "a driver",
+                                                 [CULPRIT_VMKERNEL] = "the VMkernel core",
+                                                 [CULPRIT_HARDWARE] = "the hardware"};
         term_printf(fp, "  Culprit:  %s", kind_label[c->culprit_kind]);
         if (c->culprit_function || (c->culprit_module && *c->culprit_module))
             term_printf(fp, ": %s%s%s", c->culprit_function ? c->culprit_function : "",
-                    c->culprit_function && c->culprit_module && *c->culprit_module ? "@" : "",
-                    c->culprit_module ? c->culprit_module : "");
+                        c->culprit_function && c->culprit_module && *c->culprit_module ? "@" : "",
+                        c->culprit_module ? c->culprit_module : "");
         if (c->culprit_why)
             term_printf(fp, " (%s)", c->culprit_why);
         fputc('\n', fp);
@@ -202,8 +205,9 @@ report_text_crashes(FILE *fp, const struct report *r, const struct report_opts *
             const struct finding *f = &r->findings.v[k];
             if (strcmp(f->subject, subject) != 0)
                 continue;
-            term_printf(fp, "  %s %s [%s]: %s", f->rule->fallback ? "Advice:  " : "Known:   ",
-                    f->rule->id, level_name(f->level), f->rule->title);
+            term_printf(fp, "  %s %s [%s]: %s",
+                        f->rule->fallback ? "Advice:  " : "Known:   ", f->rule->id,
+                        level_name(f->level), f->rule->title);
             if (f->nrel)
                 term_printf(fp, " (%zu VM%s carry the trigger)", f->nrel, f->nrel == 1 ? "" : "s");
             fputc('\n', fp);
@@ -218,8 +222,8 @@ report_text_crashes(FILE *fp, const struct report *r, const struct report_opts *
         }
         if (c->saved.n) {
             term_printf(fp, "  Saved backtrace of PCPU %d%s%s (%zu frames):\n", c->saved_pcpu,
-                    c->saved_reason ? ", " : "", c->saved_reason ? c->saved_reason : "",
-                    c->saved.n);
+                        c->saved_reason ? ", " : "", c->saved_reason ? c->saved_reason : "",
+                        c->saved.n);
             print_frames(fp, &c->saved);
         }
     }

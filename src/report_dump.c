@@ -108,9 +108,10 @@ dump_to_json(struct json *j, const struct report_dump *rd)
     json_kv_bool(j, "complete", rd->status == DUMP_OK);
     json_kv_int(j, "file_size", (long long)d->file_size);
     json_kv_str(j, "arch", dump_arch_name(d->arch));
-    json_kv_str(j, "dump_type", d->format == DUMP_FORMAT_USER ? "user"
-                                : d->has_dump_type            ? dump_type_name(d->dump_type)
-                                                              : NULL);
+    json_kv_str(j, "dump_type",
+                d->format == DUMP_FORMAT_USER ? "user"
+                : d->has_dump_type            ? dump_type_name(d->dump_type)
+                                              : NULL);
     json_kv_int_opt(j, "os_build", d->has_os_build, d->os_build);
     json_key(j, "os_version");
     if (d->has_os_version) {
@@ -187,7 +188,8 @@ headline(struct buf *b, const struct crash_dump *d)
 {
     if (d->has_bugcheck) {
         const char *name = bugcheck_name(d->bugcheck);
-        buf_addf(b, "0x%08" PRIX32 " %s", d->bugcheck, name ? name : "(not in the bug check table)");
+        buf_addf(b, "0x%08" PRIX32 " %s", d->bugcheck,
+                 name ? name : "(not in the bug check table)");
     } else if (d->format == DUMP_FORMAT_USER) {
         buf_addf(b, "user-mode dump of %s", d->process ? d->process : "a process");
         if (d->has_exception)
@@ -231,10 +233,10 @@ one_dump(FILE *fp, const struct report_dump *rd)
     headline(&b, d);
     term_printf(fp, "\n%s\n  %s\n", rd->path, buf_str(&b));
     term_printf(fp, "  %-9s %s %s dump, %s", "dump", format_word(d->format),
-            d->format == DUMP_FORMAT_USER ? "user-mode"
-            : d->has_dump_type            ? dump_type_name(d->dump_type)
-                                          : "(type not recorded)",
-            dump_arch_name(d->arch));
+                d->format == DUMP_FORMAT_USER ? "user-mode"
+                : d->has_dump_type            ? dump_type_name(d->dump_type)
+                                              : "(type not recorded)",
+                dump_arch_name(d->arch));
     if (d->has_os_version)
         term_printf(fp, ", Windows %" PRIu32 ".%" PRIu32, d->os_major, d->os_minor);
     if (d->has_os_build)
@@ -250,23 +252,24 @@ one_dump(FILE *fp, const struct report_dump *rd)
     fputc('\n', fp);
     for (int i = 0; d->has_bugcheck && i < 4; i++) {
         const char *m = bugcheck_parameter(d->bugcheck, i + 1);
-        term_printf(fp, "  P%d        0x%016" PRIx64 "%s%s\n", i + 1, d->parameters[i], m ? "  " : "",
-                m ? m : "");
+        term_printf(fp, "  P%d        0x%016" PRIx64 "%s%s\n", i + 1, d->parameters[i],
+                    m ? "  " : "", m ? m : "");
     }
     if (d->has_exception)
         term_printf(fp, "  %-9s 0x%08" PRIX32 " at 0x%" PRIx64 "\n", "exception", d->exception_code,
-                d->exception_address);
+                    d->exception_address);
     if (d->has_context)
         term_printf(fp, "  %-9s %s 0x%" PRIx64 "  %s 0x%" PRIx64 "\n", "context", pc_name(d->arch),
-                d->pc, sp_name(d->arch), d->sp);
+                    d->pc, sp_name(d->arch), d->sp);
     if (d->culprit != NULL) {
         term_printf(fp, "  %-9s %s (0x%" PRIx64 ", %s", "culprit", d->culprit->name,
-                d->culprit_address, dump_culprit_rule_name(d->culprit_rule));
+                    d->culprit_address, dump_culprit_rule_name(d->culprit_rule));
         if (d->culprit_parameter > 0)
             term_printf(fp, " %d", d->culprit_parameter);
         fputs(")\n", fp);
     } else if (d->has_drivers) {
-        term_printf(fp, "  %-9s none found (%s)\n", "culprit", dump_culprit_rule_name(d->culprit_rule));
+        term_printf(fp, "  %-9s none found (%s)\n", "culprit",
+                    dump_culprit_rule_name(d->culprit_rule));
     }
     if (d->has_drivers) {
         names_line(fp, "drivers", d, false);
@@ -279,7 +282,8 @@ one_dump(FILE *fp, const struct report_dump *rd)
         term_printf(fp, "%s\n", d->nunloaded > 12 ? ", ..." : "");
     }
     if (rd->status != DUMP_OK)
-        term_printf(fp, "  %-9s the file is damaged: what follows the error was not read\n", "partial");
+        term_printf(fp, "  %-9s the file is damaged: what follows the error was not read\n",
+                    "partial");
     buf_release(&b);
 }
 
@@ -295,7 +299,8 @@ report_text_dumps(FILE *fp, const struct report *r, const struct report_opts *o)
         size_t l = strlen(base_name(r->dumps[i].path));
         wf = l > wf ? l : wf;
     }
-    term_printf(fp, "  %-19s  %-*s  %-52s  %s\n", "TIME (UTC)", (int)wf, "FILE", "BUG CHECK", "CULPRIT");
+    term_printf(fp, "  %-19s  %-*s  %-52s  %s\n", "TIME (UTC)", (int)wf, "FILE", "BUG CHECK",
+                "CULPRIT");
     struct buf b = BUF_INIT;
     for (size_t i = 0; i < r->ndumps; i++) {
         const struct crash_dump *d = &r->dumps[i].dump;
@@ -304,7 +309,7 @@ report_text_dumps(FILE *fp, const struct report *r, const struct report_opts *o)
         buf_reset(&b);
         headline(&b, d);
         term_printf(fp, "  %-19s  %-*s  %-52s  %s\n", when, (int)wf, base_name(r->dumps[i].path),
-                buf_str(&b), d->culprit ? d->culprit->name : "-");
+                    buf_str(&b), d->culprit ? d->culprit->name : "-");
     }
     buf_release(&b);
     for (size_t i = 0; i < r->ndumps; i++)
@@ -340,9 +345,10 @@ report_csv_dumps(FILE *fp, const struct report *r)
         csv_cell(fp, d->culprit ? s : "", false);
         csv_cell(fp, dump_culprit_rule_name(d->culprit_rule), false);
         csv_cell(fp, dump_arch_name(d->arch), false);
-        csv_cell(fp, d->format == DUMP_FORMAT_USER ? "user"
-                     : d->has_dump_type            ? dump_type_name(d->dump_type)
-                                                   : "",
+        csv_cell(fp,
+                 d->format == DUMP_FORMAT_USER ? "user"
+                 : d->has_dump_type            ? dump_type_name(d->dump_type)
+                                               : "",
                  false);
         snprintf(s, sizeof(s), "%" PRIu32, d->os_build);
         csv_cell(fp, d->has_os_build ? s : "", false);

@@ -70,8 +70,9 @@ report_text_hosts(FILE *fp, const struct report *r, const struct report_opts *o)
     for (size_t i = 0; i < r->nhosts; i++) {
         const struct report_host *h = &r->hosts[i];
         const struct host_facts *f = &h->facts;
-        term_printf(fp, "  %s: %s %s", f->name ? f->name : h->bundle, f->product ? f->product : "ESXi",
-                f->version ? f->version : "(version unknown)");
+        term_printf(fp, "  %s: %s %s", f->name ? f->name : h->bundle,
+                    f->product ? f->product : "ESXi",
+                    f->version ? f->version : "(version unknown)");
         if (f->build)
             term_printf(fp, " build %s", f->build);
         if (f->update)
@@ -81,7 +82,7 @@ report_text_hosts(FILE *fp, const struct report *r, const struct report_opts *o)
             term_printf(fp, "    cpu: %s", f->cpu_model ? f->cpu_model : "");
             if (f->cpu_packages)
                 term_printf(fp, " x%d (%d cores, %d threads)", f->cpu_packages, f->cpu_cores,
-                        f->cpu_threads);
+                            f->cpu_threads);
             if (f->hv_support >= 0)
                 term_printf(fp, ", HV Support %d", f->hv_support);
             fputc('\n', fp);
@@ -90,12 +91,15 @@ report_text_hosts(FILE *fp, const struct report *r, const struct report_opts *o)
             fputs("    nics:", fp);
             for (size_t k = 0; k < f->nnics; k++)
                 term_printf(fp, "%s %s (%s%s%s)", k ? "," : "", f->nics[k].name, f->nics[k].driver,
-                        f->nics[k].link ? ", link " : "", f->nics[k].link ? f->nics[k].link : "");
+                            f->nics[k].link ? ", link " : "",
+                            f->nics[k].link ? f->nics[k].link : "");
             fputc('\n', fp);
         }
-        term_printf(fp, "    read: %zu VM config%s (%zu registered), %zu log file%s, %zu crash%s, %zu dump%s",
-                h->vmx, h->vmx == 1 ? "" : "s", f->nvms, h->log_files, h->log_files == 1 ? "" : "s",
-                h->crashes, h->crashes == 1 ? "" : "es", h->dumps, h->dumps == 1 ? "" : "s");
+        term_printf(
+            fp,
+            "    read: %zu VM config%s (%zu registered), %zu log file%s, %zu crash%s, %zu dump%s",
+            h->vmx, h->vmx == 1 ? "" : "s", f->nvms, h->log_files, h->log_files == 1 ? "" : "s",
+            h->crashes, h->crashes == 1 ? "" : "es", h->dumps, h->dumps == 1 ? "" : "s");
         if (strcmp(h->bundle, f->name ? f->name : "") != 0)
             term_printf(fp, "; from %s", h->bundle);
         fputc('\n', fp);

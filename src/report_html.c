@@ -121,8 +121,9 @@ verdict(struct buf *b, const struct report *r, const struct finding *const *v, i
     }
     size_t errors = diags_count(&r->diags, DIAG_ERROR);
     if (errors)
-        buf_addf(b, "<p class=\"input-errors\">%zu input error%s: the result may be "
-                    "incomplete (see the end of the page).</p>\n",
+        buf_addf(b,
+                 "<p class=\"input-errors\">%zu input error%s: the result may be "
+                 "incomplete (see the end of the page).</p>\n",
                  errors, errors == 1 ? "" : "s");
     buf_adds(b, "</section>\n");
 }
@@ -219,8 +220,9 @@ report_html(FILE *fp, const struct report *r, int status)
     const struct finding **v = report_sorted_findings(r);
 
     struct buf b = BUF_INIT;
-    buf_addf(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                 "<title>vmtriage %s</title><style>%s</style></head><body>\n",
+    buf_addf(&b,
+             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+             "<title>vmtriage %s</title><style>%s</style></head><body>\n",
              r->command, style);
     buf_addf(&b, "<h1>vmtriage %s</h1>\n<p class=\"summary\">%zu finding%s", r->command, n,
              n == 1 ? "" : "s");

@@ -90,7 +90,7 @@ report_text_logs(FILE *fp, const struct report *r, const struct report_opts *o)
             report_short_time(a, f->has_first, f->first_ms);
             report_short_time(b, f->has_last, f->last_ms);
             term_printf(fp, "  %s: %s%s, %llu lines, %s .. %s\n", f->path, f->format,
-                    f->gzip ? " (gzip)" : "", f->lines, a, b);
+                        f->gzip ? " (gzip)" : "", f->lines, a, b);
         }
     }
     if (r->timeline.n == 0)
@@ -105,7 +105,7 @@ report_text_logs(FILE *fp, const struct report *r, const struct report_opts *o)
         int64_t hour = r->timeline.v[i].hour_ms;
         for (size_t k = i; i < r->timeline.n && r->timeline.v[i].hour_ms == hour; i++)
             term_printf(fp, "%s %s %zu", i > k ? "," : "", r->timeline.v[i].kind,
-                    r->timeline.v[i].count);
+                        r->timeline.v[i].count);
         fputc('\n', fp);
     }
 }

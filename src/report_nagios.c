@@ -56,8 +56,9 @@ report_nagios(FILE *fp, const struct report *r, int status)
     }
     if (errors)
         buf_addf(&b, "; %zu input error%s", errors, errors == 1 ? "" : "s");
-    buf_addf(&b, " | findings=%zu;;;0; critical=%zu;;0;0; high=%zu;0;;0; medium=%zu;0;;0; "
-                 "low=%zu;;;0; errors=%zu;;;0;",
+    buf_addf(&b,
+             " | findings=%zu;;;0; critical=%zu;;0;0; high=%zu;0;;0; medium=%zu;0;;0; "
+             "low=%zu;;;0; errors=%zu;;;0;",
              n, counts[LEVEL_CRITICAL], counts[LEVEL_HIGH], counts[LEVEL_MEDIUM], counts[LEVEL_LOW],
              errors);
     if (r->vm_json || r->nvms)

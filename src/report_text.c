@@ -131,8 +131,8 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
     term_printf(fp, "vmtriage %s: ", r->command);
     if (r->has_crashes)
         term_printf(fp, "%zu crash%s, %zu non-fatal backtrace%s", r->ncrashes,
-                r->ncrashes == 1 ? "" : "es", r->nbacktraces + r->backtraces_dropped,
-                r->nbacktraces + r->backtraces_dropped == 1 ? "" : "s");
+                    r->ncrashes == 1 ? "" : "es", r->nbacktraces + r->backtraces_dropped,
+                    r->nbacktraces + r->backtraces_dropped == 1 ? "" : "s");
     if (r->has_files)
         term_printf(fp, ", %zu file%s", r->nfiles, r->nfiles == 1 ? "" : "s");
     if (r->has_cpus && r->ncpus == 1) /* the verdict first */
@@ -143,7 +143,7 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
         term_printf(fp, "%zu dump%s", r->ndumps, r->ndumps == 1 ? "" : "s");
     else if (r->has_hosts) /* bundle: after the crashes and files */
         term_printf(fp, ", %zu dump%s, %zu VM%s", r->ndumps, r->ndumps == 1 ? "" : "s", r->nvms,
-                r->nvms == 1 ? "" : "s");
+                    r->nvms == 1 ? "" : "s");
     else if (!r->has_crashes || r->nvms)
         term_printf(fp, "%s%zu VM%s", r->has_crashes ? ", " : "", r->nvms, r->nvms == 1 ? "" : "s");
     if (r->templates)
@@ -156,7 +156,7 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
         term_printf(fp, "; %zu .vmx not a VMware config", r->not_vmware);
     if (r->aliases)
         term_printf(fp, "; %zu duplicate path%s via symlinks skipped", r->aliases,
-                r->aliases == 1 ? "" : "s");
+                    r->aliases == 1 ? "" : "s");
     fputc('\n', fp);
     if (r->has_hosts)
         report_text_hosts(fp, r, o);
@@ -214,13 +214,13 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
                 term_printf(fp, ": %s\n", v[i]->rule->title);
             else if (r->has_dumps)
                 term_printf(fp, ": %s (%zu dump%s)\n", v[i]->rule->title, affected,
-                        affected == 1 ? "" : "s");
+                            affected == 1 ? "" : "s");
             else if (r->has_cpus)
                 term_printf(fp, ": %s (%zu listing%s)\n", v[i]->rule->title, affected,
-                        affected == 1 ? "" : "s");
+                            affected == 1 ? "" : "s");
             else
                 term_printf(fp, ": %s (%zu VM%s)\n", v[i]->rule->title, affected,
-                        affected == 1 ? "" : "s");
+                            affected == 1 ? "" : "s");
             print_indented(fp, "  ", v[i]->rule->description);
             fputs("  Sources:", fp);
             for (size_t k = 0; k < v[i]->rule->nrefs; k++)
@@ -236,8 +236,9 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
                 for (size_t e = 0; v[k]->count && e < v[k]->nev; e++) {
                     if (!headed)
                         fputs("  Example lines:\n", fp);
-                    term_printf(fp, "    %s:%lu: %s\n", v[k]->ev[e].source ? v[k]->ev[e].source : v[k]->subject,
-                            v[k]->ev[e].line, v[k]->ev[e].text);
+                    term_printf(fp, "    %s:%lu: %s\n",
+                                v[k]->ev[e].source ? v[k]->ev[e].source : v[k]->subject,
+                                v[k]->ev[e].line, v[k]->ev[e].text);
                     headed = true;
                 }
             for (size_t k = 0; k < v[i]->nrel; k++) {

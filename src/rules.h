@@ -37,13 +37,13 @@ struct rule {
     size_t nrefs;
     struct remedy *remedies;
     size_t nremedies;
-    bool fallback;      /* crash rules: only when no other crash rule matched the crash */
-    char **related;     /* crash/log rules: VM rules whose findings carry this trigger */
+    bool fallback;  /* crash rules: only when no other crash rule matched the crash */
+    char **related; /* crash/log rules: VM rules whose findings carry this trigger */
     size_t nrelated;
     struct rule_sample *match, *no_match;
     size_t nmatch, nno_match;
-    char *file;         /* where it was loaded from */
-    unsigned long line; /* of the rule's first key */
+    char *file;             /* where it was loaded from */
+    unsigned long line;     /* of the rule's first key */
     struct rule_impl *impl; /* selections, condition, compiled regexes */
 };
 
@@ -52,7 +52,10 @@ struct ruleset {
     size_t n, cap;
 };
 
-#define RULESET_INIT {NULL, 0, 0}
+#define RULESET_INIT                                                                               \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 /* Loads every rule document of a YAML text. Problems (bad YAML, unknown keys,
  * unknown fields, a field test whose value does not fit the field's type, a
@@ -77,8 +80,8 @@ bool rule_sample_hits(const struct rule *rule, const char *text, struct diags *d
 
 /* The .vmx lines that back the fields the rule tests, for this record, in
  * line order. Fills at most `max` entries; returns how many. */
-size_t rule_evidence(const struct rule *rule, const struct record *r,
-                     const struct vmx_entry **out, size_t max);
+size_t rule_evidence(const struct rule *rule, const struct record *r, const struct vmx_entry **out,
+                     size_t max);
 
 /* The literal prefilter of `logs` (rules_prefilter.c): patterns such that
  * any log line a log rule matches holds at least one of them, so a whole

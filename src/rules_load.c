@@ -84,7 +84,8 @@ map_get(struct loader *L, yaml_node_t *map, const char *key)
 {
     if (map == NULL || map->type != YAML_MAPPING_NODE)
         return NULL;
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+         p++) {
         const char *k = scalar(node_at(L, p->key));
         if (k && strcmp(k, key) == 0)
             return node_at(L, p->value);
@@ -134,9 +135,16 @@ parse_yaml_bool(const char *s)
 }
 
 static const char *const mod_names[] = {
-    [M_EQ] = "", [M_CONTAINS] = "contains", [M_STARTSWITH] = "startswith",
-    [M_ENDSWITH] = "endswith", [M_RE] = "re", [M_LT] = "lt", [M_LTE] = "lte", [M_GT] = "gt",
-    [M_GTE] = "gte", [M_EXISTS] = "exists",
+    [M_EQ] = "",
+    [M_CONTAINS] = "contains",
+    [M_STARTSWITH] = "startswith",
+    [M_ENDSWITH] = "endswith",
+    [M_RE] = "re",
+    [M_LT] = "lt",
+    [M_LTE] = "lte",
+    [M_GT] = "gt",
+    [M_GTE] = "gte",
+    [M_EXISTS] = "exists",
 };
 
 /* Compiles one value of a field test, checking it fits the field and modifier. */
@@ -328,7 +336,8 @@ compile_detection(struct loader *L, struct rule *rule, yaml_node_t *det)
     size_t fcap = 0;
     const char *condition = NULL;
     yaml_node_t *condn = NULL;
-    for (yaml_node_pair_t *p = det->data.mapping.pairs.start; p < det->data.mapping.pairs.top; p++) {
+    for (yaml_node_pair_t *p = det->data.mapping.pairs.start; p < det->data.mapping.pairs.top;
+         p++) {
         yaml_node_t *k = node_at(L, p->key), *v = node_at(L, p->value);
         const char *name = scalar(k);
         if (name == NULL) {
@@ -351,8 +360,8 @@ compile_detection(struct loader *L, struct rule *rule, yaml_node_t *det)
         if (v->type == YAML_SEQUENCE_NODE) {
             size_t m = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
             s->alts = xcalloc(m ? m : 1, sizeof(*s->alts));
-            for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
-                 it++)
+            for (yaml_node_item_t *it = v->data.sequence.items.start;
+                 it < v->data.sequence.items.top; it++)
                 if (!compile_alt(L, rule, node_at(L, *it), &s->alts[s->nalts++], &fcap))
                     return false;
             if (m == 0) {
@@ -432,9 +441,9 @@ load_samples(struct loader *L, yaml_node_t *seq, struct rule_sample **out, size_
 }
 
 static const char *const top_keys[] = {
-    "title", "id", "status", "description", "references", "author", "date", "modified", "tags",
-    "logsource", "detection", "level", "remediation", "tests", "falsepositives", "fields",
-    "fallback", "related_rules",
+    "title",       "id",       "status",         "description", "references", "author",
+    "date",        "modified", "tags",           "logsource",   "detection",  "level",
+    "remediation", "tests",    "falsepositives", "fields",      "fallback",   "related_rules",
 };
 
 static void rule_free(struct rule *r);
@@ -474,7 +483,8 @@ compile_rule(struct loader *L, yaml_node_t *root)
     char *level = want_string(L, root, "level", true);
     int lv = level ? level_from_name(level) : -1;
     if (level && lv < 0)
-        fail(L, map_get(L, root, "level"), "level '%s' is not informational, low, medium, high or critical", level);
+        fail(L, map_get(L, root, "level"),
+             "level '%s' is not informational, low, medium, high or critical", level);
     r->level = lv < 0 ? LEVEL_INFORMATIONAL : (enum level)lv;
     free(level);
 
@@ -550,8 +560,7 @@ compile_rule(struct loader *L, yaml_node_t *root)
 }
 
 size_t
-rules_load_text(struct ruleset *rs, const char *name, const char *text, size_t len,
-                struct diags *d)
+rules_load_text(struct ruleset *rs, const char *name, const char *text, size_t len, struct diags *d)
 {
     struct loader L = {.name = name, .d = d};
     if (len > MAX_RULE_FILE) {

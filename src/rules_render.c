@@ -115,8 +115,9 @@ template_check(const char *tool, const char *text, enum record_kind kind, struct
                      name, tool, name);
             ok = false;
         } else if (q == NULL) {
-            buf_addf(why, "unknown quoting '|%s' in '{{%s|%s}}' (sh, sh_name, ps, ps_name, cmd, "
-                          "text, int)",
+            buf_addf(why,
+                     "unknown quoting '|%s' in '{{%s|%s}}' (sh, sh_name, ps, ps_name, cmd, "
+                     "text, int)",
                      mod, name, mod);
             ok = false;
         } else if (q->family == QF_ANY) {
@@ -131,7 +132,9 @@ template_check(const char *tool, const char *text, enum record_kind kind, struct
                          "'{{%s|text}}' in %s is not quoted for the %s: use |%s, or put it "
                          "in a comment",
                          name, tool, remedy_shells[sh].shell,
-                         family == QF_PS ? "ps" : family == QF_CMD ? "cmd" : "sh");
+                         family == QF_PS    ? "ps"
+                         : family == QF_CMD ? "cmd"
+                                            : "sh");
                 ok = false;
             }
         } else if (q->family != family) {

@@ -71,7 +71,7 @@ ps_quote(struct buf *b, const char *s, bool wildcards)
             s += q;
             continue;
         }
-        if (wildcards && strchr("*?[]", *s) != NULL)
+        if (wildcards && strchr("*?[]`", *s) != NULL)
             buf_addc(b, '`');
         buf_addc(b, *s++);
     }
@@ -108,14 +108,10 @@ quote_cmd(struct buf *b, const char *s)
 }
 
 const struct quoting quotings[] = {
-    {"sh", QF_SH, quote_sh},
-    {"sh_name", QF_SH, quote_sh_name},
-    {"ps", QF_PS, quote_ps},
-    {"ps_name", QF_PS, quote_ps_name},
-    {"cmd", QF_CMD, quote_cmd},
-    {"text", QF_PROSE, NULL},
-    {"int", QF_ANY, NULL},
-    {NULL, QF_ANY, NULL},
+    {"sh", QF_SH, quote_sh},    {"sh_name", QF_SH, quote_sh_name},
+    {"ps", QF_PS, quote_ps},    {"ps_name", QF_PS, quote_ps_name},
+    {"cmd", QF_CMD, quote_cmd}, {"text", QF_PROSE, NULL},
+    {"int", QF_ANY, NULL},      {NULL, QF_ANY, NULL},
 };
 
 const struct quoting *

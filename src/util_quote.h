@@ -27,7 +27,7 @@ bool quote_sh_name(struct buf *b, const char *s);
  * single quote (' U+2018 U+2019 U+201A U+201B) is doubled. */
 bool quote_ps(struct buf *b, const char *s);
 /* The same for a parameter that takes wildcard patterns (Get-VM -Name,
- * Stop-VMGuest -VM): * ? [ ] are escaped with a backtick so that only the
+ * Stop-VMGuest -VM): * ? [ ] and the backtick itself are escaped with a backtick so that only the
  * object of that exact name matches. */
 bool quote_ps_name(struct buf *b, const char *s);
 /* cmd.exe: one double-quoted word, inside which & | < > ^ are plain text.
@@ -46,8 +46,8 @@ enum quote_family {
     QF_ANY,   /* fits every target: a number */
 };
 struct quoting {
-    const char *name;          /* "sh", "sh_name", "ps", "ps_name", "cmd", "text", "int" */
-    enum quote_family family;  /* the shell it quotes for */
+    const char *name;         /* "sh", "sh_name", "ps", "ps_name", "cmd", "text", "int" */
+    enum quote_family family; /* the shell it quotes for */
     bool (*quote)(struct buf *b, const char *s); /* NULL for text and int */
 };
 /* The quoting called `name`, or NULL. */

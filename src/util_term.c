@@ -186,7 +186,14 @@ term_vprintf(FILE *fp, const char *fmt, va_list ap)
         case 'p':
             r = PRINT_WITH_STARS(va_arg(ap, void *));
             break;
-        case 'f': case 'F': case 'e': case 'E': case 'g': case 'G': case 'a': case 'A':
+        case 'f':
+        case 'F':
+        case 'e':
+        case 'E':
+        case 'g':
+        case 'G':
+        case 'a':
+        case 'A':
             if (sp.len[0] == 'L')
                 r = PRINT_WITH_STARS(va_arg(ap, long double));
             else

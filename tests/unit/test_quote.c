@@ -58,9 +58,24 @@ test_quote(void)
     int before = t_failed;
     /* characters no target may carry: controls, C1, bidi, zero-width, stray bytes */
     static const char *const unsafe[] = {
-        "a\nb", "a\rb", "a\x1b[31mb", "a\x07", "a\x7f", "tab\there", "\xc2\x85", "\xc2\x9b" "31m",
-        "x\xe2\x80\xaey", "x\xe2\x81\xa6y", "x\xe2\x80\x8by", "x\xef\xbb\xbfy", "x\xe2\x80\xa8y",
-        "\xff", "\xc3", "\xed\xa0\x80", "\xc0\xaf",
+        "a\nb",
+        "a\rb",
+        "a\x1b[31mb",
+        "a\x07",
+        "a\x7f",
+        "tab\there",
+        "\xc2\x85",
+        "\xc2\x9b"
+        "31m",
+        "x\xe2\x80\xaey",
+        "x\xe2\x81\xa6y",
+        "x\xe2\x80\x8by",
+        "x\xef\xbb\xbfy",
+        "x\xe2\x80\xa8y",
+        "\xff",
+        "\xc3",
+        "\xed\xa0\x80",
+        "\xc0\xaf",
     };
     for (size_t i = 0; i < sizeof(unsafe) / sizeof(unsafe[0]); i++) {
         T_CHECK(t_fmt("sh refuses unsafe value %zu", i), q(quote_sh, unsafe[i]) == NULL);
@@ -73,7 +88,8 @@ test_quote(void)
     T_EQ_STR("sh quote", q(quote_sh, "it's"), "'it'\\''s'");
     T_EQ_STR("sh substitution stays text", q(quote_sh, "$(reboot)`id`;|&&>"),
              "'$(reboot)`id`;|&&>'");
-    T_EQ_STR("sh UTF-8 kept", q(quote_sh, "Caf\xc3\xa9 \xe5\x90\x8d"), "'Caf\xc3\xa9 \xe5\x90\x8d'");
+    T_EQ_STR("sh UTF-8 kept", q(quote_sh, "Caf\xc3\xa9 \xe5\x90\x8d"),
+             "'Caf\xc3\xa9 \xe5\x90\x8d'");
     T_EQ_STR("sh_name plain", q(quote_sh_name, "db 01"), "'db 01'");
     T_CHECK("sh_name refuses a pattern", q(quote_sh_name, "*") == NULL);
     T_CHECK("sh_name refuses [", q(quote_sh_name, "web[1]") == NULL);
@@ -89,6 +105,7 @@ test_quote(void)
              "'$(Stop-Computer)`n;|'");
     T_EQ_STR("ps double quote plain", q(quote_ps, "\"x\""), "'\"x\"'");
     T_EQ_STR("ps_name wildcards escaped", q(quote_ps_name, "web*[1]?"), "'web`*`[1`]`?'");
+    T_EQ_STR("ps_name backtick escaped", q(quote_ps_name, "a`b"), "'a``b'");
     T_EQ_STR("ps_name quote doubled", q(quote_ps_name, "o'neil"), "'o''neil'");
 
     T_EQ_STR("cmd metacharacters in quotes", q(quote_cmd, "a&b|c<d>e^f"), "\"a&b|c<d>e^f\"");
@@ -109,7 +126,11 @@ test_quote(void)
     T_EQ_STR("esc CR LF", esc("a\r\nb", SIZE_MAX), "a\\x0d\\x0ab");
     T_EQ_STR("esc DEL", esc("\x7f", SIZE_MAX), "\\x7f");
     T_EQ_STR("esc C1 CSI", esc("\xc2\x9b", SIZE_MAX), "\\u009b");
-    T_EQ_STR("esc bidi override", esc("a\xe2\x80\xae" "b", SIZE_MAX), "a\\u202eb");
+    T_EQ_STR("esc bidi override",
+             esc("a\xe2\x80\xae"
+                 "b",
+                 SIZE_MAX),
+             "a\\u202eb");
     T_EQ_STR("esc isolate", esc("\xe2\x81\xa6", SIZE_MAX), "\\u2066");
     T_EQ_STR("esc stray byte", esc("a\xffz", SIZE_MAX), "a\\xffz");
     T_EQ_STR("esc UTF-8 kept", esc("Caf\xc3\xa9", SIZE_MAX), "Caf\xc3\xa9");
@@ -123,17 +144,22 @@ test_quote(void)
     T_EQ_STR("printf width and precision", tp("[%*.*s]", 4, 1, "xyz"), "[   x]");
     T_EQ_STR("printf fixed precision", tp("[%.2s]", "\x1bz"), "[\\x1bz]");
     T_EQ_STR("printf %c escaped", tp("[%c]", '\r'), "[\\x0d]");
-    T_EQ_STR("printf integers", tp("%d %zu %lld %lu %5.1f %x %%", -3, (size_t)7, 1LL << 40, 9UL, 2.25,
-                                   255u),
+    T_EQ_STR("printf integers",
+             tp("%d %zu %lld %lu %5.1f %x %%", -3, (size_t)7, 1LL << 40, 9UL, 2.25, 255u),
              "-3 7 1099511627776 9   2.2 ff %");
     T_EQ_STR("printf literal kept", tp("a\tb\n"), "a\tb\n");
 
     /* templates: the quoting must fit the fix's shell */
-    T_CHECK("sh in esxi_shell", check("esxi_shell", "esxcli -m {{crash.culprit_module|sh}}", REC_CRASH));
-    T_CHECK("bare placeholder refused", !check("esxi_shell", "esxcli -m {{crash.culprit_module}}", REC_CRASH));
-    T_CHECK("ps in esxi_shell refused", !check("esxi_shell", "x {{crash.culprit_module|ps}}", REC_CRASH));
-    T_CHECK("text in a command refused", !check("esxi_shell", "grep {{crash.culprit_module|text}}", REC_CRASH));
-    T_CHECK("text in a comment", check("esxi_shell", "ls  # {{crash.culprit_module|text}}", REC_CRASH));
+    T_CHECK("sh in esxi_shell",
+            check("esxi_shell", "esxcli -m {{crash.culprit_module|sh}}", REC_CRASH));
+    T_CHECK("bare placeholder refused",
+            !check("esxi_shell", "esxcli -m {{crash.culprit_module}}", REC_CRASH));
+    T_CHECK("ps in esxi_shell refused",
+            !check("esxi_shell", "x {{crash.culprit_module|ps}}", REC_CRASH));
+    T_CHECK("text in a command refused",
+            !check("esxi_shell", "grep {{crash.culprit_module|text}}", REC_CRASH));
+    T_CHECK("text in a comment",
+            check("esxi_shell", "ls  # {{crash.culprit_module|text}}", REC_CRASH));
     T_CHECK("text after a quoted #", !check("govc", "echo '#' {{vm.name|text}}", REC_VM));
     T_CHECK("ps_name in powercli", check("powercli", "Get-VM {{vm.name|ps_name}}", REC_VM));
     T_CHECK("sh in powercli refused", !check("powercli", "Get-VM {{vm.name|sh}}", REC_VM));

@@ -442,8 +442,8 @@ test_render(void)
              "vmware -vl\n");
     free(s);
     s = rule_render(rule, "guest_windows", "findstr /c:{{vm.name|cmd}}", &r);
-    T_CHECK("cmd: left out with a rem line", s && strncmp(s, "rem (a line is left out", 23) == 0 &&
-                                                 strchr(s, '\n') == NULL);
+    T_CHECK("cmd: left out with a rem line",
+            s && strncmp(s, "rem (a line is left out", 23) == 0 && strchr(s, '\n') == NULL);
     free(s);
     s = rule_render(rule, "vsphere_client", "VM {{vm.name|text}}.", &r);
     T_EQ_STR("text: escaped, on one line", s, "VM a\\x0arm -rf /\\x1b[2J.");
