@@ -1,6 +1,7 @@
 /* cli: option parsing (getopt_long), output selection, exit status. */
 #include "cli.h"
 #include "util_mem.h"
+#include "report_fit.h"
 #include "util_term.h"
 
 #include <errno.h>
@@ -257,7 +258,8 @@ cli_finish(struct report *r, const struct vt_opts *o)
         rc = report_csv(fp, r);
     } else {
         struct report_opts ro = {.color = !o->no_color && getenv("NO_COLOR") == NULL &&
-                                          fp == stdout && isatty(1)};
+                                          fp == stdout && isatty(1),
+                                 .width = fp == stdout ? fit_terminal_width(1) : 0};
         rc = report_text(fp, r, &ro);
     }
     if (fp != stdout && fclose(fp) != 0)

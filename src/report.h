@@ -88,6 +88,7 @@ struct report {
 
 struct report_opts {
     bool color;
+    size_t width; /* terminal columns to fit text to; 0: no limit (piped, files) */
 };
 
 void report_release(struct report *r);

@@ -5,6 +5,7 @@
  * Addresses are 64-bit and often above 2^53, so JSON carries them as "0x..."
  * strings; counts and ids are integers (README, JSON contract). */
 #include "report.h"
+#include "report_fit.h"
 #include "util_term.h"
 #include "util_buf.h"
 
@@ -152,7 +153,9 @@ report_text_crashes(FILE *fp, const struct report *r, const struct report_opts *
         term_printf(fp, "Crash %zu of %zu", i + 1, r->ncrashes);
         if (o->color)
             fputs("\033[0m", fp);
-        term_printf(fp, ": %s line %lu", v->source, c->line);
+        fputs(": ", fp);
+        report_fit_path(fp, v->source, o->width, 40);
+        term_printf(fp, " line %lu", c->line);
         if (c->timestamp)
             term_printf(fp, " (%s)", c->timestamp);
         fputc('\n', fp);

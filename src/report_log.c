@@ -4,6 +4,7 @@
  * lists, in JSON and text. */
 #include "log_line.h"
 #include "report.h"
+#include "report_fit.h"
 #include "util_term.h"
 
 #include <string.h>
@@ -81,7 +82,6 @@ report_short_time(char out[25], bool has, int64_t ms)
 void
 report_text_logs(FILE *fp, const struct report *r, const struct report_opts *o)
 {
-    (void)o;
     if (r->nfiles > 0) {
         fputs("\nFILES\n", fp);
         for (size_t i = 0; i < r->nfiles; i++) {
@@ -89,8 +89,16 @@ report_text_logs(FILE *fp, const struct report *r, const struct report_opts *o)
             char a[25], b[25];
             report_short_time(a, f->has_first, f->first_ms);
             report_short_time(b, f->has_last, f->last_ms);
-            term_printf(fp, "  %s: %s%s, %llu lines, %s .. %s\n", f->path, f->format,
-                        f->gzip ? " (gzip)" : "", f->lines, a, b);
+            char rest[200];
+            snprintf(rest, sizeof(rest), "%s%s, %llu lines, %s .. %s", f->format,
+                     f->gzip ? " (gzip)" : "", f->lines, a, b);
+            fputs("  ", fp);
+            if (o->width && 4 + fit_width_escaped(f->path) + fit_width(rest) > o->width) {
+                report_fit_path(fp, f->path, o->width, 3); /* too long: two lines */
+                term_printf(fp, ":\n    %s\n", rest);
+            } else {
+                term_printf(fp, "%s: %s\n", f->path, rest);
+            }
         }
     }
     if (r->timeline.n == 0)

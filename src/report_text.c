@@ -3,6 +3,7 @@
  * never with NO_COLOR), then per rule its why, its sources and the fix. The
  * CLI prints the input problems after it. */
 #include "report.h"
+#include "report_fit.h"
 #include "util_term.h"
 #include "util_buf.h"
 #include "util_mem.h"
@@ -13,22 +14,11 @@
 static const char *const level_color[] = {"\033[2m", "\033[36m", "\033[33m", "\033[1;33m",
                                           "\033[1;31m"};
 
-/* Display width of a UTF-8 string, counting code points (good enough for
- * alignment of names; wide CJK glyphs may shift a column). */
-static size_t
-width(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 static void
 pad(FILE *fp, const char *s, size_t w)
 {
     term_puts(s, fp);
-    for (size_t n = width(s); n < w; n++)
+    for (size_t n = fit_width_escaped(s); n < w; n++)
         fputc(' ', fp);
 }
 
@@ -119,6 +109,125 @@ print_indented(FILE *fp, const char *indent, const char *text)
     }
 }
 
+/* The findings table with whole lines (piped, files): one row per finding. */
+static void
+wide_table(FILE *fp, const struct finding **v, size_t n, const char *subject_head,
+           const struct report_opts *o)
+{
+    struct buf lab = BUF_INIT;
+    size_t wl = strlen("LEVEL"), wr = strlen("RULE"), wv = strlen(subject_head);
+    for (size_t i = 0; i < n; i++) {
+        wl = strlen(level_name(v[i]->level)) > wl ? strlen(level_name(v[i]->level)) : wl;
+        wr = strlen(v[i]->rule->id) > wr ? strlen(v[i]->rule->id) : wr;
+        size_t w = fit_width_escaped(subject_label(v[i], &lab));
+        wv = w > wv ? w : wv;
+    }
+    fputc('\n', fp);
+    pad(fp, "LEVEL", wl + 2);
+    pad(fp, "RULE", wr + 2);
+    pad(fp, subject_head, wv + 2);
+    fputs("DETAIL\n", fp);
+    for (size_t i = 0; i < n; i++) {
+        const char *ln = level_name(v[i]->level);
+        if (o->color)
+            fputs(level_color[v[i]->level], fp);
+        pad(fp, ln, wl + 2);
+        if (o->color)
+            fputs("\033[0m", fp);
+        pad(fp, v[i]->rule->id, wr + 2);
+        pad(fp, subject_label(v[i], &lab), wv + 2);
+        char *d = detail(v[i]);
+        term_printf(fp, "%s\n", d);
+        free(d);
+    }
+    buf_release(&lab);
+}
+
+/* The findings table fitted to a terminal: per finding a row with its level,
+ * rule and the VM's name (or the subject), then the subject's path elided in
+ * the middle and the detail wrapped, both indented under the rule. */
+static void
+fitted_table(FILE *fp, const struct finding **v, size_t n, const char *subject_head,
+             const struct report_opts *o)
+{
+    size_t wl = strlen("LEVEL"), wr = strlen("RULE");
+    for (size_t i = 0; i < n; i++) {
+        wl = strlen(level_name(v[i]->level)) > wl ? strlen(level_name(v[i]->level)) : wl;
+        wr = strlen(v[i]->rule->id) > wr ? strlen(v[i]->rule->id) : wr;
+    }
+    size_t indent_w = wl + 2; /* path and detail under the rule's column start */
+    char *indent = xmalloc(indent_w + 1);
+    memset(indent, ' ', indent_w);
+    indent[indent_w] = '\0';
+    fputc('\n', fp);
+    pad(fp, "LEVEL", wl + 2);
+    pad(fp, "RULE", wr + 2);
+    term_printf(fp, "%s\n", subject_head);
+    struct buf b = BUF_INIT, e = BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        const char *ln = level_name(v[i]->level);
+        if (o->color)
+            fputs(level_color[v[i]->level], fp);
+        pad(fp, ln, wl + 2);
+        if (o->color)
+            fputs("\033[0m", fp);
+        pad(fp, v[i]->rule->id, wr + 2);
+        size_t room = o->width > wl + wr + 4 ? o->width - wl - wr - 4 : 20;
+        buf_reset(&e);
+        term_escape(&e, v[i]->name ? v[i]->name : v[i]->subject);
+        buf_reset(&b);
+        fit_elide(&b, buf_str(&e), room < 20 ? 20 : room);
+        fprintf(fp, "%s\n", buf_str(&b));
+        size_t room2 = o->width > indent_w + 20 ? o->width - indent_w : 20;
+        if (v[i]->name) {
+            buf_reset(&e);
+            term_escape(&e, v[i]->subject);
+            buf_reset(&b);
+            fit_elide(&b, buf_str(&e), room2);
+            fprintf(fp, "%s%s\n", indent, buf_str(&b));
+        }
+        char *d = detail(v[i]);
+        if (*d) {
+            buf_reset(&e);
+            term_escape(&e, d);
+            fputs(indent, fp);
+            fit_wrap(fp, indent_w, indent, buf_str(&e), o->width);
+        }
+        free(d);
+    }
+    buf_release(&b);
+    buf_release(&e);
+    free(indent);
+}
+
+/* Prose (a description, vSphere Client steps): as written (indented) when lines are whole, else its
+ * paragraphs (split at blank lines) re-wrapped to the terminal. */
+static void
+print_prose(FILE *fp, const char *indent, const char *text, size_t w)
+{
+    if (w == 0) {
+        print_indented(fp, indent, text);
+        return;
+    }
+    struct buf e = BUF_INIT;
+    for (const char *p = text; *p;) {
+        const char *brk = strstr(p, "\n\n");
+        size_t len = brk ? (size_t)(brk - p) : strlen(p);
+        char *para = xstrndup(p, len);
+        for (char *nl = para; (nl = strchr(nl, '\n')) != NULL;)
+            *nl = ' ';
+        buf_reset(&e);
+        term_escape(&e, para);
+        free(para);
+        fputs(indent, fp);
+        fit_wrap(fp, strlen(indent), indent, buf_str(&e), w);
+        p += len;
+        while (*p == '\n')
+            p++;
+    }
+    buf_release(&e);
+}
+
 int
 report_text(FILE *fp, const struct report *r, const struct report_opts *o)
 {
@@ -128,36 +237,49 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
     size_t counts[5] = {0};
     for (size_t i = 0; i < n; i++)
         counts[v[i]->level]++;
-    term_printf(fp, "vmtriage %s: ", r->command);
+    /* the summary line, wrapped on a terminal */
+    char *sum = NULL;
+    size_t sum_len = 0;
+    FILE *sf = open_memstream(&sum, &sum_len);
+    if (sf == NULL) {
+        free(v);
+        return -1;
+    }
+    term_printf(sf, "vmtriage %s: ", r->command);
     if (r->has_crashes)
-        term_printf(fp, "%zu crash%s, %zu non-fatal backtrace%s", r->ncrashes,
+        term_printf(sf, "%zu crash%s, %zu non-fatal backtrace%s", r->ncrashes,
                     r->ncrashes == 1 ? "" : "es", r->nbacktraces + r->backtraces_dropped,
                     r->nbacktraces + r->backtraces_dropped == 1 ? "" : "s");
     if (r->has_files)
-        term_printf(fp, ", %zu file%s", r->nfiles, r->nfiles == 1 ? "" : "s");
+        term_printf(sf, ", %zu file%s", r->nfiles, r->nfiles == 1 ? "" : "s");
     if (r->has_cpus && r->ncpus == 1) /* the verdict first */
-        term_printf(fp, "%s; 1 listing", r->cpus[0].verdict);
+        term_printf(sf, "%s; 1 listing", r->cpus[0].verdict);
     else if (r->has_cpus)
-        term_printf(fp, "%zu listings", r->ncpus);
+        term_printf(sf, "%zu listings", r->ncpus);
     else if (r->has_dumps && !r->has_hosts)
-        term_printf(fp, "%zu dump%s", r->ndumps, r->ndumps == 1 ? "" : "s");
+        term_printf(sf, "%zu dump%s", r->ndumps, r->ndumps == 1 ? "" : "s");
     else if (r->has_hosts) /* bundle: after the crashes and files */
-        term_printf(fp, ", %zu dump%s, %zu VM%s", r->ndumps, r->ndumps == 1 ? "" : "s", r->nvms,
+        term_printf(sf, ", %zu dump%s, %zu VM%s", r->ndumps, r->ndumps == 1 ? "" : "s", r->nvms,
                     r->nvms == 1 ? "" : "s");
     else if (!r->has_crashes || r->nvms)
-        term_printf(fp, "%s%zu VM%s", r->has_crashes ? ", " : "", r->nvms, r->nvms == 1 ? "" : "s");
+        term_printf(sf, "%s%zu VM%s", r->has_crashes ? ", " : "", r->nvms, r->nvms == 1 ? "" : "s");
     if (r->templates)
-        term_printf(fp, " (%zu template%s)", r->templates, r->templates == 1 ? "" : "s");
-    term_printf(fp, ", %zu finding%s", n, n == 1 ? "" : "s");
+        term_printf(sf, " (%zu template%s)", r->templates, r->templates == 1 ? "" : "s");
+    term_printf(sf, ", %zu finding%s", n, n == 1 ? "" : "s");
     for (int l = LEVEL_CRITICAL; l >= LEVEL_INFORMATIONAL; l--)
         if (counts[l])
-            term_printf(fp, ", %zu %s", counts[l], level_name((enum level)l));
+            term_printf(sf, ", %zu %s", counts[l], level_name((enum level)l));
     if (r->not_vmware)
-        term_printf(fp, "; %zu .vmx not a VMware config", r->not_vmware);
+        term_printf(sf, "; %zu .vmx not a VMware config", r->not_vmware);
     if (r->aliases)
-        term_printf(fp, "; %zu duplicate path%s via symlinks skipped", r->aliases,
+        term_printf(sf, "; %zu duplicate path%s via symlinks skipped", r->aliases,
                     r->aliases == 1 ? "" : "s");
-    fputc('\n', fp);
+    fclose(sf);
+    if (o->width)
+        fit_wrap(fp, 0, "  ", sum, o->width);
+    else
+        fprintf(fp, "%s\n", sum); /* escaped as it was written */
+    free(sum);
     if (r->has_hosts)
         report_text_hosts(fp, r, o);
     if (r->has_files)
@@ -172,31 +294,10 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
     const char *subject_head = r->has_crashes || r->has_dumps || r->has_cpus ? "SUBJECT" : "VM";
     if (n) {
         struct buf lab = BUF_INIT;
-        size_t wl = strlen("LEVEL"), wr = strlen("RULE"), wv = strlen(subject_head);
-        for (size_t i = 0; i < n; i++) {
-            wl = strlen(level_name(v[i]->level)) > wl ? strlen(level_name(v[i]->level)) : wl;
-            wr = strlen(v[i]->rule->id) > wr ? strlen(v[i]->rule->id) : wr;
-            size_t w = width(subject_label(v[i], &lab));
-            wv = w > wv ? w : wv;
-        }
-        fputc('\n', fp);
-        pad(fp, "LEVEL", wl + 2);
-        pad(fp, "RULE", wr + 2);
-        pad(fp, subject_head, wv + 2);
-        fputs("DETAIL\n", fp);
-        for (size_t i = 0; i < n; i++) {
-            const char *ln = level_name(v[i]->level);
-            if (o->color)
-                fputs(level_color[v[i]->level], fp);
-            pad(fp, ln, wl + 2);
-            if (o->color)
-                fputs("\033[0m", fp);
-            pad(fp, v[i]->rule->id, wr + 2);
-            pad(fp, subject_label(v[i], &lab), wv + 2);
-            char *d = detail(v[i]);
-            term_printf(fp, "%s\n", d);
-            free(d);
-        }
+        if (o->width)
+            fitted_table(fp, v, n, subject_head, o);
+        else
+            wide_table(fp, v, n, subject_head, o);
         /* Per rule: why, sources, and the fix shown for its first VM. */
         for (size_t i = 0; i < n; i++) {
             if (i > 0 && v[i - 1]->rule == v[i]->rule)
@@ -210,26 +311,47 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
             term_printf(fp, "%s %s", level_name(v[i]->level), v[i]->rule->id);
             if (o->color)
                 fputs("\033[0m", fp);
-            if (r->has_crashes)
-                term_printf(fp, ": %s\n", v[i]->rule->title);
-            else if (r->has_dumps)
-                term_printf(fp, ": %s (%zu dump%s)\n", v[i]->rule->title, affected,
-                            affected == 1 ? "" : "s");
-            else if (r->has_cpus)
-                term_printf(fp, ": %s (%zu listing%s)\n", v[i]->rule->title, affected,
-                            affected == 1 ? "" : "s");
-            else
-                term_printf(fp, ": %s (%zu VM%s)\n", v[i]->rule->title, affected,
-                            affected == 1 ? "" : "s");
-            print_indented(fp, "  ", v[i]->rule->description);
+            {
+                const char *what = r->has_crashes ? NULL
+                                   : r->has_dumps ? "dump"
+                                   : r->has_cpus  ? "listing"
+                                                  : "VM";
+                struct buf head = BUF_INIT;
+                term_escape(&head, v[i]->rule->title);
+                if (what)
+                    buf_addf(&head, " (%zu %s%s)", affected, what, affected == 1 ? "" : "s");
+                fputs(": ", fp);
+                if (o->width)
+                    fit_wrap(fp, fit_width(level_name(v[i]->level)) + 3 + strlen(v[i]->rule->id),
+                             "  ", buf_str(&head), o->width);
+                else
+                    fprintf(fp, "%s\n", buf_str(&head));
+                buf_release(&head);
+            }
+            print_prose(fp, "  ", v[i]->rule->description, o->width);
+            struct buf src = BUF_INIT;
+            for (size_t k = 0; k < v[i]->rule->nrefs; k++) {
+                buf_adds(&src, k ? "; " : "");
+                term_escape(&src, v[i]->rule->refs[k]);
+            }
             fputs("  Sources:", fp);
-            for (size_t k = 0; k < v[i]->rule->nrefs; k++)
-                term_printf(fp, "%s %s", k ? ";" : "", v[i]->rule->refs[k]);
-            fputc('\n', fp);
-            term_printf(fp, "  Fix (shown for %s):\n", subject_label(v[i], &lab));
+            if (o->width) {
+                fputc(' ', fp);
+                fit_wrap(fp, 11, "    ", buf_str(&src), o->width);
+            } else {
+                fprintf(fp, " %s\n", buf_str(&src));
+            }
+            buf_release(&src);
+            fputs("  Fix (shown for ", fp);
+            report_fit_path(fp, o->width && v[i]->name ? v[i]->name : subject_label(v[i], &lab),
+                            o->width, 20);
+            fputs("):\n", fp);
             for (size_t k = 0; k < v[i]->nfixes; k++) {
                 term_printf(fp, "    [%s]\n", v[i]->fixes[k].tool);
-                print_indented(fp, "      ", v[i]->fixes[k].text);
+                if (strcmp(v[i]->fixes[k].tool, "vsphere_client") == 0) /* words, not commands */
+                    print_prose(fp, "      ", v[i]->fixes[k].text, o->width);
+                else /* commands stay whole lines, to paste */
+                    print_indented(fp, "      ", v[i]->fixes[k].text);
             }
             bool headed = false;
             for (size_t k = i; k < n && v[k]->rule == v[i]->rule; k++)
@@ -244,7 +366,9 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
             for (size_t k = 0; k < v[i]->nrel; k++) {
                 if (k == 0)
                     fputs("  VMs that carry the trigger:\n", fp);
-                term_printf(fp, "    %s (%s)\n", v[i]->rel[k].subject, v[i]->rel[k].rule);
+                fputs("    ", fp);
+                report_fit_path(fp, v[i]->rel[k].subject, o->width, 7 + strlen(v[i]->rel[k].rule));
+                term_printf(fp, " (%s)\n", v[i]->rel[k].rule);
             }
         }
         buf_release(&lab);

@@ -1,6 +1,7 @@
 # lib.sh: helpers for the CLI tests (sourced). Each test prints "ok - …" or
 # "not ok - …" per check and ends with "<name>: N passed, N failed".
 set -u
+unset COLUMNS # text output is fitted to COLUMNS when it is set; tests set it themselves
 VT=${VT_BIN:?VT_BIN not set}
 SHARED=${VT_SHARED:-../shared}
 T_PASS=0

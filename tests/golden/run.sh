@@ -4,6 +4,7 @@
 # byte for byte with <case>/expected. `make golden-update` rewrites them;
 # review the diff.
 set -u
+unset COLUMNS # whole lines, as when piped
 VT=$1
 pass=0
 fail=0
