@@ -1,5 +1,6 @@
 /* json: the emitter behind every JSON report (scan contract, DESIGN.md). */
 #include "json.h"
+#include "util_utf8.h"
 #include "util_mem.h"
 
 #include <inttypes.h>
@@ -51,33 +52,6 @@ void json_obj_end(struct json *j) { close_(j, '}'); }
 void json_arr(struct json *j) { open_(j, '['); }
 void json_arr_end(struct json *j) { close_(j, ']'); }
 
-/* Length of the valid UTF-8 sequence at s, or 0 if invalid. */
-static size_t
-utf8_len(const unsigned char *s)
-{
-    if (s[0] < 0x80)
-        return 1;
-    size_t n;
-    unsigned min;
-    unsigned cp;
-    if ((s[0] & 0xE0) == 0xC0) {
-        n = 2, min = 0x80, cp = s[0] & 0x1F;
-    } else if ((s[0] & 0xF0) == 0xE0) {
-        n = 3, min = 0x800, cp = s[0] & 0x0F;
-    } else if ((s[0] & 0xF8) == 0xF0) {
-        n = 4, min = 0x10000, cp = s[0] & 0x07;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
 
 static bool
 is_plain(unsigned char c)
@@ -140,10 +114,14 @@ json_escape(struct buf *b, const char *str)
             }
             s++;
         } else {
-            size_t n = utf8_len(s);
+            unsigned cp;
+            size_t n = utf8_decode(s, &cp);
             if (n == 0) {
                 buf_adds(b, "\\ufffd");
                 s++;
+            } else if (utf8_unsafe(cp)) { /* C1, bidi, zero-width: escaped, as in text */
+                buf_addf(b, "\\u%04x", cp);
+                s += n;
             } else {
                 buf_add(b, s, n);
                 s += n;

@@ -239,6 +239,8 @@ ok "psod fixes with a hostile module name run clean" grep -q '^psod-ok [1-9]' "$
 run scan "$DS"
 ok "text report: no ESC, BEL, CR or bidi override" \
     python3 -c "import sys; b=open('$WORK/out','rb').read()+open('$WORK/err','rb').read(); sys.exit(any(c in b for c in (b'\x1b', b'\x07', b'\r', '\u202e'.encode())))"
+ok "JSON report: bidi override and C1 escaped as \\uXXXX" \
+    python3 -c "import sys; b=open('$WORK/scan.json','rb').read(); sys.exit(('\u202e'.encode() in b) or (b'\\\\u202e' not in b))"
 ok "text report shows the ESC escaped" grep -qF 'esc\x1b]0;title\x07' "$WORK/out"
 ok "text report shows the newline escaped, on one line" grep -qF 'line1\x0atouch PWNED' "$WORK/out"
 ok "one table row per hostile VM" [ "$(grep -c '^critical  vmx-e1000-rss-guest' "$WORK/out")" -eq 15 ]
