@@ -29,6 +29,12 @@ struct rule_sample {
     unsigned long line;
 };
 
+/* The first release of a line with the fix, as the source states it. */
+struct fixed_in {
+    char *version;   /* "ESXi 7.0 Update 3c" */
+    long long build; /* 19193900; 0 when the source gives no build */
+};
+
 struct rule {
     char *id, *title, *description, *status;
     enum level level;
@@ -40,6 +46,11 @@ struct rule {
     bool fallback;  /* crash rules: only when no other crash rule matched the crash */
     char **related; /* crash/log rules: VM rules whose findings carry this trigger */
     size_t nrelated;
+    char **affects; /* releases the source names as affected */
+    size_t naffects;
+    struct fixed_in *fixed_in;
+    size_t nfixed_in;
+    char *workaround; /* or NULL */
     struct rule_sample *match, *no_match;
     size_t nmatch, nno_match;
     char *file;             /* where it was loaded from */

@@ -444,7 +444,54 @@ static const char *const top_keys[] = {
     "title",       "id",       "status",         "description", "references", "author",
     "date",        "modified", "tags",           "logsource",   "detection",  "level",
     "remediation", "tests",    "falsepositives", "fields",      "fallback",   "related_rules",
+    "affects",     "fixed_in", "workaround",
 };
+
+/* The known-issue facts a source states (docs/RULES.md): `affects`, a list of
+ * the releases it names as affected; `fixed_in`, a list of {version: text,
+ * build: number} for the first release of each line that has the fix;
+ * `workaround`, a text. All optional: a fact the source does not state stays
+ * out. */
+static void
+load_known_issue(struct loader *L, yaml_node_t *root, struct rule *r)
+{
+    yaml_node_t *aff = map_get(L, root, "affects");
+    if (aff && aff->type != YAML_SEQUENCE_NODE)
+        fail(L, aff, "'affects' is a list of releases (\"ESXi 7.0 Update 3\")");
+    else if (aff)
+        load_texts(L, aff, "an affected release", &r->affects, &r->naffects);
+    r->workaround = want_string(L, root, "workaround", false);
+    yaml_node_t *fx = map_get(L, root, "fixed_in");
+    if (fx == NULL)
+        return;
+    if (fx->type != YAML_SEQUENCE_NODE) {
+        fail(L, fx, "'fixed_in' is a list of {version: ..., build: ...}");
+        return;
+    }
+    size_t m = (size_t)(fx->data.sequence.items.top - fx->data.sequence.items.start);
+    r->fixed_in = xcalloc(m ? m : 1, sizeof(*r->fixed_in));
+    for (yaml_node_item_t *it = fx->data.sequence.items.start; it < fx->data.sequence.items.top;
+         it++) {
+        yaml_node_t *f = node_at(L, *it);
+        const char *ver = scalar(map_get(L, f, "version"));
+        const char *build = scalar(map_get(L, f, "build"));
+        size_t keys = f && f->type == YAML_MAPPING_NODE
+                          ? (size_t)(f->data.mapping.pairs.top - f->data.mapping.pairs.start)
+                          : 0;
+        char *end = NULL;
+        long long b = build ? strtoll(build, &end, 10) : 0;
+        if (f == NULL || f->type != YAML_MAPPING_NODE || ver == NULL || *ver == '\0' ||
+            keys != 1u + (build != NULL)) {
+            fail(L, f ? f : fx,
+                 "a 'fixed_in' entry is {version: TEXT, build: NUMBER} (build "
+                 "only when the source states it)");
+        } else if (build && (end == build || *end || b <= 0 || b > 99999999)) {
+            fail(L, f, "'build' is an ESXi build number, not '%s'", build);
+        } else {
+            r->fixed_in[r->nfixed_in++] = (struct fixed_in){xstrdup(ver), build ? b : 0};
+        }
+    }
+}
 
 static void rule_free(struct rule *r);
 
@@ -520,6 +567,8 @@ compile_rule(struct loader *L, yaml_node_t *root)
         else
             load_texts(L, rel, "a related rule", &r->related, &r->nrelated);
     }
+
+    load_known_issue(L, root, r);
 
     yaml_node_t *rem = map_get(L, root, "remediation");
     if (rem == NULL || rem->type != YAML_MAPPING_NODE) {
@@ -721,6 +770,13 @@ rule_free(struct rule *r)
     for (size_t i = 0; i < r->nrelated; i++)
         free(r->related[i]);
     free(r->related);
+    for (size_t i = 0; i < r->naffects; i++)
+        free(r->affects[i]);
+    free(r->affects);
+    for (size_t i = 0; i < r->nfixed_in; i++)
+        free(r->fixed_in[i].version);
+    free(r->fixed_in);
+    free(r->workaround);
     for (size_t i = 0; i < r->nmatch; i++)
         free(r->match[i].text);
     for (size_t i = 0; i < r->nno_match; i++)

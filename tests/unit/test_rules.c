@@ -158,6 +158,13 @@ static const struct bad bad_rules[] = {
     {"unquoted placeholder", "{{vm.name|ps}}", "{{vm.name}}", "{{vm.name}}"},
     {"quoting for another shell", "{{vm.name|ps}}", "{{vm.name|sh}}", "{{vm.name|sh}}"},
     {"text in a command", "{{vm.name|ps}}", "{{vm.name|text}}", "{{vm.name|text}}"},
+    {"fixed_in build not a number", "level: high\n",
+     "level: high\nfixed_in:\n  - {version: ESXi 7.0 U3c, build: 19l93900}\n", "19l93900"},
+    {"fixed_in without version", "level: high\n", "level: high\nfixed_in:\n  - {build: 1}\n",
+     "{build: 1}"},
+    {"fixed_in with an unknown key", "level: high\n",
+     "level: high\nfixed_in:\n  - {version: ESXi 8.0, date: 2024}\n", "date: 2024"},
+    {"affects not a list", "level: high\n", "level: high\naffects: ESXi 7.0\n", "affects:"},
     {"missing id", "id: t-one\n", "", NULL},
     {"YAML syntax error", "  sel:\n", "  sel: [\n", NULL},
 };
@@ -469,6 +476,34 @@ test_builtin(void)
     diags_release(&d);
 }
 
+/* The known-issue facts of a rule: affects, fixed_in, workaround. */
+static void
+test_known_issue(void)
+{
+    char *text = replace(base_rule, "level: high\n",
+                         "level: high\naffects: [ESXi 6.7, ESXi 7.0 Update 2]\nfixed_in:\n"
+                         "  - {version: ESXi 7.0 Update 3c, build: 19193900}\n"
+                         "  - version: ESXi 6.7 P07\nworkaround: Turn it off.\n");
+    struct ruleset rs = RULESET_INIT;
+    struct diags d = DIAGS_INIT;
+    size_t errors = rules_load_text(&rs, "ki.yml", text, strlen(text), &d);
+    T_EQ_INT("known issue: loads", errors, 0);
+    if (rs.n == 1) {
+        const struct rule *r = rs.v[0];
+        T_EQ_INT("affects count", r->naffects, 2);
+        T_EQ_STR("affects[1]", r->naffects > 1 ? r->affects[1] : NULL, "ESXi 7.0 Update 2");
+        T_EQ_INT("fixed_in count", r->nfixed_in, 2);
+        T_EQ_STR("fixed_in version", r->nfixed_in ? r->fixed_in[0].version : NULL,
+                 "ESXi 7.0 Update 3c");
+        T_EQ_INT("fixed_in build", r->nfixed_in ? r->fixed_in[0].build : -1, 19193900);
+        T_EQ_INT("fixed_in without build", r->nfixed_in > 1 ? r->fixed_in[1].build : -1, 0);
+        T_EQ_STR("workaround", r->workaround, "Turn it off.");
+    }
+    ruleset_release(&rs);
+    diags_release(&d);
+    free(text);
+}
+
 int
 test_rules(void)
 {
@@ -477,6 +512,7 @@ test_rules(void)
     test_load_errors();
     test_matching();
     test_render();
+    test_known_issue();
     test_builtin();
     return t_failed - before;
 }
