@@ -6,7 +6,7 @@
  * meets the crash rules (signatures first, generic advice when none
  * matched). With --vms, the VMs under the given datastores are audited and
  * those carrying a matched signature's trigger (its related_rules) are listed
- * in the finding's `related`: seed 000's e1000 VMs. */
+ * in the finding's `related`: the e1000 VMs of KB 2059053. */
 #include "cli.h"
 #include "util_mem.h"
 

@@ -3,7 +3,7 @@
  * them matter, how much and what to do is the rules' business
  * (rules/cpu-nested.yml).
  *
- * The list is seed 003's "CPU instruction set support" step: VT-x/AMD-V
+ * The list is the "CPU instruction set support" step of the nested FusionCompute checklist: VT-x/AMD-V
  * passed through (vmx/svm), with second-level address translation (ept/npt,
  * "Intel VT-x + EPT, AMD-V + RVI" in its table), POPCNT, SSE4.1, AVX2; plus
  * SSE4.2 (with POPCNT and SSE4.1 the x86-64-v2 level) and the hypervisor bit

@@ -1,7 +1,7 @@
 /* psod: the purple-screen decoder, a pure reader of ESX/ESXi crash text.
  *
  * Input is whatever the admin has: a console screen typed or pasted (also as
- * one long line inside prose, seed 000), vmkernel.log, vmkernel-log.N from
+ * one long line inside prose, as ugg.li/?p=921 shows it), vmkernel.log, vmkernel-log.N from
  * vmkdump_extract, LogEFI.log, a KB excerpt with masked values. Every form of
  * shared kb/esxi-crash-and-logs.md §1 is read: ESX 3.x/4.x console headers,
  * `@BlueScreen:` screens of 5.x-9.x, log prefixes (`TIMESTAMP cpuN:WORLD)`,

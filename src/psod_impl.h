@@ -50,7 +50,7 @@ struct psod_prefix {
 /* Returns the offset of the body of `s` past blanks, bullets and a log
  * prefix; fills *p. */
 size_t psod_strip_prefix(const char *s, size_t n, struct psod_prefix *p);
-/* Cut points (offsets > 0) where a line holding a whole screen (seed 000,
+/* Cut points (offsets > 0) where a line holding a whole screen (ugg.li/?p=921,
  * one-line KB pastes) starts a new piece; returns how many, at most max. */
 size_t psod_split(const char *s, size_t n, size_t *cuts, size_t max);
 /* Copies `in` into *out: NUL bytes become blanks, ANSI colour escapes (real

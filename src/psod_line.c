@@ -4,7 +4,7 @@
  * LogEFI prefixes (`TS cpuN:W)`, `TS In(14) LogEFI[pid]:`, 4.x uptime
  * `d:hh:mm:ss.mmm cpuN:W)`, masked `cpu##:####)`), ANSI colours of the 7.x
  * banner, the blog escape `'@'`, bullets of KB pages, and whole screens
- * pasted as one line (seed 000, KB 428541). It also holds the cheap test that
+ * pasted as one line (ugg.li/?p=921, KB 428541). It also holds the cheap test that
  * lets a multi-GB log pass through: a line with none of a few needles is
  * rejected after one table lookup per byte. */
 #include "psod_impl.h"
