@@ -56,7 +56,7 @@ fuzz_rules_one(const uint8_t *data, size_t size)
         else if (rule->kind == REC_CONTROLLER)
             r.ctrl = &vm->ctrls[0];
         for (size_t k = 0; k < rule->nremedies; k++)
-            free(rule_render(rule, rule->remedies[k].text, &r));
+            free(rule_render(rule, rule->remedies[k].tool, rule->remedies[k].text, &r));
         (void)rules_find(&rs, rule->id);
     }
     struct findings f = FINDINGS_INIT;

@@ -21,6 +21,7 @@
 #include "fuzz_logline.c"
 #include "fuzz_logs.c"
 #include "fuzz_psod.c"
+#include "fuzz_quote.c"
 #include "fuzz_rules.c"
 #include "fuzz_vmx.c"
 
@@ -42,7 +43,7 @@ fuzz_esxi_one(const uint8_t *data, size_t size)
     return fuzz_logs_one(data, size);
 }
 
-enum target { T_NONE, T_VMX, T_RULES, T_PSOD, T_LOGDECODE, T_LOGLINE, T_LOGS, T_ESXI, T_DUMP, T_BUNDLE, T_CPU, T_HOSTFACTS };
+enum target { T_NONE, T_VMX, T_RULES, T_PSOD, T_LOGDECODE, T_LOGLINE, T_LOGS, T_ESXI, T_DUMP, T_BUNDLE, T_CPU, T_HOSTFACTS, T_QUOTE };
 
 static const struct {
     const char *name;
@@ -60,6 +61,7 @@ static const struct {
     {"bundle", T_BUNDLE, fuzz_bundle_one},
     {"cpu", T_CPU, fuzz_cpu_one},
     {"hostfacts", T_HOSTFACTS, fuzz_hostfacts_one},
+    {"quote", T_QUOTE, fuzz_quote_one},
     {"minidump", T_DUMP, fuzz_dump_one}, /* shared corpus/minidump: Windows crash dumps */
 };
 

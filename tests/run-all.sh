@@ -46,7 +46,7 @@ suite unit "$B/unit" --shared "$SHARED"
 suite rules "$B/vmtriage" rules check
 # fuzz/crashers holds inputs that once crashed; replay picks the target by
 # their name prefix (vmx-..., rules-..., psod-...).
-replay_dirs="fuzz/corpus/vmx fuzz/corpus/rules fuzz/corpus/psod fuzz/corpus/logs fuzz/corpus/logline fuzz/corpus/logdecode fuzz/corpus/dump fuzz/corpus/bundle fuzz/corpus/cpu fuzz/corpus/hostfacts fuzz/crashers"
+replay_dirs="fuzz/corpus/vmx fuzz/corpus/rules fuzz/corpus/psod fuzz/corpus/logs fuzz/corpus/logline fuzz/corpus/logdecode fuzz/corpus/dump fuzz/corpus/bundle fuzz/corpus/cpu fuzz/corpus/hostfacts fuzz/corpus/quote fuzz/crashers"
 [ -d "$SHARED/corpus/vmx" ] && replay_dirs="$replay_dirs $SHARED/corpus/vmx"
 [ -d "$SHARED/corpus/esxi" ] && replay_dirs="$replay_dirs $SHARED/corpus/esxi"
 [ -d "$SHARED/corpus/minidump" ] && replay_dirs="$replay_dirs $SHARED/corpus/minidump"
