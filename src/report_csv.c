@@ -4,14 +4,24 @@
  * spreadsheet never runs a VM name as a formula (OWASP "CSV Injection"). */
 #include "report.h"
 #include "util_buf.h"
+#include "util_term.h"
 
 #include <string.h>
 
 void
-csv_cell(FILE *fp, const char *s, bool last)
+csv_cell(FILE *fp, const char *in, bool last)
 {
-    if (s == NULL)
-        s = "";
+    /* control characters, bidi overrides and stray bytes escaped as in text
+     * output (util_term.h); line breaks stay, inside the quoted cell */
+    struct buf e = BUF_INIT;
+    for (const char *p = in ? in : ""; *p;) {
+        size_t n = strcspn(p, "\n");
+        term_escape_n(&e, p, n);
+        p += n;
+        if (*p == '\n')
+            buf_addc(&e, *p++);
+    }
+    const char *s = buf_str(&e);
     bool formula = strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0';
     bool quote = formula || strpbrk(s, ",\"\r\n") != NULL;
     if (quote)
@@ -26,6 +36,7 @@ csv_cell(FILE *fp, const char *s, bool last)
     if (quote)
         fputc('"', fp);
     fputs(last ? "\r\n" : ",", fp);
+    buf_release(&e);
 }
 
 int

@@ -245,6 +245,13 @@ ok "text report shows the ESC escaped" grep -qF 'esc\x1b]0;title\x07' "$WORK/out
 ok "text report shows the newline escaped, on one line" grep -qF 'line1\x0atouch PWNED' "$WORK/out"
 ok "one table row per hostile VM" [ "$(grep -c '^critical  vmx-e1000-rss-guest' "$WORK/out")" -eq 15 ]
 
+run scan -f csv "$DS"
+ok "CSV report: no ESC, BEL, CR inside cells or bidi override; ESC shown escaped" \
+    python3 -c "import sys; b=open('$WORK/out','rb').read().replace(b'\r\n', b'\n'); sys.exit(any(c in b for c in (b'\x1b', b'\x07', b'\r', '\u202e'.encode())) or b'esc\\\\x1b' not in b)"
+run scan -f nagios "$DS"
+ok "Nagios lines: no raw control character" \
+    python3 -c "import sys; b=open('$WORK/out','rb').read(); sys.exit(any(c in b for c in (b'\x1b', b'\x07', b'\r', '\u202e'.encode())))"
+
 # A file name with a newline and ESC: its error stays on one line.
 mkdir "$WORK/badname"
 bad=$(printf 'bad\n\033[31mname.vmx')
