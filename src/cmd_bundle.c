@@ -18,6 +18,7 @@
  * otherwise on the example bundle, saying which it did. */
 #include "bundle_source.h"
 #include "cli.h"
+#include "input.h"
 #include "log_source.h"
 #include "util_buf.h"
 #include "util_mem.h"
@@ -273,9 +274,8 @@ static void
 live_file(void *arg, char *path)
 {
     struct bundling *bd = arg;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = input_open(path, 0, NULL, &bd->r->diags);
     if (fd < 0) {
-        diags_add(&bd->r->diags, DIAG_ERROR, path, 0, "cannot open: %s", strerror(errno));
         free(path);
         return;
     }
