@@ -65,6 +65,7 @@ struct name {
     char *top;          /* the top folder removed from `path`, or "" */
     const char *path;   /* into `full`, after the top folder */
     const char *unsafe; /* why it is never handed out, or NULL */
+    bool in_layout;     /* path's first folder is one of bundle_roots */
     bool frag;          /* `NAME.FRAG-nnnnn` */
     unsigned part;      /* nnnnn */
 };
@@ -128,6 +129,8 @@ name_parse(const char *stored, struct name *nm)
         nm->top = xstrdup("");
         nm->path = nm->full;
     }
+    const char *in = strchr(nm->path, '/');
+    nm->in_layout = in != NULL && is_bundle_root(nm->path, (size_t)(in - nm->path));
     /* NAME.FRAG-nnnnn, NAME not empty */
     const char *last = strrchr(nm->path, '/');
     last = last ? last + 1 : nm->path;
@@ -684,7 +687,8 @@ hand_out(struct arch *ar, struct archive_entry *ae, struct name *nm, const struc
                              .path = nm->path,
                              .display = display,
                              .size = r.pull.size > 0 ? (uint64_t)r.pull.size : 0,
-                             .frag = nm->frag};
+                             .frag = nm->frag,
+                             .in_layout = nm->in_layout};
     int rc = ar->w->fn(ar->w->arg, &e, &r);
     if (rc != 0)
         ar->w->stop = rc;
@@ -1139,7 +1143,8 @@ folder_file(struct fwalk *fw, int fd, const char *rel, const struct fentry *e)
                               .path = nm.path,
                               .display = display,
                               .size = (uint64_t)st.st_size,
-                              .frag = nm.frag};
+                              .frag = nm.frag,
+                              .in_layout = nm.in_layout};
     int rc = fw->w->fn(fw->w->arg, &be, &r);
     if (rc != 0)
         fw->w->stop = rc;
