@@ -224,7 +224,7 @@ read_module(struct dump_reader *r, struct crash_dump *out, const unsigned char *
     drv->timestamp = dump_le32(e + 16);
     uint32_t name = dump_le32(e + 20);
     char what[96];
-    static const char *const records[] = {"CodeView record", "misc record"};
+    static const char *const records[] = {"debug (CodeView) record", "misc record"};
     for (int k = 0; k < 2; k++) {
         uint32_t size = dump_le32(e + 76 + 8 * k), at = dump_le32(e + 80 + 8 * k);
         snprintf(what, sizeof(what), "%s of module %zu (entry at offset 0x%" PRIx64 ")",
@@ -335,9 +335,10 @@ check_list(struct dump_reader *r, uint32_t type, const struct stream *s)
             check_range(r, dump_le32(e + 12), dump_le32(e + 8), what);
         } else {
             static const char *const parts[] = {"stack", "context", "backing store"};
+            static const size_t size_at[] = {32, 40, 56}; /* each location's DataSize, Rva after */
             for (int k = 0; k < (entry == MDMP_THREAD_EX ? 3 : 2); k++) {
-                uint32_t size = dump_le32(e + 32 + 8 * k + (k == 2 ? 16 : 0));
-                uint32_t rva = dump_le32(e + 36 + 8 * k + (k == 2 ? 16 : 0));
+                uint32_t size = dump_le32(e + size_at[k]);
+                uint32_t rva = dump_le32(e + size_at[k] + 4);
                 snprintf(what, sizeof(what), "%s at offset 0x%" PRIx32 ": %s of thread %" PRIu64,
                          sname, s->rva, parts[k], i);
                 if (size != 0)
