@@ -10,6 +10,7 @@
  * Memory: libarchive's state, a 1 MiB cap on the bytes kept while deciding
  * whether a zip member is a bundle, and per folder its sorted listing. */
 #include "bundle_source.h"
+#include "input.h"
 #include "util_buf.h"
 #include "util_mem.h"
 
@@ -27,7 +28,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#define OPEN_BLOCK (64u * 1024) /* bytes archive_read_open_filename reads at a time */
+#define OPEN_BLOCK (64u * 1024) /* bytes archive_read_open_fd reads at a time */
 #define SNIFF_HEAD 512          /* bytes of a zip member checked for an archive signature */
 #define SNIFF_MAX (1u << 20)    /* bytes libarchive may take to find an inner first header */
 #define MAX_DEPTH 64            /* folder nesting walked */
@@ -64,6 +65,7 @@ struct name {
     char *top;          /* the top folder removed from `path`, or "" */
     const char *path;   /* into `full`, after the top folder */
     const char *unsafe; /* why it is never handed out, or NULL */
+    bool in_layout;     /* path's first folder is one of bundle_roots */
     bool frag;          /* `NAME.FRAG-nnnnn` */
     unsigned part;      /* nnnnn */
 };
@@ -127,6 +129,8 @@ name_parse(const char *stored, struct name *nm)
         nm->top = xstrdup("");
         nm->path = nm->full;
     }
+    const char *in = strchr(nm->path, '/');
+    nm->in_layout = in != NULL && is_bundle_root(nm->path, (size_t)(in - nm->path));
     /* NAME.FRAG-nnnnn, NAME not empty */
     const char *last = strrchr(nm->path, '/');
     last = last ? last + 1 : nm->path;
@@ -683,7 +687,8 @@ hand_out(struct arch *ar, struct archive_entry *ae, struct name *nm, const struc
                              .path = nm->path,
                              .display = display,
                              .size = r.pull.size > 0 ? (uint64_t)r.pull.size : 0,
-                             .frag = nm->frag};
+                             .frag = nm->frag,
+                             .in_layout = nm->in_layout};
     int rc = ar->w->fn(ar->w->arg, &e, &r);
     if (rc != 0)
         ar->w->stop = rc;
@@ -1138,7 +1143,8 @@ folder_file(struct fwalk *fw, int fd, const char *rel, const struct fentry *e)
                               .path = nm.path,
                               .display = display,
                               .size = (uint64_t)st.st_size,
-                              .frag = nm.frag};
+                              .frag = nm.frag,
+                              .in_layout = nm.in_layout};
     int rc = fw->w->fn(fw->w->arg, &be, &r);
     if (rc != 0)
         fw->w->stop = rc;
@@ -1254,27 +1260,19 @@ bundle_walk(const char *path, bundle_entry_fn *fn, void *arg, struct diags *d)
 {
     struct walker w = {.fn = fn, .arg = arg, .d = d};
     struct stat st;
-    if (stat(path, &st) != 0) {
-        diags_add(d, DIAG_ERROR, path, 0, "cannot open: %s", strerror(errno));
+    int fd = input_open(path, INPUT_FOLDER, &st, d);
+    if (fd < 0)
         return -1;
-    }
     if (S_ISDIR(st.st_mode)) {
-        int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0) {
-            diags_add(d, DIAG_ERROR, path, 0, "cannot open folder: %s", strerror(errno));
-            return -1;
-        }
         struct fwalk fw = {&w, path};
-        int rc = walk_folder_fd(&fw, fd, "", 0);
+        int rc = walk_folder_fd(&fw, fd, "", 0); /* closes fd */
         return rc != 0 ? rc : w.failed ? -1 : 0;
     }
-    if (!S_ISREG(st.st_mode)) {
-        diags_add(d, DIAG_ERROR, path, 0, "not a file or folder");
-        return -1;
-    }
     struct archive *a = new_reader();
-    int rc = archive_read_open_filename(a, path, OPEN_BLOCK);
-    return walk_opened(&w, a, path, rc);
+    int rc = archive_read_open_fd(a, fd, OPEN_BLOCK);
+    rc = walk_opened(&w, a, path, rc);
+    close(fd); /* libarchive leaves it open */
+    return rc;
 }
 
 int
@@ -1290,14 +1288,16 @@ bundle_walk_memory(const void *data, size_t len, const char *name, bundle_entry_
 bool
 bundle_is_archive(const char *path)
 {
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct diags quiet = DIAGS_INIT; /* "no" is the answer for what cannot be opened */
+    struct stat st;
+    int fd = input_open(path, 0, &st, &quiet);
+    diags_release(&quiet);
     if (fd < 0)
         return false;
-    struct stat st;
     unsigned char *head = NULL;
     size_t n = 0, cap = 0;
     enum sniff kind = SNIFF_FILE;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    {
         size_t want = SNIFF_HEAD;
         for (;;) {
             XGROW(head, cap, want);
@@ -1314,15 +1314,18 @@ bundle_is_archive(const char *path)
             want = want * 4 < SNIFF_MAX ? want * 4 : SNIFF_MAX;
         }
     }
-    close(fd);
     free(head);
-    if (kind != SNIFF_MAYBE)
+    if (kind != SNIFF_MAYBE) {
+        close(fd);
         return kind == SNIFF_ARCHIVE;
+    }
     /* bzip2, xz, zstd: a bundle when libarchive finds a tar or zip inside */
     struct archive *a = new_reader();
     struct archive_entry *ae;
-    bool yes = archive_read_open_filename(a, path, OPEN_BLOCK) == ARCHIVE_OK &&
+    bool yes = lseek(fd, 0, SEEK_SET) == 0 &&
+               archive_read_open_fd(a, fd, OPEN_BLOCK) == ARCHIVE_OK &&
                archive_read_next_header(a, &ae) >= ARCHIVE_WARN && is_bundle_format(a);
     archive_read_free(a);
+    close(fd);
     return yes;
 }

@@ -15,9 +15,15 @@
  * `vmtriage` with no arguments (main.c) runs the same on this host when it
  * is an ESXi shell (/var/run/log, /vmfs/volumes, hostd's inventory, uname),
  * on a copy of a host's file system when VMTRIAGE_HOST_ROOT names one, and
- * otherwise on the example bundle, saying which it did. */
+ * otherwise on the example bundle, saying which it did.
+ *
+ * Nothing read is never an all-clear: an input with no file that vmtriage
+ * reads, or none where vm-support puts its files, is an error naming it,
+ * what it held and what was expected (exit 3); files read from an input
+ * that is not laid out as a bundle are read, with a note saying so. */
 #include "bundle_source.h"
 #include "cli.h"
+#include "input.h"
 #include "log_source.h"
 #include "util_buf.h"
 #include "util_mem.h"
@@ -26,6 +32,7 @@
 #include "vmx_parse.h"
 #include "walk.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -67,7 +74,39 @@ struct bundling {
     size_t first_finding; /* r->findings.v[first_finding..] are the current host's */
     size_t root_len;      /* live host: the length of the root prefix of its paths */
     size_t first_crash;
+    /* what the input being walked held (inputs are walked one at a time) */
+    bool new_input;       /* its first file begins a host, whatever its bundle's name */
+    size_t seen;          /* files handed out */
+    size_t in_layout;     /* of them, where vm-support puts its files */
+    size_t used;          /* of them, read by an analyzer */
+    size_t vmx_left, logs_left, archives_left; /* not read, by kind: for the hint */
+    char *first_seen;     /* the first file's display name (owned) */
 };
+
+/* Looks of a file that was not read, for the hint: a VM config, a log, an
+ * archive. */
+static bool
+named_like_vmx(const char *base)
+{
+    return ends_with_ci(base, ".vmx") || ends_with_ci(base, ".vmtx");
+}
+
+static bool
+named_like_log(const char *base)
+{
+    return ends_with_ci(base, ".log") || ends_with_ci(base, ".log.gz") ||
+           strstr(base, ".log.") != NULL || strncmp(base, "vmkernel", 8) == 0 ||
+           strncmp(base, "hostd", 5) == 0;
+}
+
+static bool
+named_like_archive(const char *base)
+{
+    return ends_with_ci(base, ".tgz") || ends_with_ci(base, ".tar") ||
+           ends_with_ci(base, ".tar.gz") || ends_with_ci(base, ".zip") ||
+           ends_with_ci(base, ".tar.xz") || ends_with_ci(base, ".tar.bz2") ||
+           ends_with_ci(base, ".tar.zst");
+}
 
 /* ---- reading a member ---- */
 
@@ -165,7 +204,9 @@ read_dump(struct bundling *bd, const struct member *m)
     buf_release(&data);
 }
 
-static void
+/* Hands the member to the analyzer it belongs to; returns false when none
+ * takes it (a VMkernel core dump is only noted: not read either). */
+static bool
 read_member(struct bundling *bd, const struct member *m)
 {
     struct report *r = bd->r;
@@ -186,14 +227,93 @@ read_member(struct bundling *bd, const struct member *m)
         diags_add(&r->diags, DIAG_NOTE, m->display, 0,
                   "a VMkernel core dump: extract its log with `vmkdump_extract -l` and run "
                   "`vmtriage psod` on it");
+        return false;
     } else if (is_log(m->path)) {
         struct log_source *src = log_source_open_reader(m->display, m->read, m->ctx, &r->diags);
         if (src == NULL)
-            return;
+            return true;
         size_t files = r->nfiles;
         log_reading_source(bd->logs, m->display, src, false);
         r->hosts[r->nhosts - 1].log_files += r->nfiles - files;
+    } else {
+        return false;
     }
+    return true;
+}
+
+/* Counts a file of the input being walked (see struct bundling). */
+static void
+count_member(struct bundling *bd, const struct member *m, bool layout, bool used)
+{
+    const char *base = base_of(m->path);
+    bd->seen++;
+    bd->in_layout += layout;
+    bd->used += used;
+    if (bd->first_seen == NULL)
+        bd->first_seen = xstrdup(m->display);
+    if (used)
+        return;
+    if (named_like_vmx(base))
+        bd->vmx_left++;
+    else if (named_like_archive(base))
+        bd->archives_left++;
+    else if (named_like_log(base))
+        bd->logs_left++;
+}
+
+#define BUNDLE_EXPECTED                                                                            \
+    "expected a vm-support bundle: esx-<host>-<date>/ holding commands/, etc/, var/run/log/, "     \
+    "vmfs/volumes/ (a .tgz, its unpacked folder, or a vCenter export .zip of such .tgz files)"
+
+/* After the input `path` was walked: an error when nothing of it was read, a
+ * note when what was read is not laid out as a bundle. `errors_before`: the
+ * input errors there were before its walk (a walk that failed said why). */
+static void
+input_verdict(struct bundling *bd, const char *path, size_t errors_before)
+{
+    struct diags *d = &bd->r->diags;
+    bool walk_failed = diags_count(d, DIAG_ERROR) > errors_before;
+    if (bd->seen == 0) {
+        if (!walk_failed)
+            diags_add(d, DIAG_ERROR, path, 0, "nothing read: no regular file in it; %s",
+                      BUNDLE_EXPECTED);
+    } else if (bd->in_layout == 0) {
+        struct buf hint = BUF_INIT;
+        if (bd->vmx_left)
+            buf_addf(&hint, "; %zu VM configuration%s: 'vmtriage scan PATH' audits them",
+                     bd->vmx_left, bd->vmx_left == 1 ? "" : "s");
+        if (bd->logs_left)
+            buf_addf(&hint, "; %zu log%s: 'vmtriage logs PATH' reads them", bd->logs_left,
+                     bd->logs_left == 1 ? "" : "s");
+        if (bd->archives_left)
+            buf_addf(&hint, "; %zu archive%s inside: give each bundle as an argument",
+                     bd->archives_left, bd->archives_left == 1 ? "" : "s");
+        char more[48] = "";
+        if (bd->seen > 1)
+            snprintf(more, sizeof(more), " and %zu more", bd->seen - 1);
+        if (bd->used == 0)
+            diags_add(d, DIAG_ERROR, path, 0,
+                      "not a support bundle, nothing read: none of its %zu file%s is where "
+                      "vm-support puts them (found %s%s); %s%s",
+                      bd->seen, bd->seen == 1 ? "" : "s", bd->first_seen, more, BUNDLE_EXPECTED,
+                      buf_str(&hint));
+        else
+            diags_add(d, DIAG_NOTE, path, 0,
+                      "not a support bundle: none of its %zu file%s is where vm-support puts "
+                      "them (found %s%s); %zu read as loose files (.dmp, logs by name); %s%s",
+                      bd->seen, bd->seen == 1 ? "" : "s", bd->first_seen, more, bd->used,
+                      BUNDLE_EXPECTED, buf_str(&hint));
+        buf_release(&hint);
+    } else if (bd->used == 0) {
+        diags_add(d, DIAG_ERROR, path, 0,
+                  "nothing read: none of its %zu file%s is one vmtriage reads (commands/ "
+                  "outputs, var/run/log/ and var/log/ logs, .vmx under vmfs/volumes/, .dmp)",
+                  bd->seen, bd->seen == 1 ? "" : "s");
+    }
+    free(bd->first_seen);
+    bd->first_seen = NULL;
+    bd->seen = bd->in_layout = bd->used = 0;
+    bd->vmx_left = bd->logs_left = bd->archives_left = 0;
 }
 
 /* ---- hosts ---- */
@@ -253,8 +373,9 @@ on_entry(void *arg, const struct bundle_entry *e, struct bundle_reader *rd)
 {
     struct bundling *bd = arg;
     struct report *r = bd->r;
-    if (r->nhosts == 0 || strcmp(r->hosts[r->nhosts - 1].bundle, e->bundle) != 0)
+    if (bd->new_input || r->nhosts == 0 || strcmp(r->hosts[r->nhosts - 1].bundle, e->bundle) != 0)
         host_begin(bd, e->bundle);
+    bd->new_input = false;
     /* a file split in FRAG parts is named as the whole file ("vmkernel.log", not
      * "vmkernel.log.FRAG-00000") */
     char *display = xstrdup(e->display);
@@ -262,7 +383,7 @@ on_entry(void *arg, const struct bundle_entry *e, struct bundle_reader *rd)
     if (frag != NULL)
         *frag = '\0';
     struct member m = {e->path, display, bundle_member_read, rd};
-    read_member(bd, &m);
+    count_member(bd, &m, e->in_layout, read_member(bd, &m));
     free(display);
     host_banner(&r->hosts[r->nhosts - 1]);
     return 0;
@@ -274,16 +395,15 @@ static void
 live_file(void *arg, char *path)
 {
     struct bundling *bd = arg;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = input_open(path, 0, NULL, &bd->r->diags);
     if (fd < 0) {
-        diags_add(&bd->r->diags, DIAG_ERROR, path, 0, "cannot open: %s", strerror(errno));
         free(path);
         return;
     }
     struct log_fd f = {fd, path, 0};
     /* "ROOT/var/run/log/x" -> "var/run/log/x" */
     struct member m = {path + bd->root_len + 1, path, log_fd_read, &f};
-    read_member(bd, &m);
+    count_member(bd, &m, true, read_member(bd, &m));
     close(fd);
     free(path);
 }
@@ -310,13 +430,49 @@ on_esxi(void)
     return uname(&u) == 0 && strcmp(u.sysname, "VMkernel") == 0;
 }
 
+#define HOST_ROOT_EXPECTED                                                                         \
+    "expected a copy of an ESXi host's file system (etc/vmware/hostd/vmInventory.xml, "            \
+    "var/run/log/, vmfs/volumes/)"
+
+/* VMTRIAGE_HOST_ROOT names a folder that is not empty; else an error says
+ * what it is instead. */
+static bool
+host_root_usable(const char *root, struct diags *d)
+{
+    struct diags why = DIAGS_INIT;
+    int fd = input_open(root, INPUT_FOLDER, NULL, &why);
+    if (fd < 0) {
+        diags_add(d, DIAG_ERROR, root, 0, "VMTRIAGE_HOST_ROOT: %s", why.v[0].message);
+        diags_release(&why);
+        return false;
+    }
+    DIR *dp = fdopendir(fd);
+    if (dp == NULL) {
+        diags_add(d, DIAG_ERROR, root, 0, "VMTRIAGE_HOST_ROOT: not a folder; %s",
+                  HOST_ROOT_EXPECTED);
+        close(fd);
+        return false;
+    }
+    bool empty = true;
+    for (struct dirent *de; empty && (de = readdir(dp)) != NULL;)
+        empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+    closedir(dp);
+    if (empty)
+        diags_add(d, DIAG_ERROR, root, 0, "VMTRIAGE_HOST_ROOT: an empty folder; %s",
+                  HOST_ROOT_EXPECTED);
+    return !empty;
+}
+
 /* Reads a live host's files under `root` ("" for this host; a copy of a
- * host's file system elsewhere with VMTRIAGE_HOST_ROOT). Only this host's
- * uname(2) is asked: a copy brings its own facts or none. */
+ * host's file system elsewhere with VMTRIAGE_HOST_ROOT, whose symbolic links
+ * are followed only inside it). Only this host's uname(2) is asked: a copy
+ * brings its own facts or none. Nothing read is an error. */
 static void
 read_host_root(struct bundling *bd, const char *root)
 {
     struct report *r = bd->r;
+    if (*root && !host_root_usable(root, &r->diags))
+        return;
     host_begin(bd, *root ? root : "this host");
     bd->root_len = strlen(root);
     struct report_host *h = &r->hosts[r->nhosts - 1];
@@ -330,14 +486,33 @@ read_host_root(struct bundling *bd, const char *root)
     static const char *const parts[] = {"/etc/vmware/hostd/vmInventory.xml", "/var/run/log",
                                         "/vmfs/volumes"};
     walk_want_fn *wants[] = {want_any, log_file_wanted, want_vmx};
+    size_t found = 0;
     for (size_t i = 0; i < 3; i++) {
         char *p = xasprintf("%s%s", root, parts[i]);
         struct stat st;
-        if (stat(p, &st) == 0) /* a host without VMs or an inventory is no error */
-            walk_paths_want(&p, 1, wants[i], live_file, bd, &r->diags);
+        if (lstat(p, &st) == 0) { /* a host without VMs or an inventory is no error */
+            found++;
+            if (*root)
+                walk_paths_under(root, &p, 1, wants[i], live_file, bd, &r->diags);
+            else
+                walk_paths_want(&p, 1, wants[i], live_file, bd, &r->diags);
+        }
         free(p);
     }
     host_banner(h);
+    if (found == 0)
+        diags_add(&r->diags, DIAG_ERROR, *root ? root : "/", 0,
+                  "nothing read: none of etc/vmware/hostd/vmInventory.xml, var/run/log, "
+                  "vmfs/volumes is there; %s",
+                  HOST_ROOT_EXPECTED);
+    else if (bd->used == 0)
+        diags_add(&r->diags, DIAG_ERROR, *root ? root : "/", 0,
+                  "nothing read: no log, VM configuration or inventory found under it (%zu "
+                  "file%s seen); %s",
+                  bd->seen, bd->seen == 1 ? "" : "s", HOST_ROOT_EXPECTED);
+    free(bd->first_seen);
+    bd->first_seen = NULL;
+    bd->seen = bd->in_layout = bd->used = 0;
 }
 
 /* ---- the command ---- */
@@ -350,13 +525,20 @@ run(char *const *inputs, size_t n, const char *host_root, const struct vt_opts *
         ruleset_release(&rules);
         return VT_EXIT_UNKNOWN;
     }
-    struct report rep = {.command = "bundle", .has_hosts = true, .has_dumps = true};
-    struct bundling bd = {
-        .rules = &rules, .o = o, .r = &rep, .ctx = {.profile_nested = o->profile_nested}};
+    /* crashes and files even when nothing was read: the same report shape */
+    struct report rep = {.command = "bundle", .has_hosts = true, .has_dumps = true,
+                         .has_crashes = true, .has_files = true};
+    struct bundling bd = {.rules = &rules, .o = o, .r = &rep,
+                          .ctx = {.profile_nested = o->profile_nested}};
     if (host_root != NULL)
         read_host_root(&bd, host_root);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        size_t errors = diags_count(&rep.diags, DIAG_ERROR);
+        bd.new_input = true;
         bundle_walk(inputs[i], on_entry, &bd, &rep.diags);
+        host_end(&bd);
+        input_verdict(&bd, inputs[i], errors);
+    }
     host_end(&bd);
     dumps_audit(&rules, &rep);
     if (o->format == FMT_JSON) {

@@ -9,6 +9,7 @@
  * (rules/cpu-nested.yml), and reported with a verdict line. An input that is
  * no CPU listing is an error naming the line or offset (exit 3). */
 #include "cli.h"
+#include "input.h"
 #include "util_buf.h"
 #include "util_mem.h"
 
@@ -36,11 +37,6 @@ static const struct command cpu_cmd = {
 static int
 read_input(int fd, const char *path, struct buf *out, struct diags *d)
 {
-    struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-        diags_add(d, DIAG_ERROR, path, 0, "is a folder; give the file of a CPU listing");
-        return -1;
-    }
     size_t want = (size_t)CPU_MAX_BYTES + 1;
     while (out->len < want) {
         size_t room = want - out->len < 65536 ? want - out->len : 65536;
@@ -79,11 +75,9 @@ static void
 read_one(const char *path, struct report *rep)
 {
     bool is_stdin = strcmp(path, "-") == 0;
-    int fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        diags_add(&rep->diags, DIAG_ERROR, path, 0, "cannot open: %s", strerror(errno));
+    int fd = input_open(path, INPUT_STDIN, NULL, &rep->diags);
+    if (fd < 0)
         return;
-    }
     struct buf text = BUF_INIT;
     int rc = read_input(fd, path, &text, &rep->diags);
     if (!is_stdin)

@@ -9,6 +9,7 @@
  * (exit 3); a damaged dump still shows what could be read. */
 #include "bugcheck.h"
 #include "cli.h"
+#include "input.h"
 #include "util_buf.h"
 #include "util_mem.h"
 #include "walk.h"
@@ -80,19 +81,10 @@ static void
 read_one(struct reading *rd, const char *path, bool named)
 {
     struct report *r = rd->r;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        diags_add(&r->diags, DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
-        if (fd >= 0)
-            close(fd);
+    int fd = input_open(path, 0, &st, &r->diags);
+    if (fd < 0)
         return;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        diags_add(&r->diags, DIAG_ERROR, path, 0, "not a regular file");
-        close(fd);
-        return;
-    }
     struct file_input f = {fd};
     struct dump_input in = {(uint64_t)st.st_size, file_read, &f};
     dumps_add(r, path, &in, named);

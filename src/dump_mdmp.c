@@ -23,7 +23,24 @@
  *     Reserved0, Reserved1} = 108 bytes;
  *   MINIDUMP_STRING {ULONG32 Length in bytes; WCHAR Buffer[]}.
  * The calc.exe sample (shared corpus, DECODED.md) holds exactly these sizes
- * (Exception stream 168 bytes, ModuleList 3028 = 4 + 28 * 108). */
+ * (Exception stream 168 bytes, ModuleList 3028 = 4 + 28 * 108).
+ *
+ * A cut file: every stream of the directory, and the data the thread and
+ * memory lists point to, must lie inside the file; what does not is an
+ * error naming the stream and the offset (the dump is then partial, as a
+ * cut kernel dump is), though vmtriage reads none of that memory. Same
+ * header, 4-byte packing:
+ *   MINIDUMP_THREAD {ThreadId, SuspendCount, PriorityClass, Priority,
+ *     ULONG64 Teb, MINIDUMP_MEMORY_DESCRIPTOR Stack {ULONG64 Start,
+ *     {DataSize @32, Rva @36}}, ThreadContext {DataSize @40, Rva @44}} = 48;
+ *   MINIDUMP_THREAD_EX = MINIDUMP_THREAD + BackingStore {.., DataSize @56,
+ *     Rva @60} = 64; MINIDUMP_THREAD_LIST / _EX_LIST {ULONG32 count; []};
+ *   MINIDUMP_MEMORY_LIST {ULONG32 count; MINIDUMP_MEMORY_DESCRIPTOR (16)[]};
+ *   MINIDUMP_MEMORY64_LIST {ULONG64 count, ULONG64 BaseRva;
+ *     MINIDUMP_MEMORY_DESCRIPTOR64 {ULONG64 Start, ULONG64 DataSize}[]}, the
+ *     ranges' bytes one after another from BaseRva;
+ *   MINIDUMP_MODULE CvRecord {DataSize @76, Rva @80}, MiscRecord @84/@88.
+ * Stream type numbers: MINIDUMP_STREAM_TYPE of the same header. */
 #include "dump_impl.h"
 #include "util_mem.h"
 
@@ -40,14 +57,23 @@
 #define MDMP_SYSINFO_MIN 24
 #define MDMP_EXCEPTION_STREAM 168
 
+#define MDMP_THREAD 48
+#define MDMP_THREAD_EX 64
+#define MDMP_MEMORY_DESC 16
+
 enum {
+    STREAM_THREAD_LIST = 3,
     STREAM_MODULE_LIST = 4,
+    STREAM_MEMORY_LIST = 5,
     STREAM_EXCEPTION = 6,
     STREAM_SYSTEM_INFO = 7,
+    STREAM_THREAD_EX_LIST = 8,
+    STREAM_MEMORY64_LIST = 9,
 };
 
 struct stream {
     bool present;
+    bool cut;     /* runs past the end of the file (said once, by check_stream) */
     size_t index; /* in the directory */
     uint32_t size, rva;
 };
@@ -55,15 +81,32 @@ struct stream {
 static const char *
 stream_name(uint32_t type)
 {
-    switch (type) {
-    case STREAM_MODULE_LIST:
-        return "module list stream";
-    case STREAM_EXCEPTION:
-        return "exception stream";
-    case STREAM_SYSTEM_INFO:
-        return "system information stream";
-    }
-    return "stream";
+    static const char *const names[] = {
+        "unused stream", "reserved stream 0", "reserved stream 1", "thread list stream",
+        "module list stream", "memory list stream", "exception stream",
+        "system information stream", "thread ex list stream", "memory64 list stream",
+        "comment stream (ANSI)", "comment stream (Unicode)", "handle data stream",
+        "function table stream", "unloaded module list stream", "misc info stream",
+        "memory info list stream", "thread info list stream", "handle operation list stream",
+        "token stream", "javascript data stream", "system memory info stream",
+        "process VM counters stream", "ipt trace stream", "thread names stream",
+    };
+    return type < sizeof(names) / sizeof(names[0]) ? names[type] : "stream";
+}
+
+/* Adds an error when [off, off + len) leaves the file: "<what> at offset
+ * 0x.. (N bytes) runs past the end of the file (M bytes), cut at offset
+ * 0x<M>". Returns whether the range is inside. */
+static bool
+check_range(struct dump_reader *r, uint64_t off, uint64_t len, const char *what)
+{
+    if (dump_in_file(r, off, len))
+        return true;
+    dump_error(r,
+               "%s at offset 0x%" PRIx64 " (%" PRIu64 " bytes) %s past the end of the file "
+               "(%" PRIu64 " bytes), cut at offset 0x%" PRIx64,
+               what, off, len, off >= r->in->size ? "lies" : "runs", r->in->size, r->in->size);
+    return false;
 }
 
 /* Fetches the first min(size, want) bytes of a stream into buf; a stream
@@ -72,6 +115,8 @@ static bool
 fetch_stream(struct dump_reader *r, const struct stream *s, uint32_t type, unsigned char *buf,
              size_t need)
 {
+    if (s->cut && !dump_in_file(r, s->rva, need))
+        return false; /* check_stream said so */
     if (s->size < need) {
         dump_error(r, "%s at offset 0x%" PRIx32 ": %" PRIu32 " bytes, fewer than the %zu needed",
                    stream_name(type), s->rva, s->size, need);
@@ -178,7 +223,15 @@ read_module(struct dump_reader *r, struct crash_dump *out, const unsigned char *
     drv->size = dump_le32(e + 8);
     drv->timestamp = dump_le32(e + 16);
     uint32_t name = dump_le32(e + 20);
-    char what[80];
+    char what[96];
+    static const char *const records[] = {"debug (CodeView) record", "misc record"};
+    for (int k = 0; k < 2; k++) {
+        uint32_t size = dump_le32(e + 76 + 8 * k), at = dump_le32(e + 80 + 8 * k);
+        snprintf(what, sizeof(what), "%s of module %zu (entry at offset 0x%" PRIx64 ")",
+                 records[k], i, entry);
+        if (size != 0)
+            check_range(r, at, size, what);
+    }
     snprintf(what, sizeof(what), "name of module %zu (entry at offset 0x%" PRIx64 ")", i, entry);
     unsigned char lb[4];
     if (!dump_fetch(r, name, lb, 4, "%s", what)) {
@@ -235,6 +288,93 @@ read_modules(struct dump_reader *r, struct crash_dump *out, const struct stream 
     free(v);
 }
 
+/* The locations a thread, memory or memory64 list stream (inside the file)
+ * holds: each must lie inside the file. At most DUMP_LIST_ERRORS errors per
+ * stream, then one sum. */
+static void
+check_list(struct dump_reader *r, uint32_t type, const struct stream *s)
+{
+    const char *sname = stream_name(type);
+    size_t head = type == STREAM_MEMORY64_LIST ? 16 : 4;
+    size_t entry = type == STREAM_THREAD_LIST      ? MDMP_THREAD
+                   : type == STREAM_THREAD_EX_LIST ? MDMP_THREAD_EX
+                                                   : MDMP_MEMORY_DESC;
+    if (s->size < head)
+        return;
+    unsigned char h[16];
+    if (!dump_fetch(r, s->rva, h, head, "%s", sname))
+        return;
+    uint64_t count = head == 16 ? dump_le64(h) : dump_le32(h);
+    uint64_t fit = (s->size - head) / entry;
+    if (count > fit) {
+        dump_error(r,
+                   "%s at offset 0x%" PRIx32 ": %" PRIu32 " bytes hold %" PRIu64 " of its %" PRIu64
+                   " entries",
+                   sname, s->rva, s->size, fit, count);
+        count = fit;
+    }
+    uint64_t data = head == 16 ? dump_le64(h + 8) : 0; /* memory64: where the bytes begin */
+    size_t bad = 0;
+    char what[128];
+    for (uint64_t i = 0; i < count; i++) {
+        unsigned char e[MDMP_THREAD_EX];
+        uint64_t at = (uint64_t)s->rva + head + i * entry;
+        if (!dump_fetch(r, at, e, entry, "%s entry %" PRIu64, sname, i))
+            return;
+        size_t before = r->errors;
+        r->mute = bad >= DUMP_LIST_ERRORS;
+        if (type == STREAM_MEMORY64_LIST) {
+            uint64_t len = dump_le64(e + 8);
+            snprintf(what, sizeof(what), "%s at offset 0x%" PRIx32 ": memory range %" PRIu64,
+                     sname, s->rva, i);
+            bool inside = check_range(r, data, len, what);
+            data = inside ? data + len : r->in->size + 1; /* later ranges lie past it too */
+        } else if (type == STREAM_MEMORY_LIST) {
+            snprintf(what, sizeof(what), "%s at offset 0x%" PRIx32 ": memory range %" PRIu64,
+                     sname, s->rva, i);
+            check_range(r, dump_le32(e + 12), dump_le32(e + 8), what);
+        } else {
+            static const char *const parts[] = {"stack", "context", "backing store"};
+            static const size_t size_at[] = {32, 40, 56}; /* each location's DataSize, Rva after */
+            for (int k = 0; k < (entry == MDMP_THREAD_EX ? 3 : 2); k++) {
+                uint32_t size = dump_le32(e + size_at[k]);
+                uint32_t rva = dump_le32(e + size_at[k] + 4);
+                snprintf(what, sizeof(what), "%s at offset 0x%" PRIx32 ": %s of thread %" PRIu64,
+                         sname, s->rva, parts[k], i);
+                if (size != 0)
+                    check_range(r, rva, size, what);
+            }
+        }
+        bad += r->errors != before;
+        if (type == STREAM_MEMORY64_LIST && data > r->in->size && bad >= DUMP_LIST_ERRORS)
+            break; /* every later range lies past the end too: said in the sum */
+    }
+    r->mute = false;
+    if (bad > DUMP_LIST_ERRORS)
+        dump_error(r, "%s at offset 0x%" PRIx32 ": %zu more entries point past the end of the file",
+                   sname, s->rva, bad - DUMP_LIST_ERRORS);
+}
+
+/* Directory entry i (type, size, rva): the stream must lie inside the file;
+ * lists of locations are checked further. The module list is not checked
+ * here: read_modules reads it and says where it is cut. */
+static void
+check_stream(struct dump_reader *r, size_t i, uint64_t at, uint32_t type, struct stream *s)
+{
+    if (s->size == 0 || type == STREAM_MODULE_LIST)
+        return;
+    char what[96];
+    snprintf(what, sizeof(what), "%s (directory entry %zu at offset 0x%" PRIx64 ")",
+             stream_name(type), i, at);
+    if (!check_range(r, s->rva, s->size, what)) {
+        s->cut = true;
+        return;
+    }
+    if (type == STREAM_THREAD_LIST || type == STREAM_THREAD_EX_LIST ||
+        type == STREAM_MEMORY_LIST || type == STREAM_MEMORY64_LIST)
+        check_list(r, type, s);
+}
+
 enum dump_status
 dump_read_mdmp(struct dump_reader *r, struct crash_dump *out)
 {
@@ -269,8 +409,11 @@ dump_read_mdmp(struct dump_reader *r, struct crash_dump *out)
                            : type == STREAM_EXCEPTION   ? &exc
                            : type == STREAM_MODULE_LIST ? &mod
                                                         : NULL;
+        struct stream other = {true, false, i, dump_le32(e + 4), dump_le32(e + 8)};
+        if (s == NULL || s->present) /* a stream vmtriage does not use, or a second one */
+            check_stream(r, i, (uint64_t)dir + i * MDMP_DIR_ENTRY, type, &other);
         if (s == NULL)
-            continue; /* streams vmtriage does not use */
+            continue;
         if (s->present) {
             dump_note(r,
                       "stream directory entry %zu at offset 0x%" PRIx64
@@ -278,7 +421,8 @@ dump_read_mdmp(struct dump_reader *r, struct crash_dump *out)
                       i, (uint64_t)dir + i * MDMP_DIR_ENTRY, stream_name(type), s->index);
             continue;
         }
-        *s = (struct stream){true, i, dump_le32(e + 4), dump_le32(e + 8)};
+        *s = other;
+        check_stream(r, i, (uint64_t)dir + i * MDMP_DIR_ENTRY, type, s);
     }
     free(v);
     /* SystemInfo first: the exception thread's CONTEXT layout depends on the

@@ -2,6 +2,7 @@
  * member's) in the caller's blocks, through zlib's inflate when the bytes
  * start with the gzip magic. */
 #include "log_source.h"
+#include "input.h"
 #include "util_mem.h"
 
 #include <errno.h>
@@ -83,12 +84,9 @@ start(struct log_source *s, struct diags *d)
 struct log_source *
 log_source_open(const char *path, struct diags *d)
 {
-    bool is_stdin = strcmp(path, "-") == 0;
-    int fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        diags_add(d, DIAG_ERROR, path, 0, "cannot open: %s", strerror(errno));
+    int fd = input_open(path, INPUT_STDIN, NULL, d);
+    if (fd < 0)
         return NULL;
-    }
     struct log_source *s = xcalloc(1, sizeof(*s));
     s->path = path;
     s->file = (struct log_fd){fd, path, 0};

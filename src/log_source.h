@@ -18,8 +18,9 @@
 
 struct log_source;
 
-/* Opens `path` ("-": standard input). Returns NULL after adding an error
- * naming the file. */
+/* Opens `path` ("-": standard input) through input_open (a FIFO, socket,
+ * device or folder is refused). Returns NULL after adding an error naming
+ * the file. */
 struct log_source *log_source_open(const char *path, struct diags *d);
 
 /* Where a source's raw bytes come from: reads up to n bytes, returns the

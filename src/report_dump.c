@@ -225,8 +225,18 @@ names_line(FILE *fp, const char *label, const struct crash_dump *d, bool stack_o
     term_printf(fp, "%s\n", n > shown ? ", ..." : "");
 }
 
+/* The first error about the dump at `path` (what cut or damaged it), or NULL. */
+static const char *
+first_error(const struct report *r, const char *path)
+{
+    for (size_t i = 0; i < r->diags.n; i++)
+        if (r->diags.v[i].level == DIAG_ERROR && strcmp(r->diags.v[i].path, path) == 0)
+            return r->diags.v[i].message;
+    return NULL;
+}
+
 static void
-one_dump(FILE *fp, const struct report_dump *rd)
+one_dump(FILE *fp, const struct report *r, const struct report_dump *rd)
 {
     const struct crash_dump *d = &rd->dump;
     struct buf b = BUF_INIT;
@@ -281,9 +291,11 @@ one_dump(FILE *fp, const struct report_dump *rd)
             term_printf(fp, "%s%s", i ? ", " : ": ", d->unloaded[i].name);
         term_printf(fp, "%s\n", d->nunloaded > 12 ? ", ..." : "");
     }
-    if (rd->status != DUMP_OK)
-        term_printf(fp, "  %-9s the file is damaged: what follows the error was not read\n",
-                    "partial");
+    if (rd->status != DUMP_OK) {
+        const char *why = first_error(r, rd->path);
+        term_printf(fp, "  %-9s the file is damaged: what follows the error was not read%s%s\n",
+                "partial", why ? "; first: " : "", why ? why : "");
+    }
     buf_release(&b);
 }
 
@@ -313,7 +325,7 @@ report_text_dumps(FILE *fp, const struct report *r, const struct report_opts *o)
     }
     buf_release(&b);
     for (size_t i = 0; i < r->ndumps; i++)
-        one_dump(fp, &r->dumps[i]);
+        one_dump(fp, r, &r->dumps[i]);
 }
 
 /* ---- CSV ---- */
@@ -322,7 +334,7 @@ int
 report_csv_dumps(FILE *fp, const struct report *r)
 {
     fputs("path,time,bugcheck,bugcheck_name,p1,p2,p3,p4,culprit,culprit_address,culprit_rule,"
-          "arch,dump_type,os_build,processors,drivers,findings\r\n",
+          "arch,dump_type,os_build,processors,drivers,complete,findings\r\n",
           fp);
     struct buf b = BUF_INIT;
     for (size_t i = 0; i < r->ndumps; i++) {
@@ -356,6 +368,7 @@ report_csv_dumps(FILE *fp, const struct report *r)
         csv_cell(fp, d->has_processors ? s : "", false);
         snprintf(s, sizeof(s), "%zu", d->ndrivers);
         csv_cell(fp, d->has_drivers ? s : "", false);
+        csv_cell(fp, rd->status == DUMP_OK ? "true" : "false", false);
         buf_reset(&b);
         for (size_t k = 0; k < r->findings.n; k++)
             if (strcmp(r->findings.v[k].subject, rd->path) == 0)

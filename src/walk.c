@@ -1,11 +1,13 @@
 /* walk: the filesystem source of `scan`: a deduplicating folder walk plus a
  * bounded whole-file read. */
 #include "walk.h"
+#include "input.h"
 #include "util_mem.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -71,7 +73,58 @@ struct walker {
     struct idset seen_files, seen_dirs;
     struct id stack[MAX_DEPTH + 1]; /* folders being walked: a link to one is a loop */
     int depth;
+    char *top;         /* the real path of the tree being walked (owned), or NULL: a
+                          symbolic link resolving outside it is not followed */
+    const char *shown; /* that tree as the user gave it, for messages */
 };
+
+/* True when the real path `real` is `top` or lies under it. */
+static bool
+is_under(const char *real, const char *top)
+{
+    size_t n = strlen(top);
+    if (n == 1 && top[0] == '/')
+        return true;
+    return strncmp(real, top, n) == 0 && (real[n] == '\0' || real[n] == '/');
+}
+
+/* Whether the symbolic link `path` must not be followed: it resolves
+ * outside the tree being walked (a note names it and its target), or it
+ * cannot be resolved for another reason than being broken or a loop (which
+ * visit reports). The check and the later stat are two look-ups: a link
+ * changed in between is followed as it then is. */
+static bool
+link_leaves_tree(struct walker *w, const char *path)
+{
+    if (w->top == NULL)
+        return false;
+    char *real = realpath(path, NULL);
+    if (real == NULL) {
+        if (errno == ENOENT || errno == ELOOP || errno == ENOTDIR)
+            return false;
+        diags_add(w->d, DIAG_NOTE, path, 0, "symbolic link that cannot be resolved (%s), "
+                  "not followed", strerror(errno));
+        return true;
+    }
+    bool inside = is_under(real, w->top);
+    if (!inside) {
+        char to[PATH_MAX];
+        ssize_t n = readlink(path, to, sizeof(to) - 1);
+        to[n > 0 ? n : 0] = '\0';
+        diags_add(w->d, DIAG_NOTE, path, 0,
+                  "symbolic link to %s leads out of %s (to %s), not followed", n > 0 ? to : "?",
+                  w->shown, real);
+    }
+    free(real);
+    return !inside;
+}
+
+/* Notes a FIFO, socket or device met in a folder (never opened). */
+static void
+note_special(struct walker *w, const char *path, mode_t mode)
+{
+    diags_add(w->d, DIAG_NOTE, path, 0, "%s, not a file: skipped", input_special_kind(mode));
+}
 
 static bool
 wanted_name(const char *name)
@@ -153,7 +206,9 @@ visit(struct walker *w, int dfd, const char *name, const char *path, bool named)
         if (named || w->want(name))
             add_file(w, id, path);
     } else if (named) {
-        diags_add(w->d, DIAG_ERROR, path, 0, "not a file or folder");
+        input_refused(path, st.st_mode, INPUT_FOLDER, w->d);
+    } else {
+        note_special(w, path, st.st_mode);
     }
 }
 
@@ -214,9 +269,9 @@ list_entries(const struct walker *w, DIR *dp, size_t *n)
         if (e.type == DT_UNKNOWN && fstatat(dirfd(dp), de->d_name, &lst, AT_SYMLINK_NOFOLLOW) == 0)
             e = (struct entry){NULL, IFTODT(lst.st_mode), lst.st_ino};
         /* A regular file that is not a VM config needs no more look (a VM
-         * folder holds a dozen: disks, logs, nvram); nor do fifos and such. */
-        if (e.type == DT_REG ? !w->want(de->d_name)
-                             : e.type != DT_DIR && e.type != DT_LNK && e.type != DT_UNKNOWN)
+         * folder holds a dozen: disks, logs, nvram). FIFOs, sockets and
+         * devices are kept, to be noted. */
+        if (e.type == DT_REG && !w->want(de->d_name))
             continue;
         e.name = xstrdup(de->d_name);
         XGROW(v, cap, *n + 1);
@@ -257,7 +312,10 @@ walk_dir(struct walker *w, int fd, const char *path, struct id id)
             add_file(w, (struct id){id.dev, v[i].ino}, child);
         else if (v[i].type == DT_DIR)
             visit_dir_entry(w, dirfd(dp), v[i].name, child);
-        else
+        else if (v[i].type == DT_FIFO || v[i].type == DT_SOCK || v[i].type == DT_CHR ||
+                 v[i].type == DT_BLK)
+            note_special(w, child, DTTOIF(v[i].type));
+        else if (v[i].type != DT_LNK || !link_leaves_tree(w, child))
             visit(w, dirfd(dp), v[i].name, child, false);
         free(v[i].name);
     }
@@ -277,9 +335,37 @@ size_t
 walk_paths_want(char *const *roots, size_t nroots, walk_want_fn *want, walk_found_fn *found,
                 void *arg, struct diags *d)
 {
+    return walk_paths_under(NULL, roots, nroots, want, found, arg, d);
+}
+
+size_t
+walk_paths_under(const char *tree, char *const *roots, size_t nroots, walk_want_fn *want,
+                 walk_found_fn *found, void *arg, struct diags *d)
+{
     struct walker w = {.want = want, .found = found, .arg = arg, .d = d};
-    for (size_t i = 0; i < nroots; i++)
+    if (tree != NULL) {
+        w.top = realpath(tree, NULL);
+        w.shown = tree;
+        if (w.top == NULL) {
+            diags_add(d, DIAG_ERROR, tree, 0, "cannot open: %s", strerror(errno));
+            return 0;
+        }
+    }
+    for (size_t i = 0; i < nroots; i++) {
+        if (tree == NULL) {
+            /* each root is its own tree, a link given as a root followed */
+            free(w.top);
+            w.top = realpath(roots[i], NULL); /* NULL: visit says why */
+            w.shown = roots[i];
+        } else {
+            struct stat lst;
+            if (lstat(roots[i], &lst) == 0 && S_ISLNK(lst.st_mode) &&
+                link_leaves_tree(&w, roots[i]))
+                continue;
+        }
         visit(&w, AT_FDCWD, roots[i], roots[i], true);
+    }
+    free(w.top);
     free(w.seen_files.v);
     free(w.seen_files.used);
     free(w.seen_dirs.v);
@@ -290,17 +376,10 @@ walk_paths_want(char *const *roots, size_t nroots, walk_want_fn *want, walk_foun
 int
 read_small_file(const char *path, size_t max, char **data, size_t *len, struct diags *d)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        diags_add(d, DIAG_ERROR, path, 0, "cannot open: %s", strerror(errno));
-        return -1;
-    }
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        diags_add(d, DIAG_ERROR, path, 0, "not a regular file");
-        close(fd);
+    int fd = input_open(path, 0, &st, d);
+    if (fd < 0)
         return -1;
-    }
     if ((uintmax_t)st.st_size > max) {
         diags_add(d, DIAG_ERROR, path, 0, "file is %jd bytes; at most %zu are read",
                   (intmax_t)st.st_size, max);

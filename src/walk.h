@@ -3,8 +3,10 @@
  * A datastore is reachable as /vmfs/volumes/<uuid> and through a name
  * symlink, so every file and folder is visited once, by device and inode; a
  * real folder is preferred to a symlink to it, so paths name the uuid form.
- * Symlink loops, broken links and unreadable folders are reported in the
- * diagnostics and the walk goes on. Only sources do I/O; this one only lists. */
+ * Symlink loops, broken links, unreadable folders, FIFOs, sockets and
+ * devices are reported in the diagnostics and the walk goes on; a symbolic
+ * link that resolves outside the tree being walked is noted and not
+ * followed (a datastore name link to its uuid folder beside it is inside). Only sources do I/O; this one only lists. */
 #ifndef VT_WALK_H
 #define VT_WALK_H
 
@@ -37,8 +39,17 @@ typedef bool walk_want_fn(const char *name);
 size_t walk_paths_want(char *const *roots, size_t nroots, walk_want_fn *want,
                        walk_found_fn *found, void *arg, struct diags *d);
 
+/* walk_paths_want with the tree fixed: every symbolic link met, the roots
+ * included, must resolve under `tree` (a folder; its own real path is
+ * taken) to be followed. walk_paths_want passes NULL: each root is then its
+ * own tree, and a root that is a symbolic link is followed (the user named
+ * it). A `tree` that does not exist is an error and nothing is walked. */
+size_t walk_paths_under(const char *tree, char *const *roots, size_t nroots, walk_want_fn *want,
+                        walk_found_fn *found, void *arg, struct diags *d);
+
 /* Reads a whole file of at most `max` bytes into *data (owned, NUL-terminated).
- * Returns 0, or -1 with a diagnostic naming the file. */
+ * Opened through input_open: a FIFO, socket or device is refused. Returns 0,
+ * or -1 with a diagnostic naming the file. */
 int read_small_file(const char *path, size_t max, char **data, size_t *len, struct diags *d);
 
 #endif

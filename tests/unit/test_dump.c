@@ -1251,6 +1251,105 @@ test_names(void)
     T_CHECK("driver_at below", dump_driver_at(&c, 0xFFF) == NULL);
 }
 
+/* A user-mode minidump laid out by hand (minidumpapiset.h, see dump_mdmp.c):
+ * header, 4 directory entries at 0x20, SystemInfo at 80 (56 bytes), a
+ * ThreadExList at 136 (one 64-byte thread: stack 64 bytes at 400, context 200
+ * at 500, backing store 32 at 720), a Memory64List at 204 (2 ranges of 100
+ * bytes from BaseRva 800), a MemoryList at 252 (one range of 50 bytes at
+ * 1000): 1050 bytes. Cut anywhere, it must be partial and say where. */
+#define MDMP_CUT_SIZE 1050
+static void
+build_cut_mdmp(unsigned char *b)
+{
+    memset(b, 0, MDMP_CUT_SIZE);
+    memcpy(b, "MDMP", 4);
+    put32(b, 4, 0xA793);
+    put32(b, 8, 4);
+    put32(b, 12, 32);
+    const uint32_t dir[4][3] = {{7, 56, 80}, {8, 68, 136}, {9, 48, 204}, {5, 20, 252}};
+    for (size_t i = 0; i < 4; i++)
+        for (size_t k = 0; k < 3; k++)
+            put32(b, 32 + 12 * i + 4 * k, dir[i][k]);
+    put16(b, 80, 9);      /* x64 */
+    put32(b, 80 + 16, 19041);
+    put32(b, 136, 1);     /* one MINIDUMP_THREAD_EX at 140 */
+    put32(b, 140 + 32, 64);
+    put32(b, 140 + 36, 400);
+    put32(b, 140 + 40, 200);
+    put32(b, 140 + 44, 500);
+    put32(b, 140 + 56, 32);
+    put32(b, 140 + 60, 720);
+    put64(b, 204, 2);     /* MINIDUMP_MEMORY64_LIST */
+    put64(b, 212, 800);
+    put64(b, 220 + 8, 100);
+    put64(b, 236 + 8, 100);
+    put32(b, 252, 1);     /* MINIDUMP_MEMORY_LIST */
+    put64(b, 256, 0x3000);
+    put32(b, 256 + 8, 50);
+    put32(b, 256 + 12, 1000);
+}
+
+static void
+test_mdmp_cut(void)
+{
+    unsigned char b[MDMP_CUT_SIZE];
+    build_cut_mdmp(b);
+    struct crash_dump c;
+    struct diags d = DIAGS_INIT;
+    T_EQ_INT("mdmp whole: complete", read_buf(b, sizeof(b), &c, &d), DUMP_OK);
+    T_EQ_INT("mdmp whole: no diagnostics", d.n, 0);
+    dump_release(&c);
+    diags_release(&d);
+    const struct {
+        size_t cut;
+        const char *want[2]; /* errors that must be there */
+    } rows[] = {
+        {1049,
+         {"memory list stream at offset 0xfc: memory range 0 at offset 0x3e8 (50 bytes) runs past "
+          "the end of the file (1049 bytes), cut at offset 0x419",
+          NULL}},
+        {950,
+         {"memory64 list stream at offset 0xcc: memory range 1 at offset 0x384 (100 bytes) runs "
+          "past the end of the file (950 bytes), cut at offset 0x3b6",
+          "memory list stream at offset 0xfc: memory range 0 at offset 0x3e8 (50 bytes) lies past"}},
+        {730,
+         {"thread ex list stream at offset 0x88: backing store of thread 0 at offset 0x2d0 (32 "
+          "bytes) runs past the end of the file (730 bytes), cut at offset 0x2da",
+          "memory64 list stream at offset 0xcc: memory range 0 at offset 0x320 (100 bytes) lies "
+          "past"}},
+        {450,
+         {"thread ex list stream at offset 0x88: stack of thread 0 at offset 0x190 (64 bytes) "
+          "runs past the end of the file (450 bytes), cut at offset 0x1c2",
+          "thread ex list stream at offset 0x88: context of thread 0 at offset 0x1f4 (200 bytes) "
+          "lies past"}},
+        {250,
+         {"memory64 list stream (directory entry 2 at offset 0x38) at offset 0xcc (48 bytes) runs "
+          "past the end of the file (250 bytes), cut at offset 0xfa",
+          "memory list stream (directory entry 3 at offset 0x44) at offset 0xfc (20 bytes) lies "
+          "past"}},
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        enum dump_status st = read_buf(b, rows[i].cut, &c, &d);
+        T_EQ_INT(t_fmt("mdmp cut at %zu: partial", rows[i].cut), st, DUMP_PARTIAL);
+        T_EQ_INT(t_fmt("mdmp cut at %zu: the system info still read", rows[i].cut), c.os_build,
+                 19041);
+        for (size_t k = 0; k < 2 && rows[i].want[k]; k++)
+            if (!T_CHECK(t_fmt("mdmp cut at %zu: error %zu", rows[i].cut, k),
+                         has_error(&d, rows[i].want[k])))
+                print_diags(&d);
+        dump_release(&c);
+        diags_release(&d);
+    }
+    /* a list that claims more entries than its stream holds */
+    put32(b, 252, 5);
+    T_EQ_INT("mdmp memory list count past its stream: partial", read_buf(b, sizeof(b), &c, &d),
+             DUMP_PARTIAL);
+    T_CHECK("mdmp memory list count past its stream: said",
+            has_error(&d, "memory list stream at offset 0xfc: 20 bytes hold 1 of its 5 entries"));
+    dump_release(&c);
+    diags_release(&d);
+}
+
 int
 test_dump(void)
 {
@@ -1261,5 +1360,6 @@ test_dump(void)
     test_header64();
     test_kernel_samples();
     test_calc();
+    test_mdmp_cut();
     return t_failed - before;
 }
