@@ -58,7 +58,15 @@ ROOT=$WORK/root
 mkdir -p "$ROOT/in/gen" "$ROOT/in/cpu"
 cp "$S" "$ROOT/vmtriage"
 cp -R examples/bundle "$ROOT/in/bundle"
-(cd "$ROOT/in" && tar czf bundle.tgz bundle)
+# A VM folder and file with a non-ASCII (UTF-8) name: libarchive's names in the
+# static build (no iconv) must read as in the dynamic one.
+u=$(printf 'caf\303\251')
+for h in "$ROOT"/in/bundle/esx-*; do
+    mkdir -p "$h/vmfs/volumes/datastore1/$u"
+    printf 'config.version = "8"\nvirtualHW.version = "14"\nguestOS = "windows9-64"\ndisplayName = "%s"\n' "$u" \
+        >"$h/vmfs/volumes/datastore1/$u/$u.vmx"
+done
+(cd "$ROOT/in/bundle" && tar czf ../bundle.tgz esx-*)
 cp -R examples/bundle/esx-* "$ROOT/in/host"
 cp examples/cpu/*.cpuinfo examples/cpu/*.esxcli examples/cpu/*.txt "$ROOT/in/cpu/"
 # windows-1252 (Microsoft's table): E9 = U+00E9, 80 = U+20AC, EF = U+00EF.
@@ -147,6 +155,10 @@ compare rules-check -- rules check
 compare scan-gen -- scan -f json in/gen
 compare bundle-folder -- bundle -f json in/bundle
 compare bundle-tgz -- bundle -f json in/bundle.tgz
+ok "bundle-tgz: the .tgz is read (VMs, the crash)" \
+    python3 -c "import json,sys; d=json.load(open('$WORK/bundle-tgz.st.out')); sys.exit(0 if len(d['vms']) >= 5 and d['summary']['crashes'] >= 1 else 1)"
+ok "bundle-tgz: the VM with the UTF-8 folder name is read by its name" \
+    python3 -c "import json,sys; d=json.load(open('$WORK/bundle-tgz.st.out')); sys.exit(0 if any(v['name'] == 'caf\u00e9' and v['path'].endswith('/caf\u00e9/caf\u00e9.vmx') for v in d['vms']) else 1)"
 compare default-run VMTRIAGE_HOST_ROOT=in/host -- -f json
 compare cpu -- cpu -f json in/cpu/esxi-host.esxcli in/cpu/guest-arm64.cpuinfo in/cpu/guest-evc-lscpu.txt in/cpu/guest-nested-ready.cpuinfo in/cpu/guest-no-vmx.cpuinfo
 ok "the empty-root scan gives the converted names too" names_ok "$WORK/scan-gen.st.out"
