@@ -38,7 +38,7 @@ struct vmx_doc {
     const char *utf16;   /* "UTF-16LE"/"UTF-16BE" when the file had that BOM, else NULL */
     bool crlf;
     bool is_vmware; /* looks_vmware, worked out once the document is built */
-    char why_not[200]; /* when !is_vmware: the reason, for vmx_doc_not_vmware_reason */
+    char why_not[384]; /* when !is_vmware: the reason, for vmx_doc_not_vmware_reason */
 };
 
 /* Arena strings are referred to by offset while the arena may still move
