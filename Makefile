@@ -24,7 +24,15 @@ LDLIBS += $(patsubst -lgcc_s,-lgcc_eh,$(shell pkg-config $(STATIC_PC) --libs $(P
 COMPILE = $(CC) -std=c11 $(CPPFLAGS) $(CFLAGS)
 
 SRC := $(wildcard src/*.c)
-OBJ := $(SRC:src/%.c=$(B)/%.o) $(B)/embedded_data.o
+OBJ := $(SRC:src/%.c=$(B)/%.o) $(B)/embedded_data.o $(B)/codepages.o
+# The static binary gets a do-nothing iconv (tools/static_noiconv.c) so that
+# glibc's iconv and its run-time gconv loader are never linked in.
+ifneq ($(STATIC),)
+OBJ += $(B)/static_noiconv.o
+NOLOAD_LDFLAGS := -Wl,--wrap=iconv_open -Wl,--wrap=iconv -Wl,--wrap=iconv_close \
+                  -Wl,-Map=$(B)/vmtriage.map -Wl,--cref
+endif
+HOSTCC ?= cc
 LIBOBJ := $(filter-out $(B)/main.o,$(OBJ))
 DATA := $(sort $(wildcard rules/*.yml)) $(sort $(wildcard data/*.tsv))
 UNIT_SRC := $(wildcard tests/unit/*.c)
@@ -33,7 +41,7 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 all: $(PROG)
 
 $(PROG): $(OBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) $(NOLOAD_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/%.o: src/%.c | $(B)
 	$(COMPILE) $(WARN) -DVT_VERSION='"$(VERSION)"' -MMD -MP -c -o $@ $<
@@ -48,6 +56,20 @@ $(B)/embedded_data.c: $(DATA) $(B)/data.list tools/embed.sh | $(B)
 
 $(B)/embedded_data.o: $(B)/embedded_data.c
 	$(COMPILE) -c -o $@ $<
+
+# Code-page tables (src/codepage.c): generated from the build machine's iconv
+# by a host program, so the binary carries them and never calls iconv.
+$(B)/gen_codepages: tools/gen_codepages.c | $(B)
+	$(HOSTCC) -std=c11 -D_GNU_SOURCE -O1 -Wall -Wextra -Werror -o $@ $<
+
+$(B)/codepages.c: $(B)/gen_codepages
+	$(B)/gen_codepages > $@.tmp && mv $@.tmp $@
+
+$(B)/codepages.o: $(B)/codepages.c src/codepage_impl.h
+	$(COMPILE) -c -o $@ $<
+
+$(B)/static_noiconv.o: tools/static_noiconv.c tools/check-static.sh | $(B)
+	$(COMPILE) $(WARN) -c -o $@ $<
 
 $(B)/unit: $(UNIT_SRC) tests/unit/t.h $(LIBOBJ) | $(B)
 	$(COMPILE) $(WARN) -Itests/unit -o $@ $(UNIT_SRC) $(LIBOBJ) $(LDFLAGS) $(LDLIBS)
@@ -71,6 +93,7 @@ asan:
 
 static:
 	$(MAKE) B=build-static STATIC=-static STATIC_PC=--static CFLAGS='-O2 -g' LDFLAGS= build-static/vmtriage
+	@sh tools/check-static.sh build-static/vmtriage build-static/vmtriage.map || { rm -f build-static/vmtriage; exit 1; }
 
 fuzz:
 	$(MAKE) B=build-fuzz CC=clang CFLAGS='-O1 -g -fsanitize=fuzzer-no-link,address,undefined' fuzz-bins

@@ -5,6 +5,7 @@
  *
  * Built with -fsanitize=fuzzer by `make fuzz`; fuzz/replay.c defines
  * VT_FUZZ_REPLAY and includes this file to replay the corpus in `make check`. */
+#include "codepage.h"
 #include "findings.h"
 #include "rules.h"
 #include "util_mem.h"
@@ -83,9 +84,24 @@ fuzz_vmx_one(const uint8_t *data, size_t size)
                 VT_BUG("fuzz_vmx: key '%s' of entry %zu not found", e->key, i);
         }
         (void)sum;
-        (void)vmx_doc_is_vmware(doc);
         (void)vmx_encoding(doc);
-        struct vm *vm = vm_from_vmx(doc, path);
+        /* A config read without an error has only UTF-8 values: bytes that
+         * are not text in its encoding must have been reported. */
+        if (vmx_doc_is_vmware(doc) && diags_count(&d, DIAG_ERROR) == 0) {
+            struct buf u = BUF_INIT;
+            for (size_t i = 0; i < vmx_count(doc); i++) {
+                const char *v = vmx_at(doc, i)->value;
+                size_t at = 0;
+                buf_reset(&u);
+                if (codepage_decode(codepage_find("UTF-8"), v, strlen(v), &u, &at) != 0)
+                    VT_BUG("fuzz_vmx: value of line %lu is not UTF-8 and no error says so",
+                           vmx_at(doc, i)->line);
+            }
+            buf_release(&u);
+        } else if (!vmx_doc_is_vmware(doc) && vmx_doc_not_vmware_reason(doc) == NULL) {
+            VT_BUG("fuzz_vmx: not a VMware config, and no reason");
+        }
+        struct vm *vm = vm_from_vmx_checked(doc, path, &d);
         for (int nested = 0; nested < 2; nested++) {
             struct record_ctx ctx = {nested != 0};
             struct findings f = FINDINGS_INIT;

@@ -167,13 +167,13 @@ read_vmx(struct bundling *bd, const struct member *m)
         return;
     if (!vmx_doc_is_vmware(doc)) {
         diags_add(&r->diags, DIAG_NOTE, m->display, 0,
-                  "not a VMware configuration (no config.version or virtualHW.version); "
-                  "not counted as a VM");
+                  "not a VMware configuration (%s); not counted as a VM",
+                  vmx_doc_not_vmware_reason(doc));
         r->not_vmware++;
         vmx_doc_free(doc);
         return;
     }
-    struct vm *vm = vm_from_vmx(doc, m->display);
+    struct vm *vm = vm_from_vmx_checked(doc, m->display, &r->diags);
     audit_vm(bd->rules, vm, &bd->ctx, &r->findings);
     if (vm->is_template)
         r->templates++;

@@ -79,13 +79,13 @@ scan_one(const struct job *jb, struct slot *s)
         return;
     if (!vmx_doc_is_vmware(doc)) {
         diags_add(&s->diags, DIAG_NOTE, path, 0,
-                  "not a VMware configuration (no config.version or virtualHW.version); "
-                  "not counted as a VM");
+                  "not a VMware configuration (%s); not counted as a VM",
+                  vmx_doc_not_vmware_reason(doc));
         s->not_vmware = true;
         vmx_doc_free(doc);
         return;
     }
-    struct vm *vm = vm_from_vmx(doc, path);
+    struct vm *vm = vm_from_vmx_checked(doc, path, &s->diags);
     s->is_vm = true;
     s->is_template = vm->is_template;
     audit_vm(jb->rules, vm, jb->ctx, &s->findings);

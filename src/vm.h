@@ -75,6 +75,11 @@ struct vm {
 /* Builds the record. Takes ownership of `doc` (freed by vm_free); copies
  * `path`. Never fails. */
 struct vm *vm_from_vmx(struct vmx_doc *doc, const char *path);
+/* The same, and every value that should be a number and is not one, or is
+ * out of range (memSize -4, numvcpus past int, ethernet4294967296.present),
+ * is appended to `d` as an error with `path` and its line; such a value is
+ * read as missing (numvcpus and cpuid.coresPerSocket: their default 1). */
+struct vm *vm_from_vmx_checked(struct vmx_doc *doc, const char *path, struct diags *d);
 void vm_free(struct vm *vm);
 
 const char *vm_bus_name(enum vm_bus bus);

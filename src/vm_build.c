@@ -2,12 +2,17 @@
  *
  * Defaults follow libvirt's mapping comment in src/vmx/vmx.c (kb/vmx.md §2):
  * a missing ethernetN.present means absent, numvcpus defaults to 1, a missing
- * firmware key means BIOS. Values are compared ignoring case (kb §1.8). */
+ * firmware key means BIOS. Values are compared ignoring case (kb §1.8).
+ * Every number taken from the text is checked: one that is not a whole
+ * number, or is out of its range (a negative memSize, a device index past
+ * 99, anything past int), is an error naming the line and is read as
+ * missing; never clamped or wrapped. */
 #include "vm.h"
 #include "util_buf.h"
 #include "util_mem.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,16 +28,57 @@ vm_bus_name(enum vm_bus bus)
     return bus_names[bus];
 }
 
-/* Parses a decimal integer value; returns `dflt` when absent or not a number. */
-static long
-get_long(const struct vmx_doc *doc, const char *key, long dflt)
+/* Where problems with the values go: the file and its diagnostics (NULL:
+ * not reported, for the rule samples). */
+struct vm_errs {
+    const char *path;
+    struct diags *d;
+};
+
+/* Parses `v` as a whole decimal number (an optional sign, then digits) into
+ * *n. Returns NULL, or what is wrong with it. */
+static const char *
+parse_whole(const char *v, long long *n)
 {
-    const char *v = vmx_get(doc, key);
-    if (v == NULL || *v == '\0')
+    const char *p = v;
+    bool neg = *p == '-';
+    p += *p == '-' || *p == '+';
+    if (!isdigit((unsigned char)*p))
+        return "not a whole number";
+    unsigned long long u = 0;
+    for (; isdigit((unsigned char)*p); p++) {
+        unsigned d = (unsigned)(*p - '0');
+        if (u > (ULLONG_MAX - d) / 10 || u * 10 + d > (unsigned long long)LLONG_MAX + neg)
+            return "too large";
+        u = u * 10 + d;
+    }
+    if (*p != '\0')
+        return "not a whole number";
+    *n = neg ? (u == (unsigned long long)LLONG_MAX + 1 ? LLONG_MIN : -(long long)u)
+             : (long long)u;
+    return NULL;
+}
+
+/* The value of `key` as a whole number in [min, max]; `dflt` when absent or
+ * empty. Anything else is an error naming the line, and gives `bad`. */
+static long
+get_num(const struct vmx_doc *doc, const struct vm_errs *errs, const char *key, long dflt,
+        long min, long max, long bad)
+{
+    const struct vmx_entry *e = vmx_find(doc, key);
+    if (e == NULL || *e->value == '\0')
         return dflt;
-    char *end;
-    long n = strtol(v, &end, 10);
-    return *end == '\0' ? n : dflt;
+    long long n = 0;
+    const char *why = parse_whole(e->value, &n);
+    if (why == NULL && (n < min || n > max))
+        why = "out of range";
+    if (why == NULL)
+        return (long)n;
+    if (errs->d)
+        diags_add(errs->d, DIAG_ERROR, errs->path, e->line,
+                  "%s = \"%.40s\": %s (a whole number from %ld to %ld); read as not set",
+                  e->key, e->value, why, min, max);
+    return bad;
 }
 
 /* The device a lower-cased key belongs to: "ethernetN." is a NIC, "<bus>N." a
@@ -54,9 +100,10 @@ skip_prefix(const char *s, const char *prefix)
     return s;
 }
 
-/* Parses the device prefix of `lkey` into *k; false when it has none. Every
- * key of a file comes here, so the first byte picks the one prefix to try. */
-static bool
+/* Parses the device prefix of `lkey` into *k: 1 when it has one, 0 when it
+ * has none, -1 when it has one whose index is past MAX_DEV_INDEX. Every key
+ * of a file comes here, so the first byte picks the one prefix to try. */
+static int
 parse_dev_key(const char *lkey, struct dev_key *k)
 {
     *k = (struct dev_key){.nic = lkey[0] == 'e'};
@@ -73,18 +120,20 @@ parse_dev_key(const char *lkey, struct dev_key *k)
         k->bus = BUS_IDE;
         break;
     default:
-        return false;
+        return 0;
     }
     const char *p = skip_prefix(lkey, k->nic ? "ethernet" : bus_names[k->bus]);
     if (p == NULL || !isdigit((unsigned char)*p))
-        return false;
+        return 0;
     long n = 0;
     for (; isdigit((unsigned char)*p); p++)
         if (n <= MAX_DEV_INDEX) /* past it the value no longer matters */
             n = n * 10 + (*p - '0');
     k->index = (int)n;
     k->unit = *p == ':';
-    return n <= MAX_DEV_INDEX && (*p == '.' || (k->unit && !k->nic));
+    if (!(*p == '.' || (k->unit && !k->nic)))
+        return 0;
+    return n <= MAX_DEV_INDEX ? 1 : -1;
 }
 
 struct strpool {
@@ -95,6 +144,7 @@ struct strpool {
 struct vm_priv {
     struct vm vm;
     struct strpool pool;
+    struct vm_errs errs;
 };
 
 static const char *
@@ -261,15 +311,30 @@ is_disk(const struct vmx_doc *doc, const char *bus, int n, int m)
     return l > 5 && strcasecmp(f->value + l - 5, ".vmdk") == 0;
 }
 
-/* True when `lkey` ("<bus>N:...") is "<bus>N:M.present" of a hard disk. */
+/* Unit numbers M of "<bus>N:M" (SCSI has 0-15 and 0-63 for PVSCSI, SATA 0-29). */
+#define MAX_UNIT_INDEX 255
+
+/* True when entry e ("<bus>N:...") is "<bus>N:M.present" of a hard disk. A
+ * unit number past MAX_UNIT_INDEX is an error naming the line. */
 static bool
-is_disk_present_key(const struct vmx_doc *doc, const char *lkey, const char *bus, int n)
+is_disk_present_key(const struct vmx_doc *doc, const struct vm_errs *errs,
+                    const struct vmx_entry *e, const char *bus, int n)
 {
-    const char *unit = strchr(lkey, ':') + 1;
-    char *end;
-    long m = strtol(unit, &end, 10);
-    return end != unit && strcmp(end, ".present") == 0 && m >= 0 && m <= 255 &&
-           is_disk(doc, bus, n, (int)m);
+    const char *unit = strchr(e->lkey, ':') + 1, *p = unit;
+    long m = 0;
+    for (; isdigit((unsigned char)*p); p++)
+        if (m <= MAX_UNIT_INDEX)
+            m = m * 10 + (*p - '0');
+    if (p == unit || strcmp(p, ".present") != 0)
+        return false;
+    if (m > MAX_UNIT_INDEX) {
+        if (errs->d)
+            diags_add(errs->d, DIAG_ERROR, errs->path, e->line,
+                      "'%s': unit number out of range (0 to %d); key not read", e->key,
+                      MAX_UNIT_INDEX);
+        return false;
+    }
+    return is_disk(doc, bus, n, (int)m);
 }
 
 /* Fills a NIC found by read_devices from its ethernetN.* keys. */
@@ -342,7 +407,12 @@ read_devices(struct vm_priv *p)
         struct dev_key k;
         if (e->first >= 0)
             continue; /* a duplicate: the first occurrence describes the device */
-        if (!parse_dev_key(e->lkey, &k))
+        int r = parse_dev_key(e->lkey, &k);
+        if (r < 0 && p->errs.d)
+            diags_add(p->errs.d, DIAG_ERROR, p->errs.path, e->line,
+                      "'%s': device index out of range (0 to %d); key not read", e->key,
+                      MAX_DEV_INDEX);
+        if (r <= 0)
             continue;
         if (k.nic) {
             struct vm_nic *nic = nic_at(vm, &nic_cap, k.index);
@@ -354,7 +424,7 @@ read_devices(struct vm_priv *p)
         if (ctl->line == 0 || e->line < ctl->line)
             ctl->line = e->line;
         if (k.unit)
-            ctl->disks += is_disk_present_key(doc, e->lkey, bus_names[k.bus], k.index);
+            ctl->disks += is_disk_present_key(doc, &p->errs, e, bus_names[k.bus], k.index);
     }
     for (size_t i = 0; i < vm->nnics; i++)
         read_nic(p, &vm->nics[i]);
@@ -427,8 +497,16 @@ count_ports(struct vm *vm)
 struct vm *
 vm_from_vmx(struct vmx_doc *doc, const char *path)
 {
+    return vm_from_vmx_checked(doc, path, NULL);
+}
+
+struct vm *
+vm_from_vmx_checked(struct vmx_doc *doc, const char *path, struct diags *d)
+{
     struct vm_priv *p = xcalloc(1, sizeof(*p));
     struct vm *vm = &p->vm;
+    const struct vm_errs *errs = &p->errs;
+    p->errs = (struct vm_errs){path, d};
     vm->doc = doc;
     vm->path = xstrdup(path);
     size_t pl = strlen(path);
@@ -438,19 +516,19 @@ vm_from_vmx(struct vmx_doc *doc, const char *path)
     vm->guest = guestos_lookup(vm->guest_os);
     vm->family = vm->guest ? vm->guest->family : guestos_guess_family(vm->guest_os);
     vm->windows_nt = vm->guest ? vm->guest->windows_nt : 0;
-    vm->hw_version = (int)get_long(doc, "virtualHW.version", 0);
+    vm->hw_version = (int)get_num(doc, errs, "virtualHW.version", 0, 1, INT_MAX, 0);
     const char *fw = vmx_get(doc, "firmware");
     vm->firmware_explicit = fw && *fw;
     vm->firmware = fw && strcasecmp(fw, "efi") == 0 ? "efi" : "bios";
     vm->secure_boot = present_flag(doc, "uefi.secureBoot.enabled");
     vm->vhv_enable = present_flag(doc, "vhv.enable");
     vm->vhc_enable_key = vmx_find(doc, "vhc.enable") != NULL;
-    vm->mem_mb = get_long(doc, "memsize", -1);
-    vm->mem_min_mb = get_long(doc, "sched.mem.min", -1);
+    vm->mem_mb = get_num(doc, errs, "memsize", -1, 1, INT_MAX, -1);
+    vm->mem_min_mb = get_num(doc, errs, "sched.mem.min", -1, 0, INT_MAX, -1);
     vm->mem_pin = present_flag(doc, "sched.mem.pin");
     vm->mem_fully_reserved = vm->mem_mb > 0 && vm->mem_min_mb >= vm->mem_mb;
-    vm->vcpus = (int)get_long(doc, "numvcpus", 1);
-    vm->cores_per_socket = (int)get_long(doc, "cpuid.coresPerSocket", 1);
+    vm->vcpus = (int)get_num(doc, errs, "numvcpus", 1, 1, INT_MAX, 1);
+    vm->cores_per_socket = (int)get_num(doc, errs, "cpuid.coresPerSocket", 1, 1, INT_MAX, 1);
     vm->sound = present_flag(doc, "sound.present");
     int usb = present_flag(doc, "usb.present"), ehci = present_flag(doc, "ehci.present"),
         xhci = present_flag(doc, "usb_xhci.present");

@@ -6,12 +6,11 @@
  * by the keys, lower-cased keys and values. Lookups use an open-addressing
  * hash on the lower-cased key so rules can ask for any key in O(1). */
 #include "vmx_parse.h"
+#include "codepage.h"
 #include "util_text.h"
 #include "util_buf.h"
 #include "util_mem.h"
 
-#include <errno.h>
-#include <iconv.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,8 +32,13 @@ struct vmx_doc {
     char *arena;     /* all strings: the file's lines, then keys and values */
     size_t arena_len, arena_cap;
     size_t comments, malformed, lines;
-    bool has_nul, crlf;
+    size_t nul_lines;    /* lines holding a NUL byte (each also malformed) */
+    size_t nuls;         /* NUL bytes in the file */
+    size_t first_nul;    /* offset of the first */
+    const char *utf16;   /* "UTF-16LE"/"UTF-16BE" when the file had that BOM, else NULL */
+    bool crlf;
     bool is_vmware; /* looks_vmware, worked out once the document is built */
+    char why_not[384]; /* when !is_vmware: the reason, for vmx_doc_not_vmware_reason */
 };
 
 /* Arena strings are referred to by offset while the arena may still move
@@ -271,59 +275,47 @@ index_entries(struct vmx_doc *doc, const struct pending *pend)
     }
 }
 
-/* Re-encodes every non-ASCII value from `enc` to UTF-8 as a new arena string
- * and points pend[i].value at it. Returns false when iconv does not know
- * `enc`; bytes it cannot convert become U+FFFD. */
-static bool
-convert_values(struct vmx_doc *doc, struct pending *pend, size_t npend, const char *enc)
+/* The name of the encoding for messages: as written, or what is assumed. */
+static const char *
+enc_label(const char *enc)
 {
-    /* Workstation writes Windows code pages as "windows-949-2000"; iconv
-     * calls that CP949. */
-    char name[64];
-    unsigned cp;
-    if (sscanf(enc, "windows-%u", &cp) == 1)
-        snprintf(name, sizeof(name), "CP%u", cp);
-    else
-        snprintf(name, sizeof(name), "%s", enc);
-    iconv_t cd = iconv_open("UTF-8", name);
-    if (cd == (iconv_t)-1) {
-        for (size_t i = 0; i < npend; i++)
-            for (const char *c = doc->arena + pend[i].value; *c; c++)
-                if ((unsigned char)*c >= 0x80)
-                    return false;
-        return true; /* nothing to convert: ASCII reads the same in every code page */
-    }
-    struct buf in = BUF_INIT, out = BUF_INIT;
+    return enc ? enc : "UTF-8 (the file has no .encoding)";
+}
+
+/* Re-encodes every non-ASCII value from code page `t` (named `enc` in the
+ * file) to UTF-8 as a new arena string and points pend[i].value at it; with
+ * the UTF-8 table, checks the values and rewrites only the invalid ones.
+ * Bytes that are not text in `t` become U+FFFD in the value and each such
+ * value is an error naming its line, key and the encoding. */
+static void
+convert_values(struct vmx_doc *doc, struct pending *pend, size_t npend,
+               const struct cp_table *t, const char *enc, const char *path,
+               struct diags *d)
+{
+    struct buf out = BUF_INIT;
     for (size_t i = 0; i < npend; i++) {
-        buf_reset(&in);
-        buf_adds(&in, doc->arena + pend[i].value);
+        const char *v = doc->arena + pend[i].value;
+        size_t len = strlen(v);
         bool ascii = true;
-        for (size_t j = 0; j < in.len; j++)
-            ascii &= (unsigned char)in.p[j] < 0x80;
+        for (size_t j = 0; j < len && ascii; j++)
+            ascii = (unsigned char)v[j] < 0x80;
         if (ascii)
             continue;
-        char *ip = in.p;
-        size_t inleft = in.len;
         buf_reset(&out);
-        iconv(cd, NULL, NULL, NULL, NULL);
-        while (inleft > 0) {
-            char tmp[256];
-            char *o = tmp;
-            size_t oleft = sizeof(tmp);
-            size_t r = iconv(cd, &ip, &inleft, &o, &oleft);
-            buf_add(&out, tmp, (size_t)(o - tmp));
-            if (r == (size_t)-1 && errno != E2BIG) {
-                buf_adds(&out, "\xef\xbf\xbd");
-                ip++;
-                inleft--;
-            }
+        size_t bad_at = 0;
+        size_t bad = codepage_decode(t, v, len, &out, &bad_at);
+        if (bad > 0)
+            diags_add(d, DIAG_ERROR, path, pend[i].line,
+                      "value of '%s' is not valid %s text: byte 0x%02X at byte %zu of the "
+                      "value%s (shown as U+FFFD)",
+                      doc->arena + pend[i].key, enc_label(enc), (unsigned char)v[bad_at],
+                      bad_at + 1, bad > 1 ? " and more" : "");
+        if (bad > 0 || !codepage_is_utf8(t)) {
+            size_t off = arena_add(doc, buf_str(&out), out.len);
+            pend[i].value = off;
         }
-        pend[i].value = arena_add(doc, buf_str(&out), out.len);
     }
-    buf_release(&in);
     buf_release(&out);
-    iconv_close(cd);
-    return true;
 }
 
 /* Walks the lines of a text; LF, CRLF and a lone CR each end a line. */
@@ -396,6 +388,18 @@ read_entries(struct vmx_doc *doc, const char *data, size_t len, const char *path
         doc->arena[end] = '\0'; /* the raw line, in the arena's copy of the file */
         const char *k, *v, *why = NULL;
         size_t klen, vlen;
+        const char *nul = doc->nuls ? memchr(data + start, '\0', end - start) : NULL;
+        if (nul) {
+            /* No reader of VMware's takes a NUL inside a line: the line is
+             * not read, the rest of the file is. */
+            size_t at = (size_t)(nul - data);
+            doc->malformed++;
+            doc->nul_lines++;
+            diags_add(&out->malformed, DIAG_ERROR, path, line,
+                      "NUL byte at byte %zu of the line (offset %zu of the %s); line not read",
+                      at - start + 1, at, doc->utf16 ? "text converted from UTF-16" : "file");
+            continue;
+        }
         int r = parse_line(data + start, end - start, &k, &klen, &v, &vlen, &why);
         if (r == 0) {
             size_t i = start;
@@ -427,18 +431,37 @@ static const char *const vmware_keys[] = {
     "ethernet0.present", "scsi0.present", "nvram",
 };
 
+/* A NUL byte alone does not make a file "not VMware": a config with a NUL
+ * in one line is still a config (that line is an error). Binaries are told
+ * apart by their lines: most are not `name = value`. Sets doc->why_not. */
 static bool
-looks_vmware(const struct vmx_doc *doc)
+looks_vmware(struct vmx_doc *doc)
 {
-    if (doc->has_nul)
-        return false;
     if (vmx_find(doc, "config.version") || vmx_find(doc, "virtualhw.version"))
         return true;
-    if (doc->n == 0 || doc->malformed > doc->n)
+    char nuls[96] = "";
+    if (doc->nuls)
+        snprintf(nuls, sizeof(nuls), "; %zu NUL bytes, the first at offset %zu: binary data?",
+                 doc->nuls, doc->first_nul);
+    if (doc->n == 0) {
+        snprintf(doc->why_not, sizeof(doc->why_not), "no 'name = value' line in %zu lines%s",
+                 doc->lines, nuls);
         return false;
+    }
+    if (doc->malformed > doc->n) {
+        snprintf(doc->why_not, sizeof(doc->why_not),
+                 "%zu of %zu lines are not 'name = value' lines, and there is no "
+                 "config.version or virtualHW.version%s",
+                 doc->malformed, doc->lines, nuls);
+        return false;
+    }
     for (size_t i = 0; i < sizeof(vmware_keys) / sizeof(vmware_keys[0]); i++)
         if (vmx_find(doc, vmware_keys[i]))
             return true;
+    snprintf(doc->why_not, sizeof(doc->why_not),
+             "no config.version, virtualHW.version or other VMware key (guestOS, displayName, "
+             "memSize, numvcpus, .encoding, ...)%s",
+             nuls);
     return false;
 }
 
@@ -455,20 +478,62 @@ doc_new(const char *data, size_t len)
     memcpy(doc->arena, data, len);
     doc->arena[len] = '\0';
     doc->arena_len = len + 1;
-    doc->has_nul = memchr(data, '\0', len) != NULL;
+    for (const char *p = data, *end = data + len; (p = memchr(p, '\0', (size_t)(end - p)));
+         p++)
+        if (doc->nuls++ == 0)
+            doc->first_nul = (size_t)(p - data);
     return doc;
 }
 
-/* A copy of the first .encoding value, or NULL. */
-static char *
+/* The first .encoding entry, or NULL. */
+static const struct pending *
 encoding_of(const struct vmx_doc *doc, const struct entries *ent)
 {
     for (size_t i = 0; i < ent->n; i++) {
         const char *lkey = doc->arena + ent->v[i].lkey;
         if (lkey[0] == '.' && strcmp(lkey, ".encoding") == 0)
-            return xstrdup(doc->arena + ent->v[i].value);
+            return &ent->v[i];
     }
     return NULL;
+}
+
+/* Line (1-based) of UTF-16 code unit offset `at`: LFs before it, plus one. */
+static unsigned long
+utf16_line(const char *data, size_t at, bool be)
+{
+    unsigned long line = 1;
+    for (size_t i = 0; i + 1 < at; i += 2)
+        line += (unsigned char)data[i + !be] == 0 && data[i + be] == '\n';
+    return line;
+}
+
+/* Settles the text of the values: from the UTF-16 of a file with that BOM
+ * (already converted), or per .encoding (default UTF-8, checked). */
+static void
+settle_encoding(struct vmx_doc *doc, struct entries *ent, const char *path)
+{
+    const struct pending *e = encoding_of(doc, ent);
+    char *enc = e ? xstrdup(doc->arena + e->value) : NULL;
+    unsigned long enc_line = e ? e->line : 0;
+    struct diags *d = &ent->malformed;
+    if (doc->utf16) {
+        const struct cp_table *t = enc ? codepage_find(enc) : NULL;
+        if (enc && strncasecmp(enc, "UTF-16", 6) != 0 && !(t && codepage_is_utf8(t)))
+            diags_add(d, DIAG_NOTE, path, enc_line,
+                      ".encoding '%s' ignored: the file is %s (byte-order mark)", enc,
+                      doc->utf16);
+    } else if (enc && codepage_find(enc) == NULL) {
+        diags_add(d, DIAG_ERROR, path, enc_line,
+                  "unknown .encoding '%s': its non-ASCII text cannot be read (known: UTF-8, "
+                  "windows-1250 to 1258, windows-874, ISO-8859-1 to 16, KOI8-R, KOI8-U, "
+                  "Shift_JIS/windows-932, EUC-JP, GBK/GB2312/windows-936, Big5/windows-950, "
+                  "EUC-KR/windows-949)",
+                  enc);
+    } else {
+        const struct cp_table *t = codepage_find(enc ? enc : "UTF-8");
+        convert_values(doc, ent->v, ent->n, t, enc, path, d);
+    }
+    free(enc);
 }
 
 struct vmx_doc *
@@ -479,15 +544,39 @@ vmx_parse(const char *data, size_t len, const char *path, struct diags *d)
                   VMX_MAX_BYTES);
         return NULL;
     }
+    /* A UTF-16 file (Notepad's "Unicode") with its byte-order mark is read
+     * as the UTF-8 it converts to; lines and values are then those of the
+     * converted text. */
+    struct buf u16 = BUF_INIT;
+    const char *utf16 = NULL;
+    size_t u16_bad = 0, u16_at = 0;
+    unsigned long u16_line = 0;
+    if (len >= 2 && ((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE))
+        utf16 = "UTF-16LE";
+    else if (len >= 2 && ((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF))
+        utf16 = "UTF-16BE";
+    if (utf16) {
+        bool be = utf16[6] == 'B';
+        u16_bad = codepage_utf16(data + 2, len - 2, be, &u16, &u16_at);
+        if (u16_bad) {
+            u16_line = utf16_line(data + 2, u16_at, be);
+            u16_at += 2;
+        }
+        data = buf_str(&u16);
+        len = u16.len;
+    }
     struct vmx_doc *doc = doc_new(data, len);
+    doc->utf16 = utf16;
     struct entries ent = {NULL, 0, 0, DIAGS_INIT};
     read_entries(doc, data, len, path, &ent);
+    if (u16_bad)
+        diags_add(&ent.malformed, DIAG_ERROR, path, u16_line,
+                  "not valid %s: %zu unpaired surrogate(s) or odd byte, the first at offset %zu "
+                  "of the file (shown as U+FFFD)",
+                  utf16, u16_bad, u16_at);
 
     /* Values are final only once the encoding is known. */
-    char *enc = encoding_of(doc, &ent);
-    bool convert = enc && strcasecmp(enc, "UTF-8") != 0 && strcasecmp(enc, "UTF8") != 0 &&
-                   strcasecmp(enc, "US-ASCII") != 0;
-    bool converted = !convert || convert_values(doc, ent.v, ent.n, enc);
+    settle_encoding(doc, &ent, path);
 
     /* The arena no longer moves: turn offsets into pointers. */
     doc->n = ent.n;
@@ -503,13 +592,11 @@ vmx_parse(const char *data, size_t len, const char *path, struct diags *d)
     }
     index_entries(doc, ent.v);
     free(ent.v);
+    buf_release(&u16);
     doc->is_vmware = looks_vmware(doc);
 
     struct diags *local = &ent.malformed;
     if (vmx_doc_is_vmware(doc)) {
-        if (convert && !converted)
-            diags_add(local, DIAG_NOTE, path, 0,
-                      "encoding '%s' is not known here; non-ASCII text is shown as stored", enc);
         for (size_t i = 0; i < doc->n; i++)
             if (doc->v[i].first >= 0)
                 diags_add(local, DIAG_ERROR, path, doc->v[i].line,
@@ -517,7 +604,6 @@ vmx_parse(const char *data, size_t len, const char *path, struct diags *d)
                           doc->v[doc->v[i].first].line);
         diags_move(d, local);
     }
-    free(enc);
     diags_release(local);
     return doc;
 }
@@ -537,6 +623,18 @@ bool
 vmx_doc_is_vmware(const struct vmx_doc *doc)
 {
     return doc->is_vmware;
+}
+
+const char *
+vmx_doc_not_vmware_reason(const struct vmx_doc *doc)
+{
+    return doc->is_vmware ? NULL : doc->why_not;
+}
+
+const char *
+vmx_doc_utf16(const struct vmx_doc *doc)
+{
+    return doc->utf16;
 }
 
 size_t

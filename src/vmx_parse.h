@@ -3,7 +3,8 @@
  * Grammar per open-vm-tools lib/dict/dictll.c (see shared kb/vmx.md §1):
  * `name = value`, `name = "quoted value"`, `#` comments outside quotes,
  * `|XY` hex escapes in every value, LF / CRLF / lone CR line ends, an optional
- * UTF-8 BOM, case-insensitive names, `.encoding` for non-UTF-8 files.
+ * UTF-8 BOM or a UTF-16 one (the file is converted first), case-insensitive
+ * names, `.encoding` for non-UTF-8 files (converted by src/codepage.c).
  *
  * Pure: bytes in, document out; no I/O, no globals, never prints. */
 #ifndef VT_VMX_PARSE_H
@@ -31,17 +32,25 @@ struct vmx_doc;
 /* Parses `len` bytes. Always returns a document (owned by the caller, free
  * with vmx_doc_free) unless the input exceeds VMX_MAX_BYTES, in which case
  * NULL is returned and a diagnostic names the size. Lines that are not
- * `name = value` (unbalanced quotes, text after the value, no `=`) and
- * duplicate keys are appended to `d` as errors with `path` and line, but only
- * when the file looks like a VMware config (vmx_doc_is_vmware). */
+ * `name = value` (unbalanced quotes, text after the value, no `=`, a NUL
+ * byte), duplicate keys, an unknown `.encoding` and values whose bytes are
+ * not text in the file's encoding (default UTF-8; they read as U+FFFD) are
+ * appended to `d` as errors with `path` and line, but only when the file
+ * looks like a VMware config (vmx_doc_is_vmware). */
 struct vmx_doc *vmx_parse(const char *data, size_t len, const char *path, struct diags *d);
 void vmx_doc_free(struct vmx_doc *doc);
 
 /* True when the text is a VMware config and not another program's .vmx
- * (Valve Hammer maps, course binaries: shared corpus/vmx/SKIPPED.md): no NUL
- * bytes, and `config.version` or `virtualHW.version`, or mostly well-formed
- * lines with a known VMware key. */
+ * (Valve Hammer maps, course binaries: shared corpus/vmx/SKIPPED.md):
+ * `config.version` or `virtualHW.version`, or mostly well-formed lines with a
+ * known VMware key. A line holding a NUL byte counts as malformed. */
 bool vmx_doc_is_vmware(const struct vmx_doc *doc);
+/* Why the text is not a VMware config, for a message (borrowed; valid while
+ * the document lives), or NULL when it is one. */
+const char *vmx_doc_not_vmware_reason(const struct vmx_doc *doc);
+/* "UTF-16LE" / "UTF-16BE" when the file started with that byte-order mark
+ * (it was read as the UTF-8 it converts to), else NULL. */
+const char *vmx_doc_utf16(const struct vmx_doc *doc);
 
 size_t vmx_count(const struct vmx_doc *doc);
 const struct vmx_entry *vmx_at(const struct vmx_doc *doc, size_t i);

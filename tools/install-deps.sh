@@ -10,6 +10,8 @@
 # bundles; `make static` (run by `make check`) links it statically, and
 # `pkg-config --static --libs libarchive` asks for the static libraries of
 # nettle, acl, lzma, zstd, lz4, bzip2, zlib and libxml2: their -dev packages.
+# tests/cli/t-static.sh runs the static binary in an empty root (unshare and
+# chroot from util-linux and coreutils) and traces what it opens (strace).
 set -eu
 need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
@@ -19,7 +21,7 @@ extra=""
 [ "${1:-}" = bench ] && extra="ripgrep lnav time gzip"
 [ "${1:-}" = browser ] && extra="chromium"
 static_archive="libarchive-dev nettle-dev libacl1-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev libxml2-dev"
-for p in make gcc pkg-config libyaml-dev libpcre2-dev zlib1g-dev $hs $static_archive python3 binutils file gzip busybox $extra; do
+for p in make gcc pkg-config libyaml-dev libpcre2-dev zlib1g-dev $hs $static_archive python3 binutils file gzip busybox util-linux strace $extra; do
     have_pkg "$p" || need="$need $p"
 done
 [ -z "$need" ] && exit 0

@@ -3,6 +3,7 @@
  * checked case by case against vmx_parse. Every expected value below is what
  * that grammar says, not what the parser printed. */
 #include "t.h"
+#include "codepage.h"
 #include "util_buf.h"
 #include "util_mem.h"
 #include "vmx_parse.h"
@@ -343,10 +344,158 @@ test_encoding(void)
                               "displayName = \"Caf\xe9\"\n";
     doc = parse(odd, sizeof(odd) - 1, &d);
     T_EQ_STR("unknown encoding: value kept as stored", vmx_get(doc, "displayName"), "Caf\xe9");
-    T_EQ_INT("unknown encoding: not an error", diags_count(&d, DIAG_ERROR), 0);
-    T_EQ_INT("unknown encoding: a note", diags_count(&d, DIAG_NOTE), 1);
+    T_EQ_INT("unknown encoding: an error", diags_count(&d, DIAG_ERROR), 1);
+    if (T_CHECK("unknown encoding: one diagnostic", d.n == 1)) {
+        T_EQ_INT("unknown encoding: names the .encoding line", d.v[0].line, 1);
+        T_CHECK("unknown encoding: names the encoding", strstr(d.v[0].message, "x-no-such-charset"));
+    }
     vmx_doc_free(doc);
     diags_release(&d);
+
+    /* Bytes a known code page does not define: an error naming the line, key
+     * and encoding; the value reads with U+FFFD there (cp1252 leaves 0x81 undefined). */
+    static const char undef[] = ".encoding = \"windows-1252\"\nconfig.version = \"8\"\n"
+                                "displayName = \"a\x81\xe9\"\n";
+    doc = parse(undef, sizeof(undef) - 1, &d);
+    T_EQ_STR("cp1252 0x81: U+FFFD in its place", vmx_get(doc, "displayName"), u8"a\uFFFD\u00E9");
+    if (T_CHECK("cp1252 0x81: one error", d.n == 1 && d.v[0].level == DIAG_ERROR)) {
+        T_EQ_INT("cp1252 0x81: on line 3", d.v[0].line, 3);
+        T_CHECK("cp1252 0x81: names key, encoding and byte",
+                strstr(d.v[0].message, "displayName") && strstr(d.v[0].message, "windows-1252") &&
+                    strstr(d.v[0].message, "0x81"));
+    }
+    vmx_doc_free(doc);
+    diags_release(&d);
+
+    /* No .encoding: the text must be UTF-8. */
+    static const char latin[] = "config.version = \"8\"\ndisplayName = \"Caf\xe9\"\n";
+    doc = parse(latin, sizeof(latin) - 1, &d);
+    T_EQ_INT("no .encoding, Latin-1 byte: an error", diags_count(&d, DIAG_ERROR), 1);
+    T_EQ_STR("no .encoding, Latin-1 byte: U+FFFD", vmx_get(doc, "displayName"), u8"Caf\uFFFD");
+    vmx_doc_free(doc);
+    diags_release(&d);
+
+    /* UTF-16 with a byte-order mark, both orders: read as the UTF-8 it
+     * converts to ("Café" with U+00E9; U+1F600 as a surrogate pair). */
+    static const char le[] = "\xff\xfe"
+                             "c\0o\0n\0f\0i\0g\0.\0v\0e\0r\0s\0i\0o\0n\0=\0\"\0008\0\"\0\r\0\n\0"
+                             "n\0=\0C\0a\0f\0\xe9\0\x3d\xd8\x00\xde\n\0";
+    doc = parse(le, sizeof(le) - 1, &d);
+    T_CHECK("UTF-16LE: a VMware config", vmx_doc_is_vmware(doc));
+    T_EQ_STR("UTF-16LE: value", vmx_get(doc, "n"), u8"Caf\u00E9\U0001F600");
+    T_EQ_STR("UTF-16LE: reported", vmx_doc_utf16(doc), "UTF-16LE");
+    T_EQ_INT("UTF-16LE: no diagnostics", d.n, 0);
+    T_CHECK("UTF-16LE: CRLF seen", vmx_has_crlf(doc));
+    vmx_doc_free(doc);
+    diags_release(&d);
+    static const char be[] = "\xfe\xff"
+                             "\0c\0o\0n\0f\0i\0g\0.\0v\0e\0r\0s\0i\0o\0n\0=\0\"\0\x38\0\"\0\n"
+                             "\0n\0=\0C\0a\0f\0\xe9\xd8\x3d\xde\x00\0\n";
+    doc = parse(be, sizeof(be) - 1, &d);
+    T_EQ_STR("UTF-16BE: value", vmx_get(doc, "n"), u8"Caf\u00E9\U0001F600");
+    T_EQ_INT("UTF-16BE: no diagnostics", d.n, 0);
+    vmx_doc_free(doc);
+    diags_release(&d);
+    static const char lone[] = "\xff\xfe"
+                               "c\0o\0n\0f\0i\0g\0.\0v\0e\0r\0s\0i\0o\0n\0=\0\x38\0\n\0"
+                               "n\0=\0\x00\xd8x\0\n\0";
+    doc = parse(lone, sizeof(lone) - 1, &d);
+    T_EQ_STR("UTF-16LE lone surrogate: U+FFFD", vmx_get(doc, "n"), u8"\uFFFDx");
+    if (T_CHECK("UTF-16LE lone surrogate: one error", diags_count(&d, DIAG_ERROR) == 1))
+        T_EQ_INT("UTF-16LE lone surrogate: on line 2", d.v[0].line, 2);
+    vmx_doc_free(doc);
+    diags_release(&d);
+}
+
+/* The converter against the code pages' definitions (Unicode's mapping files
+ * for the Microsoft code pages, ISO 8859, KOI8-R/U RFC 1489/2319, JIS X 0208
+ * and 0212 in EUC-JP, KS X 1001 / UHC, GBK, Big5). */
+static void
+test_codepage(void)
+{
+    static const struct {
+        const char *name, *in, *want;
+    } rows[] = {
+        {"windows-1252", "\x80\xe9\x9f", u8"\u20AC\u00E9\u0178"},
+        {"windows-1250", "\x8a\xb9", u8"\u0160\u0105"},
+        {"windows-1251", "\xc0\xff", u8"\u0410\u044F"},
+        {"windows-1253", "\xc1", u8"\u0391"},
+        {"windows-1254", "\xf0", u8"\u011F"},
+        {"windows-1255", "\xe0", u8"\u05D0"},
+        {"windows-1256", "\xc7", u8"\u0627"},
+        {"windows-1257", "\xe0", u8"\u0105"},
+        {"windows-1258", "\xd0", u8"\u0110"},
+        {"windows-874", "\xa1", u8"\u0E01"},
+        {"ISO-8859-1", "\xe9", u8"\u00E9"},
+        {"ISO-8859-2", "\xa9", u8"\u0160"},
+        {"ISO-8859-5", "\xb0", u8"\u0410"},
+        {"ISO-8859-7", "\xc1", u8"\u0391"},
+        {"ISO-8859-15", "\xa4", u8"\u20AC"},
+        {"KOI8-R", "\xc1\xe1", u8"\u0430\u0410"},
+        {"KOI8-U", "\xa4", u8"\u0454"},
+        {"Shift_JIS", "\x82\xa0\x93\xfa\xb1\\\x81\x60", u8"\u3042\u65E5\uFF71\\\uFF5E"},
+        {"EUC-JP", "\xa4\xa2\x8e\xb1\x8f\xb0\xa1", u8"\u3042\uFF71\u4E02"},
+        {"GBK", "\xc4\xe3\xba\xc3\x81\x40", u8"\u4F60\u597D\u4E02"},
+        {"Big5", "\xa4\xa4\xa4\x40", u8"\u4E2D\u4E00"},
+        {"EUC-KR", "\xc7\xd1\xb1\xdb\x81\x41", u8"\uD55C\uAE00\uAC02"},
+        {"UTF-8", "caf\xc3\xa9", u8"caf\u00E9"},
+    };
+    struct buf out = BUF_INIT;
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        const struct cp_table *t = codepage_find(rows[i].name);
+        if (!T_CHECK(t_fmt("%s: known", rows[i].name), t))
+            continue;
+        buf_reset(&out);
+        size_t at = 99;
+        size_t bad = codepage_decode(t, rows[i].in, strlen(rows[i].in), &out, &at);
+        T_EQ_INT(t_fmt("%s: no bad byte", rows[i].name), bad, 0);
+        T_EQ_STR(t_fmt("%s: text", rows[i].name), buf_str(&out), rows[i].want);
+    }
+
+    /* Names as VMware products and users write them, and what they must be. */
+    static const struct {
+        const char *a, *b; /* the same table */
+    } same[] = {
+        {"windows-949-2000", "windows-949"}, {"windows-949", "EUC-KR"},
+        {"ks_c_5601-1987", "CP949"},         {"WINDOWS-1252", "cp1252"},
+        {"shift_jis", "Shift-JIS"},          {"Shift_JIS", "windows-932"},
+        {"GB2312", "gbk"},                   {"windows-936", "CP936"},
+        {"big5", "windows-950"},             {"latin1", "ISO_8859-1"},
+        {"latin9", "iso-8859-15"},           {"utf8", "UTF-8"},
+        {"US-ASCII", "utf-8"},               {"koi8r", "KOI8-R"},
+    };
+    for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++)
+        T_CHECK(t_fmt("'%s' is '%s'", same[i].a, same[i].b),
+                codepage_find(same[i].a) && codepage_find(same[i].a) == codepage_find(same[i].b));
+    static const char *const unknown[] = {"x-no-such", "windows-1259", "iso-8859-12", "UTF-16",
+                                          "GB18030", "", "windows-", "windows-2000"};
+    for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++)
+        T_CHECK(t_fmt("'%s' is unknown", unknown[i]), codepage_find(unknown[i]) == NULL);
+
+    /* Bad bytes: counted, the first offset given, U+FFFD in their place, and
+     * an ASCII byte after a bad lead byte is read as itself. */
+    static const struct {
+        const char *name, *in, *want;
+        size_t bad, at;
+    } bad[] = {
+        {"Shift_JIS", "a\x82 b", u8"a\uFFFD b", 1, 1},       /* 0x20 is no trail byte */
+        {"Shift_JIS", "ab\x82", u8"ab\uFFFD", 1, 2},         /* lead byte at the end */
+        {"windows-1252", "\x81\x8d", u8"\uFFFD\uFFFD", 2, 0}, /* undefined in cp1252 */
+        {"EUC-KR", "\xff\xff", u8"\uFFFD\uFFFD", 2, 0},
+        {"UTF-8", "x\xc3(", u8"x\uFFFD(", 1, 1},            /* cut-short sequence */
+        {"UTF-8", "\xc0\xaf", u8"\uFFFD\uFFFD", 2, 0},       /* overlong '/' */
+        {"UTF-8", "\xed\xa0\x80", u8"\uFFFD\uFFFD\uFFFD", 3, 0}, /* a surrogate */
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        buf_reset(&out);
+        size_t at = 99;
+        size_t n = codepage_decode(codepage_find(bad[i].name), bad[i].in, strlen(bad[i].in), &out,
+                                   &at);
+        T_EQ_INT(t_fmt("bad %s #%zu: count", bad[i].name, i), n, bad[i].bad);
+        T_EQ_INT(t_fmt("bad %s #%zu: first offset", bad[i].name, i), at, bad[i].at);
+        T_EQ_STR(t_fmt("bad %s #%zu: text", bad[i].name, i), buf_str(&out), bad[i].want);
+    }
+    buf_release(&out);
 }
 
 /* shared corpus/vmx/SKIPPED.md: the .vmx extension alone does not identify a
@@ -358,13 +507,35 @@ test_is_vmware(void)
     struct diags d = DIAGS_INIT;
     struct vmx_doc *doc = parse(hammer, sizeof(hammer) - 1, &d);
     T_CHECK("Hammer map is not VMware", !vmx_doc_is_vmware(doc));
+    T_CHECK("Hammer map: the reason", vmx_doc_not_vmware_reason(doc) &&
+                                          strstr(vmx_doc_not_vmware_reason(doc), "no 'name = value' line"));
     T_EQ_INT("Hammer map: no diagnostics", d.n, 0);
     vmx_doc_free(doc);
     diags_release(&d);
 
-    static const char nul[] = "config.version = \"8\"\nx = \"a\0b\"\n";
+    /* A NUL byte in a config: that line is an error naming it and the
+     * offset, the rest of the file is read. */
+    static const char nul[] = "config.version = \"8\"\nx = \"a\0b\"\nmemSize = \"4096\"\n";
     doc = parse(nul, sizeof(nul) - 1, &d);
-    T_CHECK("NUL byte: not VMware", !vmx_doc_is_vmware(doc));
+    T_CHECK("NUL byte: still a VMware config", vmx_doc_is_vmware(doc));
+    T_EQ_STR("NUL byte: the next line is read", vmx_get(doc, "memSize"), "4096");
+    T_CHECK("NUL byte: its line defines nothing", vmx_get(doc, "x") == NULL);
+    if (T_CHECK("NUL byte: one error", d.n == 1 && d.v[0].level == DIAG_ERROR)) {
+        T_EQ_INT("NUL byte: on line 2", d.v[0].line, 2);
+        /* "x = \"a" is 6 bytes: the NUL is byte 7 of the line, offset 21 + 6. */
+        T_CHECK("NUL byte: byte and offset", strstr(d.v[0].message, "byte 7 of the line") &&
+                                                 strstr(d.v[0].message, "offset 27"));
+    }
+    vmx_doc_free(doc);
+    diags_release(&d);
+
+    /* A binary with NULs is still not a config, and the reason says why. */
+    static const char bin[] = "\x7f" "ELF\x02\x01\x01\0\0\0\n\0\0\x03\0>\0\n";
+    doc = parse(bin, sizeof(bin) - 1, &d);
+    T_CHECK("binary: not VMware", !vmx_doc_is_vmware(doc));
+    T_CHECK("binary: the reason counts the NUL bytes",
+            vmx_doc_not_vmware_reason(doc) && strstr(vmx_doc_not_vmware_reason(doc), "NUL bytes"));
+    T_EQ_INT("binary: no diagnostics (not a config)", d.n, 0);
     vmx_doc_free(doc);
     diags_release(&d);
 
@@ -438,6 +609,7 @@ test_vmx_parse(void)
     test_malformed();
     test_comments();
     test_encoding();
+    test_codepage();
     test_is_vmware();
     test_size_limit();
     test_bool();
