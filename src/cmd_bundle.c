@@ -19,6 +19,7 @@
 #include "bundle_source.h"
 #include "cli.h"
 #include "log_source.h"
+#include "rules_re.h"
 #include "util_buf.h"
 #include "util_mem.h"
 #include "util_text.h"
@@ -135,6 +136,7 @@ read_vmx(struct bundling *bd, const struct member *m)
     }
     struct vm *vm = vm_from_vmx(doc, m->display);
     audit_vm(bd->rules, vm, &bd->ctx, &r->findings);
+    rule_re_report(&r->diags, m->display, 0);
     if (vm->is_template)
         r->templates++;
     if (bd->o->format == FMT_JSON) {

@@ -9,6 +9,7 @@
  * (rules/cpu-nested.yml), and reported with a verdict line. An input that is
  * no CPU listing is an error naming the line or offset (exit 3). */
 #include "cli.h"
+#include "rules_re.h"
 #include "util_buf.h"
 #include "util_mem.h"
 
@@ -139,6 +140,7 @@ cmd_cpu(int argc, char **argv)
         char *ev = cpu_evidence_text(&c->info);
         audit_cpu(&rules, &c->view, c->info.has_flags ? c->info.flags_line : c->info.hv_line, ev,
                   &rep.findings);
+        rule_re_report(&rep.diags, c->path, 0);
         free(ev);
         bool serious;
         char *titles = serious_titles(&rep.findings, from, c->path, &serious);

@@ -9,6 +9,7 @@
  * (exit 3); a damaged dump still shows what could be read. */
 #include "bugcheck.h"
 #include "cli.h"
+#include "rules_re.h"
 #include "util_buf.h"
 #include "util_mem.h"
 #include "walk.h"
@@ -156,6 +157,7 @@ dumps_audit(const struct ruleset *rules, struct report *r)
         dump_view_init(&d->view, &d->dump, d->path);
         char *ev = evidence(&d->dump);
         audit_dump(rules, &d->view, ev, &r->findings);
+        rule_re_report(&r->diags, d->path, 0);
         free(ev);
     }
 }

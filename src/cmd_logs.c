@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "log_scan.h"
 #include "log_source.h"
+#include "rules_re.h"
 #include "util_mem.h"
 #include "walk.h"
 
@@ -222,6 +223,7 @@ log_reading_finish(struct log_reading *rd)
         if (v->build == NULL)
             v->build = rd->build;
         audit_crash(rd->rules, v, &r->findings);
+        rule_re_report(&r->diags, v->source, v->crash->line);
     }
     if (r->ncrashes > 1)
         qsort(r->crashes, r->ncrashes, sizeof(*r->crashes), cmp_crash_time);

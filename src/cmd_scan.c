@@ -8,6 +8,7 @@
  * memory holds the findings and serialised records, not the parsed files.
  * scan_paths runs the same audit for other commands (psod --vms). */
 #include "cli.h"
+#include "rules_re.h"
 #include "util_buf.h"
 #include "util_mem.h"
 #include "walk.h"
@@ -89,6 +90,7 @@ scan_one(const struct job *jb, struct slot *s)
     s->is_vm = true;
     s->is_template = vm->is_template;
     audit_vm(jb->rules, vm, jb->ctx, &s->findings);
+    rule_re_report(&s->diags, path, 0);
     if (jb->want_json) {
         struct buf b = BUF_INIT;
         struct json j;
