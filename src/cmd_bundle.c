@@ -39,12 +39,19 @@
 #define FACTS_MAX (8u << 20)   /* a command output read whole */
 #define DUMP_MAX (256u << 20)  /* a crash dump read whole from an archive */
 
-static const struct command bundle_cmd = {
-    "bundle", cmd_bundle, "vmtriage bundle [options] PATH...",
-    "Triage ESXi hosts from vm-support bundles (.tgz, unpacked folders, FRAG parts) or\n"
-    "vCenter's Export System Logs zip: host facts, VM audit, logs and purple screens,\n"
-    "Windows dumps, with each crash linked to the VMs on its host that carry its trigger.",
-    .takes_window = true};
+const struct command bundle_cmd = {
+    .name = "bundle",
+    .run = cmd_bundle,
+    .usage = "vmtriage bundle [options] PATH...",
+    .brief = "triage ESXi hosts from vm-support bundles or a vCenter log export",
+    .summary =
+        "Triage ESXi hosts from vm-support bundles (.tgz, unpacked folders, FRAG parts) or\n"
+        "vCenter's Export System Logs zip: host facts, VM audit, logs and purple screens,\n"
+        "Windows dumps, with each crash linked to the VMs on its host that carry its trigger.\n"
+        "'vmtriage' with no command does the same for this ESXi host, or elsewhere for the\n"
+        "example bundle, with the same options.",
+    .opts = CO_REPORT | CO_PROFILE | CO_JOBS | CO_WINDOW,
+    .formats = FMTS_ALL};
 
 /* One file of a bundle, wherever its bytes come from. */
 struct member {

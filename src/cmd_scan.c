@@ -241,10 +241,16 @@ scan_paths(char *const *paths, size_t npaths, const struct ruleset *rules, const
     report_release(&rep);
 }
 
-static const struct command scan_cmd = {
-    "scan", cmd_scan, "vmtriage scan [options] PATH...",
-    "Audit VM configurations: every .vmx and .vmtx under the given files or datastore folders\n"
-    "(each file once, also when reachable through a datastore name symlink).", false, false};
+const struct command scan_cmd = {
+    .name = "scan",
+    .run = cmd_scan,
+    .usage = "vmtriage scan [options] PATH...",
+    .brief = "audit .vmx/.vmtx files and datastore folders",
+    .summary =
+        "Audit VM configurations: every .vmx and .vmtx under the given files or datastore folders\n"
+        "(each file once, also when reachable through a datastore name symlink).",
+    .opts = CO_REPORT | CO_PROFILE | CO_JOBS,
+    .formats = FMTS_ALL};
 
 int
 cmd_scan(int argc, char **argv)
