@@ -397,7 +397,8 @@ cmd_bundle(int argc, char **argv)
 }
 
 /* The example bundle: examples/bundle under the working directory, else
- * beside the binary (build/vmtriage -> ../examples/bundle). NULL when neither. */
+ * beside the binary (build/vmtriage -> ../examples/bundle; an installed
+ * bin/vmtriage -> ../share/vmtriage/examples/bundle). NULL when none. */
 static char *
 example_bundle(void)
 {
@@ -413,10 +414,14 @@ example_bundle(void)
     if (slash == NULL)
         return NULL;
     *slash = '\0';
-    char *p = xasprintf("%s/../examples/bundle", exe);
-    if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
-        return p;
-    free(p);
+    /* a build tree (build/vmtriage), or an install ($PREFIX/bin/vmtriage) */
+    static const char *const beside[] = {"../examples/bundle", "../share/vmtriage/examples/bundle"};
+    for (size_t i = 0; i < sizeof(beside) / sizeof(beside[0]); i++) {
+        char *p = xasprintf("%s/%s", exe, beside[i]);
+        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
+            return p;
+        free(p);
+    }
     return NULL;
 }
 
