@@ -1,7 +1,7 @@
 # vmtriage: one C program for ESXi purple screens, VM blue screens and VM audits.
 # make            build/vmtriage, its man page and bash completion
 # make install    PREFIX=/usr/local (DESTDIR honoured); make uninstall
-# make check      every test; ends with "N passed, N failed"
+# make check      every test; ends with "N passed, N failed, N skipped"
 # make asan       the same suite under ASan + UBSan
 # make static     build-static/vmtriage, statically linked (no vSphere client)
 # make fuzz       libFuzzer targets in build-fuzz/

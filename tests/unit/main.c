@@ -60,7 +60,9 @@ t_have_shared(const char *path, const char *what)
     if (ci && strcmp(ci, "true") == 0)
         T_CHECK(t_fmt("%s: %s exists (required under CI=true)", what, path), 0);
     else
-        t_skip(t_fmt("%s: %s missing (the shared folder: ../shared beside the clone, or VT_SHARED=DIR)", what,
+        t_skip(t_fmt("%s: %s missing (the shared folder: ../shared beside the clone, or "
+                     "VT_SHARED=DIR)",
+                     what,
                      path));
     return 0;
 }
