@@ -64,6 +64,7 @@ for d in vmx esxi minidump; do
         replay_dirs="$replay_dirs $SHARED/corpus/$d"
     else
         replay_skips=$((replay_skips + 1))
+        echo "skip - fuzz-replay: $SHARED/corpus/$d missing (not replayed)"
     fi
 done
 suite fuzz-replay sh -c "'$B/fuzz-replay' $replay_dirs && echo 'fuzz-replay: 1 passed, 0 failed, $replay_skips skipped'"
