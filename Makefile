@@ -1,6 +1,7 @@
 # vmtriage: one C program for ESXi purple screens, VM blue screens and VM audits.
-# make            build/vmtriage
-# make check      every test; ends with "N passed, N failed"
+# make            build/vmtriage, its man page and bash completion
+# make install    PREFIX=/usr/local (DESTDIR honoured); make uninstall
+# make check      every test; ends with "N passed, N failed, N skipped"
 # make asan       the same suite under ASan + UBSan
 # make static     build-static/vmtriage, statically linked (no vSphere client)
 # make fuzz       libFuzzer targets in build-fuzz/
@@ -37,8 +38,35 @@ LIBOBJ := $(filter-out $(B)/main.o,$(OBJ))
 DATA := $(sort $(wildcard rules/*.yml)) $(sort $(wildcard data/*.tsv))
 UNIT_SRC := $(wildcard tests/unit/*.c)
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man/man1
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+DATADIR ?= $(PREFIX)/share/vmtriage
 
-all: $(PROG)
+all: $(PROG) $(B)/vmtriage.1 $(B)/vmtriage.bash
+
+# The man page and the completion are written from the binary's own --help
+# and --complete output, so they cannot drift from what it accepts.
+$(B)/vmtriage.1: $(PROG) README.md tools/gen-man.sh
+	sh tools/gen-man.sh $(PROG) README.md $(VERSION) > $@.tmp && mv $@.tmp $@
+
+$(B)/vmtriage.bash: $(PROG) tools/gen-completion.sh
+	sh tools/gen-completion.sh $(PROG) > $@.tmp && mv $@.tmp $@
+
+install: $(PROG) $(B)/vmtriage.1 $(B)/vmtriage.bash
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(BASHCOMPDIR)
+	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/vmtriage
+	install -m 644 $(B)/vmtriage.1 $(DESTDIR)$(MANDIR)/vmtriage.1
+	install -m 644 $(B)/vmtriage.bash $(DESTDIR)$(BASHCOMPDIR)/vmtriage
+	rm -rf $(DESTDIR)$(DATADIR)/examples/bundle
+	install -d $(DESTDIR)$(DATADIR)/examples
+	cp -R examples/bundle $(DESTDIR)$(DATADIR)/examples/bundle
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/vmtriage $(DESTDIR)$(MANDIR)/vmtriage.1 \
+	  $(DESTDIR)$(BASHCOMPDIR)/vmtriage
+	rm -rf $(DESTDIR)$(DATADIR)
 
 $(PROG): $(OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) $(NOLOAD_LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -80,7 +108,7 @@ $(B)/fuzz-replay: fuzz/replay.c $(wildcard fuzz/fuzz_*.c) $(LIBOBJ) | $(B)
 $(B):
 	mkdir -p $@
 
-check: $(PROG) $(B)/unit $(B)/fuzz-replay
+check: $(PROG) $(B)/vmtriage.1 $(B)/vmtriage.bash $(B)/unit $(B)/fuzz-replay
 	@$(MAKE) --no-print-directory static >/dev/null
 	@sh tests/run-all.sh $(B)
 
@@ -119,5 +147,5 @@ clean:
 
 FORCE:
 
-.PHONY: FORCE golden-update all check asan static fuzz fuzz-bins bench example format-check clean
+.PHONY: FORCE golden-update all install uninstall check asan static fuzz fuzz-bins bench example format-check clean
 -include $(OBJ:.o=.d)

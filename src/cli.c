@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void
@@ -23,33 +24,141 @@ cli_error(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
+const struct command *const vt_commands[] = {&bundle_cmd, &scan_cmd, &psod_cmd, &logs_cmd,
+                                             &dump_cmd,   &cpu_cmd,  &rules_cmd};
+const size_t vt_ncommands = sizeof(vt_commands) / sizeof(vt_commands[0]);
+
+/* Every option, the CO_* bit of the commands that take it, and its help. */
+enum { OPT_RULES = 256, OPT_MIN, OPT_PROFILE, OPT_NOCOLOR, OPT_VMS, OPT_SINCE, OPT_UNTIL,
+       OPT_EXAMPLES };
+static const struct optdef {
+    const char *name; /* long name */
+    int val;          /* getopt's value: the short letter or OPT_* */
+    unsigned bit;     /* CO_*: the commands that take it */
+    const char *arg;  /* the value's name, or NULL */
+    const char *help; /* after the name in --help; "\n" continues it */
+} optdefs[] = {
+    {"format", 'f', CO_FORMAT, "FMT", NULL /* from the command's formats */},
+    {"output", 'o', CO_OUTPUT, "FILE",
+     "write the report to FILE instead of standard output\n(not one of the inputs)"},
+    {"rules", OPT_RULES, CO_RULES, "DIR", "also load the rule files (*.yml) of DIR"},
+    {"min-severity", OPT_MIN, CO_MIN, "L",
+     "show only findings at level L or above\n(informational, low, medium, high, critical)"},
+    {"profile", OPT_PROFILE, CO_PROFILE, "nested", "audit every VM as a nested hypervisor host"},
+    {"jobs", 'j', CO_JOBS, "N", "worker threads (default: one per core)"},
+    {"no-color", OPT_NOCOLOR, CO_COLOR, NULL, "no colour in text output (also: NO_COLOR set)"},
+    {"since", OPT_SINCE, CO_WINDOW, "TIME",
+     "only lines at or after TIME (2024-03-04, 2024-03-04T05:06Z;\nUTC unless a zone is written)"},
+    {"until", OPT_UNTIL, CO_WINDOW, "TIME", "only lines before TIME (later than --since)"},
+    {"examples", OPT_EXAMPLES, CO_WINDOW, "N", "example lines kept per finding (default 5)"},
+    {"vms", OPT_VMS, CO_VMS, "PATH",
+     "also scan the VMs under PATH (repeatable) and list\nthose that carry a known crash's trigger"},
+};
+#define NOPTDEFS (sizeof(optdefs) / sizeof(optdefs[0]))
+
+static const char *const format_names[] = {[FMT_TEXT] = "text", [FMT_JSON] = "json",
+                                           [FMT_CSV] = "csv", [FMT_NAGIOS] = "nagios",
+                                           [FMT_HTML] = "html"};
+/* The order formats are listed in. */
+static const enum report_format format_order[] = {FMT_TEXT, FMT_JSON, FMT_CSV, FMT_HTML,
+                                                  FMT_NAGIOS};
+
+/* "text, json or csv": the command's formats, in format_order. */
 static void
-print_help(const struct command *cmd)
+print_formats(FILE *fp, unsigned formats, const char *last_sep)
 {
-    printf("usage: %s\n\n%s\n\n", cmd->usage, cmd->summary);
-    fputs("options:\n"
-          "  -f, --format FMT        text (default), json, csv, html (one page), or nagios\n"
-          "                          (a monitoring check)\n"
-          "  -o, --output FILE       write the report to FILE instead of standard output\n"
-          "      --rules DIR         also load the rule files (*.yml) of DIR\n"
-          "      --min-severity L    show only findings at level L or above\n"
-          "                          (informational, low, medium, high, critical)\n"
-          "      --profile nested    audit every VM as a nested hypervisor host\n"
-          "  -j, --jobs N            worker threads (default: one per core)\n"
-          "      --no-color          no colour in text output (also: NO_COLOR set)\n",
-          stdout);
-    if (cmd->takes_window)
-        puts("      --since TIME        only lines at or after TIME (2024-03-04, "
-             "2024-03-04T05:06Z;\n"
-             "                          UTC unless a zone is written)\n"
-             "      --until TIME        only lines before TIME\n"
-             "      --examples N        example lines kept per finding (default 5)");
-    if (cmd->takes_vms)
-        puts("      --vms PATH          also scan the VMs under PATH (repeatable) and list\n"
-             "                          those that carry a known crash's trigger");
-    puts("  -h, --help              this help\n\n"
-         "exit status: 0 nothing at medium or above, 1 medium/high, 2 critical,\n"
-         "3 could not run (usage, unreadable or malformed input)");
+    size_t n = 0, total = 0;
+    for (size_t i = 0; i < 5; i++)
+        total += (formats & FMT_BIT(format_order[i])) != 0;
+    for (size_t i = 0; i < 5; i++) {
+        if (!(formats & FMT_BIT(format_order[i])))
+            continue;
+        fprintf(fp, "%s%s", n == 0 ? "" : n + 1 == total ? last_sep : ", ",
+                format_names[format_order[i]]);
+        n++;
+    }
+}
+
+static void
+print_option(FILE *fp, const char *names, const char *help)
+{
+    fprintf(fp, "  %-22s", names);
+    for (const char *p = help; *p; p++) {
+        fputc(*p, fp);
+        if (*p == '\n')
+            fprintf(fp, "  %-22s", "");
+    }
+    fputc('\n', fp);
+}
+
+void
+cli_help(const struct command *cmd, FILE *fp)
+{
+    fprintf(fp, "usage: %s\n\n%s\n\noptions:\n", cmd->usage, cmd->summary);
+    for (size_t i = 0; i < NOPTDEFS; i++) {
+        const struct optdef *od = &optdefs[i];
+        if (!(cmd->opts & od->bit))
+            continue;
+        char names[64];
+        const char *sp = od->arg ? " " : "", *arg = od->arg ? od->arg : "";
+        if (od->val < 256)
+            snprintf(names, sizeof(names), "-%c, --%s%s%s", od->val, od->name, sp, arg);
+        else
+            snprintf(names, sizeof(names), "    --%s%s%s", od->name, sp, arg);
+        if (od->val == 'f') {
+            fprintf(fp, "  %-22s", names);
+            print_formats(fp, cmd->formats, " or ");
+            fputs(" (default: text)", fp);
+            if (cmd->formats & FMT_BIT(FMT_HTML))
+                fprintf(fp, "\n  %-22shtml: one self-contained page", "");
+            if (cmd->formats & FMT_BIT(FMT_NAGIOS))
+                fprintf(fp, "\n  %-22snagios: a monitoring check", "");
+            fputc('\n', fp);
+        } else {
+            print_option(fp, names, od->help);
+        }
+    }
+    print_option(fp, "-h, --help", "this help");
+    if (cmd->opts & CO_MIN) /* a command that reports findings */
+        fputs("\nexit status: 0 nothing at medium or above, 1 medium/high, 2 critical,\n"
+              "3 could not run (usage, unreadable or malformed input)\n",
+              fp);
+    else
+        fputs("\nexit status: 0 done, 3 could not run (usage, a broken rule file) or a rule\n"
+              "failed its check\n",
+              fp);
+}
+
+void
+cli_complete(FILE *fp)
+{
+    fputs("commands", fp);
+    for (size_t c = 0; c < vt_ncommands; c++)
+        fprintf(fp, " %s", vt_commands[c]->name);
+    fputs(" help\n", fp);
+    for (size_t c = 0; c < vt_ncommands; c++) {
+        const struct command *cmd = vt_commands[c];
+        fprintf(fp, "options %s", cmd->name);
+        for (size_t i = 0; i < NOPTDEFS; i++)
+            if (cmd->opts & optdefs[i].bit) {
+                if (optdefs[i].val < 256)
+                    fprintf(fp, " -%c", optdefs[i].val);
+                fprintf(fp, " --%s%s", optdefs[i].name, optdefs[i].arg ? "=" : "");
+            }
+        fputs(" -h --help\n", fp);
+        if (cmd->opts & CO_FORMAT) {
+            fprintf(fp, "formats %s", cmd->name);
+            for (size_t i = 0; i < 5; i++)
+                if (cmd->formats & FMT_BIT(format_order[i]))
+                    fprintf(fp, " %s", format_names[format_order[i]]);
+            fputc('\n', fp);
+        }
+        if (cmd->words)
+            fprintf(fp, "words %s %s\n", cmd->name, cmd->words);
+    }
+    fputs("values --min-severity informational low medium high critical\n"
+          "values --profile nested\n",
+          fp);
 }
 
 /* --since / --until take an ISO time or date (UTC when no zone is written),
@@ -83,63 +192,116 @@ window_option(struct vt_opts *o, char which, const char *arg)
     return true;
 }
 
+/* -o must not name an input: the report would replace what it reports on. An
+ * input is an operand or a --vms path ("-" is standard input); the output is
+ * one when it is the same path, the same file (device and inode: a hard or
+ * symbolic link), or an existing file inside an input folder (a later read
+ * of the folder would take the report for a log, and this run may have read
+ * the file). */
+static bool
+output_is_input(const char *out, char *const *in, size_t n)
+{
+    struct stat so;
+    bool exists = stat(out, &so) == 0;
+    char *real_out = exists ? realpath(out, NULL) : NULL;
+    bool clash = false;
+    for (size_t i = 0; i < n && !clash; i++) {
+        if (strcmp(in[i], "-") == 0)
+            continue;
+        struct stat si;
+        if (strcmp(in[i], out) == 0) {
+            clash = true;
+        } else if (exists && stat(in[i], &si) == 0) {
+            if (si.st_dev == so.st_dev && si.st_ino == so.st_ino) {
+                clash = true;
+            } else if (S_ISDIR(si.st_mode) && real_out != NULL) {
+                char *real_in = realpath(in[i], NULL);
+                size_t l = real_in ? strlen(real_in) : 0;
+                clash = real_in && strncmp(real_out, real_in, l) == 0 &&
+                        (real_out[l] == '/' || (l == 1 && real_in[0] == '/'));
+                free(real_in);
+            }
+        }
+        if (clash)
+            cli_error("-o '%s' is one of the inputs ('%s'): it would be overwritten; "
+                      "write the report elsewhere",
+                      out, in[i]);
+    }
+    free(real_out);
+    return clash;
+}
+
 int
 cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
 {
-    enum {
-        OPT_RULES = 256,
-        OPT_MIN,
-        OPT_PROFILE,
-        OPT_NOCOLOR,
-        OPT_VMS,
-        OPT_SINCE,
-        OPT_UNTIL,
-        OPT_EXAMPLES
-    };
-    static const struct option longopts[] = {
-        {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {"jobs", required_argument, NULL, 'j'},
-        {"min-severity", required_argument, NULL, OPT_MIN},
-        {"no-color", no_argument, NULL, OPT_NOCOLOR},
-        {"output", required_argument, NULL, 'o'},
-        {"profile", required_argument, NULL, OPT_PROFILE},
-        {"rules", required_argument, NULL, OPT_RULES},
-        {"vms", required_argument, NULL, OPT_VMS},
-        {"since", required_argument, NULL, OPT_SINCE},
-        {"until", required_argument, NULL, OPT_UNTIL},
-        {"examples", required_argument, NULL, OPT_EXAMPLES},
-        {NULL, 0, NULL, 0},
-    };
+    struct option longopts[NOPTDEFS + 2];
+    for (size_t i = 0; i < NOPTDEFS; i++)
+        longopts[i] = (struct option){optdefs[i].name,
+                                      optdefs[i].arg ? required_argument : no_argument, NULL,
+                                      optdefs[i].val};
+    longopts[NOPTDEFS] = (struct option){"help", no_argument, NULL, 'h'};
+    longopts[NOPTDEFS + 1] = (struct option){NULL, 0, NULL, 0};
     *o = (struct vt_opts){.format = FMT_TEXT, .min_level = LEVEL_INFORMATIONAL, .examples = -1};
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "+f:hj:o:", longopts, NULL)) != -1) {
+    /* options may follow operands (GNU order: `rules list -f json`; "--" ends them);
+     * ':': a missing value is ':' */
+    while ((c = getopt_long(argc, argv, ":f:hj:o:", longopts, NULL)) != -1) {
+        const char *typed = argv[optind - 1]; /* "--format", "-f", "-fjson" ... */
+        if (c == ':') {
+            if (optopt > 0 && optopt < 256 && typed[0] == '-' && typed[1] != '-')
+                cli_error("option '-%c' needs a value; see 'vmtriage %s --help'", optopt,
+                          cmd->name);
+            else
+                cli_error("option '%s' needs a value; see 'vmtriage %s --help'", typed,
+                          cmd->name);
+            return -1;
+        }
+        if (c == '?') {
+            if (optopt)
+                cli_error("unknown option '-%c'; see 'vmtriage %s --help'", optopt, cmd->name);
+            else
+                cli_error("unknown option '%s'; see 'vmtriage %s --help'", typed, cmd->name);
+            return -1;
+        }
+        if (c == 'h') {
+            cli_help(cmd, stdout);
+            return -2;
+        }
+        const struct optdef *od = NULL;
+        for (size_t i = 0; i < NOPTDEFS && od == NULL; i++)
+            if (optdefs[i].val == c)
+                od = &optdefs[i];
+        if (od == NULL || !(cmd->opts & od->bit)) {
+            cli_error("'vmtriage %s' has no --%s option; see 'vmtriage %s --help'", cmd->name,
+                      od ? od->name : "?", cmd->name);
+            return -1;
+        }
         switch (c) {
-        case 'f':
-            if (!strcmp(optarg, "text"))
-                o->format = FMT_TEXT;
-            else if (!strcmp(optarg, "json"))
-                o->format = FMT_JSON;
-            else if (!strcmp(optarg, "csv"))
-                o->format = FMT_CSV;
-            else if (!strcmp(optarg, "nagios"))
-                o->format = FMT_NAGIOS;
-            else if (!strcmp(optarg, "html"))
-                o->format = FMT_HTML;
-            else {
-                cli_error("unknown format '%s' (text, json, csv, html or nagios)", optarg);
+        case 'f': {
+            int f = -1;
+            for (int i = 0; i < 5; i++)
+                if (strcmp(optarg, format_names[i]) == 0)
+                    f = i;
+            if (f < 0 || !(cmd->formats & FMT_BIT(f))) {
+                if (f < 0)
+                    fprintf(stderr, "vmtriage: unknown format '%s'; 'vmtriage %s' writes ",
+                            optarg, cmd->name);
+                else
+                    fprintf(stderr, "vmtriage: 'vmtriage %s' does not write %s; it writes ",
+                            cmd->name, optarg);
+                print_formats(stderr, cmd->formats, " or ");
+                fputc('\n', stderr);
                 return -1;
             }
+            o->format = (enum report_format)f;
             break;
-        case 'h':
-            print_help(cmd);
-            return -2;
+        }
         case 'j': {
             char *end;
             long n = strtol(optarg, &end, 10);
-            if (*end || n < 1 || n > 64) {
+            if (*end || end == optarg || n < 1 || n > 64) {
                 cli_error("--jobs takes a number from 1 to 64, not '%s'", optarg);
                 return -1;
             }
@@ -154,7 +316,8 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
             break;
         case OPT_MIN:
             if ((o->min_level = level_from_name(optarg)) < 0) {
-                cli_error("unknown severity '%s'", optarg);
+                cli_error("unknown severity '%s' (informational, low, medium, high, critical)",
+                          optarg);
                 return -1;
             }
             break;
@@ -169,10 +332,6 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
             o->no_color = true;
             break;
         case OPT_VMS:
-            if (!cmd->takes_vms) {
-                cli_error("'vmtriage %s' has no --vms option", cmd->name);
-                return -1;
-            }
             if (o->nvms == VT_MAX_VMS_PATHS) {
                 cli_error("at most %d --vms paths", VT_MAX_VMS_PATHS);
                 return -1;
@@ -182,22 +341,21 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
         case OPT_SINCE:
         case OPT_UNTIL:
         case OPT_EXAMPLES:
-            if (!cmd->takes_window) {
-                cli_error("'vmtriage %s' has no %s option", cmd->name, argv[optind - 1]);
-                return -1;
-            }
             if (!window_option(o, c == OPT_SINCE ? 's' : c == OPT_UNTIL ? 'u' : 'e', optarg))
                 return -1;
             break;
         default:
-            if (optopt)
-                cli_error("unknown option '-%c'; see '%s --help'", optopt, cmd->name);
-            else
-                cli_error("unknown option '%s'; see 'vmtriage %s --help'", argv[optind - 1],
-                          cmd->name);
-            return -1;
+            VT_BUG("option %d in optdefs but not parsed", c);
         }
     }
+    if (o->window.has_since && o->window.has_until &&
+        o->window.until_ms <= o->window.since_ms) {
+        cli_error("--until must be later than --since (nothing would be read)");
+        return -1;
+    }
+    if (o->output && (output_is_input(o->output, argv + optind, (size_t)(argc - optind)) ||
+                      output_is_input(o->output, o->vms, o->nvms)))
+        return -1;
     return optind;
 }
 

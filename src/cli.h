@@ -7,6 +7,7 @@
 #include "report.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 
 /* Exit status: the monitoring-plugin convention (DESIGN.md). */
 enum vt_exit {
@@ -32,18 +33,58 @@ struct vt_opts {
     int examples;             /* --examples N (logs, psod); -1: the default */
 };
 
+/* The options a command honours (struct command.opts). Its --help, the
+ * parsing (an option the command does not honour is a usage error), the man
+ * page and the shell completion (`vmtriage --complete`) all come from these
+ * bits, so they cannot disagree. */
+enum {
+    CO_FORMAT = 1 << 0,  /* -f/--format FMT, one of .formats */
+    CO_OUTPUT = 1 << 1,  /* -o/--output FILE */
+    CO_RULES = 1 << 2,   /* --rules DIR */
+    CO_MIN = 1 << 3,     /* --min-severity LEVEL */
+    CO_PROFILE = 1 << 4, /* --profile nested (the VM audit) */
+    CO_JOBS = 1 << 5,    /* -j/--jobs N */
+    CO_COLOR = 1 << 6,   /* --no-color */
+    CO_VMS = 1 << 7,     /* --vms PATH */
+    CO_WINDOW = 1 << 8,  /* --since, --until, --examples */
+};
+/* What every report-writing command takes. */
+#define CO_REPORT (CO_FORMAT | CO_OUTPUT | CO_RULES | CO_MIN | CO_COLOR)
+/* struct command.formats: bit (1 << FMT_x) per format written. */
+#define FMT_BIT(f) (1u << (f))
+#define FMTS_ALL                                                                                   \
+    (FMT_BIT(FMT_TEXT) | FMT_BIT(FMT_JSON) | FMT_BIT(FMT_CSV) | FMT_BIT(FMT_HTML) |                 \
+     FMT_BIT(FMT_NAGIOS))
+#define FMTS_NO_CSV (FMTS_ALL & ~FMT_BIT(FMT_CSV))
+
 struct command {
     const char *name;
     int (*run)(int argc, char **argv);
     const char *usage;   /* "vmtriage scan [options] PATH..." */
-    const char *summary; /* one line for `vmtriage --help` */
-    bool takes_vms;      /* accepts --vms PATH */
-    bool takes_window;   /* accepts --since, --until, --examples */
+    const char *brief;   /* one line for `vmtriage --help` */
+    const char *summary; /* the paragraph of `vmtriage CMD --help` */
+    unsigned opts;       /* CO_* */
+    unsigned formats;    /* FMT_BIT(...) */
+    const char *words;   /* operand words it takes (rules: "list show check prefilter"), or NULL */
 };
 
-/* Parses the common options; returns the index of the first operand, or -1
- * after printing a usage error (exit VT_EXIT_UNKNOWN), or -2 after --help
- * (exit 0). */
+/* The commands, in `vmtriage --help` order (cli.c). */
+extern const struct command *const vt_commands[];
+extern const size_t vt_ncommands;
+extern const struct command bundle_cmd, scan_cmd, psod_cmd, logs_cmd, dump_cmd, cpu_cmd,
+    rules_cmd;
+
+/* `vmtriage CMD --help`: usage, summary, the options the command honours. */
+void cli_help(const struct command *cmd, FILE *fp);
+/* `vmtriage --complete`: every command's options, formats and words, one
+ * fact per line, for tools/gen-completion.sh and tools/gen-man.sh. */
+void cli_complete(FILE *fp);
+
+/* Parses the options `cmd` honours; returns the index of the first operand,
+ * or -1 after printing a usage error (exit VT_EXIT_UNKNOWN): an option the
+ * command does not take, a missing or bad value, a format it does not write,
+ * --until not after --since, -o naming one of the inputs (an operand or
+ * --vms path: same path, or same file); or -2 after --help (exit 0). */
 int cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o);
 /* Loads the built-in rules and --rules DIR. Returns false after printing the
  * errors. */

@@ -25,6 +25,7 @@
 #include "cli.h"
 #include "input.h"
 #include "log_source.h"
+#include "rules_re.h"
 #include "util_buf.h"
 #include "util_mem.h"
 #include "util_term.h"
@@ -46,12 +47,19 @@
 #define FACTS_MAX (8u << 20)  /* a command output read whole */
 #define DUMP_MAX (256u << 20) /* a crash dump read whole from an archive */
 
-static const struct command bundle_cmd = {
-    "bundle", cmd_bundle, "vmtriage bundle [options] PATH...",
-    "Triage ESXi hosts from vm-support bundles (.tgz, unpacked folders, FRAG parts) or\n"
-    "vCenter's Export System Logs zip: host facts, VM audit, logs and purple screens,\n"
-    "Windows dumps, with each crash linked to the VMs on its host that carry its trigger.",
-    .takes_window = true};
+const struct command bundle_cmd = {
+    .name = "bundle",
+    .run = cmd_bundle,
+    .usage = "vmtriage bundle [options] PATH...",
+    .brief = "triage ESXi hosts from vm-support bundles or a vCenter log export",
+    .summary =
+        "Triage ESXi hosts from vm-support bundles (.tgz, unpacked folders, FRAG parts) or\n"
+        "vCenter's Export System Logs zip: host facts, VM audit, logs and purple screens,\n"
+        "Windows dumps, with each crash linked to the VMs on its host that carry its trigger.\n"
+        "'vmtriage' with no command does the same for this ESXi host, or elsewhere for the\n"
+        "example bundle, with the same options.",
+    .opts = CO_REPORT | CO_PROFILE | CO_JOBS | CO_WINDOW,
+    .formats = FMTS_ALL};
 
 /* One file of a bundle, wherever its bytes come from. */
 struct member {
@@ -175,6 +183,7 @@ read_vmx(struct bundling *bd, const struct member *m)
     }
     struct vm *vm = vm_from_vmx_checked(doc, m->display, &r->diags);
     audit_vm(bd->rules, vm, &bd->ctx, &r->findings);
+    rule_re_report(&r->diags, m->display, 0);
     if (vm->is_template)
         r->templates++;
     if (bd->o->format == FMT_JSON) {
@@ -572,7 +581,8 @@ cmd_bundle(int argc, char **argv)
 }
 
 /* The example bundle: examples/bundle under the working directory, else
- * beside the binary (build/vmtriage -> ../examples/bundle). NULL when neither. */
+ * beside the binary (build/vmtriage -> ../examples/bundle; an installed
+ * bin/vmtriage -> ../share/vmtriage/examples/bundle). NULL when none. */
 static char *
 example_bundle(void)
 {
@@ -588,10 +598,14 @@ example_bundle(void)
     if (slash == NULL)
         return NULL;
     *slash = '\0';
-    char *p = xasprintf("%s/../examples/bundle", exe);
-    if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
-        return p;
-    free(p);
+    /* a build tree (build/vmtriage), or an install ($PREFIX/bin/vmtriage) */
+    static const char *const beside[] = {"../examples/bundle", "../share/vmtriage/examples/bundle"};
+    for (size_t i = 0; i < sizeof(beside) / sizeof(beside[0]); i++) {
+        char *p = xasprintf("%s/%s", exe, beside[i]);
+        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
+            return p;
+        free(p);
+    }
     return NULL;
 }
 

@@ -10,6 +10,7 @@
  * no CPU listing is an error naming the line or offset (exit 3). */
 #include "cli.h"
 #include "input.h"
+#include "rules_re.h"
 #include "util_buf.h"
 #include "util_mem.h"
 
@@ -20,16 +21,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const struct command cpu_cmd = {
-    "cpu",
-    cmd_cpu,
-    "vmtriage cpu [options] FILE|-...",
-    "Check a CPU listing for nested virtualization: a guest's /proc/cpuinfo or lscpu output\n"
-    "(vmx/svm, ept/npt, popcnt, sse4_1, sse4_2, avx2, the hypervisor flag), or an ESXi\n"
-    "host's esxcli hardware cpu global get / list output (HV Support). '-' reads standard\n"
-    "input. Prints a verdict (nested-ready, or what is missing) and the fix.",
-    false,
-    false};
+const struct command cpu_cmd = {
+    .name = "cpu",
+    .run = cmd_cpu,
+    .usage = "vmtriage cpu [options] FILE|-...",
+    .brief = "check a guest's /proc/cpuinfo or lscpu, or esxcli CPU output, for nesting",
+    .summary =
+        "Check a CPU listing for nested virtualization: a guest's /proc/cpuinfo or lscpu output\n"
+        "(vmx/svm, ept/npt, popcnt, sse4_1, sse4_2, avx2, the hypervisor flag), or an ESXi\n"
+        "host's esxcli hardware cpu global get / list output (HV Support). '-' reads standard\n"
+        "input. Prints a verdict (nested-ready, or what is missing) and the fix.",
+    .opts = CO_REPORT,
+    .formats = FMTS_NO_CSV};
 
 /* Reads all of fd, at most CPU_MAX_BYTES + 1 bytes (one more than a listing
  * may have, so that the parser can say the input is too large). Returns 0,
@@ -107,10 +110,6 @@ cmd_cpu(int argc, char **argv)
         return VT_EXIT_OK;
     if (first < 0)
         return VT_EXIT_UNKNOWN;
-    if (o.format == FMT_CSV) {
-        cli_error("cpu writes text or json");
-        return VT_EXIT_UNKNOWN;
-    }
     if (first >= argc && isatty(0)) {
         cli_error("cpu needs a file, or '-' for standard input; see 'vmtriage cpu --help'");
         return VT_EXIT_UNKNOWN;
@@ -133,6 +132,7 @@ cmd_cpu(int argc, char **argv)
         char *ev = cpu_evidence_text(&c->info);
         audit_cpu(&rules, &c->view, c->info.has_flags ? c->info.flags_line : c->info.hv_line, ev,
                   &rep.findings);
+        rule_re_report(&rep.diags, c->path, 0);
         free(ev);
         bool serious;
         char *titles = serious_titles(&rep.findings, from, c->path, &serious);

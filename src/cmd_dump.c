@@ -10,6 +10,7 @@
 #include "bugcheck.h"
 #include "cli.h"
 #include "input.h"
+#include "rules_re.h"
 #include "util_buf.h"
 #include "util_mem.h"
 #include "walk.h"
@@ -22,12 +23,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const struct command dump_cmd = {
-    "dump", cmd_dump, "vmtriage dump [options] FILE|FOLDER...",
-    "Read Windows crash dumps (small/minidump, kernel, complete, bitmap; x86, x64, ARM64)\n"
-    "and user-mode minidumps: bug check and its parameters, OS build, drivers, the culprit\n"
-    "driver, and what the code means for a virtual machine. A folder gives its *.dmp files.",
-    false, false};
+const struct command dump_cmd = {
+    .name = "dump",
+    .run = cmd_dump,
+    .usage = "vmtriage dump [options] FILE|FOLDER...",
+    .brief = "read Windows crash dumps: bug check, culprit driver, VM-side cause",
+    .summary =
+        "Read Windows crash dumps (small/minidump, kernel, complete, bitmap; x86, x64, ARM64)\n"
+        "and user-mode minidumps: bug check and its parameters, OS build, drivers, the culprit\n"
+        "driver, and what the code means for a virtual machine. A folder gives its *.dmp files.",
+    .opts = CO_REPORT,
+    .formats = FMTS_ALL};
 
 /* ---- the file, read where the reader asks ---- */
 
@@ -148,6 +154,7 @@ dumps_audit(const struct ruleset *rules, struct report *r)
         dump_view_init(&d->view, &d->dump, d->path);
         char *ev = evidence(&d->dump);
         audit_dump(rules, &d->view, ev, &r->findings);
+        rule_re_report(&r->diags, d->path, 0);
         free(ev);
     }
 }

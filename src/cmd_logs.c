@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "log_scan.h"
 #include "log_source.h"
+#include "rules_re.h"
 #include "util_mem.h"
 #include "walk.h"
 
@@ -23,13 +24,18 @@
 #define DEFAULT_EXAMPLES 5
 #define MAX_SEARCHERS 3
 
-static const struct command logs_cmd = {
-    "logs", cmd_logs, "vmtriage logs [options] PATH...",
-    "Read ESXi host logs (vmkernel, vmkwarning, hostd, vobd, vpxa, LogEFI; plain or .gz)\n"
-    "and VM logs (vmware.log) in any ESX 3.x-9.x format: storage (APD/PDL, SCSI sense, paths,\n"
-    "VMFS heartbeat and heap), CPU, memory, NIC and VM events, and purple screens.\n"
-    "A folder is read whole (/var/run/log); '-' reads standard input.",
-    .takes_window = true};
+const struct command logs_cmd = {
+    .name = "logs",
+    .run = cmd_logs,
+    .usage = "vmtriage logs [options] PATH...",
+    .brief = "read ESXi and VM logs: storage, CPU, NIC and VM events, purple screens",
+    .summary =
+        "Read ESXi host logs (vmkernel, vmkwarning, hostd, vobd, vpxa, LogEFI; plain or .gz)\n"
+        "and VM logs (vmware.log) in any ESX 3.x-9.x format: storage (APD/PDL, SCSI sense, paths,\n"
+        "VMFS heartbeat and heap), CPU, memory, NIC and VM events, and purple screens.\n"
+        "A folder is read whole (/var/run/log); '-' reads standard input.",
+    .opts = CO_REPORT | CO_JOBS | CO_WINDOW,
+    .formats = FMTS_NO_CSV};
 
 /* Files in a folder that are never logs: VM disks, memory and state. */
 bool
@@ -222,6 +228,7 @@ log_reading_finish(struct log_reading *rd)
         if (v->build == NULL)
             v->build = rd->build;
         audit_crash(rd->rules, v, &r->findings);
+        rule_re_report(&r->diags, v->source, v->crash->line);
     }
     if (r->ncrashes > 1)
         qsort(r->crashes, r->ncrashes, sizeof(*r->crashes), cmp_crash_time);
@@ -260,10 +267,6 @@ cmd_logs(int argc, char **argv)
         return VT_EXIT_UNKNOWN;
     if (first >= argc) {
         cli_error("logs needs a file or folder ('-' for standard input); see 'vmtriage logs --help'");
-        return VT_EXIT_UNKNOWN;
-    }
-    if (o.format == FMT_CSV) {
-        cli_error("logs writes text or json");
         return VT_EXIT_UNKNOWN;
     }
     struct ruleset rules = RULESET_INIT;

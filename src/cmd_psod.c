@@ -12,13 +12,19 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-static const struct command psod_cmd = {
-    "psod", cmd_psod, "vmtriage psod [options] [--vms PATH]... FILE|-...",
-    "Decode a purple diagnostic screen (PSOD): pasted console text, vmkernel.log,\n"
-    "vmkernel-log.N from vmkdump_extract, or LogEFI.log ('-' or no FILE: standard input).\n"
-    "Names the crash type, world, culprit module and the known issue with its source and fix.",
-    .takes_vms = true, .takes_window = true};
+const struct command psod_cmd = {
+    .name = "psod",
+    .run = cmd_psod,
+    .usage = "vmtriage psod [options] [--vms PATH]... [FILE|-]...",
+    .brief = "decode a purple screen, name the known issue and its fix",
+    .summary =
+        "Decode a purple diagnostic screen (PSOD): pasted console text, vmkernel.log,\n"
+        "vmkernel-log.N from vmkdump_extract, or LogEFI.log ('-' or no FILE: standard input).\n"
+        "Names the crash type, world, culprit module and the known issue with its source and fix.",
+    .opts = CO_REPORT | CO_JOBS | CO_VMS | CO_WINDOW,
+    .formats = FMTS_NO_CSV};
 
 static void
 find_triggers(const struct vt_opts *o, const struct ruleset *rules, struct report *rep)
@@ -44,10 +50,6 @@ cmd_psod(int argc, char **argv)
         return VT_EXIT_OK;
     if (first < 0)
         return VT_EXIT_UNKNOWN;
-    if (o.format == FMT_CSV) {
-        cli_error("psod writes text or json");
-        return VT_EXIT_UNKNOWN;
-    }
     struct ruleset rules = RULESET_INIT;
     if (!cli_load_rules(&o, &rules)) {
         ruleset_release(&rules);
@@ -57,6 +59,13 @@ cmd_psod(int argc, char **argv)
     char *stdin_only[] = {dash};
     char **inputs = first < argc ? argv + first : stdin_only;
     size_t ninputs = first < argc ? (size_t)(argc - first) : 1;
+    bool from_stdin = false;
+    for (size_t i = 0; i < ninputs; i++)
+        from_stdin |= strcmp(inputs[i], "-") == 0;
+    if (from_stdin && isatty(0)) /* else a silent wait looks like a hang */
+        fputs("vmtriage: reading the purple screen from standard input: paste it, then press "
+              "Ctrl-D on an empty line (Ctrl-C cancels)\n",
+              stderr);
     struct report rep = {.command = "psod"};
     logs_read(inputs, ninputs, &rules, &o, SUBJECT_FILE, &rep);
     rep.has_files = false; /* the psod contract: crashes, backtraces, findings */

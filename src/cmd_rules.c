@@ -1,20 +1,30 @@
 /* cmd_rules: `vmtriage rules list|show ID|check`: the knowledge base as an
  * admin sees it, and its self-test (every rule's samples must behave). */
 #include "cli.h"
+#include "json.h"
 #include "log_prefilter.h"
+#include "util_buf.h"
 #include "util_mem.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const struct command rules_cmd = {
-    "rules", cmd_rules, "vmtriage rules [--rules DIR] list | show ID | check | prefilter",
-    "List the rules, show one, or check them all: lint, and run every rule's\n"
-    "'match' and 'no_match' samples (a .vmx, crash or log text). 'prefilter' prints the\n"
-    "patterns `logs` searches blocks for: pattern, tab, the rules that need it\n"
-    "(comma-separated; psod: the crash decoder); (?i) = caseless.",
-    false, false};
+const struct command rules_cmd = {
+    .name = "rules",
+    .run = cmd_rules,
+    .usage = "vmtriage rules [options] list | show ID | check | prefilter",
+    .brief = "list, show and check the knowledge base",
+    .summary =
+        "List the rules, show one, or check them all: lint, and run every rule's\n"
+        "'match' and 'no_match' samples (a .vmx, crash or log text). 'prefilter' prints the\n"
+        "patterns `logs` searches blocks for: pattern, tab, the rules that need it\n"
+        "(comma-separated; psod: the crash decoder); (?i) = caseless.\n"
+        "'list' and 'show' also write JSON (-f json); 'check' and 'prefilter' write text.",
+    .opts = CO_FORMAT | CO_RULES,
+    .formats = FMT_BIT(FMT_TEXT) | FMT_BIT(FMT_JSON),
+    .words = "list show check prefilter"};
 
 /* The log prefilter's patterns, one per line, for a reader or for another
  * tool (bench/logs.sh gives them to ripgrep). */
@@ -35,6 +45,53 @@ rules_prefilter_print(const struct ruleset *rs)
             printf("# every line: %s\n", pf->rules[i]->id);
     log_prefilter_free(pf);
     diags_release(&d);
+}
+
+/* One rule as JSON: what `list` shows, plus its references, file and line;
+ * `full` (show) adds the description, remediation and related rules. */
+static void
+rule_json(struct json *j, const struct rule *r, bool full)
+{
+    json_obj(j);
+    json_kv_str(j, "id", r->id);
+    json_kv_str(j, "title", r->title);
+    json_kv_str(j, "level", level_name(r->level));
+    json_kv_str(j, "kind", record_kind_name(r->kind));
+    json_kv_bool(j, "fallback", r->fallback);
+    json_key(j, "references");
+    json_arr(j);
+    for (size_t i = 0; i < r->nrefs; i++)
+        json_str(j, r->refs[i]);
+    json_arr_end(j);
+    json_kv_str(j, "file", r->file);
+    json_kv_int(j, "line", (long long)r->line);
+    if (full) {
+        json_kv_str(j, "description", r->description);
+        json_key(j, "remediation");
+        json_obj(j);
+        for (size_t i = 0; i < r->nremedies; i++)
+            json_kv_str(j, r->remedies[i].tool, r->remedies[i].text);
+        json_obj_end(j);
+        json_key(j, "related_rules");
+        json_arr(j);
+        for (size_t i = 0; i < r->nrelated; i++)
+            json_str(j, r->related[i]);
+        json_arr_end(j);
+    }
+    json_obj_end(j);
+}
+
+/* Writes the JSON in `b` and a newline to standard output. */
+static int
+put_json(struct buf *b)
+{
+    buf_addc(b, '\n');
+    int rc = fwrite(b->p, 1, b->len, stdout) == b->len && fflush(stdout) == 0 ? VT_EXIT_OK
+                                                                               : VT_EXIT_UNKNOWN;
+    if (rc != VT_EXIT_OK)
+        cli_error("cannot write the list: %s", strerror(errno));
+    buf_release(b);
+    return rc;
 }
 
 static int
@@ -104,6 +161,11 @@ cmd_rules(int argc, char **argv)
     if (first < 0)
         return VT_EXIT_UNKNOWN;
     const char *sub = first < argc ? argv[first] : "list";
+    bool json = o.format == FMT_JSON;
+    if (json && strcmp(sub, "list") != 0 && strcmp(sub, "show") != 0) {
+        cli_error("'rules %s' writes text only (-f json: 'rules list', 'rules show ID')", sub);
+        return VT_EXIT_UNKNOWN;
+    }
     struct ruleset rs = RULESET_INIT;
     if (!cli_load_rules(&o, &rs)) {
         if (strcmp(sub, "check") == 0)
@@ -112,7 +174,16 @@ cmd_rules(int argc, char **argv)
         return VT_EXIT_UNKNOWN;
     }
     int rc = VT_EXIT_OK;
-    if (strcmp(sub, "list") == 0) {
+    if (strcmp(sub, "list") == 0 && json) {
+        struct buf b = BUF_INIT;
+        struct json j;
+        json_init(&j, &b);
+        json_arr(&j);
+        for (size_t i = 0; i < rs.n; i++)
+            rule_json(&j, rs.v[i], false);
+        json_arr_end(&j);
+        rc = put_json(&b);
+    } else if (strcmp(sub, "list") == 0) {
         for (size_t i = 0; i < rs.n; i++)
             printf("%-13s %-32s %-10s %s\n", level_name(rs.v[i]->level), rs.v[i]->id,
                    record_kind_name(rs.v[i]->kind), rs.v[i]->title);
@@ -122,6 +193,12 @@ cmd_rules(int argc, char **argv)
             cli_error("no rule '%s'; see 'vmtriage rules list'",
                       first + 1 < argc ? argv[first + 1] : "");
             rc = VT_EXIT_UNKNOWN;
+        } else if (json) {
+            struct buf b = BUF_INIT;
+            struct json j;
+            json_init(&j, &b);
+            rule_json(&j, r, true);
+            rc = put_json(&b);
         } else {
             rule_show(r);
         }

@@ -8,6 +8,7 @@
  * memory holds the findings and serialised records, not the parsed files.
  * scan_paths runs the same audit for other commands (psod --vms). */
 #include "cli.h"
+#include "rules_re.h"
 #include "util_buf.h"
 #include "util_mem.h"
 #include "walk.h"
@@ -89,6 +90,7 @@ scan_one(const struct job *jb, struct slot *s)
     s->is_vm = true;
     s->is_template = vm->is_template;
     audit_vm(jb->rules, vm, jb->ctx, &s->findings);
+    rule_re_report(&s->diags, path, 0);
     if (jb->want_json) {
         struct buf b = BUF_INIT;
         struct json j;
@@ -239,10 +241,16 @@ scan_paths(char *const *paths, size_t npaths, const struct ruleset *rules, const
     report_release(&rep);
 }
 
-static const struct command scan_cmd = {
-    "scan", cmd_scan, "vmtriage scan [options] PATH...",
-    "Audit VM configurations: every .vmx and .vmtx under the given files or datastore folders\n"
-    "(each file once, also when reachable through a datastore name symlink).", false, false};
+const struct command scan_cmd = {
+    .name = "scan",
+    .run = cmd_scan,
+    .usage = "vmtriage scan [options] PATH...",
+    .brief = "audit .vmx/.vmtx files and datastore folders",
+    .summary =
+        "Audit VM configurations: every .vmx and .vmtx under the given files or datastore folders\n"
+        "(each file once, also when reachable through a datastore name symlink).",
+    .opts = CO_REPORT | CO_PROFILE | CO_JOBS,
+    .formats = FMTS_ALL};
 
 int
 cmd_scan(int argc, char **argv)

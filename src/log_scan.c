@@ -16,6 +16,7 @@
  * block itself when it reaches it: the results are the same bytes either
  * way. */
 #include "log_scan.h"
+#include "rules_re.h"
 #include "util_buf.h"
 #include "util_mem.h"
 
@@ -67,6 +68,7 @@ struct log_scanner {
     bool sniffed;
     bool long_noted;
     struct diags notes;
+    unsigned long re_failed_lines; /* times a rule's |re test gave up */
 
     /* The ring: blocks are numbered in input order; block n lives in slot
      * n % nslots. The caller fills block `filling` and scans (consumes) the
@@ -301,7 +303,12 @@ static void
 run_rules(struct log_scanner *s, size_t rule, const struct log_record *rec)
 {
     struct record r = {.kind = REC_LOG, .log = rec};
-    if (rule_match(s->pf->rules[rule], &r))
+    bool hit = rule_match(s->pf->rules[rule], &r);
+    if (s->re_failed_lines == 0) /* a |re test that gave up: the first line named */
+        s->re_failed_lines += rule_re_report(&s->notes, s->source, rec->line);
+    else
+        s->re_failed_lines += rule_re_take() > 0;
+    if (hit)
         s->fn(s->ctx, rule, rec);
 }
 
@@ -695,6 +702,10 @@ log_scanner_finish(struct log_scanner *s, struct psod_result *crashes, struct lo
     pthread_cond_destroy(&s->posted_cv);
     pthread_cond_destroy(&s->searched_cv);
     s->st.lines = s->lineno;
+    if (s->re_failed_lines > 1)
+        diags_add(&s->notes, DIAG_ERROR, s->source, 0,
+                  "rule regexes gave up %lu times in this file (the first is named above)",
+                  s->re_failed_lines);
     psod_reader_finish(s->psod, crashes, d);
     *st = s->st;
     diags_move(d, &s->notes);

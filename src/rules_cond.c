@@ -149,6 +149,8 @@ cond_parse(const char *text, const struct rule_impl *impl, const char **err)
         }
         if (p.n == MAX_TOKENS) {
             *err = "condition is too long";
+            for (size_t i = 0; i < p.n; i++) /* the tokens so far are ours */
+                free(p.tok[i]);
             free(copy);
             return NULL;
         }

@@ -17,6 +17,10 @@
 #include <yaml.h>
 
 #define MAX_RULE_FILE (1u << 20)
+/* Collections nested deeper than this are refused before the document is
+ * built: a rule needs 5 levels, and libyaml's loader takes time quadratic in
+ * the depth (a 100,000-deep `[[[...` takes minutes). */
+#define MAX_YAML_DEPTH 64
 
 static const char *const level_names[] = {"informational", "low", "medium", "high", "critical"};
 
@@ -608,6 +612,56 @@ compile_rule(struct loader *L, yaml_node_t *root)
     return r;
 }
 
+/* Reads the text as a stream of YAML events (no document is built) and stops
+ * at the first collection nested deeper than MAX_YAML_DEPTH, or the first
+ * alias (an alias repeats a node: a few lines of them multiply into billions
+ * of tests; no rule needs one). Returns false after adding that error. The
+ * parser stops after that event, so a hostile text costs only its first
+ * events. A YAML syntax error ends the scan quietly: the loader reports it. */
+static bool
+shape_ok(const char *name, const char *text, size_t len, struct diags *d)
+{
+    yaml_parser_t parser;
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    int depth = 0;
+    bool ok = true;
+    for (bool end = false; !end && ok;) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&parser, &ev))
+            break;
+        switch (ev.type) {
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT:
+            if (++depth > MAX_YAML_DEPTH) {
+                diags_add(d, DIAG_ERROR, name, ev.start_mark.line + 1,
+                          "YAML nests deeper than %d levels (column %zu); a rule needs a few",
+                          MAX_YAML_DEPTH, (size_t)ev.start_mark.column + 1);
+                ok = false;
+            }
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            depth--;
+            break;
+        case YAML_ALIAS_EVENT:
+            diags_add(d, DIAG_ERROR, name, ev.start_mark.line + 1,
+                      "YAML alias '*%s': rule files do not use anchors and aliases",
+                      (const char *)ev.data.alias.anchor);
+            ok = false;
+            break;
+        case YAML_STREAM_END_EVENT:
+            end = true;
+            break;
+        default:
+            break;
+        }
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&parser);
+    return ok;
+}
+
 size_t
 rules_load_text(struct ruleset *rs, const char *name, const char *text, size_t len, struct diags *d)
 {
@@ -616,6 +670,8 @@ rules_load_text(struct ruleset *rs, const char *name, const char *text, size_t l
         diags_add(d, DIAG_ERROR, name, 0, "rule file is larger than %u bytes", MAX_RULE_FILE);
         return 1;
     }
+    if (!shape_ok(name, text, len, d))
+        return 1;
     yaml_parser_t parser;
     yaml_parser_initialize(&parser);
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);

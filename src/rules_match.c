@@ -4,6 +4,7 @@
  * Text comparisons ignore ASCII case (Sigma's default, and .vmx values are
  * case-insensitive: kb/vmx.md §1.8); |re is as written (use (?i) for case). */
 #include "rules_impl.h"
+#include "rules_re.h"
 #include "util_buf.h"
 #include "util_mem.h"
 #include "util_text.h"
@@ -39,10 +40,7 @@ value_holds(const struct ftest *t, const struct fvalue *v, const struct fv *x)
     case M_RE: {
         if (x->t != FV_STR)
             return false;
-        pcre2_match_data *md = pcre2_match_data_create_from_pattern(v->re, NULL);
-        int rc = pcre2_match(v->re, (PCRE2_SPTR)x->s, strlen(x->s), 0, 0, md, NULL);
-        pcre2_match_data_free(md);
-        return rc >= 0;
+        return rule_re_match(v->re, v->s, x->s); /* a limit hit is reported, not a miss */
     }
     case M_EQ:
         break;

@@ -7,6 +7,7 @@
  * `key: value` lines (dump_sample below). */
 #include "log_scan.h"
 #include "rules.h"
+#include "rules_re.h"
 #include "util_buf.h"
 #include "util_mem.h"
 
@@ -194,8 +195,8 @@ cpu_sample_hits(const struct rule *rule, const char *text, struct diags *d)
     return hit;
 }
 
-bool
-rule_sample_hits(const struct rule *rule, const char *text, struct diags *d)
+static bool
+sample_hits(const struct rule *rule, const char *text, struct diags *d)
 {
     switch (rule->kind) {
     case REC_CRASH:
@@ -209,4 +210,12 @@ rule_sample_hits(const struct rule *rule, const char *text, struct diags *d)
     default:
         return vmx_sample_hits(rule, text, d);
     }
+}
+
+bool
+rule_sample_hits(const struct rule *rule, const char *text, struct diags *d)
+{
+    bool hit = sample_hits(rule, text, d);
+    rule_re_report(d, rule->file, rule->line); /* a |re that gave up: no verdict */
+    return hit;
 }

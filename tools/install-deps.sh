@@ -21,7 +21,8 @@ extra=""
 [ "${1:-}" = bench ] && extra="ripgrep lnav time gzip"
 [ "${1:-}" = browser ] && extra="chromium"
 static_archive="libarchive-dev nettle-dev libacl1-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev libxml2-dev"
-for p in make gcc pkg-config libyaml-dev libpcre2-dev zlib1g-dev $hs $static_archive python3 binutils file gzip busybox util-linux strace $extra; do
+# groff-base and man-db: the man page is generated and checked at build time
+for p in make gcc pkg-config libyaml-dev libpcre2-dev zlib1g-dev $hs $static_archive python3 binutils file gzip busybox util-linux strace groff-base man-db $extra; do
     have_pkg "$p" || need="$need $p"
 done
 [ -z "$need" ] && exit 0

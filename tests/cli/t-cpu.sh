@@ -153,6 +153,6 @@ ok "a folder: exit 3" one_error "$WORK" 'is a folder'
 run cpu "$WORK/nonexistent"
 ok "a missing file: exit 3" one_error "$WORK/nonexistent" 'cannot open'
 run cpu --format csv "$EX/guest-arm64.cpuinfo"
-ok "csv: exit 3, cpu writes text or json" sh -c "[ $RC -eq 3 ] && grep -q 'cpu writes text or json' '$WORK/err'"
+ok "csv: exit 3, cpu says what it writes" sh -c "[ $RC -eq 3 ] && grep -q \"'vmtriage cpu' does not write csv; it writes text, json, html or nagios\" '$WORK/err'"
 
 done_testing

@@ -41,9 +41,7 @@ elif key == 'machine':
 EOF
 }
 
-if [ ! -f "$X64" ]; then
-    echo "t-dump: $MD not found"
-    [ -n "${CI:-}" ] && exit 1
+if ! have_shared "$X64" "corpus/minidump: every dump check"; then
     done_testing
     exit $?
 fi

@@ -63,7 +63,7 @@ if [ -z "$CHROME" ]; then
     if [ -n "${CI:-}" ]; then
         ok "chromium is installed under CI (tools/install-deps.sh browser)" false
     else
-        echo "t-html: chromium not installed: browser checks skipped (tools/install-deps.sh browser)"
+        skip "browser checks: chromium not installed (tools/install-deps.sh browser)"
     fi
     done_testing
     exit $?
@@ -98,7 +98,7 @@ dom "$WORK/evil.html" "$WORK/dom"
 ok "evil DOM: no script element, the name is text" py "not any(n == 'script' for (n, a) in tags) and any('<script>alert(1)</script>' in t for t in text.values())"
 
 SEED=$(ls "$SHARED"/seeds/000_*.txt 2>/dev/null | head -n 1)
-if [ -n "$SEED" ]; then
+if have_shared "${SEED:-$SHARED/seeds/000_*.txt}" "seed 000 as HTML"; then
     run psod --format html "$SEED"
     cp "$WORK/out" "$WORK/psod.html"
     dom "$WORK/psod.html" "$WORK/dom"
@@ -106,7 +106,7 @@ if [ -n "$SEED" ]; then
     ok "psod DOM: a purple-screen section with E1000PollRxRing, verdict CRITICAL" \
         py "'crashes' in ids() and 'E1000PollRxRing' in text['crashes'] and 'state-CRITICAL' in [a.get('class') for (n, a) in tags if a.get('id') == 'verdict'][0]"
 fi
-if [ -f "$SHARED/corpus/minidump/rizintb_triage_x64.dmp" ]; then
+if have_shared "$SHARED/corpus/minidump/rizintb_triage_x64.dmp" "corpus dump as HTML"; then
     run dump --format html "$SHARED/corpus/minidump/rizintb_triage_x64.dmp"
     cp "$WORK/out" "$WORK/dump.html"
     dom "$WORK/dump.html" "$WORK/dom"

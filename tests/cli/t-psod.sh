@@ -12,7 +12,7 @@ SEED=$(ls "$SHARED"/seeds/000_*.txt 2>/dev/null | head -n 1)
 ESXI=$SHARED/corpus/esxi
 
 # ---------------------------------------------------------------- seed 000
-if [ -n "$SEED" ]; then
+if have_shared "${SEED:-$SHARED/seeds/000_*.txt}" "seed 000: decode, stdin, --vms"; then
     # The seed's screen is one line inside prose; frames are "0x..:[0x..]".
     nframes=$(grep '@BlueScreen:' "$SEED" | grep -o '0x[0-9a-f]*:\[0x[0-9a-f]*\]' | wc -l)
     run psod --format json "$SEED"
@@ -52,7 +52,7 @@ ok "example: the WARNING before it is no backtrace" json "d['backtraces'] == []"
 ok "example: web01 and build01 carry the trigger" json "sorted(r['subject'].split('/')[-2] for f in d['findings'] for r in f['related']) == ['build01', 'web01']"
 
 # ---------------------------------------------------------------- not a crash
-if [ -f "$ESXI/004.txt" ]; then
+if have_shared "$ESXI/004.txt" "corpus 004: a WARN backtrace"; then
     # PROVENANCE: a non-fatal 'Backtrace for current CPU' from a driver WARN.
     run psod --format json "$ESXI/004.txt"
     ok "004: a WARN backtrace is not a crash" json "d['crashes'] == [] and len(d['backtraces']) >= 1"
@@ -80,7 +80,7 @@ ok "--help names --vms" sh -c "[ $RC -eq 0 ] && grep -q -- '--vms' '$WORK/out'"
 # Every file PROVENANCE.tsv calls a PSOD decodes to at least one crash, and
 # when its source is a Broadcom/VMware KB article (or the known cause names a
 # KB), a finding cites that article's number.
-if [ -f "$ESXI/PROVENANCE.tsv" ]; then
+if have_shared "$ESXI/PROVENANCE.tsv" "corpus/esxi: every PSOD decodes, cites its KB"; then
     python3 - "$VT" "$ESXI" >"$WORK/corpus.out" <<'EOF'
 import json, re, subprocess, sys
 vt, esxi = sys.argv[1], sys.argv[2]

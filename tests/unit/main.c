@@ -1,6 +1,7 @@
 /* main: runs the unit tests of every library module (a registry, as redis's
  * redisTests[]), so `make check` has one binary that ends with
- * `unit: N passed, N failed` and exits 1 when anything failed.
+ * `unit: N passed, N failed, N skipped` and exits 1 when anything failed
+ * (a skip: a corpus test without the shared folder, outside CI).
  *
  * Usage: unit [--shared DIR] [MODULE...]
  *   --shared DIR  the shared folder holding corpus/ (default $VT_SHARED, else ../shared)
@@ -11,8 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-int t_passed, t_failed;
+int t_passed, t_failed, t_skipped;
 const char *t_shared;
 
 const char *
@@ -39,6 +41,30 @@ t_split_tabs(char *line, char **col, size_t max)
             *p++ = '\0';
     }
     return n;
+}
+
+void
+t_skip(const char *desc)
+{
+    t_skipped++;
+    printf("skip - %s\n", desc);
+}
+
+int
+t_have_shared(const char *path, const char *what)
+{
+    struct stat st;
+    if (stat(path, &st) == 0)
+        return 1;
+    const char *ci = getenv("CI");
+    if (ci && strcmp(ci, "true") == 0)
+        T_CHECK(t_fmt("%s: %s exists (required under CI=true)", what, path), 0);
+    else
+        t_skip(t_fmt("%s: %s missing (the shared folder: ../shared beside the clone, or "
+                     "VT_SHARED=DIR)",
+                     what,
+                     path));
+    return 0;
 }
 
 static const struct {
@@ -109,6 +135,6 @@ main(int argc, char **argv)
             t_failed++;
         }
     }
-    printf("unit: %d passed, %d failed\n", t_passed, t_failed);
+    printf("unit: %d passed, %d failed, %d skipped\n", t_passed, t_failed, t_skipped);
     return t_failed ? 1 : 0;
 }

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-extern int t_passed, t_failed;
+extern int t_passed, t_failed, t_skipped;
 extern const char *t_shared; /* the shared folder (--shared, $VT_SHARED, ../shared) */
 
 static inline int
@@ -52,6 +52,12 @@ const char *t_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Splits a TSV line in place (PROVENANCE.tsv rows): points col[0..] at up to
  * `max` fields and returns how many there were. */
 size_t t_split_tabs(char *line, char **col, size_t max);
+/* Prints `skip - <desc>` and counts it: checks that cannot run here are
+ * skipped, never passed. */
+void t_skip(const char *desc);
+/* Whether `path` (in the shared folder: corpus, seeds) exists. When it does
+ * not: under CI=true a failed check, else a counted skip of `what`. */
+int t_have_shared(const char *path, const char *what);
 
 int test_vmx_parse(void);
 int test_quote(void);

@@ -7,6 +7,7 @@
  * single-quote rules. */
 #include "findings.h"
 #include "rules.h"
+#include "rules_re.h"
 #include "t.h"
 #include "util_buf.h"
 #include "util_mem.h"
@@ -502,6 +503,112 @@ test_known_issue(void)
     ruleset_release(&rs);
     diags_release(&d);
     free(text);
+/* `key: ` then n nested flow lists on line 2 (after a title line): the
+ * document's map is level 1, so the lists are levels 2..n+1. */
+static char *
+nested_lists(size_t n)
+{
+    struct buf b = BUF_INIT;
+    buf_adds(&b, "title: deep\nkey: ");
+    for (size_t i = 0; i < n; i++)
+        buf_addc(&b, '[');
+    for (size_t i = 0; i < n; i++)
+        buf_addc(&b, ']');
+    buf_addc(&b, '\n');
+    return buf_detach(&b);
+}
+
+/* The first error's message, or "". */
+static const char *
+first_msg(const struct diags *d)
+{
+    return d->n ? d->v[0].message : "";
+}
+
+/* Hostile rule texts (--rules DIR is input): bounded YAML depth before
+ * libyaml builds the document, no aliases, the condition's token bound
+ * without a leak (the asan suite), and a regex that gives up is reported. */
+static void
+test_hostile(void)
+{
+    static const struct {
+        size_t lists;
+        bool too_deep;
+    } depth[] = {{63, false}, {64, true}, {100000, true}};
+    for (size_t i = 0; i < sizeof(depth) / sizeof(depth[0]); i++) {
+        char *text = nested_lists(depth[i].lists);
+        struct ruleset rs = RULESET_INIT;
+        struct diags d = DIAGS_INIT;
+        size_t errors = rules_load_text(&rs, "deep.yml", text, strlen(text), &d);
+        bool deep = d.n > 0 && strstr(d.v[0].message, "nests deeper than 64") != NULL;
+        T_CHECK(t_fmt("%zu nested lists: an error either way (schema or depth)", depth[i].lists),
+                errors >= 1);
+        T_EQ_INT(t_fmt("%zu nested lists (%zu levels): depth error (%s)", depth[i].lists,
+                       depth[i].lists + 1, first_msg(&d)),
+                 deep, depth[i].too_deep);
+        if (depth[i].too_deep) {
+            T_EQ_INT(t_fmt("%zu nested lists: one error", depth[i].lists), errors, 1);
+            T_EQ_INT(t_fmt("%zu nested lists: line 2", depth[i].lists), d.n ? d.v[0].line : 0, 2);
+            T_EQ_STR(t_fmt("%zu nested lists: file named", depth[i].lists),
+                     d.n ? d.v[0].path : NULL, "deep.yml");
+        }
+        ruleset_release(&rs);
+        diags_release(&d);
+        free(text);
+    }
+
+    char *alias = replace(base_rule, "title: Test rule\n", "title: &t Test rule\nauthor: *t\n");
+    struct ruleset rs = RULESET_INIT;
+    struct diags d = DIAGS_INIT;
+    size_t errors = rules_load_text(&rs, "alias.yml", alias, strlen(alias), &d);
+    T_EQ_INT("alias: one error", errors, 1);
+    T_EQ_INT("alias: rule not added", rs.n, 0);
+    T_EQ_INT("alias: its line", d.n ? d.v[0].line : 0, 2);
+    T_CHECK(t_fmt("alias: says so (%s)", first_msg(&d)), strstr(first_msg(&d), "alias '*t'"));
+    ruleset_release(&rs);
+    diags_release(&d);
+    free(alias);
+
+    /* 150 selections joined by `or`: 299 tokens, past the bound of 256 */
+    struct buf cond = BUF_INIT;
+    buf_adds(&cond, "condition: sel");
+    for (int i = 1; i < 150; i++)
+        buf_adds(&cond, " or sel");
+    buf_addc(&cond, '\n');
+    char *longc = replace(base_rule, "condition: sel\n", buf_str(&cond));
+    rs = (struct ruleset)RULESET_INIT;
+    errors = rules_load_text(&rs, "cond.yml", longc, strlen(longc), &d);
+    T_EQ_INT("299-token condition: one error", errors, 1);
+    T_CHECK(t_fmt("299-token condition: too long (%s)", first_msg(&d)),
+            strstr(first_msg(&d), "condition is too long"));
+    T_EQ_INT("299-token condition: its line", d.n ? d.v[0].line : 0, 13);
+    ruleset_release(&rs);
+    diags_release(&d);
+    free(longc);
+    buf_release(&cond);
+
+    /* (a+)+$ on 40 a's and a b backtracks 2^40 times: past the match limit */
+    int code;
+    PCRE2_SIZE off;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR) "^(a+)+$", PCRE2_ZERO_TERMINATED, PCRE2_UTF,
+                                   &code, &off, NULL);
+    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    char slow[48];
+    memset(slow, 'a', 40);
+    memcpy(slow + 40, "b", 2);
+    T_CHECK("regex: a plain match is a match", rule_re_match(re, "^(a+)+$", "aaaa"));
+    T_CHECK("regex: a plain match leaves nothing to report", !rule_re_report(&d, "x.vmx", 0));
+    T_CHECK("regex: a quick miss is a miss", !rule_re_match(re, "^(a+)+$", "b"));
+    T_CHECK("regex: a quick miss leaves nothing to report", !rule_re_report(&d, "x.vmx", 0));
+    T_CHECK("regex: gave up is not a match", !rule_re_match(re, "^(a+)+$", slow));
+    T_CHECK("regex: gave up is reported", rule_re_report(&d, "x.vmx", 7));
+    T_EQ_INT("regex: one error", diags_count(&d, DIAG_ERROR), 1);
+    T_EQ_INT("regex: the record's line", d.n ? d.v[0].line : 0, 7);
+    T_CHECK(t_fmt("regex: names the pattern and the limit (%s)", first_msg(&d)),
+            strstr(first_msg(&d), "'^(a+)+$' gave up (match limit"));
+    T_CHECK("regex: reported once", !rule_re_report(&d, "x.vmx", 0));
+    pcre2_code_free(re);
+    diags_release(&d);
 }
 
 int
@@ -514,5 +621,6 @@ test_rules(void)
     test_render();
     test_known_issue();
     test_builtin();
+    test_hostile();
     return t_failed - before;
 }
