@@ -28,8 +28,10 @@ static const char fuzz_vmx_extra_rules[] =
     "  d:\n    vm.boot_controller_type|contains|all: [p, s]\n    vm.nested: true\n"
     "  condition: (a or 1 of c*) and not b or all of them or d\n"
     "level: high\n"
-    "remediation:\n  powercli: \"{{vm.name|ps}} {{vm.memory_mb}} {{vmx.displayName|sh}}\"\n"
-    "  vmx: \"{{vm.path}} {{vm.boot_controller_bus}}\"\n"
+    "remediation:\n  powercli: \"{{vm.name|ps_name}} {{vm.memory_mb|int}} {{vmx.displayName|ps}} # "
+    "{{vm.path|text}}\"\n"
+    "  vsphere_client: \"{{vm.path|text}} {{vm.boot_controller_bus|text}}\"\n"
+    "  guest_windows: \"findstr /c:{{vm.name|cmd}}\"\n"
     "tests: {match: [a], no_match: [b]}\n"
     "---\n"
     "title: f2\nid: fuzz-nic\ndescription: d\nreferences: [x]\nlogsource: {category: nic}\n"
@@ -38,7 +40,7 @@ static const char fuzz_vmx_extra_rules[] =
     "  implicit:\n    nic.type_explicit: false\n    nic.type_default|endswith: '1000'\n"
     "  condition: 1 of them\n"
     "level: critical\n"
-    "remediation:\n  govc: \"{{nic.index}} {{nic.network|sh}} {{vm.name|ps}}\"\n"
+    "remediation:\n  govc: \"{{nic.index|int}} {{nic.network|sh}} {{vm.name|sh_name}}\"\n"
     "tests: {match: [a], no_match: [b]}\n"
     "---\n"
     "title: f3\nid: fuzz-ctrl\ndescription: d\nreferences: [x]\nlogsource: {category: controller}\n"
@@ -47,7 +49,7 @@ static const char fuzz_vmx_extra_rules[] =
     "    controller.bus|re: '^(scsi|sata|nvme|ide)$'\n"
     "  condition: sel\n"
     "level: low\n"
-    "remediation:\n  esxi_shell: \"{{controller.type}} {{controller.index}}\"\n"
+    "remediation:\n  esxi_shell: \"{{controller.type|sh}} {{controller.index|int}}\"\n"
     "tests: {match: [a], no_match: [b]}\n";
 
 static struct ruleset fuzz_vmx_rs = RULESET_INIT;

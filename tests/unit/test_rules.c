@@ -503,6 +503,8 @@ test_known_issue(void)
     ruleset_release(&rs);
     diags_release(&d);
     free(text);
+}
+
 /* `key: ` then n nested flow lists on line 2 (after a title line): the
  * document's map is level 1, so the lists are levels 2..n+1. */
 static char *
