@@ -359,6 +359,17 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
     return optind;
 }
 
+/* One input problem on standard error: `vmtriage: FILE[:LINE]: [note: ]message`. */
+static void
+print_diag(const struct diag *d)
+{
+    const char *note = d->level == DIAG_NOTE ? "note: " : "";
+    if (d->line)
+        cli_error("%s:%lu: %s%s", d->path, d->line, note, d->message);
+    else
+        cli_error("%s: %s%s", d->path, note, d->message);
+}
+
 bool
 cli_load_rules(const struct vt_opts *o, struct ruleset *rs)
 {
@@ -367,7 +378,7 @@ cli_load_rules(const struct vt_opts *o, struct ruleset *rs)
     if (o->rules_dir)
         errors += rules_load_dir(rs, o->rules_dir, &d);
     for (size_t i = 0; i < d.n; i++)
-        cli_error("%s:%lu: %s", d.v[i].path, d.v[i].line, d.v[i].message);
+        print_diag(&d.v[i]);
     diags_release(&d);
     return errors == 0;
 }
@@ -426,12 +437,7 @@ cli_finish(struct report *r, const struct vt_opts *o)
         rc = -1;
     if (o->format == FMT_TEXT || o->format == FMT_CSV) /* the others carry the errors */
         for (size_t i = 0; i < r->diags.n; i++) {
-            const struct diag *d = &r->diags.v[i];
-            if (d->line)
-                cli_error("%s:%lu: %s%s", d->path, d->line, d->level == DIAG_NOTE ? "note: " : "",
-                          d->message);
-            else
-                cli_error("%s: %s%s", d->path, d->level == DIAG_NOTE ? "note: " : "", d->message);
+            print_diag(&r->diags.v[i]);
         }
     if (rc != 0) {
         cli_error("cannot write the report: %s", strerror(errno));

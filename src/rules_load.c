@@ -4,6 +4,7 @@
  * Anything wrong is a DIAG_ERROR naming the file and line, and the rule is
  * dropped: a typo in a rule must never become silent dead data (STYLE.md §3). */
 #include "embedded.h"
+#include "input.h"
 #include "rules_impl.h"
 #include "util_buf.h"
 #include "util_mem.h"
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #define MAX_RULE_FILE (1u << 20)
@@ -744,9 +746,14 @@ rules_load_dir(struct ruleset *rs, const char *dir, struct diags *d)
         qsort(names, n, sizeof(*names), cmp_str);
     size_t errors = 0;
     for (size_t i = 0; i < n; i++) {
-        FILE *fp = fopen(names[i], "rb");
+        /* a FIFO, socket or device named *.yml is refused, never waited on */
+        int fd = input_open(names[i], 0, NULL, d);
+        FILE *fp = fd >= 0 ? fdopen(fd, "rb") : NULL;
         if (fp == NULL) {
-            diags_add(d, DIAG_ERROR, names[i], 0, "cannot open: %s", strerror(errno));
+            if (fd >= 0) {
+                diags_add(d, DIAG_ERROR, names[i], 0, "cannot open: %s", strerror(errno));
+                close(fd);
+            }
             errors++;
             free(names[i]);
             continue;

@@ -127,4 +127,11 @@ run rules --rules "$WORK/recheck" check
 ok "rules check: a sample on which the regex gave up fails (exit 3)" [ "$RC" -eq 3 ]
 ok "rules check: says so" grep -q "t-backtrack: sample is not valid: the rule regex" "$WORK/out"
 
+# A FIFO named *.yml in the rules folder is refused at once, never waited on.
+mkdir "$WORK/fifo"
+mkfifo "$WORK/fifo/x.yml"
+timed 10 scan --rules "$WORK/fifo" "$WORK/vm.vmx"
+ok "FIFO rule file: exit 3, not a hang (was $RC)" [ "$RC" -eq 3 ]
+ok "FIFO rule file: named as a FIFO" grep -q "x.yml: a FIFO" "$WORK/err"
+
 done_testing
