@@ -1,6 +1,7 @@
 /* cmd_rules: `vmtriage rules list|show ID|check`: the knowledge base as an
  * admin sees it, and its self-test (every rule's samples must behave). */
 #include "cli.h"
+#include "util_term.h"
 #include "json.h"
 #include "log_prefilter.h"
 #include "util_buf.h"
@@ -77,6 +78,21 @@ rule_json(struct json *j, const struct rule *r, bool full)
         for (size_t i = 0; i < r->nrelated; i++)
             json_str(j, r->related[i]);
         json_arr_end(j);
+        json_key(j, "affects");
+        json_arr(j);
+        for (size_t i = 0; i < r->naffects; i++)
+            json_str(j, r->affects[i]);
+        json_arr_end(j);
+        json_key(j, "fixed_in");
+        json_arr(j);
+        for (size_t i = 0; i < r->nfixed_in; i++) {
+            json_obj(j);
+            json_kv_str(j, "version", r->fixed_in[i].version);
+            json_kv_int_opt(j, "build", r->fixed_in[i].build != 0, r->fixed_in[i].build);
+            json_obj_end(j);
+        }
+        json_arr_end(j);
+        json_kv_str(j, "workaround", r->workaround); /* null when the source gives none */
     }
     json_obj_end(j);
 }
@@ -137,18 +153,55 @@ rules_check(const struct ruleset *rs)
     return failed ? VT_EXIT_UNKNOWN : VT_EXIT_OK;
 }
 
+/* A text of several lines (a rule file may hold anything), each line
+ * escaped for the terminal and indented. */
+static void
+print_block(const char *indent, const char *text)
+{
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, "\n");
+        term_printf(stdout, "%s%.*s\n", indent, (int)n, p);
+        p += n + (p[n] == '\n');
+    }
+}
+
 static void
 rule_show(const struct rule *r)
 {
-    printf("id:          %s\ntitle:       %s\nlevel:       %s\nrecord:      %s\nfile:        "
-           "%s:%lu\n",
-           r->id, r->title, level_name(r->level), record_kind_name(r->kind), r->file, r->line);
-    printf("description:\n  %s\nreferences:\n", r->description);
+    term_printf(stdout,
+                "id:          %s\ntitle:       %s\nlevel:       %s\nrecord:      %s\n"
+                "file:        %s:%lu\n",
+                r->id, r->title, level_name(r->level), record_kind_name(r->kind), r->file,
+                r->line);
+    puts("description:");
+    print_block("  ", r->description);
+    puts("references:");
     for (size_t i = 0; i < r->nrefs; i++)
-        printf("  - %s\n", r->refs[i]);
+        term_printf(stdout, "  - %s\n", r->refs[i]);
+    if (r->naffects) {
+        puts("affects:");
+        for (size_t i = 0; i < r->naffects; i++)
+            term_printf(stdout, "  - %s\n", r->affects[i]);
+    }
+    if (r->nfixed_in) {
+        puts("fixed in:");
+        for (size_t i = 0; i < r->nfixed_in; i++)
+            if (r->fixed_in[i].build)
+                term_printf(stdout, "  - %s (build %lld)\n", r->fixed_in[i].version,
+                            r->fixed_in[i].build);
+            else
+                term_printf(stdout, "  - %s (build not stated by the source)\n",
+                            r->fixed_in[i].version);
+    }
+    if (r->workaround) {
+        puts("workaround:");
+        print_block("  ", r->workaround);
+    }
     puts("remediation:");
-    for (size_t i = 0; i < r->nremedies; i++)
-        printf("  [%s]\n  %s\n", r->remedies[i].tool, r->remedies[i].text);
+    for (size_t i = 0; i < r->nremedies; i++) {
+        term_printf(stdout, "  [%s]\n", r->remedies[i].tool);
+        print_block("  ", r->remedies[i].text);
+    }
 }
 
 int
@@ -185,7 +238,7 @@ cmd_rules(int argc, char **argv)
         rc = put_json(&b);
     } else if (strcmp(sub, "list") == 0) {
         for (size_t i = 0; i < rs.n; i++)
-            printf("%-13s %-32s %-10s %s\n", level_name(rs.v[i]->level), rs.v[i]->id,
+            term_printf(stdout, "%-13s %-32s %-10s %s\n", level_name(rs.v[i]->level), rs.v[i]->id,
                    record_kind_name(rs.v[i]->kind), rs.v[i]->title);
     } else if (strcmp(sub, "show") == 0) {
         const struct rule *r = first + 1 < argc ? rules_find(&rs, argv[first + 1]) : NULL;

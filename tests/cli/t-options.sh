@@ -166,4 +166,39 @@ ok "psod on a terminal: says it reads standard input and how to end it" \
 "$VT" psod <"$EX/psod/esxi55-e1000-vmkernel-log.1" >/dev/null 2>"$WORK/err"
 ok "psod from a file: no such note" sh -c "! grep -q 'reading the purple screen' '$WORK/err'"
 
+# rules show: the known-issue facts as the rule file states them
+mkdir -p "$WORK/ki"
+cat >"$WORK/ki/ki.yml" <<'EOF2'
+title: known issue
+id: t-known-issue
+description: x
+references:
+  - https://example.org/
+logsource:
+  category: vm
+detection:
+  sel:
+    vm.name: ki
+  condition: sel
+level: high
+affects: [ESXi 7.0 Update 2]
+fixed_in:
+  - {version: ESXi 7.0 Update 3c, build: 19193900}
+  - {version: ESXi 6.7 P07}
+workaround: Turn it off.
+remediation:
+  vsphere_client: x
+tests:
+  match:
+    - "config.version = \"8\"\ndisplayName = \"ki\""
+  no_match:
+    - "config.version = \"8\""
+EOF2
+run rules --rules "$WORK/ki" show t-known-issue -f json
+ok "rules show -f json: fixed_in as written" \
+    json "d['fixed_in'] == [{'version': 'ESXi 7.0 Update 3c', 'build': 19193900}, {'version': 'ESXi 6.7 P07', 'build': None}] and d['affects'] == ['ESXi 7.0 Update 2']"
+run rules --rules "$WORK/ki" show t-known-issue
+ok "rules show: fixed builds listed" grep -q "ESXi 7.0 Update 3c (build 19193900)" "$WORK/out"
+ok "rules show: a build the source does not state is said so" grep -q "ESXi 6.7 P07 (build not stated" "$WORK/out"
+
 done_testing
