@@ -33,7 +33,7 @@ for kind in fifo sock; do
         ok "$cmd $kind: refused at once, exit 3, the error names it ($what)" \
             sh -c "[ $RC -eq 3 ] && grep -qF -- '$WORK/$kind: $what, not a file' '$WORK/err'"
     done
-    trun psod --vms "$WORK/$kind" "$SHARED/seeds/000_1575267eb2f45f75.txt"
+    trun psod --vms "$WORK/$kind" "$(dirname "$0")/../../examples/psod/esxi55-e1000-vmkernel-log.1"
     ok "psod --vms $kind: not a hang; the error names it" sh -c "[ $RC -ne 124 ] && grep -qF -- '$WORK/$kind: $what, not a file' '$WORK/err'"
 done
 # `-` (standard input) stays allowed for cpu, logs and psod
@@ -103,7 +103,7 @@ trun logs "$E"
 ok "logs: the link to / is noted, not followed" sh -c "[ $RC -ne 124 ] && grep -qF -- '$E/root: note: symbolic link to / leads out' '$WORK/err'"
 trun dump "$E"
 ok "dump: the link to / is noted, not followed" sh -c "[ $RC -ne 124 ] && grep -qF -- '$E/root: note: symbolic link to / leads out' '$WORK/err'"
-trun psod --vms "$E" "$SHARED/seeds/000_1575267eb2f45f75.txt"
+trun psod --vms "$E" "$(dirname "$0")/../../examples/psod/esxi55-e1000-vmkernel-log.1"
 ok "psod --vms: the link to / is noted, not followed" sh -c "[ $RC -ne 124 ] && grep -qF -- '$E/root: note: symbolic link to / leads out' '$WORK/err'"
 
 # kept: a datastore name link to its uuid folder beside it, a link inside the tree, a root link
