@@ -24,6 +24,7 @@ skip() { # skip DESC: not a pass; a failure under CI
         T_FAIL=$((T_FAIL + 1))
         echo "not ok - $1 (skipped, but CI=true)"
     else
+        T_SKIP=$((T_SKIP + 1))
         echo "skip - $1"
     fi
 }
