@@ -27,20 +27,6 @@
 
 int fuzz_quote_one(const uint8_t *data, size_t size);
 
-static bool
-fuzz_quote_safe(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned cp;
-        size_t n = utf8_decode(p, &cp);
-        if (n == 0 || utf8_unsafe(cp))
-            return false;
-        p += n;
-    }
-    return true;
-}
-
 /* POSIX: the words of a line made of single-quoted parts and \' escapes. */
 static char *
 fuzz_quote_unsh(const char *q)
@@ -114,7 +100,7 @@ int
 fuzz_quote_one(const uint8_t *data, size_t size)
 {
     char *v = xstrndup((const char *)data, size); /* a value stops at a NUL */
-    bool safe = fuzz_quote_safe(v);
+    bool safe = utf8_pasteable(v);
     struct buf b = BUF_INIT;
 
     bool ok = quote_sh(&b, v);
@@ -160,7 +146,7 @@ fuzz_quote_one(const uint8_t *data, size_t size)
 
     buf_reset(&b);
     term_escape_n(&b, (const char *)data, size);
-    if (!fuzz_quote_safe(buf_str(&b)) || strlen(buf_str(&b)) != b.len)
+    if (!utf8_pasteable(buf_str(&b)) || strlen(buf_str(&b)) != b.len)
         VT_BUG("fuzz_quote: term_escape let a control character or a stray byte through");
     buf_release(&b);
     free(v);

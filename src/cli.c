@@ -29,8 +29,16 @@ const struct command *const vt_commands[] = {&bundle_cmd, &scan_cmd, &psod_cmd, 
 const size_t vt_ncommands = sizeof(vt_commands) / sizeof(vt_commands[0]);
 
 /* Every option, the CO_* bit of the commands that take it, and its help. */
-enum { OPT_RULES = 256, OPT_MIN, OPT_PROFILE, OPT_NOCOLOR, OPT_VMS, OPT_SINCE, OPT_UNTIL,
-       OPT_EXAMPLES };
+enum {
+    OPT_RULES = 256,
+    OPT_MIN,
+    OPT_PROFILE,
+    OPT_NOCOLOR,
+    OPT_VMS,
+    OPT_SINCE,
+    OPT_UNTIL,
+    OPT_EXAMPLES
+};
 static const struct optdef {
     const char *name; /* long name */
     int val;          /* getopt's value: the short letter or OPT_* */
@@ -52,12 +60,15 @@ static const struct optdef {
     {"until", OPT_UNTIL, CO_WINDOW, "TIME", "only lines before TIME (later than --since)"},
     {"examples", OPT_EXAMPLES, CO_WINDOW, "N", "example lines kept per finding (default 5)"},
     {"vms", OPT_VMS, CO_VMS, "PATH",
-     "also scan the VMs under PATH (repeatable) and list\nthose that carry a known crash's trigger"},
+     "also scan the VMs under PATH (repeatable) and list\nthose that carry a known crash's "
+     "trigger"},
 };
 #define NOPTDEFS (sizeof(optdefs) / sizeof(optdefs[0]))
 
-static const char *const format_names[] = {[FMT_TEXT] = "text", [FMT_JSON] = "json",
-                                           [FMT_CSV] = "csv", [FMT_NAGIOS] = "nagios",
+static const char *const format_names[] = {[FMT_TEXT] = "text",
+                                           [FMT_JSON] = "json",
+                                           [FMT_CSV] = "csv",
+                                           [FMT_NAGIOS] = "nagios",
                                            [FMT_HTML] = "html"};
 /* The order formats are listed in. */
 static const enum report_format format_order[] = {FMT_TEXT, FMT_JSON, FMT_CSV, FMT_HTML,
@@ -73,7 +84,10 @@ print_formats(FILE *fp, unsigned formats, const char *last_sep)
     for (size_t i = 0; i < 5; i++) {
         if (!(formats & FMT_BIT(format_order[i])))
             continue;
-        fprintf(fp, "%s%s", n == 0 ? "" : n + 1 == total ? last_sep : ", ",
+        fprintf(fp, "%s%s",
+                n == 0           ? ""
+                : n + 1 == total ? last_sep
+                                 : ", ",
                 format_names[format_order[i]]);
         n++;
     }
@@ -236,9 +250,9 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
 {
     struct option longopts[NOPTDEFS + 2];
     for (size_t i = 0; i < NOPTDEFS; i++)
-        longopts[i] = (struct option){optdefs[i].name,
-                                      optdefs[i].arg ? required_argument : no_argument, NULL,
-                                      optdefs[i].val};
+        longopts[i] =
+            (struct option){optdefs[i].name, optdefs[i].arg ? required_argument : no_argument, NULL,
+                            optdefs[i].val};
     longopts[NOPTDEFS] = (struct option){"help", no_argument, NULL, 'h'};
     longopts[NOPTDEFS + 1] = (struct option){NULL, 0, NULL, 0};
     *o = (struct vt_opts){.format = FMT_TEXT, .min_level = LEVEL_INFORMATIONAL, .examples = -1};
@@ -254,8 +268,7 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
                 cli_error("option '-%c' needs a value; see 'vmtriage %s --help'", optopt,
                           cmd->name);
             else
-                cli_error("option '%s' needs a value; see 'vmtriage %s --help'", typed,
-                          cmd->name);
+                cli_error("option '%s' needs a value; see 'vmtriage %s --help'", typed, cmd->name);
             return -1;
         }
         if (c == '?') {
@@ -286,8 +299,8 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
                     f = i;
             if (f < 0 || !(cmd->formats & FMT_BIT(f))) {
                 if (f < 0)
-                    fprintf(stderr, "vmtriage: unknown format '%s'; 'vmtriage %s' writes ",
-                            optarg, cmd->name);
+                    fprintf(stderr, "vmtriage: unknown format '%s'; 'vmtriage %s' writes ", optarg,
+                            cmd->name);
                 else
                     fprintf(stderr, "vmtriage: 'vmtriage %s' does not write %s; it writes ",
                             cmd->name, optarg);
@@ -348,8 +361,7 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
             VT_BUG("option %d in optdefs but not parsed", c);
         }
     }
-    if (o->window.has_since && o->window.has_until &&
-        o->window.until_ms <= o->window.since_ms) {
+    if (o->window.has_since && o->window.has_until && o->window.until_ms <= o->window.since_ms) {
         cli_error("--until must be later than --since (nothing would be read)");
         return -1;
     }

@@ -103,7 +103,7 @@ put_json(struct buf *b)
 {
     buf_addc(b, '\n');
     int rc = fwrite(b->p, 1, b->len, stdout) == b->len && fflush(stdout) == 0 ? VT_EXIT_OK
-                                                                               : VT_EXIT_UNKNOWN;
+                                                                              : VT_EXIT_UNKNOWN;
     if (rc != VT_EXIT_OK)
         cli_error("cannot write the list: %s", strerror(errno));
     buf_release(b);
@@ -171,8 +171,7 @@ rule_show(const struct rule *r)
     term_printf(stdout,
                 "id:          %s\ntitle:       %s\nlevel:       %s\nrecord:      %s\n"
                 "file:        %s:%lu\n",
-                r->id, r->title, level_name(r->level), record_kind_name(r->kind), r->file,
-                r->line);
+                r->id, r->title, level_name(r->level), record_kind_name(r->kind), r->file, r->line);
     puts("description:");
     print_block("  ", r->description);
     puts("references:");
@@ -239,7 +238,7 @@ cmd_rules(int argc, char **argv)
     } else if (strcmp(sub, "list") == 0) {
         for (size_t i = 0; i < rs.n; i++)
             term_printf(stdout, "%-13s %-32s %-10s %s\n", level_name(rs.v[i]->level), rs.v[i]->id,
-                   record_kind_name(rs.v[i]->kind), rs.v[i]->title);
+                        record_kind_name(rs.v[i]->kind), rs.v[i]->title);
     } else if (strcmp(sub, "show") == 0) {
         const struct rule *r = first + 1 < argc ? rules_find(&rs, argv[first + 1]) : NULL;
         if (r == NULL) {

@@ -9,6 +9,7 @@
  * windows-950 and "EUC-KR" as windows-949 (each a superset of the other). */
 #include "codepage.h"
 #include "codepage_impl.h"
+#include "util_utf8.h"
 
 #include <string.h>
 
@@ -20,60 +21,33 @@ static const struct cp_table utf8_table = {"UTF-8", NULL, NULL, NULL, NULL, NULL
 static const struct {
     const char *alias, *table;
 } aliases[] = {
-    {"utf8", "UTF-8"},
-    {"usascii", "UTF-8"},
-    {"ascii", "UTF-8"},
-    {"ansix341968", "UTF-8"},
-    {"latin1", "ISO-8859-1"},
-    {"latin2", "ISO-8859-2"},
-    {"latin3", "ISO-8859-3"},
-    {"latin4", "ISO-8859-4"},
-    {"latin5", "ISO-8859-9"},
-    {"latin6", "ISO-8859-10"},
-    {"latin7", "ISO-8859-13"},
-    {"latin8", "ISO-8859-14"},
-    {"latin9", "ISO-8859-15"},
-    {"latin10", "ISO-8859-16"},
-    {"cyrillic", "ISO-8859-5"},
-    {"arabic", "ISO-8859-6"},
-    {"greek", "ISO-8859-7"},
-    {"hebrew", "ISO-8859-8"},
-    {"koi8r", "KOI8-R"},
-    {"koi8u", "KOI8-U"},
-    {"windows874", "CP874"},
-    {"cp874", "CP874"},
-    {"shiftjis", "CP932"},
-    {"sjis", "CP932"},
-    {"xsjis", "CP932"},
-    {"csshiftjis", "CP932"},
-    {"windows31j", "CP932"},
-    {"mskanji", "CP932"},
-    {"ms932", "CP932"},
-    {"cp932", "CP932"},
-    {"windows932", "CP932"},
-    {"ibm943p15a2003", "CP932"},
-    {"eucjp", "EUC-JP"},
-    {"xeucjp", "EUC-JP"},
-    {"ujis", "EUC-JP"},
-    {"gbk", "CP936"},
-    {"cp936", "CP936"},
-    {"ms936", "CP936"},
-    {"windows936", "CP936"},
-    {"gb2312", "CP936"},
-    {"euccn", "CP936"},
-    {"xeuccn", "CP936"},
-    {"csgb2312", "CP936"},
-    {"big5", "CP950"},
-    {"csbig5", "CP950"},
-    {"cp950", "CP950"},
-    {"ms950", "CP950"},
-    {"windows950", "CP950"},
-    {"euckr", "CP949"},
-    {"cseuckr", "CP949"},
-    {"cp949", "CP949"},
-    {"ms949", "CP949"},
-    {"uhc", "CP949"},
-    {"windows949", "CP949"},
+    {"utf8", "UTF-8"},          {"usascii", "UTF-8"},
+    {"ascii", "UTF-8"},         {"ansix341968", "UTF-8"},
+    {"latin1", "ISO-8859-1"},   {"latin2", "ISO-8859-2"},
+    {"latin3", "ISO-8859-3"},   {"latin4", "ISO-8859-4"},
+    {"latin5", "ISO-8859-9"},   {"latin6", "ISO-8859-10"},
+    {"latin7", "ISO-8859-13"},  {"latin8", "ISO-8859-14"},
+    {"latin9", "ISO-8859-15"},  {"latin10", "ISO-8859-16"},
+    {"cyrillic", "ISO-8859-5"}, {"arabic", "ISO-8859-6"},
+    {"greek", "ISO-8859-7"},    {"hebrew", "ISO-8859-8"},
+    {"koi8r", "KOI8-R"},        {"koi8u", "KOI8-U"},
+    {"windows874", "CP874"},    {"cp874", "CP874"},
+    {"shiftjis", "CP932"},      {"sjis", "CP932"},
+    {"xsjis", "CP932"},         {"csshiftjis", "CP932"},
+    {"windows31j", "CP932"},    {"mskanji", "CP932"},
+    {"ms932", "CP932"},         {"cp932", "CP932"},
+    {"windows932", "CP932"},    {"ibm943p15a2003", "CP932"},
+    {"eucjp", "EUC-JP"},        {"xeucjp", "EUC-JP"},
+    {"ujis", "EUC-JP"},         {"gbk", "CP936"},
+    {"cp936", "CP936"},         {"ms936", "CP936"},
+    {"windows936", "CP936"},    {"gb2312", "CP936"},
+    {"euccn", "CP936"},         {"xeuccn", "CP936"},
+    {"csgb2312", "CP936"},      {"big5", "CP950"},
+    {"csbig5", "CP950"},        {"cp950", "CP950"},
+    {"ms950", "CP950"},         {"windows950", "CP950"},
+    {"euckr", "CP949"},         {"cseuckr", "CP949"},
+    {"cp949", "CP949"},         {"ms949", "CP949"},
+    {"uhc", "CP949"},           {"windows949", "CP949"},
     {"ksc56011987", "CP949"},
 };
 
@@ -120,8 +94,7 @@ codepage_find(const char *name)
     norm[n] = '\0';
     /* ICU's names of the Windows code pages (Workstation writes
      * "windows-949-2000"): the year is the table's version. */
-    if (n > 4 && strncmp(norm, "windows", 7) == 0 && strcmp(norm + n - 4, "2000") == 0 &&
-        n - 4 > 7)
+    if (n > 4 && strncmp(norm, "windows", 7) == 0 && strcmp(norm + n - 4, "2000") == 0 && n - 4 > 7)
         norm[n -= 4] = '\0';
     for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
         if (strcmp(norm, aliases[i].alias) == 0)
@@ -187,35 +160,6 @@ codepage_put_utf8(struct buf *out, unsigned c)
     buf_add(out, u, n);
 }
 
-/* Length of the well-formed UTF-8 sequence at s (len bytes left), or 0 when
- * it is not one (overlong, surrogate, past U+10FFFF, cut short). */
-static size_t
-utf8_seq(const unsigned char *s, size_t len)
-{
-    size_t n;
-    unsigned cp, min;
-    if (s[0] < 0x80)
-        return 1;
-    if ((s[0] & 0xE0) == 0xC0)
-        n = 2, min = 0x80, cp = s[0] & 0x1Fu;
-    else if ((s[0] & 0xF0) == 0xE0)
-        n = 3, min = 0x800, cp = s[0] & 0x0Fu;
-    else if ((s[0] & 0xF8) == 0xF0)
-        n = 4, min = 0x10000, cp = s[0] & 0x07u;
-    else
-        return 0;
-    if (n > len)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (s[i] & 0x3Fu);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
-
 /* The cell for trail byte t in row r, or 0. */
 static unsigned
 cell(const struct cp_row *r, const uint16_t *cells, unsigned char t)
@@ -240,7 +184,8 @@ codepage_decode(const struct cp_table *t, const char *in, size_t len, struct buf
         unsigned c = 0;
         size_t n = 1;
         if (t->high == NULL) {
-            n = utf8_seq(s + i, len - i);
+            unsigned cp;
+            n = utf8_decode_n(s + i, len - i, &cp);
             if (n > 0) {
                 buf_add(out, s + i, n);
                 i += n;

@@ -109,22 +109,36 @@ print_indented(FILE *fp, const char *indent, const char *text)
     }
 }
 
+/* Measures the level and rule columns and prints the table head's first two
+ * columns ("LEVEL", "RULE"), after a blank line. */
+static void
+table_head(FILE *fp, const struct finding **v, size_t n, size_t *wl, size_t *wr)
+{
+    *wl = strlen("LEVEL");
+    *wr = strlen("RULE");
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(level_name(v[i]->level)), r = strlen(v[i]->rule->id);
+        *wl = l > *wl ? l : *wl;
+        *wr = r > *wr ? r : *wr;
+    }
+    fputc('\n', fp);
+    pad(fp, "LEVEL", *wl + 2);
+    pad(fp, "RULE", *wr + 2);
+}
+
 /* The findings table with whole lines (piped, files): one row per finding. */
 static void
 wide_table(FILE *fp, const struct finding **v, size_t n, const char *subject_head,
            const struct report_opts *o)
 {
     struct buf lab = BUF_INIT;
-    size_t wl = strlen("LEVEL"), wr = strlen("RULE"), wv = strlen(subject_head);
+    size_t wl, wr, wv = strlen(subject_head);
+    table_head(fp, v, n, &wl, &wr);
     for (size_t i = 0; i < n; i++) {
-        wl = strlen(level_name(v[i]->level)) > wl ? strlen(level_name(v[i]->level)) : wl;
-        wr = strlen(v[i]->rule->id) > wr ? strlen(v[i]->rule->id) : wr;
         size_t w = fit_width_escaped(subject_label(v[i], &lab));
         wv = w > wv ? w : wv;
     }
-    fputc('\n', fp);
-    pad(fp, "LEVEL", wl + 2);
-    pad(fp, "RULE", wr + 2);
+    /* the head's last columns, now that the subjects' width is known */
     pad(fp, subject_head, wv + 2);
     fputs("DETAIL\n", fp);
     for (size_t i = 0; i < n; i++) {
@@ -150,18 +164,12 @@ static void
 fitted_table(FILE *fp, const struct finding **v, size_t n, const char *subject_head,
              const struct report_opts *o)
 {
-    size_t wl = strlen("LEVEL"), wr = strlen("RULE");
-    for (size_t i = 0; i < n; i++) {
-        wl = strlen(level_name(v[i]->level)) > wl ? strlen(level_name(v[i]->level)) : wl;
-        wr = strlen(v[i]->rule->id) > wr ? strlen(v[i]->rule->id) : wr;
-    }
+    size_t wl, wr;
+    table_head(fp, v, n, &wl, &wr);
     size_t indent_w = wl + 2; /* path and detail under the rule's column start */
     char *indent = xmalloc(indent_w + 1);
     memset(indent, ' ', indent_w);
     indent[indent_w] = '\0';
-    fputc('\n', fp);
-    pad(fp, "LEVEL", wl + 2);
-    pad(fp, "RULE", wr + 2);
     term_printf(fp, "%s\n", subject_head);
     struct buf b = BUF_INIT, e = BUF_INIT;
     for (size_t i = 0; i < n; i++) {

@@ -4,26 +4,10 @@
 
 #include <string.h>
 
-/* True when every character of s may stand in a command at all: valid UTF-8
- * and nothing utf8_unsafe() names. */
-static bool
-pasteable(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned cp;
-        size_t n = utf8_decode(p, &cp);
-        if (n == 0 || utf8_unsafe(cp))
-            return false;
-        p += n;
-    }
-    return true;
-}
-
 bool
 quote_sh(struct buf *b, const char *s)
 {
-    if (!pasteable(s))
+    if (!utf8_pasteable(s))
         return false;
     buf_addc(b, '\'');
     for (; *s; s++) {
@@ -60,7 +44,7 @@ ps_quote_char(const char *s)
 static bool
 ps_quote(struct buf *b, const char *s, bool wildcards)
 {
-    if (!pasteable(s))
+    if (!utf8_pasteable(s))
         return false;
     buf_addc(b, '\'');
     while (*s) {
@@ -94,7 +78,7 @@ quote_ps_name(struct buf *b, const char *s)
 bool
 quote_cmd(struct buf *b, const char *s)
 {
-    if (!pasteable(s) || strpbrk(s, "\"%!") != NULL)
+    if (!utf8_pasteable(s) || strpbrk(s, "\"%!") != NULL)
         return false;
     size_t n = strlen(s), tail = 0;
     while (tail < n && s[n - 1 - tail] == '\\')

@@ -13,15 +13,8 @@ term_escape_n(struct buf *b, const char *s, size_t n)
     const unsigned char *p = (const unsigned char *)s, *end = p + strnlen(s, n);
     while (p < end) {
         unsigned cp;
-        size_t len = 0;
         /* a sequence cut by n is not decoded: its bytes are escaped */
-        if (*p < 0x80 || (size_t)(end - p) >= 4)
-            len = utf8_decode(p, &cp);
-        else {
-            unsigned char tmp[5] = {0};
-            memcpy(tmp, p, (size_t)(end - p));
-            len = utf8_decode(tmp, &cp);
-        }
+        size_t len = utf8_decode_n(p, (size_t)(end - p), &cp);
         if (len == 0 || (len == 1 && utf8_unsafe(cp))) {
             buf_adds(b, "\\x");
             buf_addc(b, hex[*p >> 4]);

@@ -7,11 +7,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Decodes the UTF-8 sequence at s (NUL-terminated or at least 4 readable
- * bytes). Returns its length and sets *cp, or returns 0 when the bytes are
- * not valid UTF-8 (overlong, surrogate, past U+10FFFF, cut short). */
+/* Decodes the UTF-8 sequence at s, of which `avail` bytes may be read (a NUL
+ * also ends it: it is no continuation byte). Returns its length and sets
+ * *cp, or returns 0 when the bytes are not valid UTF-8 (overlong, surrogate,
+ * past U+10FFFF, cut short). */
 static inline size_t
-utf8_decode(const unsigned char *s, unsigned *cp)
+utf8_decode_n(const unsigned char *s, size_t avail, unsigned *cp)
 {
     if (s[0] < 0x80) {
         *cp = s[0];
@@ -27,6 +28,8 @@ utf8_decode(const unsigned char *s, unsigned *cp)
         n = 4, min = 0x10000, c = s[0] & 0x07u;
     else
         return 0;
+    if (n > avail)
+        return 0;
     for (size_t i = 1; i < n; i++) {
         if ((s[i] & 0xC0) != 0x80)
             return 0;
@@ -36,6 +39,13 @@ utf8_decode(const unsigned char *s, unsigned *cp)
         return 0;
     *cp = c;
     return n;
+}
+
+/* The same for a NUL-terminated string. */
+static inline size_t
+utf8_decode(const unsigned char *s, unsigned *cp)
+{
+    return utf8_decode_n(s, (size_t)-1, cp);
 }
 
 /* Characters that change what a terminal shows or how a line reads, whatever
@@ -52,6 +62,22 @@ utf8_unsafe(unsigned cp)
     return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x061C ||
            (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) ||
            (cp >= 0x2060 && cp <= 0x2069) || cp == 0xFEFF;
+}
+
+/* True when s is valid UTF-8 holding nothing utf8_unsafe() names: text that
+ * may stand in a command or on a terminal as it is. */
+static inline bool
+utf8_pasteable(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned cp;
+        size_t n = utf8_decode(p, &cp);
+        if (n == 0 || utf8_unsafe(cp))
+            return false;
+        p += n;
+    }
+    return true;
 }
 
 #endif
