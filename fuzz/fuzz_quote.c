@@ -49,32 +49,21 @@ fuzz_quote_unsh(const char *q)
     return buf_detach(&b);
 }
 
-static size_t
-fuzz_quote_psq(const char *s)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    if (u[0] == '\'')
-        return 1;
-    if (u[0] == 0xE2 && u[1] == 0x80 && u[2] >= 0x98 && u[2] <= 0x9B)
-        return 3;
-    return 0;
-}
-
 /* PowerShell: the value of one verbatim string spanning all of q. */
 static char *
 fuzz_quote_unps(const char *q, bool wildcards)
 {
     struct buf b = BUF_INIT;
-    size_t n = fuzz_quote_psq(q);
+    size_t n = ps_quote_char(q);
     if (n == 0)
         VT_BUG("fuzz_quote: ps: no opening quote");
     q += n;
     for (;;) {
         if (*q == '\0')
             VT_BUG("fuzz_quote: ps: unterminated string");
-        size_t a = fuzz_quote_psq(q);
+        size_t a = ps_quote_char(q);
         if (a) {
-            size_t c = fuzz_quote_psq(q + a);
+            size_t c = ps_quote_char(q + a);
             if (c == 0) {
                 if (q[a] != '\0')
                     VT_BUG("fuzz_quote: ps: text after the closing quote");

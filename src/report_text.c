@@ -126,6 +126,18 @@ table_head(FILE *fp, const struct finding **v, size_t n, size_t *wl, size_t *wr)
     pad(fp, "RULE", *wr + 2);
 }
 
+/* A table row's level (coloured on a terminal) and rule columns. */
+static void
+row_start(FILE *fp, const struct finding *f, size_t wl, size_t wr, const struct report_opts *o)
+{
+    if (o->color)
+        fputs(level_color[f->level], fp);
+    pad(fp, level_name(f->level), wl + 2);
+    if (o->color)
+        fputs("\033[0m", fp);
+    pad(fp, f->rule->id, wr + 2);
+}
+
 /* The findings table with whole lines (piped, files): one row per finding. */
 static void
 wide_table(FILE *fp, const struct finding **v, size_t n, const char *subject_head,
@@ -142,13 +154,7 @@ wide_table(FILE *fp, const struct finding **v, size_t n, const char *subject_hea
     pad(fp, subject_head, wv + 2);
     fputs("DETAIL\n", fp);
     for (size_t i = 0; i < n; i++) {
-        const char *ln = level_name(v[i]->level);
-        if (o->color)
-            fputs(level_color[v[i]->level], fp);
-        pad(fp, ln, wl + 2);
-        if (o->color)
-            fputs("\033[0m", fp);
-        pad(fp, v[i]->rule->id, wr + 2);
+        row_start(fp, v[i], wl, wr, o);
         pad(fp, subject_label(v[i], &lab), wv + 2);
         char *d = detail(v[i]);
         term_printf(fp, "%s\n", d);
@@ -173,13 +179,7 @@ fitted_table(FILE *fp, const struct finding **v, size_t n, const char *subject_h
     term_printf(fp, "%s\n", subject_head);
     struct buf b = BUF_INIT, e = BUF_INIT;
     for (size_t i = 0; i < n; i++) {
-        const char *ln = level_name(v[i]->level);
-        if (o->color)
-            fputs(level_color[v[i]->level], fp);
-        pad(fp, ln, wl + 2);
-        if (o->color)
-            fputs("\033[0m", fp);
-        pad(fp, v[i]->rule->id, wr + 2);
+        row_start(fp, v[i], wl, wr, o);
         size_t room = o->width > wl + wr + 4 ? o->width - wl - wr - 4 : 20;
         buf_reset(&e);
         term_escape(&e, v[i]->name ? v[i]->name : v[i]->subject);

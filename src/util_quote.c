@@ -28,9 +28,7 @@ quote_sh_name(struct buf *b, const char *s)
     return quote_sh(b, s);
 }
 
-/* The length of a PowerShell single-quote character at s (ASCII ' or
- * U+2018..U+201B, E2 80 98..9B in UTF-8), or 0. */
-static size_t
+size_t
 ps_quote_char(const char *s)
 {
     const unsigned char *u = (const unsigned char *)s;

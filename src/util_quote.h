@@ -30,6 +30,9 @@ bool quote_ps(struct buf *b, const char *s);
  * Stop-VMGuest -VM): * ? [ ] and the backtick itself are escaped with a backtick so that only the
  * object of that exact name matches. */
 bool quote_ps_name(struct buf *b, const char *s);
+/* The length of a character PowerShell reads as a single quote at s (ASCII '
+ * or U+2018..U+201B, E2 80 98..9B in UTF-8), or 0. */
+size_t ps_quote_char(const char *s);
 /* cmd.exe: one double-quoted word, inside which & | < > ^ are plain text.
  * " % and ! cannot be escaped inside quotes at an interactive prompt (% and
  * !VAR! still expand) and are refused; a trailing backslash is doubled so
