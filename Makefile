@@ -19,13 +19,14 @@ WARN += -Werror
 endif
 PKGS := yaml-0.1 libpcre2-8 libhs zlib libarchive
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-CPPFLAGS += -Isrc -I$(B) -D_GNU_SOURCE -include src/banned.h $(PKG_CFLAGS)
+CPPFLAGS += -Isrc -I$(B) -D_GNU_SOURCE -include src/util/banned.h $(PKG_CFLAGS)
 # hyperscan is C++: its static link wants libgcc_eh, not the shared libgcc_s
 LDLIBS += $(patsubst -lgcc_s,-lgcc_eh,$(shell pkg-config $(STATIC_PC) --libs $(PKGS) 2>/dev/null || echo -lyaml -lpcre2-8 -lhs -lz -larchive)) -lpthread
 COMPILE = $(CC) -std=c11 $(CPPFLAGS) $(CFLAGS)
 
-SRC := $(wildcard src/*.c)
-OBJ := $(SRC:src/%.c=$(B)/%.o) $(B)/embedded_data.o $(B)/codepages.o
+# src/ is laid out by stage (src/README.md); objects mirror it under $(B)/obj/.
+SRC := $(sort $(shell find src -name '*.c'))
+OBJ := $(SRC:src/%.c=$(B)/obj/%.o) $(B)/embedded_data.o $(B)/codepages.o
 # The static binary gets a do-nothing iconv (tools/static_noiconv.c) so that
 # glibc's iconv and its run-time gconv loader are never linked in.
 ifneq ($(STATIC),)
@@ -34,9 +35,9 @@ NOLOAD_LDFLAGS := -Wl,--wrap=iconv_open -Wl,--wrap=iconv -Wl,--wrap=iconv_close 
                   -Wl,-Map=$(B)/vmtriage.map -Wl,--cref
 endif
 HOSTCC ?= cc
-LIBOBJ := $(filter-out $(B)/main.o,$(OBJ))
+LIBOBJ := $(filter-out $(B)/obj/main.o,$(OBJ))
 DATA := $(sort $(wildcard rules/*.yml)) $(sort $(wildcard data/*.tsv))
-UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_SRC := $(sort $(shell find tests/unit -name "*.c"))
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -71,7 +72,8 @@ uninstall:
 $(PROG): $(OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) $(NOLOAD_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/%.o: src/%.c | $(B)
+$(B)/obj/%.o: src/%.c | $(B)
+	@mkdir -p $(dir $@)
 	$(COMPILE) $(WARN) -DVT_VERSION='"$(VERSION)"' -MMD -MP -c -o $@ $<
 
 # The list of data files is a prerequisite too: a rule file added with an old
@@ -85,7 +87,7 @@ $(B)/embedded_data.c: $(DATA) $(B)/data.list tools/embed.sh | $(B)
 $(B)/embedded_data.o: $(B)/embedded_data.c
 	$(COMPILE) -c -o $@ $<
 
-# Code-page tables (src/codepage.c): generated from the build machine's iconv
+# Code-page tables (src/parse/vmx/codepage.c): generated from the build machine's iconv
 # by a host program, so the binary carries them and never calls iconv.
 $(B)/gen_codepages: tools/gen_codepages.c | $(B)
 	$(HOSTCC) -std=c11 -D_GNU_SOURCE -O1 -Wall -Wextra -Werror -o $@ $<
@@ -93,7 +95,7 @@ $(B)/gen_codepages: tools/gen_codepages.c | $(B)
 $(B)/codepages.c: $(B)/gen_codepages
 	$(B)/gen_codepages > $@.tmp && mv $@.tmp $@
 
-$(B)/codepages.o: $(B)/codepages.c src/codepage_impl.h
+$(B)/codepages.o: $(B)/codepages.c src/parse/vmx/codepage_impl.h
 	$(COMPILE) -c -o $@ $<
 
 $(B)/static_noiconv.o: tools/static_noiconv.c tools/check-static.sh | $(B)
@@ -140,7 +142,7 @@ example: $(PROG)
 	$(PROG) scan examples/datastore || test $$? -le 2
 
 format-check:
-	clang-format --dry-run -Werror src/*.[ch] tests/unit/*.[ch] fuzz/*.c
+	clang-format --dry-run -Werror $(shell find src -name "*.[ch]") $(shell find tests/unit -name "*.[ch]") fuzz/*.c
 
 clean:
 	rm -rf build build-asan build-static build-fuzz

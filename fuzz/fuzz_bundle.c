@@ -10,8 +10,8 @@
  *
  * Built with -fsanitize=fuzzer by `make fuzz`; fuzz/replay.c defines
  * VT_FUZZ_REPLAY and includes this file to replay the corpus in `make check`. */
-#include "bundle_source.h"
-#include "util_mem.h"
+#include "source/bundle_source.h"
+#include "util/util_mem.h"
 
 #include <stdint.h>
 #include <string.h>

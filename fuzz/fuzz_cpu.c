@@ -13,10 +13,10 @@
  *
  * Built with -fsanitize=fuzzer by `make fuzz`; fuzz/replay.c defines
  * VT_FUZZ_REPLAY and includes this file to replay the corpus in `make check`. */
-#include "cpu.h"
-#include "findings.h"
-#include "rules.h"
-#include "util_mem.h"
+#include "parse/cpu/cpu.h"
+#include "findings/findings.h"
+#include "rules/rules.h"
+#include "util/util_mem.h"
 
 #include <stddef.h>
 #include <stdint.h>

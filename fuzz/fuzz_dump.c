@@ -9,8 +9,8 @@
  *
  * Built with -fsanitize=fuzzer by `make fuzz`; fuzz/replay.c defines
  * VT_FUZZ_REPLAY and includes this file to replay the corpus in `make check`. */
-#include "dump.h"
-#include "util_mem.h"
+#include "parse/dump/dump.h"
+#include "util/util_mem.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -7,9 +7,9 @@
  *
  * Built with -fsanitize=fuzzer by `make fuzz`; fuzz/replay.c defines
  * VT_FUZZ_REPLAY and includes this file to replay the corpus in `make check`. */
-#include "log_entity.h"
-#include "log_scsi.h"
-#include "util_mem.h"
+#include "parse/log/log_entity.h"
+#include "parse/log/log_scsi.h"
+#include "util/util_mem.h"
 
 #include <limits.h>
 #include <stddef.h>

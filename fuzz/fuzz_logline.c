@@ -1,5 +1,5 @@
 /* fuzz_logline: arbitrary bytes through the log line prefix reader
- * (src/log_line.h), as one line and as the records log_next_record cuts it
+ * (src/parse/log/log_line.h), as one line and as the records log_next_record cuts it
  * into, so no line of any shape can make it read past the line or break the
  * promises of the header: spans inside the line, start <= body <= n, a sane
  * time, record starts inside [from, n] that move forward, and
@@ -7,8 +7,8 @@
  *
  * Built with -fsanitize=fuzzer by `make fuzz`; fuzz/replay.c defines
  * VT_FUZZ_REPLAY and includes this file to replay the corpus in `make check`. */
-#include "log_line.h"
-#include "util_mem.h"
+#include "parse/log/log_line.h"
+#include "util/util_mem.h"
 
 #include <stddef.h>
 #include <stdint.h>

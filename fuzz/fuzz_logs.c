@@ -8,10 +8,10 @@
  *
  * Built with -fsanitize=fuzzer by `make fuzz`; fuzz/replay.c defines
  * VT_FUZZ_REPLAY and includes this file to replay the corpus in `make check`. */
-#include "log_scan.h"
-#include "log_source.h"
-#include "rules.h"
-#include "util_mem.h"
+#include "rules/log_scan.h"
+#include "source/log_source.h"
+#include "rules/rules.h"
+#include "util/util_mem.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -6,8 +6,8 @@
  *
  * Built with -fsanitize=fuzzer by `make fuzz`; fuzz/replay.c defines
  * VT_FUZZ_REPLAY and includes this file to replay the corpus in `make check`. */
-#include "psod.h"
-#include "util_mem.h"
+#include "parse/psod/psod.h"
+#include "util/util_mem.h"
 
 #include <stddef.h>
 #include <stdint.h>

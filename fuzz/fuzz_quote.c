@@ -16,10 +16,10 @@
  *   character, and is valid UTF-8.
  *
  * Built with -fsanitize=fuzzer by `make fuzz`; fuzz/replay.c includes it. */
-#include "util_mem.h"
-#include "util_quote.h"
-#include "util_term.h"
-#include "util_utf8.h"
+#include "util/util_mem.h"
+#include "util/util_quote.h"
+#include "util/util_term.h"
+#include "util/util_utf8.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -5,10 +5,10 @@
  *
  * Built with -fsanitize=fuzzer by `make fuzz`; fuzz/replay.c defines
  * VT_FUZZ_REPLAY and includes this file to replay the corpus in `make check`. */
-#include "findings.h"
-#include "rules.h"
-#include "util_mem.h"
-#include "vm.h"
+#include "findings/findings.h"
+#include "rules/rules.h"
+#include "util/util_mem.h"
+#include "record/vm.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -25,8 +25,8 @@
 #include "fuzz_rules.c"
 #include "fuzz_vmx.c"
 
-#include "util_mem.h"
-#include "walk.h"
+#include "util/util_mem.h"
+#include "source/walk.h"
 
 #include <dirent.h>
 #include <errno.h>

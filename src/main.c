@@ -1,5 +1,5 @@
 /* main: the command table of the one vmtriage binary. */
-#include "cli.h"
+#include "cmd/cli.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 #!/bin/sh
 # gen-completion.sh VMTRIAGE: writes vmtriage's bash completion to standard
 # output from `VMTRIAGE --complete` (the per-command option and format table
-# of src/cli.c), so the completion offers exactly what each command accepts.
+# of src/cmd/cli.c), so the completion offers exactly what each command accepts.
 # `make` runs it at build time; `make install` installs the result as
 # share/bash-completion/completions/vmtriage.
 set -eu

@@ -2,7 +2,7 @@
  *
  * glibc's iconv_open in a static binary dlopens the gconv modules of the host
  * it runs on (issue 12: SIGFPE on another glibc, U+FFFD in an empty root).
- * vmtriage converts .vmx text itself (src/codepage.c); libarchive's
+ * vmtriage converts .vmx text itself (src/parse/vmx/codepage.c); libarchive's
  * archive_string.c and libstdc++ still reference iconv_open. `make static`
  * links with -Wl,--wrap=iconv_open (and iconv, iconv_close), so those
  * references land here and glibc's iconv and gconv loader are never linked

@@ -5,9 +5,9 @@
  * `;`-separated tokens such as `memsize=2048`, `ethernet0:vmxnet3/present=TRUE`,
  * `scsi0:pvscsi`, `CRLF`, `comments=1`; free text is skipped. */
 #include "t.h"
-#include "util_mem.h"
-#include "vm.h"
-#include "walk.h"
+#include "util/util_mem.h"
+#include "record/vm.h"
+#include "source/walk.h"
 
 #include <ctype.h>
 #include <dirent.h>

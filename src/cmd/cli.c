@@ -1,0 +1,459 @@
+/* cli: option parsing (getopt_long), output selection, exit status. */
+#include "cmd/cli.h"
+#include "util/util_mem.h"
+#include "report/report_fit.h"
+#include "util/util_term.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void
+cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("vmtriage: ", stderr);
+    va_start(ap, fmt);
+    term_vprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+const struct command *const vt_commands[] = {&bundle_cmd, &scan_cmd, &psod_cmd, &logs_cmd,
+                                             &dump_cmd,   &cpu_cmd,  &rules_cmd};
+const size_t vt_ncommands = sizeof(vt_commands) / sizeof(vt_commands[0]);
+
+/* Every option, the CO_* bit of the commands that take it, and its help. */
+enum {
+    OPT_RULES = 256,
+    OPT_MIN,
+    OPT_PROFILE,
+    OPT_NOCOLOR,
+    OPT_VMS,
+    OPT_SINCE,
+    OPT_UNTIL,
+    OPT_EXAMPLES
+};
+static const struct optdef {
+    const char *name; /* long name */
+    int val;          /* getopt's value: the short letter or OPT_* */
+    unsigned bit;     /* CO_*: the commands that take it */
+    const char *arg;  /* the value's name, or NULL */
+    const char *help; /* after the name in --help; "\n" continues it */
+} optdefs[] = {
+    {"format", 'f', CO_FORMAT, "FMT", NULL /* from the command's formats */},
+    {"output", 'o', CO_OUTPUT, "FILE",
+     "write the report to FILE instead of standard output\n(not one of the inputs)"},
+    {"rules", OPT_RULES, CO_RULES, "DIR", "also load the rule files (*.yml) of DIR"},
+    {"min-severity", OPT_MIN, CO_MIN, "L",
+     "show only findings at level L or above\n(informational, low, medium, high, critical)"},
+    {"profile", OPT_PROFILE, CO_PROFILE, "nested", "audit every VM as a nested hypervisor host"},
+    {"jobs", 'j', CO_JOBS, "N", "worker threads (default: one per core)"},
+    {"no-color", OPT_NOCOLOR, CO_COLOR, NULL, "no colour in text output (also: NO_COLOR set)"},
+    {"since", OPT_SINCE, CO_WINDOW, "TIME",
+     "only lines at or after TIME (2024-03-04, 2024-03-04T05:06Z;\nUTC unless a zone is written)"},
+    {"until", OPT_UNTIL, CO_WINDOW, "TIME", "only lines before TIME (later than --since)"},
+    {"examples", OPT_EXAMPLES, CO_WINDOW, "N", "example lines kept per finding (default 5)"},
+    {"vms", OPT_VMS, CO_VMS, "PATH",
+     "also scan the VMs under PATH (repeatable) and list\nthose that carry a known crash's "
+     "trigger"},
+};
+#define NOPTDEFS (sizeof(optdefs) / sizeof(optdefs[0]))
+
+static const char *const format_names[] = {[FMT_TEXT] = "text",
+                                           [FMT_JSON] = "json",
+                                           [FMT_CSV] = "csv",
+                                           [FMT_NAGIOS] = "nagios",
+                                           [FMT_HTML] = "html"};
+/* The order formats are listed in. */
+static const enum report_format format_order[] = {FMT_TEXT, FMT_JSON, FMT_CSV, FMT_HTML,
+                                                  FMT_NAGIOS};
+
+/* "text, json or csv": the command's formats, in format_order. */
+static void
+print_formats(FILE *fp, unsigned formats, const char *last_sep)
+{
+    size_t n = 0, total = 0;
+    for (size_t i = 0; i < 5; i++)
+        total += (formats & FMT_BIT(format_order[i])) != 0;
+    for (size_t i = 0; i < 5; i++) {
+        if (!(formats & FMT_BIT(format_order[i])))
+            continue;
+        fprintf(fp, "%s%s",
+                n == 0           ? ""
+                : n + 1 == total ? last_sep
+                                 : ", ",
+                format_names[format_order[i]]);
+        n++;
+    }
+}
+
+static void
+print_option(FILE *fp, const char *names, const char *help)
+{
+    fprintf(fp, "  %-22s", names);
+    for (const char *p = help; *p; p++) {
+        fputc(*p, fp);
+        if (*p == '\n')
+            fprintf(fp, "  %-22s", "");
+    }
+    fputc('\n', fp);
+}
+
+void
+cli_help(const struct command *cmd, FILE *fp)
+{
+    fprintf(fp, "usage: %s\n\n%s\n\noptions:\n", cmd->usage, cmd->summary);
+    for (size_t i = 0; i < NOPTDEFS; i++) {
+        const struct optdef *od = &optdefs[i];
+        if (!(cmd->opts & od->bit))
+            continue;
+        char names[64];
+        const char *sp = od->arg ? " " : "", *arg = od->arg ? od->arg : "";
+        if (od->val < 256)
+            snprintf(names, sizeof(names), "-%c, --%s%s%s", od->val, od->name, sp, arg);
+        else
+            snprintf(names, sizeof(names), "    --%s%s%s", od->name, sp, arg);
+        if (od->val == 'f') {
+            fprintf(fp, "  %-22s", names);
+            print_formats(fp, cmd->formats, " or ");
+            fputs(" (default: text)", fp);
+            if (cmd->formats & FMT_BIT(FMT_HTML))
+                fprintf(fp, "\n  %-22shtml: one self-contained page", "");
+            if (cmd->formats & FMT_BIT(FMT_NAGIOS))
+                fprintf(fp, "\n  %-22snagios: a monitoring check", "");
+            fputc('\n', fp);
+        } else {
+            print_option(fp, names, od->help);
+        }
+    }
+    print_option(fp, "-h, --help", "this help");
+    if (cmd->opts & CO_MIN) /* a command that reports findings */
+        fputs("\nexit status: 0 nothing at medium or above, 1 medium/high, 2 critical,\n"
+              "3 could not run (usage, unreadable or malformed input)\n",
+              fp);
+    else
+        fputs("\nexit status: 0 done, 3 could not run (usage, a broken rule file) or a rule\n"
+              "failed its check\n",
+              fp);
+}
+
+void
+cli_complete(FILE *fp)
+{
+    fputs("commands", fp);
+    for (size_t c = 0; c < vt_ncommands; c++)
+        fprintf(fp, " %s", vt_commands[c]->name);
+    fputs(" help\n", fp);
+    for (size_t c = 0; c < vt_ncommands; c++) {
+        const struct command *cmd = vt_commands[c];
+        fprintf(fp, "options %s", cmd->name);
+        for (size_t i = 0; i < NOPTDEFS; i++)
+            if (cmd->opts & optdefs[i].bit) {
+                if (optdefs[i].val < 256)
+                    fprintf(fp, " -%c", optdefs[i].val);
+                fprintf(fp, " --%s%s", optdefs[i].name, optdefs[i].arg ? "=" : "");
+            }
+        fputs(" -h --help\n", fp);
+        if (cmd->opts & CO_FORMAT) {
+            fprintf(fp, "formats %s", cmd->name);
+            for (size_t i = 0; i < 5; i++)
+                if (cmd->formats & FMT_BIT(format_order[i]))
+                    fprintf(fp, " %s", format_names[format_order[i]]);
+            fputc('\n', fp);
+        }
+        if (cmd->words)
+            fprintf(fp, "words %s %s\n", cmd->name, cmd->words);
+    }
+    fputs("values --min-severity informational low medium high critical\n"
+          "values --profile nested\n",
+          fp);
+}
+
+/* --since / --until take an ISO time or date (UTC when no zone is written),
+ * --examples a count. */
+static bool
+window_option(struct vt_opts *o, char which, const char *arg)
+{
+    if (which == 'e') {
+        char *end;
+        long n = strtol(arg, &end, 10);
+        if (*end || end == arg || n < 0 || n > 1000) {
+            cli_error("--examples takes a number from 0 to 1000, not '%s'", arg);
+            return false;
+        }
+        o->examples = (int)n;
+        return true;
+    }
+    int64_t ms;
+    if (!log_parse_iso(arg, strlen(arg), &ms)) {
+        cli_error("--%s takes a time such as 2024-03-04 or 2024-03-04T05:06:07Z, not '%s'",
+                  which == 's' ? "since" : "until", arg);
+        return false;
+    }
+    if (which == 's') {
+        o->window.has_since = true;
+        o->window.since_ms = ms;
+    } else {
+        o->window.has_until = true;
+        o->window.until_ms = ms;
+    }
+    return true;
+}
+
+/* -o must not name an input: the report would replace what it reports on. An
+ * input is an operand or a --vms path ("-" is standard input); the output is
+ * one when it is the same path, the same file (device and inode: a hard or
+ * symbolic link), or an existing file inside an input folder (a later read
+ * of the folder would take the report for a log, and this run may have read
+ * the file). */
+static bool
+output_is_input(const char *out, char *const *in, size_t n)
+{
+    struct stat so;
+    bool exists = stat(out, &so) == 0;
+    char *real_out = exists ? realpath(out, NULL) : NULL;
+    bool clash = false;
+    for (size_t i = 0; i < n && !clash; i++) {
+        if (strcmp(in[i], "-") == 0)
+            continue;
+        struct stat si;
+        if (strcmp(in[i], out) == 0) {
+            clash = true;
+        } else if (exists && stat(in[i], &si) == 0) {
+            if (si.st_dev == so.st_dev && si.st_ino == so.st_ino) {
+                clash = true;
+            } else if (S_ISDIR(si.st_mode) && real_out != NULL) {
+                char *real_in = realpath(in[i], NULL);
+                size_t l = real_in ? strlen(real_in) : 0;
+                clash = real_in && strncmp(real_out, real_in, l) == 0 &&
+                        (real_out[l] == '/' || (l == 1 && real_in[0] == '/'));
+                free(real_in);
+            }
+        }
+        if (clash)
+            cli_error("-o '%s' is one of the inputs ('%s'): it would be overwritten; "
+                      "write the report elsewhere",
+                      out, in[i]);
+    }
+    free(real_out);
+    return clash;
+}
+
+int
+cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
+{
+    struct option longopts[NOPTDEFS + 2];
+    for (size_t i = 0; i < NOPTDEFS; i++)
+        longopts[i] =
+            (struct option){optdefs[i].name, optdefs[i].arg ? required_argument : no_argument, NULL,
+                            optdefs[i].val};
+    longopts[NOPTDEFS] = (struct option){"help", no_argument, NULL, 'h'};
+    longopts[NOPTDEFS + 1] = (struct option){NULL, 0, NULL, 0};
+    *o = (struct vt_opts){.format = FMT_TEXT, .min_level = LEVEL_INFORMATIONAL, .examples = -1};
+    optind = 1;
+    opterr = 0;
+    int c;
+    /* options may follow operands (GNU order: `rules list -f json`; "--" ends them);
+     * ':': a missing value is ':' */
+    while ((c = getopt_long(argc, argv, ":f:hj:o:", longopts, NULL)) != -1) {
+        const char *typed = argv[optind - 1]; /* "--format", "-f", "-fjson" ... */
+        if (c == ':') {
+            if (optopt > 0 && optopt < 256 && typed[0] == '-' && typed[1] != '-')
+                cli_error("option '-%c' needs a value; see 'vmtriage %s --help'", optopt,
+                          cmd->name);
+            else
+                cli_error("option '%s' needs a value; see 'vmtriage %s --help'", typed, cmd->name);
+            return -1;
+        }
+        if (c == '?') {
+            if (optopt)
+                cli_error("unknown option '-%c'; see 'vmtriage %s --help'", optopt, cmd->name);
+            else
+                cli_error("unknown option '%s'; see 'vmtriage %s --help'", typed, cmd->name);
+            return -1;
+        }
+        if (c == 'h') {
+            cli_help(cmd, stdout);
+            return -2;
+        }
+        const struct optdef *od = NULL;
+        for (size_t i = 0; i < NOPTDEFS && od == NULL; i++)
+            if (optdefs[i].val == c)
+                od = &optdefs[i];
+        if (od == NULL || !(cmd->opts & od->bit)) {
+            cli_error("'vmtriage %s' has no --%s option; see 'vmtriage %s --help'", cmd->name,
+                      od ? od->name : "?", cmd->name);
+            return -1;
+        }
+        switch (c) {
+        case 'f': {
+            int f = -1;
+            for (int i = 0; i < 5; i++)
+                if (strcmp(optarg, format_names[i]) == 0)
+                    f = i;
+            if (f < 0 || !(cmd->formats & FMT_BIT(f))) {
+                if (f < 0)
+                    fprintf(stderr, "vmtriage: unknown format '%s'; 'vmtriage %s' writes ", optarg,
+                            cmd->name);
+                else
+                    fprintf(stderr, "vmtriage: 'vmtriage %s' does not write %s; it writes ",
+                            cmd->name, optarg);
+                print_formats(stderr, cmd->formats, " or ");
+                fputc('\n', stderr);
+                return -1;
+            }
+            o->format = (enum report_format)f;
+            break;
+        }
+        case 'j': {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end || end == optarg || n < 1 || n > 64) {
+                cli_error("--jobs takes a number from 1 to 64, not '%s'", optarg);
+                return -1;
+            }
+            o->jobs = (int)n;
+            break;
+        }
+        case 'o':
+            o->output = optarg;
+            break;
+        case OPT_RULES:
+            o->rules_dir = optarg;
+            break;
+        case OPT_MIN:
+            if ((o->min_level = level_from_name(optarg)) < 0) {
+                cli_error("unknown severity '%s' (informational, low, medium, high, critical)",
+                          optarg);
+                return -1;
+            }
+            break;
+        case OPT_PROFILE:
+            if (strcmp(optarg, "nested") != 0) {
+                cli_error("unknown profile '%s' (nested)", optarg);
+                return -1;
+            }
+            o->profile_nested = true;
+            break;
+        case OPT_NOCOLOR:
+            o->no_color = true;
+            break;
+        case OPT_VMS:
+            if (o->nvms == VT_MAX_VMS_PATHS) {
+                cli_error("at most %d --vms paths", VT_MAX_VMS_PATHS);
+                return -1;
+            }
+            o->vms[o->nvms++] = optarg;
+            break;
+        case OPT_SINCE:
+        case OPT_UNTIL:
+        case OPT_EXAMPLES:
+            if (!window_option(o, c == OPT_SINCE ? 's' : c == OPT_UNTIL ? 'u' : 'e', optarg))
+                return -1;
+            break;
+        default:
+            VT_BUG("option %d in optdefs but not parsed", c);
+        }
+    }
+    if (o->window.has_since && o->window.has_until && o->window.until_ms <= o->window.since_ms) {
+        cli_error("--until must be later than --since (nothing would be read)");
+        return -1;
+    }
+    if (o->output && (output_is_input(o->output, argv + optind, (size_t)(argc - optind)) ||
+                      output_is_input(o->output, o->vms, o->nvms)))
+        return -1;
+    return optind;
+}
+
+/* One input problem on standard error: `vmtriage: FILE[:LINE]: [note: ]message`. */
+static void
+print_diag(const struct diag *d)
+{
+    const char *note = d->level == DIAG_NOTE ? "note: " : "";
+    if (d->line)
+        cli_error("%s:%lu: %s%s", d->path, d->line, note, d->message);
+    else
+        cli_error("%s: %s%s", d->path, note, d->message);
+}
+
+bool
+cli_load_rules(const struct vt_opts *o, struct ruleset *rs)
+{
+    struct diags d = DIAGS_INIT;
+    size_t errors = rules_load_builtin(rs, &d);
+    if (o->rules_dir)
+        errors += rules_load_dir(rs, o->rules_dir, &d);
+    for (size_t i = 0; i < d.n; i++)
+        print_diag(&d.v[i]);
+    diags_release(&d);
+    return errors == 0;
+}
+
+/* The exit status of a report: 2 with a critical finding, else 3 with an
+ * input error, else 1 with a medium/high finding, else 0. */
+static int
+exit_status(const struct report *r)
+{
+    int max = findings_max_level(&r->findings);
+    if (max == LEVEL_CRITICAL)
+        return VT_EXIT_CRITICAL;
+    if (diags_count(&r->diags, DIAG_ERROR))
+        return VT_EXIT_UNKNOWN;
+    if (max >= LEVEL_MEDIUM)
+        return VT_EXIT_WARNING;
+    return VT_EXIT_OK;
+}
+
+int
+cli_finish(struct report *r, const struct vt_opts *o)
+{
+    size_t keep = 0;
+    for (size_t i = 0; i < r->findings.n; i++) {
+        if ((int)r->findings.v[i].level >= o->min_level) {
+            r->findings.v[keep++] = r->findings.v[i];
+        } else {
+            finding_release(&r->findings.v[i]);
+        }
+    }
+    r->findings.n = keep;
+
+    FILE *fp = stdout;
+    if (o->output && (fp = fopen(o->output, "w")) == NULL) {
+        cli_error("cannot write '%s': %s", o->output, strerror(errno));
+        return VT_EXIT_UNKNOWN;
+    }
+    int rc, status = exit_status(r);
+    if (o->format == FMT_JSON) {
+        rc = report_json(fp, r);
+    } else if (o->format == FMT_NAGIOS) {
+        rc = report_nagios(fp, r, status);
+    } else if (o->format == FMT_HTML) {
+        rc = report_html(fp, r, status);
+    } else if (o->format == FMT_CSV) {
+        rc = report_csv(fp, r);
+    } else {
+        struct report_opts ro = {.color = !o->no_color && getenv("NO_COLOR") == NULL &&
+                                          fp == stdout && isatty(1),
+                                 .width = fp == stdout ? fit_terminal_width(1) : 0};
+        rc = report_text(fp, r, &ro);
+    }
+    if (fp != stdout && fclose(fp) != 0)
+        rc = -1;
+    else if (fp == stdout && fflush(stdout) != 0)
+        rc = -1;
+    if (o->format == FMT_TEXT || o->format == FMT_CSV) /* the others carry the errors */
+        for (size_t i = 0; i < r->diags.n; i++) {
+            print_diag(&r->diags.v[i]);
+        }
+    if (rc != 0) {
+        cli_error("cannot write the report: %s", strerror(errno));
+        return VT_EXIT_UNKNOWN;
+    }
+    return status;
+}

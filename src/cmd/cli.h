@@ -1,0 +1,149 @@
+/* cli: what every command shares: options, rule loading, exit status, and
+ * printing the report. Only the CLI talks to the user (STYLE.md). */
+#ifndef VT_CLI_H
+#define VT_CLI_H
+
+#include "findings/audit_log.h"
+#include "report/report.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Exit status: the monitoring-plugin convention (DESIGN.md). */
+enum vt_exit {
+    VT_EXIT_OK = 0,       /* nothing at medium or above */
+    VT_EXIT_WARNING = 1,  /* medium or high */
+    VT_EXIT_CRITICAL = 2, /* critical */
+    VT_EXIT_UNKNOWN = 3,  /* could not run: usage, unreadable or malformed input */
+};
+
+#define VT_MAX_VMS_PATHS 64
+
+struct vt_opts {
+    enum report_format format;
+    const char *output;    /* -o FILE, or NULL for stdout */
+    const char *rules_dir; /* --rules DIR */
+    int min_level;         /* --min-severity */
+    bool profile_nested;   /* --profile nested */
+    bool no_color;
+    int jobs;                    /* -j N; 0 = one per core */
+    char *vms[VT_MAX_VMS_PATHS]; /* --vms PATH (psod): datastores to search for the trigger */
+    size_t nvms;
+    struct log_window window; /* --since / --until (logs) */
+    int examples;             /* --examples N (logs, psod); -1: the default */
+};
+
+/* The options a command honours (struct command.opts). Its --help, the
+ * parsing (an option the command does not honour is a usage error), the man
+ * page and the shell completion (`vmtriage --complete`) all come from these
+ * bits, so they cannot disagree. */
+enum {
+    CO_FORMAT = 1 << 0,  /* -f/--format FMT, one of .formats */
+    CO_OUTPUT = 1 << 1,  /* -o/--output FILE */
+    CO_RULES = 1 << 2,   /* --rules DIR */
+    CO_MIN = 1 << 3,     /* --min-severity LEVEL */
+    CO_PROFILE = 1 << 4, /* --profile nested (the VM audit) */
+    CO_JOBS = 1 << 5,    /* -j/--jobs N */
+    CO_COLOR = 1 << 6,   /* --no-color */
+    CO_VMS = 1 << 7,     /* --vms PATH */
+    CO_WINDOW = 1 << 8,  /* --since, --until, --examples */
+};
+/* What every report-writing command takes. */
+#define CO_REPORT (CO_FORMAT | CO_OUTPUT | CO_RULES | CO_MIN | CO_COLOR)
+/* struct command.formats: bit (1 << FMT_x) per format written. */
+#define FMT_BIT(f) (1u << (f))
+#define FMTS_ALL                                                                                   \
+    (FMT_BIT(FMT_TEXT) | FMT_BIT(FMT_JSON) | FMT_BIT(FMT_CSV) | FMT_BIT(FMT_HTML) |                \
+     FMT_BIT(FMT_NAGIOS))
+#define FMTS_NO_CSV (FMTS_ALL & ~FMT_BIT(FMT_CSV))
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage;   /* "vmtriage scan [options] PATH..." */
+    const char *brief;   /* one line for `vmtriage --help` */
+    const char *summary; /* the paragraph of `vmtriage CMD --help` */
+    unsigned opts;       /* CO_* */
+    unsigned formats;    /* FMT_BIT(...) */
+    const char *words;   /* operand words it takes (rules: "list show check prefilter"), or NULL */
+};
+
+/* The commands, in `vmtriage --help` order (cli.c). */
+extern const struct command *const vt_commands[];
+extern const size_t vt_ncommands;
+extern const struct command bundle_cmd, scan_cmd, psod_cmd, logs_cmd, dump_cmd, cpu_cmd, rules_cmd;
+
+/* `vmtriage CMD --help`: usage, summary, the options the command honours. */
+void cli_help(const struct command *cmd, FILE *fp);
+/* `vmtriage --complete`: every command's options, formats and words, one
+ * fact per line, for tools/gen-completion.sh and tools/gen-man.sh. */
+void cli_complete(FILE *fp);
+
+/* Parses the options `cmd` honours; returns the index of the first operand,
+ * or -1 after printing a usage error (exit VT_EXIT_UNKNOWN): an option the
+ * command does not take, a missing or bad value, a format it does not write,
+ * --until not after --since, -o naming one of the inputs (an operand or
+ * --vms path: same path, or same file); or -2 after --help (exit 0). */
+int cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o);
+/* Loads the built-in rules and --rules DIR. Returns false after printing the
+ * errors. */
+bool cli_load_rules(const struct vt_opts *o, struct ruleset *rs);
+/* Drops findings below --min-severity, prints the report in the chosen
+ * format (errors also on stderr in text), and returns the exit status:
+ * 2 with a critical finding, else 3 with an input error, else 1 with a
+ * medium/high finding, else 0. */
+int cli_finish(struct report *r, const struct vt_opts *o);
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Audits the VMs under `paths` as `scan` does and moves the findings into
+ * *out and the problems into *d. Used by commands that name the VMs carrying
+ * a crash's trigger (psod --vms). */
+void scan_paths(char *const *paths, size_t npaths, const struct ruleset *rules,
+                const struct vt_opts *o, struct findings *out, struct diags *d);
+
+/* How `logs` and `psod` name the subject of log findings. */
+enum log_subject { SUBJECT_FOLDER, SUBJECT_FILE };
+
+/* Reads log files and folders (every file under them; binary files are
+ * noted and skipped) through the log scanner: matches of the log rules
+ * become findings, purple screens are decoded and meet the crash rules,
+ * each file's format and times go to r->files, and the timeline to
+ * r->timeline. `-` reads standard input. Used by `logs` and `psod`. */
+void logs_read(char *const *inputs, size_t ninputs, const struct ruleset *rules,
+               const struct vt_opts *o, enum log_subject subject, struct report *r);
+
+/* The same, one source at a time (bundle members): new, then each source
+ * (consumed and closed; `named`: a file the user named, so a binary one is an
+ * error), then finish, which audits the crashes (giving those that name no
+ * product or build the host's, from log_reading_host) and the log findings
+ * into r. Several readings may fill one report in turn. */
+struct log_reading;
+struct log_source;
+struct log_reading *log_reading_new(const struct ruleset *rules, const struct vt_opts *o,
+                                    enum log_subject subject, struct report *r);
+void log_reading_source(struct log_reading *rd, const char *path, struct log_source *src,
+                        bool named);
+/* Strings borrowed: they must outlive the report. */
+void log_reading_host(struct log_reading *rd, const char *product, const char *build);
+void log_reading_finish(struct log_reading *rd);
+/* Whether a file found in a folder is one `logs` reads (not a VM disk or memory file). */
+bool log_file_wanted(const char *name);
+
+int cmd_scan(int argc, char **argv);
+int cmd_logs(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_psod(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
+int cmd_bundle(int argc, char **argv);
+
+/* Reads the dump behind `in` into r->dumps; returns whether it was one. A
+ * file that is no dump is an error when the user named it, else a note. */
+bool dumps_add(struct report *r, const char *path, const struct dump_input *in, bool named);
+/* Sorts r's dumps by crash time (undated last) and runs the dump rules on
+ * each (cmd_dump.c): what `dump` and `bundle` do once every dump is read. */
+void dumps_audit(const struct ruleset *rules, struct report *r);
+/* `vmtriage` with no command: this ESXi host, or the example bundle. */
+int cmd_default(int argc, char **argv);
+int cmd_cpu(int argc, char **argv);
+
+#endif

@@ -1,0 +1,78 @@
+/* cmd_psod: `vmtriage psod FILE|-`: decode a purple screen and name the
+ * known issue.
+ *
+ * The text (a pasted screen, vmkernel.log, vmkernel-log.N, LogEFI.log, plain
+ * or gzip) goes through the log scanner as in `logs`; each crash then
+ * meets the crash rules (signatures first, generic advice when none
+ * matched). With --vms, the VMs under the given datastores are audited and
+ * those carrying a matched signature's trigger (its related_rules) are listed
+ * in the finding's `related`: the e1000 VMs of KB 2059053. */
+#include "cmd/cli.h"
+#include "util/util_mem.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const struct command psod_cmd = {
+    .name = "psod",
+    .run = cmd_psod,
+    .usage = "vmtriage psod [options] [--vms PATH]... [FILE|-]...",
+    .brief = "decode a purple screen, name the known issue and its fix",
+    .summary =
+        "Decode a purple diagnostic screen (PSOD): pasted console text, vmkernel.log,\n"
+        "vmkernel-log.N from vmkdump_extract, or LogEFI.log ('-' or no FILE: standard input).\n"
+        "Names the crash type, world, culprit module and the known issue with its source and fix.",
+    .opts = CO_REPORT | CO_JOBS | CO_VMS | CO_WINDOW,
+    .formats = FMTS_NO_CSV};
+
+static void
+find_triggers(const struct vt_opts *o, const struct ruleset *rules, struct report *rep)
+{
+    bool wanted = false;
+    for (size_t i = 0; i < rep->findings.n; i++)
+        wanted |= rep->findings.v[i].rule->nrelated > 0;
+    if (!wanted)
+        return;
+    struct findings vmf = FINDINGS_INIT;
+    scan_paths(o->vms, o->nvms, rules, o, &vmf, &rep->diags);
+    for (size_t i = 0; i < rep->findings.n; i++)
+        findings_link_related(&rep->findings.v[i], vmf.v, vmf.n);
+    findings_release(&vmf);
+}
+
+int
+cmd_psod(int argc, char **argv)
+{
+    struct vt_opts o;
+    int first = cli_parse(argc, argv, &psod_cmd, &o);
+    if (first == -2)
+        return VT_EXIT_OK;
+    if (first < 0)
+        return VT_EXIT_UNKNOWN;
+    struct ruleset rules = RULESET_INIT;
+    if (!cli_load_rules(&o, &rules)) {
+        ruleset_release(&rules);
+        return VT_EXIT_UNKNOWN;
+    }
+    static char dash[] = "-";
+    char *stdin_only[] = {dash};
+    char **inputs = first < argc ? argv + first : stdin_only;
+    size_t ninputs = first < argc ? (size_t)(argc - first) : 1;
+    bool from_stdin = false;
+    for (size_t i = 0; i < ninputs; i++)
+        from_stdin |= strcmp(inputs[i], "-") == 0;
+    if (from_stdin && isatty(0)) /* else a silent wait looks like a hang */
+        fputs("vmtriage: reading the purple screen from standard input: paste it, then press "
+              "Ctrl-D on an empty line (Ctrl-C cancels)\n",
+              stderr);
+    struct report rep = {.command = "psod"};
+    logs_read(inputs, ninputs, &rules, &o, SUBJECT_FILE, &rep);
+    rep.has_files = false; /* the psod contract: crashes, backtraces, findings */
+    if (o.nvms)
+        find_triggers(&o, &rules, &rep);
+    int rc = cli_finish(&rep, &o);
+    report_release(&rep);
+    ruleset_release(&rules);
+    return rc;
+}

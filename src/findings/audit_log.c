@@ -1,0 +1,283 @@
+/* audit_log: folds log rule matches into findings and the timeline (see
+ * audit_log.h). */
+#include "findings/audit_log.h"
+#include "util/util_mem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define EVIDENCE_MAX_TEXT 4096
+#define HOUR_MS 3600000LL
+#define NO_FINDING ((size_t)-1)
+
+struct tl_slot {
+    int64_t hour;
+    size_t kind; /* rule index, or nrules for "crash" */
+    size_t count;
+    bool used;
+};
+
+struct log_audit {
+    const struct log_prefilter *pf;
+    size_t examples;
+    struct log_window w;
+    struct findings out;
+    char **subjects; /* owned */
+    size_t nsubjects, capsubjects;
+    size_t cur;    /* current subject */
+    size_t *slots; /* [subject * nrules + rule] -> finding index */
+    size_t capslots;
+    size_t untimed; /* matches left out by a window because they had no time */
+    struct tl_slot *tl;
+    size_t tl_n, tl_cap;
+};
+
+static const char *const involved_names[INV__COUNT] = {
+    [INV_DEVICE] = "devices", [INV_PATH] = "paths",           [INV_ADAPTER] = "adapters",
+    [INV_NIC] = "nics",       [INV_DATASTORE] = "datastores", [INV_VM] = "vms",
+};
+
+const char *
+involved_kind_name(enum involved_kind k)
+{
+    return k < INV__COUNT ? involved_names[k] : NULL;
+}
+
+bool
+log_window_holds(const struct log_window *w, bool has_time, int64_t ms)
+{
+    if (!w->has_since && !w->has_until)
+        return true;
+    if (!has_time)
+        return false;
+    return (!w->has_since || ms >= w->since_ms) && (!w->has_until || ms < w->until_ms);
+}
+
+struct log_audit *
+log_audit_new(const struct log_prefilter *pf, size_t examples, const struct log_window *w)
+{
+    struct log_audit *a = xcalloc(1, sizeof(*a));
+    a->pf = pf;
+    a->examples = examples;
+    a->w = *w;
+    a->cur = NO_FINDING;
+    return a;
+}
+
+void
+log_audit_subject(struct log_audit *a, const char *subject)
+{
+    for (size_t i = 0; i < a->nsubjects; i++)
+        if (strcmp(a->subjects[i], subject) == 0) {
+            a->cur = i;
+            return;
+        }
+    XGROW(a->subjects, a->capsubjects, a->nsubjects + 1);
+    a->subjects[a->nsubjects] = xstrdup(subject);
+    size_t nr = a->pf->nrules;
+    XGROW(a->slots, a->capslots, (a->nsubjects + 1) * nr + 1);
+    for (size_t r = 0; r < nr; r++)
+        a->slots[a->nsubjects * nr + r] = NO_FINDING;
+    a->cur = a->nsubjects++;
+}
+
+/* ---- timeline ---- */
+
+static size_t
+tl_hash(int64_t hour, size_t kind, size_t cap)
+{
+    uint64_t x = (uint64_t)hour * 0x9e3779b97f4a7c15ULL ^ (uint64_t)kind * 0xc2b2ae3d27d4eb4fULL;
+    return (size_t)(x ^ (x >> 29)) & (cap - 1);
+}
+
+static void tl_add(struct log_audit *a, int64_t hour, size_t kind, size_t count);
+
+static void
+tl_grow(struct log_audit *a)
+{
+    struct tl_slot *old = a->tl;
+    size_t oldcap = a->tl_cap;
+    a->tl_cap = oldcap ? oldcap * 2 : 256;
+    a->tl = xcalloc(a->tl_cap, sizeof(*a->tl));
+    a->tl_n = 0;
+    for (size_t i = 0; i < oldcap; i++)
+        if (old[i].used)
+            tl_add(a, old[i].hour, old[i].kind, old[i].count);
+    free(old);
+}
+
+static void
+tl_add(struct log_audit *a, int64_t hour, size_t kind, size_t count)
+{
+    if ((a->tl_n + 1) * 2 > a->tl_cap)
+        tl_grow(a);
+    for (size_t h = tl_hash(hour, kind, a->tl_cap);; h = (h + 1) & (a->tl_cap - 1)) {
+        struct tl_slot *s = &a->tl[h];
+        if (!s->used) {
+            *s = (struct tl_slot){hour, kind, count, true};
+            a->tl_n++;
+            return;
+        }
+        if (s->hour == hour && s->kind == kind) {
+            s->count += count;
+            return;
+        }
+    }
+}
+
+static int64_t
+hour_of(int64_t ms)
+{
+    int64_t h = ms / HOUR_MS;
+    return ms < 0 && ms % HOUR_MS ? h - 1 : h;
+}
+
+void
+log_audit_crash(struct log_audit *a, bool has_time, int64_t time_ms)
+{
+    if (has_time && log_window_holds(&a->w, true, time_ms))
+        tl_add(a, hour_of(time_ms), a->pf->nrules, 1);
+}
+
+/* ---- findings ---- */
+
+static void
+add_involved(struct name_list *l, const char *name)
+{
+    if (name == NULL || *name == '\0')
+        return;
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->v[i], name) == 0)
+            return;
+    if (l->n == INVOLVED_MAX) {
+        l->more++;
+        return;
+    }
+    l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+    l->v[l->n++] = xstrdup(name);
+}
+
+/* Whether evidence x comes before y: timed lines first, by time; else in
+ * the order they arrived. */
+static bool
+before(bool xt, int64_t xms, const struct evidence *y)
+{
+    if (xt != y->has_time)
+        return xt;
+    return xt && xms < y->time_ms;
+}
+
+static void
+add_example(struct log_audit *a, struct finding *f, const struct log_record *rec)
+{
+    size_t at = f->nev;
+    while (at > 0 && before(rec->has_time, rec->time_ms, &f->ev[at - 1]))
+        at--;
+    if (at >= a->examples)
+        return;
+    if (f->nev == a->examples) { /* drop the latest */
+        free(f->ev[f->nev - 1].text);
+        free(f->ev[f->nev - 1].source);
+        f->nev--;
+    } else {
+        f->ev = xreallocarray(f->ev, f->nev + 1, sizeof(*f->ev));
+    }
+    memmove(f->ev + at + 1, f->ev + at, (f->nev - at) * sizeof(*f->ev));
+    size_t len = rec->len < EVIDENCE_MAX_TEXT ? rec->len : EVIDENCE_MAX_TEXT;
+    f->ev[at] = (struct evidence){rec->line, xstrndup(rec->text, len), xstrdup(rec->source),
+                                  rec->has_time, rec->time_ms};
+    f->nev++;
+}
+
+void
+log_audit_match(void *audit, size_t rule, const struct log_record *rec)
+{
+    struct log_audit *a = audit;
+    if (a->cur == NO_FINDING)
+        VT_BUG("log_audit_match before log_audit_subject");
+    if (!log_window_holds(&a->w, rec->has_time, rec->time_ms)) {
+        a->untimed += !rec->has_time;
+        return;
+    }
+    size_t *slot = &a->slots[a->cur * a->pf->nrules + rule];
+    if (*slot == NO_FINDING) {
+        const struct record r = {.kind = REC_LOG, .log = rec};
+        XGROW(a->out.v, a->out.cap, a->out.n + 1);
+        a->out.v[a->out.n] = finding_new(a->pf->rules[rule], a->subjects[a->cur], &r);
+        if (rec->vm_log && rec->vm) {
+            const char *slash = strrchr(rec->vm, '/');
+            a->out.v[a->out.n].name = xstrdup(slash ? slash + 1 : rec->vm);
+        }
+        *slot = a->out.n++;
+    }
+    struct finding *f = &a->out.v[*slot];
+    f->count++;
+    if (rec->has_time) {
+        if (!f->has_time || rec->time_ms < f->first_ms)
+            f->first_ms = rec->time_ms;
+        if (!f->has_time || rec->time_ms > f->last_ms)
+            f->last_ms = rec->time_ms;
+        f->has_time = true;
+        tl_add(a, hour_of(rec->time_ms), rule, 1);
+    }
+    if (a->examples > 0)
+        add_example(a, f, rec);
+    add_involved(&f->involved[INV_DEVICE], rec->device);
+    add_involved(&f->involved[INV_PATH], rec->path);
+    add_involved(&f->involved[INV_ADAPTER], rec->path ? NULL : rec->adapter);
+    add_involved(&f->involved[INV_NIC], rec->nic);
+    add_involved(&f->involved[INV_DATASTORE], rec->datastore);
+    add_involved(&f->involved[INV_VM], rec->vm);
+}
+
+static int
+cmp_row(const void *x, const void *y)
+{
+    const struct timeline_row *a = x, *b = y;
+    if (a->hour_ms != b->hour_ms)
+        return a->hour_ms < b->hour_ms ? -1 : 1;
+    return strcmp(a->kind, b->kind);
+}
+
+void
+log_audit_finish(struct log_audit *a, struct findings *out, struct timeline *tl, struct diags *d)
+{
+    findings_move(out, &a->out);
+    for (size_t i = 0; i < a->tl_cap; i++) {
+        const struct tl_slot *s = &a->tl[i];
+        if (!s->used)
+            continue;
+        XGROW(tl->v, tl->cap, tl->n + 1);
+        const char *kind = s->kind < a->pf->nrules ? a->pf->rules[s->kind]->id : "crash";
+        tl->v[tl->n++] = (struct timeline_row){s->hour * HOUR_MS, kind, s->count};
+    }
+    if (tl->n > 1)
+        qsort(tl->v, tl->n, sizeof(*tl->v), cmp_row);
+    size_t kept = 0; /* a timeline that held another audit's rows: one row per hour and kind */
+    for (size_t i = 0; i < tl->n; i++) {
+        if (kept > 0 && tl->v[kept - 1].hour_ms == tl->v[i].hour_ms &&
+            strcmp(tl->v[kept - 1].kind, tl->v[i].kind) == 0)
+            tl->v[kept - 1].count += tl->v[i].count;
+        else
+            tl->v[kept++] = tl->v[i];
+    }
+    tl->n = kept;
+    if (a->untimed > 0)
+        diags_add(d, DIAG_NOTE, NULL, 0,
+                  "%zu matching lines have no time and were left out by --since/--until",
+                  a->untimed);
+    for (size_t i = 0; i < a->nsubjects; i++)
+        free(a->subjects[i]);
+    free(a->subjects);
+    free(a->slots);
+    free(a->tl);
+    findings_release(&a->out);
+    free(a);
+}
+
+void
+timeline_release(struct timeline *tl)
+{
+    free(tl->v);
+    *tl = (struct timeline){NULL, 0, 0};
+}

@@ -1,0 +1,113 @@
+/* psod_impl: what the psod_*.c files share and nobody else sees (not part of
+ * the psod API). The decoder is split by concern: psod_text.c (bounded
+ * spans, masked numbers), psod_line.c (cleaning, log prefixes, splitting a
+ * pasted screen), psod_frame.c (frame grammar), psod_message.c (panic
+ * messages), psod_culprit.c (culprit and names), psod_parse.c (the reader). */
+#ifndef VT_PSOD_IMPL_H
+#define VT_PSOD_IMPL_H
+
+#include "parse/psod/psod.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- psod_text.c: spans that may hold NUL bytes ---- */
+
+enum { PT_NONE, PT_VALUE, PT_MASKED };
+
+const char *pt_find(const char *s, size_t n, const char *lit);
+bool pt_starts(const char *s, size_t n, const char *lit);
+bool pt_starts_ci(const char *s, size_t n, const char *lit);
+bool pt_eq(const char *s, size_t n, const char *lit);
+size_t pt_ws(const char *s, size_t n, size_t i);
+void pt_trim(const char **s, size_t *n);
+bool pt_is_mask(int c);
+bool pt_is_word(const char *s, size_t n);
+/* A number written 0x<hex> (also masked: 0x####, 0####, ####, 0xADDRESS1,
+ * 0xnnnn). Returns PT_VALUE (*v set), PT_MASKED (a token, but hidden or not
+ * a number) or PT_NONE; *len is the token length (0 for PT_NONE). */
+int pt_hex(const char *s, size_t n, size_t *len, uint64_t *v);
+/* A decimal (world id, cpu); masks: ####, ****, XXXX, <ID>. */
+int pt_dec(const char *s, size_t n, size_t *len, long long *v);
+/* A copy trimmed of blanks, cut at PSOD_MAX_TEXT on a UTF-8 boundary;
+ * NULL when empty. */
+char *pt_dup(const char *s, size_t n);
+/* True when the text is nothing but mask characters (`###`, `***`, `XXXX`). */
+bool pt_all_masked(const char *s, size_t n);
+
+/* ---- psod_line.c: one physical line ---- */
+
+/* What a log prefix told (`TS cpuN:W)`, `TS In(14) LogEFI[pid]:`, 4.x uptime). */
+struct psod_prefix {
+    bool present;
+    int cpu;         /* -1 */
+    long long world; /* -1 */
+    const char *ts;  /* a real timestamp ("2015-12-17T20:34:03.603Z", "Mar 9 23:53:24"), or NULL */
+    size_t tslen;
+};
+
+/* Returns the offset of the body of `s` past blanks, bullets and a log
+ * prefix; fills *p. */
+size_t psod_strip_prefix(const char *s, size_t n, struct psod_prefix *p);
+/* Cut points (offsets > 0) where a line holding a whole screen (ugg.li/?p=921,
+ * one-line KB pastes) starts a new piece; returns how many, at most max. */
+size_t psod_split(const char *s, size_t n, size_t *cuts, size_t max);
+/* Copies `in` into *out: NUL bytes become blanks, ANSI colour escapes (real
+ * ESC or a literal `^[`) go, the blog escape `'@'` becomes `@`; at most
+ * `max` bytes are read. */
+struct buf;
+void psod_clean(struct buf *out, const char *in, size_t n, size_t max);
+/* True when the line may matter to a reader with nothing open: a few
+ * needles found through a bigram table built by psod_needles_init. */
+void psod_needles_init(unsigned char table[8192]);
+bool psod_needles_any(const unsigned char table[8192], const char *s, size_t n);
+
+/* ---- psod_frame.c ---- */
+
+/* A `pcpu 118 Heartbeat NMI:` tag in front of a frame (a saved backtrace). */
+struct psod_tag {
+    bool present;
+    int pcpu;
+    const char *reason;
+    size_t reason_len;
+};
+
+/* Length of a `pcpu 118 Heartbeat NMI: ` tag at s (0 when there is none). */
+size_t psod_saved_tag_len(const char *s, size_t n);
+/* Reads one screen/log frame (`0xF:[0xIP]Func@mod#ver+0xOFF stack: ...`,
+ * `[0xIP]Func+0xOFF`, 4.x `Func@mod:ver`, `<unknown>`, `[0x0]`); false when
+ * the text is not a frame. *f is set (owned strings) only on true. */
+bool psod_parse_frame(const char *s, size_t n, struct psod_frame *f, struct psod_tag *tag);
+/* Reads a gdb frame `#N  func (args) at file:line` / `#N 0x.. in func (...)`. */
+bool psod_parse_gdb_frame(const char *s, size_t n, struct psod_frame *f);
+/* True when the text holds a frame marker (`:[0x`) that may be a frame. */
+bool psod_frame_like(const char *s, size_t n);
+void psod_frame_release(struct psod_frame *f);
+/* Appends *f (ownership moves) or counts it dropped past PSOD_MAX_FRAMES. */
+void psod_frames_push(struct psod_frames *fs, struct psod_frame *f);
+void psod_frames_release(struct psod_frames *fs);
+bool psod_frame_same(const struct psod_frame *a, const struct psod_frame *b);
+
+/* ---- psod_message.c ---- */
+
+/* Where in `s` a panic message of a form only a purple screen prints starts
+ * (`#PF Exception 14 in world`, `PCPU 1 locked up`, `Panic from another CPU`,
+ * `NMI IPI: Panic requested`, `LINT1/NMI`, MCE forms, vmklinux BUG, ASSERT
+ * path:line ...), or NULL. */
+const char *psod_panic_message(const char *s, size_t n);
+enum psod_type psod_classify(const char *m, size_t n, int *exception);
+/* Sets type, exception, world, ip, address, cpu, code start from a message;
+ * `overwrite` lets a value found replace one already set. */
+void psod_message_fields(struct psod_crash *c, const char *m, size_t n, bool overwrite);
+/* `Panic Details: Crash at TS on CPU N running world W. VMK Uptime:U`. */
+void psod_details_fields(struct psod_crash *c, const char *m, size_t n);
+/* Reads `VMK uptime: 1:08:27:56.829` anywhere in s into c->uptime (unset only). */
+void psod_uptime_field(struct psod_crash *c, const char *s, size_t n);
+
+/* ---- psod_culprit.c ---- */
+
+void psod_crash_init(struct psod_crash *c);
+void psod_crash_release(struct psod_crash *c);
+
+#endif

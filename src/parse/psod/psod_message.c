@@ -1,0 +1,393 @@
+/* psod_message: the first line of a purple screen, read into type and facts.
+ *
+ * kb/esxi-crash-and-logs.md §1.6 lists the messages; their numbers changed
+ * over the versions: `#GP Exception(13) in world 4130:helper13-0 @ 0x..`
+ * (4.0), `#GP Exception 13 in world 4376:usb @ 0x..` (4.1), `#PF Exception
+ * type 14 in world 1024:console @ 0x..` (3.x), `#PF Exception 14 in world
+ * 63406:vmast.63405 IP 0x.. addr 0x..` (5.x+), `Panic from another CPU (cpu
+ * 78, world 2098897): ip=0x..`, `NMI IPI: ... PC 0x.., SP 0x..` or
+ * `RIPOFF(base):RBP:CS [0xOFF(0xBASE):..]`, MCE forms naming `PCPU14` and a
+ * world. Values KB copies masked read as absent. */
+#include "parse/psod/psod_impl.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+    const char *name;
+    int vector;
+} mnemonics[] = {
+    {"DE", 0},  {"DB", 1},  {"NMI", 2}, {"BP", 3},  {"OF", 4},  {"BR", 5},  {"UD", 6},
+    {"NM", 7},  {"DF", 8},  {"TS", 10}, {"NP", 11}, {"SS", 12}, {"GP", 13}, {"PF", 14},
+    {"MF", 16}, {"AC", 17}, {"MC", 18}, {"XM", 19}, {"XF", 19}, {"VE", 20}, {"CP", 21},
+};
+
+/* Finds `#XX Exception` (or a leading `Exception type N`) in m; returns its
+ * start and the vector (-1 unknown) through *vec, or NULL. */
+static const char *
+exception_form(const char *m, size_t n, int *vec, size_t *after)
+{
+    for (const char *p = memchr(m, '#', n); p != NULL;
+         p = memchr(p + 1, '#', n - (size_t)(p + 1 - m))) {
+        size_t off = (size_t)(p - m), i = 1;
+        while (off + i < n && i <= 4 && isupper((unsigned char)p[i]))
+            i++;
+        if (i < 3 || i > 4 || !pt_starts(p + i, n - off - i, " Exception"))
+            continue;
+        *vec = -1;
+        for (size_t k = 0; k < sizeof(mnemonics) / sizeof(mnemonics[0]); k++)
+            if (pt_eq(p + 1, i - 1, mnemonics[k].name))
+                *vec = mnemonics[k].vector;
+        size_t j = off + i + 10; /* past " Exception" */
+        j = pt_ws(m, n, j);
+        if (j < n && m[j] == '(')
+            j++;
+        if (pt_starts(m + j, n - j, "type "))
+            j = pt_ws(m, n, j + 5);
+        size_t len;
+        long long v;
+        if (pt_dec(m + j, n - j, &len, &v) == PT_VALUE && v < 256)
+            *vec = (int)v;
+        *after = j + len;
+        return p;
+    }
+    if (pt_starts(m, n, "Exception type ")) { /* ESX 2.x/3.x without the mnemonic */
+        size_t len;
+        long long v;
+        *vec = pt_dec(m + 15, n - 15, &len, &v) == PT_VALUE && v < 256 ? (int)v : -1;
+        *after = 15 + len;
+        return m;
+    }
+    return NULL;
+}
+
+/* `PCPU 1 locked up` / `PCPU 118: no heartbeat` at m. */
+static bool
+pcpu_then(const char *m, size_t n, const char *what)
+{
+    if (!pt_starts(m, n, "PCPU "))
+        return false;
+    size_t len;
+    long long v;
+    if (pt_dec(m + 5, n - 5, &len, &v) == PT_NONE)
+        return false;
+    return pt_starts(m + 5 + len, n - 5 - len, what);
+}
+
+/* `ASSERT bora/vmkernel/main/pframe_int.h:527`: a path with `:line`. */
+static bool
+path_line(const char *s, size_t n)
+{
+    size_t i = pt_ws(s, n, 0);
+    size_t e = i;
+    while (e < n && s[e] != ' ' && s[e] != '\t')
+        e++;
+    const char *colon = NULL;
+    for (size_t k = i; k < e; k++)
+        if (s[k] == ':')
+            colon = s + k;
+    return colon != NULL && colon + 1 < s + e && isdigit((unsigned char)colon[1]) &&
+           memchr(s + i, '/', (size_t)(colon - (s + i))) != NULL;
+}
+
+const char *
+psod_panic_message(const char *s, size_t n)
+{
+    const char *m = s;
+    size_t k = pt_ws(s, n, 0);
+    m += k;
+    n -= k;
+    /* `Panic: 589: Panic from another CPU ...` */
+    if (pt_starts(m, n, "Panic: ")) {
+        size_t i = 7;
+        while (i < n && isdigit((unsigned char)m[i]))
+            i++;
+        if (i > 7 && i + 1 < n && m[i] == ':' && m[i + 1] == ' ') {
+            m += i + 2;
+            n -= i + 2;
+        }
+    }
+    int vec;
+    size_t after;
+    const char *e = exception_form(m, n, &vec, &after);
+    if (e != NULL && pt_find(e, n - (size_t)(e - m), " in world ") != NULL)
+        return e;
+    if (pcpu_then(m, n, " locked up") || pcpu_then(m, n, ": no heartbeat"))
+        return m;
+    if (pt_starts(m, n, "Panic from another CPU") || pt_starts(m, n, "NMI IPI: Panic requested"))
+        return m;
+    const char *l = pt_find(m, n, "LINT1/NMI");
+    if (l != NULL)
+        return l;
+    if (pt_starts(m, n, "LINT1-NMI") || pt_starts(m, n, "Machine Check Exception on PCPU") ||
+        pt_starts(m, n, "Uncorrectable Machine Check Exception") ||
+        pt_starts(m, n, "Machine Check Exception: Unable to continue") ||
+        pt_starts(m, n, "Hardware (Machine) Error") || pt_starts(m, n, "BUG: failure at"))
+        return m;
+    if (pt_starts(m, n, "Failed at ") && pt_find(m, n, "NOT REACHED") != NULL)
+        return m;
+    if ((pt_starts(m, n, "ASSERT ") && path_line(m + 7, n - 7)) ||
+        (pt_starts(m, n, "NOT_IMPLEMENTED ") && path_line(m + 16, n - 16)))
+        return m;
+    if (pt_starts(m, n, "Spin count exceeded"))
+        return m;
+    if (pt_starts(m, n, "CPU ") && pt_find(m, n, "tried to re-acquire lock") != NULL)
+        return m;
+    return NULL;
+}
+
+enum psod_type
+psod_classify(const char *m, size_t n, int *exception)
+{
+    *exception = -1;
+    int vec;
+    size_t after;
+    if (exception_form(m, n, &vec, &after) != NULL) {
+        *exception = vec;
+        return PSOD_EXCEPTION;
+    }
+    size_t k = pt_ws(m, n, 0);
+    const char *b = m + k;
+    size_t bn = n - k;
+    if (pt_starts(b, bn, "ASSERT"))
+        return PSOD_ASSERT;
+    if (pt_starts(b, bn, "NOT_IMPLEMENTED"))
+        return PSOD_NOT_IMPLEMENTED;
+    if (pt_find(m, n, "LINT1"))
+        return PSOD_LINT1_NMI;
+    if (pt_find(m, n, "NMI IPI"))
+        return PSOD_NMI_IPI;
+    if (pt_find(m, n, "Machine Check") || pt_find(m, n, "Hardware (Machine) Error") ||
+        pt_find(m, n, "Hardware Error") || pt_starts(b, bn, "MCE"))
+        return PSOD_MCE;
+    if (pt_find(m, n, "Spin count exceeded") || pt_find(m, n, "re-acquire lock"))
+        return PSOD_SPIN_DEADLOCK;
+    if (pt_find(m, n, "locked up"))
+        return PSOD_LOCKUP;
+    if (pt_find(m, n, "Panic from another CPU") || pt_find(m, n, "no heartbeat"))
+        return PSOD_HEARTBEAT;
+    if (pt_find(m, n, "PCIe") || pt_find(m, n, "PCI bus error") || pt_find(m, n, "FATAL_ERROR"))
+        return PSOD_PCIE_ERROR;
+    if (pt_starts(b, bn, "BUG:") || pt_find(m, n, "(inside vmklinux)") ||
+        (pt_starts(b, bn, "Failed at ") && pt_find(m, n, "NOT REACHED")))
+        return PSOD_VMKLINUX_BUG;
+    if (pt_find(m, n, "Lost heartbeat"))
+        return PSOD_LOST_HEARTBEAT;
+    if (pt_find(m, n, "Oops"))
+        return PSOD_OOPS;
+    if (pt_find(m, n, "CrashMe"))
+        return PSOD_MANUAL;
+    return PSOD_UNKNOWN;
+}
+
+/* `in world ID:NAME` anywhere in m: id (-1 when masked) and name span. */
+static bool
+world_of(const char *m, size_t n, long long *id, const char **name, size_t *nlen)
+{
+    const char *w = pt_find(m, n, "in world ");
+    if (w == NULL)
+        return false;
+    size_t i = (size_t)(w - m) + 9, len;
+    long long v;
+    int r = pt_dec(m + i, n - i, &len, &v);
+    if (r == PT_NONE)
+        return false;
+    *id = r == PT_VALUE ? v : -1;
+    i += len;
+    *name = NULL;
+    *nlen = 0;
+    if (i < n && m[i] == ':') {
+        size_t a = ++i;
+        while (i < n && m[i] != ' ' && m[i] != '\t')
+            i++;
+        size_t e = i;
+        while (e > a && (m[e - 1] == ';' || m[e - 1] == ',' || m[e - 1] == '.'))
+            e--;
+        if (e > a && !pt_all_masked(m + a, e - a)) {
+            *name = m + a;
+            *nlen = e - a;
+        }
+    }
+    return true;
+}
+
+/* The hex value after `key` in m (`IP `, `addr `, `ip=`, `PC `). */
+static int
+hex_after(const char *m, size_t n, const char *key, uint64_t *v)
+{
+    const char *k = pt_find(m, n, key);
+    if (k == NULL)
+        return PT_NONE;
+    size_t i = (size_t)(k - m) + strlen(key), len;
+    i = pt_ws(m, n, i);
+    return pt_hex(m + i, n - i, &len, v);
+}
+
+static void
+set_world(struct psod_crash *c, long long id, const char *name, size_t nlen, bool overwrite)
+{
+    if (id >= 0 && (overwrite || c->world_id < 0))
+        c->world_id = id;
+    if (name != NULL && (overwrite || c->world_name == NULL)) {
+        free(c->world_name);
+        c->world_name = pt_dup(name, nlen);
+    }
+}
+
+static void
+set_ip(struct psod_crash *c, int r, uint64_t v, bool overwrite)
+{
+    if (r == PT_VALUE && (overwrite || !c->has_ip)) {
+        c->has_ip = true;
+        c->ip = v;
+    }
+}
+
+static void
+set_addr(struct psod_crash *c, int r, uint64_t v, bool overwrite)
+{
+    if (r == PT_VALUE && (overwrite || !c->has_address)) {
+        c->has_address = true;
+        c->address = v;
+    }
+}
+
+/* `PCPU14`, `PCPU 14`, `CPU 0`, `cpu 78` after `key`: the number or -1. */
+static int
+cpu_after(const char *m, size_t n, const char *key)
+{
+    const char *k = pt_find(m, n, key);
+    if (k == NULL)
+        return -1;
+    size_t i = pt_ws(m, n, (size_t)(k - m) + strlen(key)), len;
+    long long v;
+    return pt_dec(m + i, n - i, &len, &v) == PT_VALUE && v < 100000 ? (int)v : -1;
+}
+
+void
+psod_message_fields(struct psod_crash *c, const char *m, size_t n, bool overwrite)
+{
+    int vec;
+    enum psod_type t = psod_classify(m, n, &vec);
+    if (overwrite || c->type == PSOD_UNKNOWN) {
+        c->type = t;
+        c->exception = t == PSOD_EXCEPTION ? vec : -1;
+    }
+    long long id;
+    const char *name;
+    size_t nlen;
+    if (world_of(m, n, &id, &name, &nlen))
+        set_world(c, id, name, nlen, overwrite);
+    uint64_t v;
+    int cpu = -1;
+    switch (t) {
+    case PSOD_EXCEPTION: {
+        size_t after;
+        const char *e = exception_form(m, n, &vec, &after);
+        const char *rest = e ? m + after : m;
+        size_t rn = n - (size_t)(rest - m);
+        int r = hex_after(rest, rn, " IP ", &v);
+        if (r == PT_NONE)
+            r = hex_after(rest, rn, " ip ", &v);
+        if (r == PT_NONE)
+            r = hex_after(rest, rn, " @ ", &v);
+        set_ip(c, r, v, overwrite);
+        r = hex_after(rest, rn, " addr ", &v);
+        set_addr(c, r, v, overwrite);
+        break;
+    }
+    case PSOD_HEARTBEAT: {
+        /* Panic from another CPU (cpu 78, world 2098897): ip=0x... */
+        cpu = cpu_after(m, n, "(cpu ");
+        const char *w = pt_find(m, n, ", world ");
+        if (w != NULL) {
+            size_t i = (size_t)(w - m) + 8, len;
+            long long wid;
+            if (pt_dec(m + i, n - i, &len, &wid) == PT_VALUE)
+                set_world(c, wid, NULL, 0, overwrite);
+        }
+        int r = hex_after(m, n, "ip=", &v);
+        set_ip(c, r, v, overwrite);
+        break;
+    }
+    case PSOD_NMI_IPI: {
+        int r = hex_after(m, n, " PC ", &v);
+        set_ip(c, r, v, overwrite);
+        const char *rip = pt_find(m, n, "RIPOFF(base)");
+        const char *br = rip ? memchr(rip, '[', n - (size_t)(rip - m)) : NULL;
+        if (br != NULL) {
+            size_t i = (size_t)(br - m) + 1, len, len2;
+            uint64_t off, base;
+            int r1 = pt_hex(m + i, n - i, &len, &off);
+            if (r1 != PT_NONE && i + len < n && m[i + len] == '(') {
+                int r2 = pt_hex(m + i + len + 1, n - i - len - 1, &len2, &base);
+                if (r2 == PT_VALUE && (overwrite || !c->has_code_start)) {
+                    c->has_code_start = true;
+                    c->code_start = base;
+                }
+                if (r1 == PT_VALUE && r2 == PT_VALUE)
+                    set_ip(c, PT_VALUE, base + off, overwrite);
+            }
+        }
+        break;
+    }
+    case PSOD_MCE:
+        cpu = cpu_after(m, n, "on PCPU");
+        if (cpu < 0)
+            cpu = cpu_after(m, n, " PCPU");
+        break;
+    default:
+        break;
+    }
+    if (cpu >= 0 && (overwrite || c->cpu < 0))
+        c->cpu = cpu;
+}
+
+void
+psod_details_fields(struct psod_crash *c, const char *m, size_t n)
+{
+    int cpu = cpu_after(m, n, " on CPU ");
+    if (cpu >= 0 && c->cpu < 0)
+        c->cpu = cpu;
+    const char *w = pt_find(m, n, "running world ");
+    if (w != NULL) {
+        size_t i = (size_t)(w - m) + 14, len;
+        long long v;
+        if (pt_dec(m + i, n - i, &len, &v) == PT_VALUE && c->world_id < 0)
+            c->world_id = v;
+    }
+    const char *at = pt_find(m, n, "Crash at ");
+    if (at != NULL && c->timestamp == NULL) {
+        size_t i = (size_t)(at - m) + 9, e = i;
+        while (e < n && m[e] != ' ')
+            e++;
+        if (e - i >= 19 && isdigit((unsigned char)m[i]) && isdigit((unsigned char)m[i + 3]) &&
+            m[i + 4] == '-' && isdigit((unsigned char)m[i + 5]) && m[i + 10] == 'T')
+            c->timestamp = pt_dup(m + i, e - i);
+    }
+    psod_uptime_field(c, m, n);
+}
+
+void
+psod_uptime_field(struct psod_crash *c, const char *s, size_t n)
+{
+    if (c->uptime != NULL)
+        return;
+    const char *u = pt_find(s, n, "VMK uptime:");
+    if (u == NULL)
+        u = pt_find(s, n, "VMK Uptime:");
+    if (u == NULL)
+        return;
+    size_t i = pt_ws(s, n, (size_t)(u - s) + 11), e = i;
+    bool digit = false;
+    while (e < n && (isdigit((unsigned char)s[e]) || s[e] == ':' || s[e] == '.')) {
+        digit |= isdigit((unsigned char)s[e]) != 0;
+        e++;
+    }
+    /* masked `##:##:##:##` stops at once: absent */
+    if (digit && e < n && (pt_is_mask((unsigned char)s[e]) || isalpha((unsigned char)s[e])))
+        return;
+    if (digit && e > i)
+        c->uptime = pt_dup(s + i, e - i);
+}

@@ -1,0 +1,40 @@
+/* report_csv: one row per VM × finding (RFC 4180), for a spreadsheet.
+ *
+ * A cell that starts with = + - @ (or TAB/CR) gets a leading apostrophe so a
+ * spreadsheet never runs a VM name as a formula (OWASP "CSV Injection"). */
+#include "report/csv_cell.h"
+#include "report/report.h"
+#include "util/util_buf.h"
+
+#include <string.h>
+
+int
+report_csv(FILE *fp, const struct report *r)
+{
+    if (r->has_dumps && !r->has_hosts) /* dump; a bundle lists its findings */
+        return report_csv_dumps(fp, r);
+    fputs("vm_path,vm_name,rule,level,title,devices,evidence,references\r\n", fp);
+    struct buf b = BUF_INIT;
+    for (size_t i = 0; i < r->findings.n; i++) {
+        const struct finding *f = &r->findings.v[i];
+        csv_cell(fp, f->subject, false);
+        csv_cell(fp, f->name, false);
+        csv_cell(fp, f->rule->id, false);
+        csv_cell(fp, level_name(f->level), false);
+        csv_cell(fp, f->rule->title, false);
+        buf_reset(&b);
+        for (size_t k = 0; k < f->ndevices; k++)
+            buf_addf(&b, "%s%s", k ? " " : "", f->devices[k]);
+        csv_cell(fp, buf_str(&b), false);
+        buf_reset(&b);
+        for (size_t k = 0; k < f->nev; k++)
+            buf_addf(&b, "%sline %lu: %s", k ? "\n" : "", f->ev[k].line, f->ev[k].text);
+        csv_cell(fp, buf_str(&b), false);
+        buf_reset(&b);
+        for (size_t k = 0; k < f->rule->nrefs; k++)
+            buf_addf(&b, "%s%s", k ? "; " : "", f->rule->refs[k]);
+        csv_cell(fp, buf_str(&b), true);
+    }
+    buf_release(&b);
+    return ferror(fp) ? -1 : 0;
+}

@@ -1,0 +1,386 @@
+/* report_text: what an admin reads in a terminal: the decoded crashes first
+ * (report_crash.c), an aligned table of findings (colour only on a terminal,
+ * never with NO_COLOR), then per rule its why, its sources and the fix. The
+ * CLI prints the input problems after it. */
+#include "report/report.h"
+#include "report/report_fit.h"
+#include "util/util_term.h"
+#include "util/util_buf.h"
+#include "util/util_mem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const level_color[] = {"\033[2m", "\033[36m", "\033[33m", "\033[1;33m",
+                                          "\033[1;31m"};
+
+static void
+pad(FILE *fp, const char *s, size_t w)
+{
+    term_puts(s, fp);
+    for (size_t n = fit_width_escaped(s); n < w; n++)
+        fputc(' ', fp);
+}
+
+/* The devices and their evidence, e.g. "ethernet0: ethernet0.virtualDev = "e1000" (line 12)". */
+static char *
+detail(const struct finding *f)
+{
+    struct buf b = BUF_INIT;
+    if (f->count) { /* a log finding: how many lines, when, and what they name */
+        char a[25], z[25];
+        report_short_time(a, f->has_time, f->first_ms);
+        report_short_time(z, f->has_time, f->last_ms);
+        buf_addf(&b, "%zu line%s", f->count, f->count == 1 ? "" : "s");
+        if (f->has_time && f->first_ms == f->last_ms)
+            buf_addf(&b, ", %s", a);
+        else if (f->has_time)
+            buf_addf(&b, ", %s .. %s", a, z);
+        size_t shown = 0;
+        for (int k = 0; k < INV__COUNT; k++)
+            for (size_t i = 0; i < f->involved[k].n && shown < 4; i++)
+                buf_addf(&b, "%s%s", shown++ ? ", " : "; ", f->involved[k].v[i]);
+        return buf_detach(&b);
+    }
+    for (size_t i = 0; i < f->ndevices; i++)
+        buf_addf(&b, "%s%s", i ? "," : "", f->devices[i]);
+    for (size_t i = 0; i < f->nev && i < 3; i++) {
+        const char *t = f->ev[i].text;
+        while (*t == ' ' || *t == '\t')
+            t++;
+        if (f->ev[i].line > 0)
+            buf_addf(&b, "%sline %lu: %s", b.len ? "; " : "", f->ev[i].line, t);
+        else /* the whole file is the evidence (a dump) */
+            buf_addf(&b, "%s%s", b.len ? "; " : "", t);
+    }
+    if (f->nev > 3)
+        buf_addf(&b, "; +%zu lines", f->nev - 3);
+    return buf_detach(&b);
+}
+
+static const char *
+subject_label(const struct finding *f, struct buf *b)
+{
+    buf_reset(b);
+    buf_adds(b, f->subject);
+    if (f->name)
+        buf_addf(b, " (%s)", f->name);
+    return buf_str(b);
+}
+
+static int
+cmp_level_desc(const void *a, const void *b)
+{
+    const struct finding *x = *(const struct finding *const *)a;
+    const struct finding *y = *(const struct finding *const *)b;
+    if (x->level != y->level)
+        return (int)y->level - (int)x->level;
+    int c = strcmp(x->rule->id, y->rule->id);
+    return c ? c : strcmp(x->subject, y->subject);
+}
+
+const struct finding **
+report_sorted_findings(const struct report *r)
+{
+    size_t n = r->findings.n;
+    const struct finding **v = xcalloc(n ? n : 1, sizeof(*v));
+    for (size_t i = 0; i < n; i++)
+        v[i] = &r->findings.v[i];
+    qsort(v, n, sizeof(*v), cmp_level_desc);
+    return v;
+}
+
+const char *
+report_state_name(int status)
+{
+    static const char *const names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
+    return names[status < 0 || status > 3 ? 3 : status];
+}
+
+static void
+print_indented(FILE *fp, const char *indent, const char *text)
+{
+    const char *p = text;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        term_printf(fp, "%s%.*s\n", indent, (int)len, p);
+        p += len + (nl != NULL);
+    }
+}
+
+/* Measures the level and rule columns and prints the table head's first two
+ * columns ("LEVEL", "RULE"), after a blank line. */
+static void
+table_head(FILE *fp, const struct finding **v, size_t n, size_t *wl, size_t *wr)
+{
+    *wl = strlen("LEVEL");
+    *wr = strlen("RULE");
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(level_name(v[i]->level)), r = strlen(v[i]->rule->id);
+        *wl = l > *wl ? l : *wl;
+        *wr = r > *wr ? r : *wr;
+    }
+    fputc('\n', fp);
+    pad(fp, "LEVEL", *wl + 2);
+    pad(fp, "RULE", *wr + 2);
+}
+
+/* A table row's level (coloured on a terminal) and rule columns. */
+static void
+row_start(FILE *fp, const struct finding *f, size_t wl, size_t wr, const struct report_opts *o)
+{
+    if (o->color)
+        fputs(level_color[f->level], fp);
+    pad(fp, level_name(f->level), wl + 2);
+    if (o->color)
+        fputs("\033[0m", fp);
+    pad(fp, f->rule->id, wr + 2);
+}
+
+/* The findings table with whole lines (piped, files): one row per finding. */
+static void
+wide_table(FILE *fp, const struct finding **v, size_t n, const char *subject_head,
+           const struct report_opts *o)
+{
+    struct buf lab = BUF_INIT;
+    size_t wl, wr, wv = strlen(subject_head);
+    table_head(fp, v, n, &wl, &wr);
+    for (size_t i = 0; i < n; i++) {
+        size_t w = fit_width_escaped(subject_label(v[i], &lab));
+        wv = w > wv ? w : wv;
+    }
+    /* the head's last columns, now that the subjects' width is known */
+    pad(fp, subject_head, wv + 2);
+    fputs("DETAIL\n", fp);
+    for (size_t i = 0; i < n; i++) {
+        row_start(fp, v[i], wl, wr, o);
+        pad(fp, subject_label(v[i], &lab), wv + 2);
+        char *d = detail(v[i]);
+        term_printf(fp, "%s\n", d);
+        free(d);
+    }
+    buf_release(&lab);
+}
+
+/* The findings table fitted to a terminal: per finding a row with its level,
+ * rule and the VM's name (or the subject), then the subject's path elided in
+ * the middle and the detail wrapped, both indented under the rule. */
+static void
+fitted_table(FILE *fp, const struct finding **v, size_t n, const char *subject_head,
+             const struct report_opts *o)
+{
+    size_t wl, wr;
+    table_head(fp, v, n, &wl, &wr);
+    size_t indent_w = wl + 2; /* path and detail under the rule's column start */
+    char *indent = xmalloc(indent_w + 1);
+    memset(indent, ' ', indent_w);
+    indent[indent_w] = '\0';
+    term_printf(fp, "%s\n", subject_head);
+    struct buf b = BUF_INIT, e = BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        row_start(fp, v[i], wl, wr, o);
+        size_t room = o->width > wl + wr + 4 ? o->width - wl - wr - 4 : 20;
+        buf_reset(&e);
+        term_escape(&e, v[i]->name ? v[i]->name : v[i]->subject);
+        buf_reset(&b);
+        fit_elide(&b, buf_str(&e), room < 20 ? 20 : room);
+        fprintf(fp, "%s\n", buf_str(&b));
+        size_t room2 = o->width > indent_w + 20 ? o->width - indent_w : 20;
+        if (v[i]->name) {
+            buf_reset(&e);
+            term_escape(&e, v[i]->subject);
+            buf_reset(&b);
+            fit_elide(&b, buf_str(&e), room2);
+            fprintf(fp, "%s%s\n", indent, buf_str(&b));
+        }
+        char *d = detail(v[i]);
+        if (*d) {
+            buf_reset(&e);
+            term_escape(&e, d);
+            fputs(indent, fp);
+            fit_wrap(fp, indent_w, indent, buf_str(&e), o->width);
+        }
+        free(d);
+    }
+    buf_release(&b);
+    buf_release(&e);
+    free(indent);
+}
+
+/* Prose (a description, vSphere Client steps): as written (indented) when lines are whole, else its
+ * paragraphs (split at blank lines) re-wrapped to the terminal. */
+static void
+print_prose(FILE *fp, const char *indent, const char *text, size_t w)
+{
+    if (w == 0) {
+        print_indented(fp, indent, text);
+        return;
+    }
+    struct buf e = BUF_INIT;
+    for (const char *p = text; *p;) {
+        const char *brk = strstr(p, "\n\n");
+        size_t len = brk ? (size_t)(brk - p) : strlen(p);
+        char *para = xstrndup(p, len);
+        for (char *nl = para; (nl = strchr(nl, '\n')) != NULL;)
+            *nl = ' ';
+        buf_reset(&e);
+        term_escape(&e, para);
+        free(para);
+        fputs(indent, fp);
+        fit_wrap(fp, strlen(indent), indent, buf_str(&e), w);
+        p += len;
+        while (*p == '\n')
+            p++;
+    }
+    buf_release(&e);
+}
+
+int
+report_text(FILE *fp, const struct report *r, const struct report_opts *o)
+{
+    size_t n = r->findings.n;
+    const struct finding **v = report_sorted_findings(r);
+
+    size_t counts[5] = {0};
+    for (size_t i = 0; i < n; i++)
+        counts[v[i]->level]++;
+    /* the summary line, wrapped on a terminal */
+    char *sum = NULL;
+    size_t sum_len = 0;
+    FILE *sf = open_memstream(&sum, &sum_len);
+    if (sf == NULL) {
+        free(v);
+        return -1;
+    }
+    term_printf(sf, "vmtriage %s: ", r->command);
+    if (r->has_crashes)
+        term_printf(sf, "%zu crash%s, %zu non-fatal backtrace%s", r->ncrashes,
+                    r->ncrashes == 1 ? "" : "es", r->nbacktraces + r->backtraces_dropped,
+                    r->nbacktraces + r->backtraces_dropped == 1 ? "" : "s");
+    if (r->has_files)
+        term_printf(sf, ", %zu file%s", r->nfiles, r->nfiles == 1 ? "" : "s");
+    if (r->has_cpus && r->ncpus == 1) /* the verdict first */
+        term_printf(sf, "%s; 1 listing", r->cpus[0].verdict);
+    else if (r->has_cpus)
+        term_printf(sf, "%zu listings", r->ncpus);
+    else if (r->has_dumps && !r->has_hosts)
+        term_printf(sf, "%zu dump%s", r->ndumps, r->ndumps == 1 ? "" : "s");
+    else if (r->has_hosts) /* bundle: after the crashes and files */
+        term_printf(sf, ", %zu dump%s, %zu VM%s", r->ndumps, r->ndumps == 1 ? "" : "s", r->nvms,
+                    r->nvms == 1 ? "" : "s");
+    else if (!r->has_crashes || r->nvms)
+        term_printf(sf, "%s%zu VM%s", r->has_crashes ? ", " : "", r->nvms, r->nvms == 1 ? "" : "s");
+    if (r->templates)
+        term_printf(sf, " (%zu template%s)", r->templates, r->templates == 1 ? "" : "s");
+    term_printf(sf, ", %zu finding%s", n, n == 1 ? "" : "s");
+    for (int l = LEVEL_CRITICAL; l >= LEVEL_INFORMATIONAL; l--)
+        if (counts[l])
+            term_printf(sf, ", %zu %s", counts[l], level_name((enum level)l));
+    if (r->not_vmware)
+        term_printf(sf, "; %zu .vmx not a VMware config", r->not_vmware);
+    if (r->aliases)
+        term_printf(sf, "; %zu duplicate path%s via symlinks skipped", r->aliases,
+                    r->aliases == 1 ? "" : "s");
+    fclose(sf);
+    if (o->width)
+        fit_wrap(fp, 0, "  ", sum, o->width);
+    else
+        fprintf(fp, "%s\n", sum); /* escaped as it was written */
+    free(sum);
+    if (r->has_hosts)
+        report_text_hosts(fp, r, o);
+    if (r->has_files)
+        report_text_logs(fp, r, o);
+    if (r->has_crashes)
+        report_text_crashes(fp, r, o);
+    if (r->has_dumps)
+        report_text_dumps(fp, r, o);
+    if (r->has_cpus)
+        report_text_cpus(fp, r, o);
+
+    const char *subject_head = r->has_crashes || r->has_dumps || r->has_cpus ? "SUBJECT" : "VM";
+    if (n) {
+        struct buf lab = BUF_INIT;
+        if (o->width)
+            fitted_table(fp, v, n, subject_head, o);
+        else
+            wide_table(fp, v, n, subject_head, o);
+        /* Per rule: why, sources, and the fix shown for its first VM. */
+        for (size_t i = 0; i < n; i++) {
+            if (i > 0 && v[i - 1]->rule == v[i]->rule)
+                continue;
+            size_t affected = 0;
+            for (size_t k = i; k < n && v[k]->rule == v[i]->rule; k++)
+                affected++;
+            fputc('\n', fp);
+            if (o->color)
+                fputs(level_color[v[i]->level], fp);
+            term_printf(fp, "%s %s", level_name(v[i]->level), v[i]->rule->id);
+            if (o->color)
+                fputs("\033[0m", fp);
+            {
+                const char *what = r->has_crashes ? NULL
+                                   : r->has_dumps ? "dump"
+                                   : r->has_cpus  ? "listing"
+                                                  : "VM";
+                struct buf head = BUF_INIT;
+                term_escape(&head, v[i]->rule->title);
+                if (what)
+                    buf_addf(&head, " (%zu %s%s)", affected, what, affected == 1 ? "" : "s");
+                fputs(": ", fp);
+                if (o->width)
+                    fit_wrap(fp, fit_width(level_name(v[i]->level)) + 3 + strlen(v[i]->rule->id),
+                             "  ", buf_str(&head), o->width);
+                else
+                    fprintf(fp, "%s\n", buf_str(&head));
+                buf_release(&head);
+            }
+            print_prose(fp, "  ", v[i]->rule->description, o->width);
+            struct buf src = BUF_INIT;
+            for (size_t k = 0; k < v[i]->rule->nrefs; k++) {
+                buf_adds(&src, k ? "; " : "");
+                term_escape(&src, v[i]->rule->refs[k]);
+            }
+            fputs("  Sources:", fp);
+            if (o->width) {
+                fputc(' ', fp);
+                fit_wrap(fp, 11, "    ", buf_str(&src), o->width);
+            } else {
+                fprintf(fp, " %s\n", buf_str(&src));
+            }
+            buf_release(&src);
+            fputs("  Fix (shown for ", fp);
+            report_fit_path(fp, o->width && v[i]->name ? v[i]->name : subject_label(v[i], &lab),
+                            o->width, 20);
+            fputs("):\n", fp);
+            for (size_t k = 0; k < v[i]->nfixes; k++) {
+                term_printf(fp, "    [%s]\n", v[i]->fixes[k].tool);
+                if (strcmp(v[i]->fixes[k].tool, "vsphere_client") == 0) /* words, not commands */
+                    print_prose(fp, "      ", v[i]->fixes[k].text, o->width);
+                else /* commands stay whole lines, to paste */
+                    print_indented(fp, "      ", v[i]->fixes[k].text);
+            }
+            bool headed = false;
+            for (size_t k = i; k < n && v[k]->rule == v[i]->rule; k++)
+                for (size_t e = 0; v[k]->count && e < v[k]->nev; e++) {
+                    if (!headed)
+                        fputs("  Example lines:\n", fp);
+                    term_printf(fp, "    %s:%lu: %s\n",
+                                v[k]->ev[e].source ? v[k]->ev[e].source : v[k]->subject,
+                                v[k]->ev[e].line, v[k]->ev[e].text);
+                    headed = true;
+                }
+            for (size_t k = 0; k < v[i]->nrel; k++) {
+                if (k == 0)
+                    fputs("  VMs that carry the trigger:\n", fp);
+                fputs("    ", fp);
+                report_fit_path(fp, v[i]->rel[k].subject, o->width, 7 + strlen(v[i]->rel[k].rule));
+                term_printf(fp, " (%s)\n", v[i]->rel[k].rule);
+            }
+        }
+        buf_release(&lab);
+    }
+    free(v);
+    return ferror(fp) ? -1 : 0;
+}

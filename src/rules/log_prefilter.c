@@ -1,0 +1,167 @@
+/* log_prefilter: builds the hyperscan block database (see log_prefilter.h). */
+#include "rules/log_prefilter.h"
+#include "parse/psod/psod.h"
+#include "util/util_mem.h"
+
+#include <hs.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The distinct patterns, and (pattern, owner) pairs in the order added: a
+ * pattern several rules need (`H:0x`) is searched for once. */
+struct pattern_set {
+    char **expr;
+    unsigned *flags;
+    size_t n, cap, capf;
+    struct pair {
+        unsigned pattern, owner;
+    } * pairs;
+    size_t npairs, cappairs;
+};
+
+static void
+push(struct pattern_set *ps, const char *expr, unsigned flags, unsigned owner)
+{
+    size_t k = 0;
+    while (k < ps->n && (ps->flags[k] != flags || strcmp(ps->expr[k], expr) != 0))
+        k++;
+    if (k == ps->n) {
+        XGROW(ps->expr, ps->cap, ps->n + 1);
+        XGROW(ps->flags, ps->capf, ps->n + 1);
+        ps->expr[ps->n] = xstrdup(expr);
+        ps->flags[ps->n] = flags;
+        ps->n++;
+    }
+    for (size_t i = 0; i < ps->npairs; i++)
+        if (ps->pairs[i].pattern == k && ps->pairs[i].owner == owner)
+            return;
+    XGROW(ps->pairs, ps->cappairs, ps->npairs + 1);
+    ps->pairs[ps->npairs++] = (struct pair){(unsigned)k, owner};
+}
+
+/* Moves the owners into pf as lists per pattern id. */
+static void
+take_owners(struct log_prefilter *pf, const struct pattern_set *ps)
+{
+    pf->owners_at = xcalloc(ps->n + 1, sizeof(*pf->owners_at));
+    pf->owners = xcalloc(ps->npairs + 1, sizeof(*pf->owners));
+    size_t o = 0;
+    for (size_t k = 0; k < ps->n; k++) {
+        pf->owners_at[k] = o;
+        for (size_t i = 0; i < ps->npairs; i++)
+            if (ps->pairs[i].pattern == k)
+                pf->owners[o++] = ps->pairs[i].owner;
+    }
+    pf->owners_at[ps->n] = o;
+}
+
+static void
+pattern_set_release(struct pattern_set *ps)
+{
+    for (size_t i = 0; ps->expr && i < ps->n; i++)
+        free(ps->expr[i]);
+    free(ps->expr);
+    free(ps->flags);
+    free(ps->pairs);
+}
+
+/* Whether hyperscan takes the pattern on its own (as a prefilter). */
+static bool
+compiles(const char *expr, unsigned flags, const char **why, hs_compile_error_t **err)
+{
+    hs_database_t *db = NULL;
+    if (hs_compile(expr, flags, HS_MODE_BLOCK, NULL, &db, err) != HS_SUCCESS) {
+        *why = (*err)->message;
+        return false;
+    }
+    hs_free_database(db);
+    return true;
+}
+
+struct log_prefilter *
+log_prefilter_new(const struct ruleset *rs, struct diags *d)
+{
+    struct log_prefilter *pf = xcalloc(1, sizeof(*pf));
+    pf->rules = xcalloc(rs->n + 1, sizeof(*pf->rules));
+    pf->every_line = xcalloc(rs->n + 1, sizeof(*pf->every_line));
+    struct pattern_set ps = {0};
+    const unsigned base = HS_FLAG_PREFILTER | HS_FLAG_MULTILINE;
+    for (size_t i = 0; i < rs->n; i++) {
+        const struct rule *rule = rs->v[i];
+        if (rule->kind != REC_LOG)
+            continue;
+        unsigned idx = (unsigned)pf->nrules++;
+        pf->rules[idx] = rule;
+        struct rule_patterns pats = {NULL, 0, 0};
+        bool ok = rule_prefilter(rule, &pats);
+        const char *why = "its condition names no text that every matching line holds";
+        hs_compile_error_t *err = NULL;
+        for (size_t k = 0; k < pats.n && ok; k++)
+            ok = compiles(pats.v[k].expr, base | (pats.v[k].caseless ? HS_FLAG_CASELESS : 0), &why,
+                          &err);
+        if (ok) {
+            for (size_t k = 0; k < pats.n; k++)
+                push(&ps, pats.v[k].expr, base | (pats.v[k].caseless ? HS_FLAG_CASELESS : 0), idx);
+        } else {
+            pf->every_line[idx] = true;
+            pf->nevery++;
+            diags_add(d, DIAG_NOTE, rule->file, rule->line,
+                      "log rule '%s' is checked on every line (slower): %s", rule->id, why);
+        }
+        if (err)
+            hs_free_compile_error(err);
+        rule_patterns_release(&pats);
+    }
+    for (size_t i = 0; psod_needle(i) != NULL; i++) {
+        char *lit = pattern_escape_literal(psod_needle(i));
+        push(&ps, lit, 0, LOG_PF_PSOD);
+        free(lit);
+    }
+    take_owners(pf, &ps);
+    pf->npatterns = ps.n;
+    unsigned *ids = xcalloc(ps.n + 1, sizeof(*ids));
+    for (size_t i = 0; i < ps.n; i++)
+        ids[i] = (unsigned)i;
+    hs_database_t *db = NULL;
+    hs_compile_error_t *err = NULL;
+    if (ps.n > 0 && hs_compile_multi((const char *const *)ps.expr, ps.flags, ids, (unsigned)ps.n,
+                                     HS_MODE_BLOCK, NULL, &db, &err) != HS_SUCCESS) {
+        /* Each pattern compiled alone: the set is too large together. Every
+         * rule then reads every line, and the crash needles do too. */
+        diags_add(d, DIAG_NOTE, NULL, 0,
+                  "the log prefilter could not be built (%s): every line "
+                  "is read in full (slower)",
+                  err->message);
+        hs_free_compile_error(err);
+        for (size_t i = 0; i < pf->nrules; i++)
+            pf->every_line[i] = true;
+        pf->nevery = pf->nrules;
+        db = NULL;
+    }
+    pf->db = db;
+    free(ids);
+    pf->expr = ps.expr;
+    ps.expr = NULL;
+    pf->caseless = xcalloc(ps.n + 1, sizeof(*pf->caseless));
+    for (size_t i = 0; i < ps.n; i++)
+        pf->caseless[i] = (ps.flags[i] & HS_FLAG_CASELESS) != 0;
+    pattern_set_release(&ps);
+    return pf;
+}
+
+void
+log_prefilter_free(struct log_prefilter *pf)
+{
+    if (pf == NULL)
+        return;
+    hs_free_database(pf->db);
+    free(pf->rules);
+    free(pf->every_line);
+    free(pf->owners_at);
+    free(pf->owners);
+    for (size_t i = 0; i < pf->npatterns; i++)
+        free(pf->expr[i]);
+    free(pf->expr);
+    free(pf->caseless);
+    free(pf);
+}

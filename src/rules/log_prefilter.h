@@ -1,0 +1,42 @@
+/* log_prefilter: every log rule's patterns and the purple-screen needles in
+ * one hyperscan database, so `logs` searches a 1 MiB block for all of them
+ * in one pass (as ripgrep does with its literal sets) and reads as records
+ * only the lines that hold one.
+ *
+ * Patterns come from rule_prefilter (rules_prefilter.c) and are compiled in
+ * hyperscan's prefilter mode: a match may be a false alarm, never a miss;
+ * the rule itself then decides on the record. A rule whose patterns cannot
+ * be derived or compiled runs on every line instead (`every_line`). */
+#ifndef VT_LOG_PREFILTER_H
+#define VT_LOG_PREFILTER_H
+
+#include "util/diag.h"
+#include "rules/rules.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Pattern owner of the purple-screen needles (psod_needle). */
+#define LOG_PF_PSOD ((unsigned)-1)
+
+struct log_prefilter {
+    void *db;                  /* hs_database_t; NULL when there is no pattern */
+    const struct rule **rules; /* the log rules, in ruleset order (borrowed) */
+    size_t nrules;
+    bool *every_line; /* per rule: not prefiltered, run on every line */
+    size_t nevery;
+    /* per pattern id: its owners, owners[owners_at[id] .. owners_at[id+1]):
+     * rule indexes, or LOG_PF_PSOD */
+    size_t *owners_at;
+    unsigned *owners;
+    char **expr;    /* per pattern id: the pattern (hyperscan/PCRE syntax) */
+    bool *caseless; /* per pattern id */
+    size_t npatterns;
+};
+
+/* Builds the prefilter of the log rules of `rs` (which must outlive it).
+ * Rules that fall back to every line are named in notes. */
+struct log_prefilter *log_prefilter_new(const struct ruleset *rs, struct diags *d);
+void log_prefilter_free(struct log_prefilter *pf);
+
+#endif

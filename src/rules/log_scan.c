@@ -1,0 +1,727 @@
+/* log_scan: the block search of `logs` (see log_scan.h for the contract).
+ *
+ * Within a block, hyperscan reports matches in the order of their end
+ * offset, so the matches of one line arrive together: the scanner gathers
+ * the rules whose patterns matched the line (the candidate), and when a
+ * match falls on a later line it reads the candidate as a record and runs
+ * those rules only. Line numbers are counted only up to the lines read, with
+ * a vector count of newline bytes.
+ *
+ * Blocks go through a ring of slots. The pattern search of a block (most of
+ * the time spent) needs nothing from the blocks before it, so worker threads
+ * run it ahead and keep the matches (`struct hit`); everything that depends
+ * on order (line numbers, crashes, time inheritance, rules, the caller's
+ * callback) stays on the caller's thread, which replays the matches as if
+ * hyperscan delivered them there. With no workers the caller searches each
+ * block itself when it reaches it: the results are the same bytes either
+ * way. */
+#include "rules/log_scan.h"
+#include "rules/rules_re.h"
+#include "util/util_buf.h"
+#include "util/util_mem.h"
+
+#include <hs.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#define SNIFF_BYTES 4096
+#define SNIFF_LINES 64
+#define TIME_LOOKBACK 256 /* lines searched upwards for the time of a line without one */
+#define MIN_ROOM 4096
+#define MAX_HITS 65536 /* matches kept per block; past it the block is searched again */
+
+/* A match found ahead: the pattern and the block offset of its last byte. */
+struct hit {
+    unsigned id;
+    uint32_t last;
+};
+
+enum slot_state {
+    SLOT_FREE,   /* being filled by the caller, or empty */
+    SLOT_POSTED, /* holds `whole` bytes of whole lines, not yet searched */
+    SLOT_SEARCHING,
+    SLOT_SEARCHED, /* hits are ready (or `searched` is false: nothing to replay) */
+};
+
+struct slot {
+    char *buf; /* LOG_BLOCK + 1 bytes */
+    size_t fill, whole;
+    enum slot_state state;
+    bool searched; /* hits hold every match of [0, whole) */
+    struct hit *hits;
+    size_t nhits, caphits;
+};
+
+struct log_scanner {
+    const struct log_prefilter *pf;
+    const char *source;
+    char *vm; /* the folder when the lines are vmware.log lines; owned */
+    log_match_fn *fn;
+    void *ctx;
+    hs_scratch_t *scratch;
+    struct psod_reader *psod;
+    struct log_scan_stats st;
+    bool sniffed;
+    bool long_noted;
+    struct diags notes;
+    unsigned long re_failed_lines; /* times a rule's |re test gave up */
+
+    /* The ring: blocks are numbered in input order; block n lives in slot
+     * n % nslots. The caller fills block `filling` and scans (consumes) the
+     * blocks before it in order from `consumed`; blocks in between are
+     * posted, being searched or searched. The mutex guards the slot states
+     * and these counters. */
+    struct slot *slots;
+    unsigned nslots;
+    uint64_t filling, consumed;
+    unsigned want_workers, nworkers;
+    pthread_t *workers;
+    pthread_mutex_t mu;
+    pthread_cond_t posted_cv, searched_cv;
+    bool shutdown;
+    uint64_t lineno; /* newlines before the block being scanned */
+
+    /* time of the last timed line before the block being scanned */
+    bool has_prev;
+    int64_t prev_ms;
+
+    /* the block being scanned */
+    const char *blk;
+    size_t blk_len;
+    size_t counted_off;       /* newlines in blk[0, counted_off) ... */
+    uint64_t counted_lines;   /* ... are this many */
+    size_t scan_off;          /* where the current search started */
+    const struct slot *ahead; /* the block's hits found ahead, or NULL */
+    size_t next_hit;
+    bool stop;     /* the scan was stopped to enter line mode ... */
+    size_t resume; /* ... at this offset */
+
+    /* the candidate line */
+    bool cand;
+    size_t cand_start, cand_end; /* [start, end): end is the '\n' or the block's end */
+    unsigned char *marked;       /* per rule */
+    size_t *marks;
+    size_t nmarks;
+    bool psod_mark;
+
+    struct buf text, arena;
+};
+
+/* ---- newline counting ---- */
+
+static uint64_t
+count_nl(const char *p, size_t n)
+{
+    uint64_t c = 0;
+    size_t i = 0;
+#ifdef __SSE2__
+    const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+    while (i + 16 <= n) {
+        __m128i acc = zero; /* per-byte counts: at most 255 rounds before they wrap */
+        for (unsigned k = 0; k < 255 && i + 16 <= n; k++, i += 16)
+            acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + i)), nl));
+        __m128i sum = _mm_sad_epu8(acc, zero);
+        c += (uint64_t)_mm_cvtsi128_si32(sum) + (uint64_t)_mm_extract_epi16(sum, 4);
+    }
+#endif
+    for (; i < n; i++)
+        c += p[i] == '\n';
+    return c;
+}
+
+/* The 1-based number of the line starting at block offset `off` (offsets
+ * only grow within a block). */
+static unsigned long
+line_number(struct log_scanner *s, size_t off)
+{
+    s->counted_lines += count_nl(s->blk + s->counted_off, off - s->counted_off);
+    s->counted_off = off;
+    return (unsigned long)(s->lineno + s->counted_lines + 1);
+}
+
+/* ---- set-up ---- */
+
+char *
+log_dirname(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL)
+        return xstrdup(".");
+    if (slash == path)
+        return xstrdup("/");
+    return xstrndup(path, (size_t)(slash - path));
+}
+
+struct log_scanner *
+log_scanner_new(const struct log_prefilter *pf, const char *source, log_match_fn *fn, void *ctx)
+{
+    struct log_scanner *s = xcalloc(1, sizeof(*s));
+    s->pf = pf;
+    s->source = source;
+    s->fn = fn;
+    s->ctx = ctx;
+    if (pf->db != NULL && hs_alloc_scratch(pf->db, &s->scratch) != HS_SUCCESS)
+        VT_BUG("hs_alloc_scratch failed");
+    s->psod = psod_reader_new(source);
+    s->nslots = 2; /* one filling, one posted */
+    s->slots = xcalloc(s->nslots, sizeof(*s->slots));
+    s->marked = xcalloc(pf->nrules + 1, 1);
+    s->marks = xcalloc(pf->nrules + 1, sizeof(*s->marks));
+    if (pthread_mutex_init(&s->mu, NULL) != 0 || pthread_cond_init(&s->posted_cv, NULL) != 0 ||
+        pthread_cond_init(&s->searched_cv, NULL) != 0)
+        VT_BUG("pthread init failed");
+    return s;
+}
+
+static struct slot *
+slot_of(const struct log_scanner *s, uint64_t block)
+{
+    return &s->slots[block % s->nslots];
+}
+
+/* The slot being filled; buffers are allocated when first filled, so a
+ * small file takes one block of memory whatever the number of slots. */
+static struct slot *
+filling_slot(struct log_scanner *s)
+{
+    struct slot *sl = slot_of(s, s->filling);
+    if (sl->buf == NULL)
+        sl->buf = xmalloc(LOG_BLOCK + 1);
+    return sl;
+}
+
+char *
+log_scanner_space(struct log_scanner *s, size_t *room)
+{
+    struct slot *sl = filling_slot(s);
+    *room = LOG_BLOCK - sl->fill;
+    return sl->buf + sl->fill;
+}
+
+bool
+log_scanner_binary(const struct log_scanner *s)
+{
+    return s->st.binary;
+}
+
+/* The first bytes decide: binary or text, and which log format (the most
+ * common among the first lines), so that vmware.log lines name their VM. */
+static void
+sniff(struct log_scanner *s)
+{
+    s->sniffed = true;
+    const struct slot *sl = filling_slot(s);
+    size_t n = sl->fill < SNIFF_BYTES ? sl->fill : SNIFF_BYTES;
+    if (memchr(sl->buf, '\0', n) != NULL) {
+        s->st.binary = true;
+        return;
+    }
+    unsigned counts[LF__COUNT] = {0};
+    const char *p = sl->buf, *end = sl->buf + sl->fill;
+    for (unsigned k = 0; k < SNIFF_LINES && p < end; k++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = (size_t)((nl ? nl : end) - p);
+        struct log_prefix pre;
+        log_parse_prefix(p, len, &pre);
+        counts[pre.format]++;
+        if (pre.has_time && !s->st.has_first) {
+            s->st.has_first = true;
+            s->st.first_ms = pre.time_ms;
+        }
+        if (nl == NULL)
+            break;
+        p = nl + 1;
+    }
+    enum log_format best = LF_UNKNOWN; /* prose and pasted backtraces do not vote */
+    unsigned votes = 0;
+    for (int f = 0; f < LF__COUNT; f++)
+        if (f != LF_UNKNOWN && f != LF_CONTINUATION && counts[f] > votes) {
+            best = (enum log_format)f;
+            votes = counts[f];
+        }
+    s->st.format = best;
+    if (best == LF_VMX)
+        s->vm = log_dirname(s->source);
+}
+
+/* ---- records ---- */
+
+static bool
+line_mode(const struct log_scanner *s)
+{
+    return s->pf->nevery > 0 || s->pf->db == NULL || psod_reader_busy(s->psod);
+}
+
+/* The time of the nearest line above block offset `start` that has one. */
+static bool
+time_above(struct log_scanner *s, size_t start, int64_t *ms)
+{
+    size_t end = start; /* the line above ends at end-1 ('\n') */
+    for (unsigned k = 0; k < TIME_LOOKBACK && end > 0; k++) {
+        const char *nl = end >= 2 ? memrchr(s->blk, '\n', end - 1) : NULL;
+        size_t b = nl ? (size_t)(nl - s->blk) + 1 : 0;
+        struct log_prefix pre;
+        log_parse_prefix(s->blk + b, end - 1 - b, &pre);
+        if (pre.has_time) {
+            *ms = pre.time_ms;
+            return true;
+        }
+        end = b;
+    }
+    *ms = s->prev_ms;
+    return s->has_prev;
+}
+
+static void
+clear_marks(struct log_scanner *s)
+{
+    for (size_t i = 0; i < s->nmarks; i++)
+        s->marked[s->marks[i]] = 0;
+    s->nmarks = 0;
+    s->psod_mark = false;
+}
+
+static void
+mark(struct log_scanner *s, unsigned id)
+{
+    for (size_t k = s->pf->owners_at[id]; k < s->pf->owners_at[id + 1]; k++) {
+        unsigned owner = s->pf->owners[k];
+        if (owner == LOG_PF_PSOD) {
+            s->psod_mark = true;
+        } else if (!s->marked[owner]) {
+            s->marked[owner] = 1;
+            s->marks[s->nmarks++] = owner;
+        }
+    }
+}
+
+static void
+run_rules(struct log_scanner *s, size_t rule, const struct log_record *rec)
+{
+    struct record r = {.kind = REC_LOG, .log = rec};
+    bool hit = rule_match(s->pf->rules[rule], &r);
+    if (s->re_failed_lines == 0) /* a |re test that gave up: the first line named */
+        s->re_failed_lines += rule_re_report(&s->notes, s->source, rec->line);
+    else
+        s->re_failed_lines += rule_re_take() > 0;
+    if (hit)
+        s->fn(s->ctx, rule, rec);
+}
+
+/* Reads the line [start, start+len) of the block as records and runs the
+ * marked rules (and the every-line ones) on each. */
+static void
+handle_line(struct log_scanner *s, size_t start, size_t len, unsigned long lineno)
+{
+    const char *line = s->blk + start;
+    if (len > 0 && line[len - 1] == '\r')
+        len--;
+    if (s->psod_mark || psod_reader_busy(s->psod))
+        psod_feed(s->psod, line, len, lineno);
+    if (s->nmarks == 0 && s->pf->nevery == 0)
+        return;
+    s->st.candidates++;
+    int64_t inherited = 0;
+    bool has_inherited = time_above(s, start, &inherited);
+    for (size_t at = 0; at < len || (at == 0 && len == 0);) {
+        size_t end = log_next_record(line, len, at + 1);
+        buf_reset(&s->text);
+        buf_add(&s->text, line + at, end - at);
+        struct log_record rec;
+        log_record_init(&rec, s->source, lineno, s->text.p ? s->text.p : "", end - at,
+                        has_inherited, inherited, s->vm, &s->arena);
+        if (rec.has_time) {
+            has_inherited = true;
+            inherited = rec.time_ms;
+        }
+        for (size_t i = 0; i < s->nmarks; i++)
+            run_rules(s, s->marks[i], &rec);
+        for (size_t i = 0; i < s->pf->nrules && s->pf->nevery > 0; i++)
+            if (s->pf->every_line[i])
+                run_rules(s, i, &rec);
+        if (end <= at)
+            break;
+        at = end;
+    }
+}
+
+static void
+flush(struct log_scanner *s)
+{
+    s->cand = false;
+    unsigned long lineno = line_number(s, s->cand_start);
+    handle_line(s, s->cand_start, s->cand_end - s->cand_start, lineno);
+    clear_marks(s);
+    if (line_mode(s)) {
+        s->stop = true;
+        s->resume = s->cand_end + 1;
+    }
+}
+
+/* A match whose last byte is at block offset `last`; non-zero stops the
+ * search (line mode begins). */
+static int
+take_match(struct log_scanner *s, unsigned id, size_t last)
+{
+    if (s->cand && last <= s->cand_end) {
+        mark(s, id);
+        return 0;
+    }
+    if (s->cand) {
+        flush(s);
+        if (s->stop)
+            return 1;
+    }
+    const char *nl =
+        last > s->scan_off ? memrchr(s->blk + s->scan_off, '\n', last - s->scan_off) : NULL;
+    s->cand_start = nl ? (size_t)(nl - s->blk) + 1 : s->scan_off;
+    const char *e = memchr(s->blk + last, '\n', s->blk_len - last);
+    s->cand_end = e ? (size_t)(e - s->blk) : s->blk_len;
+    s->cand = true;
+    mark(s, id);
+    return 0;
+}
+
+static int
+on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx)
+{
+    (void)from;
+    (void)flags;
+    struct log_scanner *s = ctx;
+    return take_match(s, id, s->scan_off + (size_t)(to > 0 ? to - 1 : 0));
+}
+
+static int
+on_mark(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx)
+{
+    (void)from;
+    (void)to;
+    (void)flags;
+    mark(ctx, id);
+    return 0;
+}
+
+/* Block search from `pos` (a line start); returns where it stopped. The
+ * matches come from the block's hits when it was searched ahead: those
+ * ending before `pos` belong to lines already read (no pattern holds a line
+ * end, so none starts before `pos` and ends after it). */
+static size_t
+run_block(struct log_scanner *s, size_t pos)
+{
+    s->scan_off = pos;
+    s->stop = false;
+    s->cand = false;
+    if (s->ahead != NULL) {
+        for (; s->next_hit < s->ahead->nhits; s->next_hit++) {
+            const struct hit *h = &s->ahead->hits[s->next_hit];
+            if (h->last >= pos && take_match(s, h->id, h->last))
+                break;
+        }
+    } else {
+        hs_error_t rc = hs_scan(s->pf->db, s->blk + pos, (unsigned)(s->blk_len - pos), 0,
+                                s->scratch, on_match, s);
+        if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED)
+            VT_BUG("hs_scan failed: %d", rc);
+    }
+    if (!s->stop && s->cand)
+        flush(s);
+    return s->stop ? s->resume : s->blk_len;
+}
+
+/* Line by line from `pos` while line mode lasts; returns where it stopped. */
+static size_t
+run_lines(struct log_scanner *s, size_t pos)
+{
+    while (pos < s->blk_len && line_mode(s)) {
+        const char *e = memchr(s->blk + pos, '\n', s->blk_len - pos);
+        size_t end = e ? (size_t)(e - s->blk) : s->blk_len;
+        unsigned long lineno = line_number(s, pos);
+        if (s->pf->db != NULL && hs_scan(s->pf->db, s->blk + pos, (unsigned)(end - pos), 0,
+                                         s->scratch, on_mark, s) != HS_SUCCESS)
+            VT_BUG("hs_scan failed");
+        handle_line(s, pos, end - pos, lineno);
+        clear_marks(s);
+        pos = end + 1;
+    }
+    return pos;
+}
+
+/* The time of the block's last timed line becomes the time above the next. */
+static void
+keep_last_time(struct log_scanner *s)
+{
+    int64_t ms;
+    if (time_above(s, s->blk_len + (s->blk_len > 0 && s->blk[s->blk_len - 1] != '\n'), &ms)) {
+        s->has_prev = true;
+        s->prev_ms = ms;
+        s->st.has_last = true;
+        s->st.last_ms = ms;
+    }
+}
+
+/* Scans [p, p+n): whole lines, the last one without its '\n' only at the
+ * end of the input or when a line is longer than a block. */
+static void
+scan_block(struct log_scanner *s, const char *p, size_t n, const struct slot *ahead)
+{
+    s->blk = p;
+    s->blk_len = n;
+    s->ahead = ahead;
+    s->next_hit = 0;
+    s->counted_off = 0;
+    s->counted_lines = 0;
+    size_t pos = 0;
+    while (pos < n)
+        pos = line_mode(s) ? run_lines(s, pos) : run_block(s, pos);
+    keep_last_time(s);
+    s->lineno += s->counted_lines + count_nl(p + s->counted_off, n - s->counted_off);
+    s->st.bytes += n;
+}
+
+/* ---- the ring ---- */
+
+static int
+on_hit(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx)
+{
+    (void)from;
+    (void)flags;
+    struct slot *sl = ctx;
+    if (sl->nhits == MAX_HITS) {
+        sl->searched = false; /* too many to keep: the caller searches the block itself */
+        return 1;
+    }
+    if (sl->nhits == sl->caphits) {
+        sl->caphits = sl->caphits ? 2 * sl->caphits : 256;
+        sl->hits = xreallocarray(sl->hits, sl->caphits, sizeof(*sl->hits));
+    }
+    sl->hits[sl->nhits++] = (struct hit){id, (uint32_t)(to > 0 ? to - 1 : 0)};
+    return 0;
+}
+
+/* Searches a posted block ahead (any thread, its own scratch). */
+static void
+search_ahead(const struct log_scanner *s, struct slot *sl, hs_scratch_t *scratch)
+{
+    sl->nhits = 0;
+    sl->searched = true;
+    hs_error_t rc = hs_scan(s->pf->db, sl->buf, (unsigned)sl->whole, 0, scratch, on_hit, sl);
+    if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED)
+        VT_BUG("hs_scan failed: %d", rc);
+}
+
+/* The first (oldest) or last (newest) posted block no one searches yet, or
+ * UINT64_MAX. Called with the mutex held. */
+static uint64_t
+find_posted(const struct log_scanner *s, bool newest)
+{
+    for (uint64_t k = 0; k < s->filling - s->consumed; k++) {
+        uint64_t b = newest ? s->filling - 1 - k : s->consumed + k;
+        if (slot_of(s, b)->state == SLOT_POSTED)
+            return b;
+    }
+    return UINT64_MAX;
+}
+
+/* Searches block b ahead, the mutex held on entry and on return. */
+static void
+search_claimed(struct log_scanner *s, uint64_t b, hs_scratch_t *scratch)
+{
+    struct slot *sl = slot_of(s, b);
+    sl->state = SLOT_SEARCHING;
+    pthread_mutex_unlock(&s->mu);
+    search_ahead(s, sl, scratch);
+    pthread_mutex_lock(&s->mu);
+    sl->state = SLOT_SEARCHED;
+    pthread_cond_broadcast(&s->searched_cv);
+}
+
+/* A searcher takes the oldest posted block: the one the caller needs next. */
+static void *
+searcher(void *arg)
+{
+    struct log_scanner *s = arg;
+    hs_scratch_t *scratch = NULL;
+    if (hs_clone_scratch(s->scratch, &scratch) != HS_SUCCESS)
+        VT_BUG("hs_clone_scratch failed");
+    pthread_mutex_lock(&s->mu);
+    for (;;) {
+        uint64_t b = UINT64_MAX;
+        while (!s->shutdown && (b = find_posted(s, false)) == UINT64_MAX)
+            pthread_cond_wait(&s->posted_cv, &s->mu);
+        if (s->shutdown)
+            break;
+        search_claimed(s, b, scratch);
+    }
+    pthread_mutex_unlock(&s->mu);
+    hs_free_scratch(scratch);
+    return NULL;
+}
+
+void
+log_scanner_set_workers(struct log_scanner *s, unsigned n)
+{
+    if (s->filling > 0 || slot_of(s, 0)->buf != NULL || s->pf->db == NULL || s->pf->nevery > 0)
+        return; /* too late, or line mode throughout: nothing to search ahead */
+    s->want_workers = n > LOG_MAX_WORKERS ? LOG_MAX_WORKERS : n;
+    free(s->slots);
+    s->nslots = 4 * (s->want_workers + 1); /* blocks read ahead, to search in parallel */
+    s->slots = xcalloc(s->nslots, sizeof(*s->slots));
+}
+
+/* The searchers start when the first full block is posted: a file that
+ * fits in one block never starts them. */
+static void
+start_workers(struct log_scanner *s)
+{
+    s->workers = xcalloc(s->want_workers, sizeof(*s->workers));
+    for (unsigned i = 0; i < s->want_workers; i++) {
+        if (pthread_create(&s->workers[i], NULL, searcher, s) != 0)
+            break; /* fewer searchers: the caller searches the rest itself */
+        s->nworkers++;
+    }
+}
+
+/* Scans the oldest posted block on the caller's thread and frees its slot.
+ * If no searcher has taken it, the caller searches it as it scans; if one
+ * is searching it, the caller searches the newest posted block meanwhile
+ * rather than wait. */
+static void
+consume(struct log_scanner *s)
+{
+    struct slot *sl = slot_of(s, s->consumed);
+    pthread_mutex_lock(&s->mu);
+    bool mine = sl->state == SLOT_POSTED;
+    if (mine)
+        sl->state = SLOT_SEARCHING;
+    while (!mine && sl->state != SLOT_SEARCHED) {
+        uint64_t b = find_posted(s, true);
+        if (b != UINT64_MAX)
+            search_claimed(s, b, s->scratch);
+        else
+            pthread_cond_wait(&s->searched_cv, &s->mu);
+    }
+    pthread_mutex_unlock(&s->mu);
+    scan_block(s, sl->buf, sl->whole, !mine && sl->searched ? sl : NULL);
+    pthread_mutex_lock(&s->mu);
+    sl->state = SLOT_FREE;
+    sl->fill = sl->whole = sl->nhits = 0;
+    s->consumed++;
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* Posts the block being filled: its whole lines [0, whole) go to the
+ * searchers; the open line at its end starts the next block. */
+static void
+post(struct log_scanner *s, size_t whole)
+{
+    if (s->want_workers > 0 && s->workers == NULL)
+        start_workers(s);
+    struct slot *sl = slot_of(s, s->filling);
+    while (s->consumed + s->nslots <= s->filling + 1) /* the next slot still holds a block */
+        consume(s);
+    struct slot *next = slot_of(s, s->filling + 1);
+    if (next->buf == NULL)
+        next->buf = xmalloc(LOG_BLOCK + 1);
+    memcpy(next->buf, sl->buf + whole, sl->fill - whole);
+    next->fill = sl->fill - whole;
+    sl->fill = sl->whole = whole;
+    pthread_mutex_lock(&s->mu);
+    sl->state = SLOT_POSTED;
+    s->filling++;
+    pthread_cond_signal(&s->posted_cv);
+    pthread_mutex_unlock(&s->mu);
+}
+
+void
+log_scanner_commit(struct log_scanner *s, size_t n)
+{
+    struct slot *sl = filling_slot(s);
+    sl->fill += n;
+    if (!s->sniffed && (sl->fill >= SNIFF_BYTES || n == 0))
+        sniff(s);
+    if (s->st.binary) {
+        sl->fill = 0;
+        return;
+    }
+    /* post while the block is full; what is carried over may fill the next */
+    while (s->sniffed && LOG_BLOCK - sl->fill < MIN_ROOM) {
+        const char *nl = memrchr(sl->buf, '\n', sl->fill);
+        size_t whole = nl ? (size_t)(nl - sl->buf) + 1 : 0;
+        if (whole == 0) {
+            whole = sl->fill; /* a line longer than a block: read in pieces */
+            if (!s->long_noted)
+                diags_add(&s->notes, DIAG_NOTE, s->source, (unsigned long)s->lineno + 1,
+                          "line is longer than %u bytes; read in pieces", LOG_BLOCK - MIN_ROOM);
+            s->long_noted = true;
+        }
+        post(s, whole);
+        sl = slot_of(s, s->filling);
+    }
+}
+
+void
+log_scanner_feed(struct log_scanner *s, const char *data, size_t len)
+{
+    while (len > 0 && !s->st.binary) {
+        size_t room;
+        char *space = log_scanner_space(s, &room);
+        size_t n = len < room ? len : room;
+        memcpy(space, data, n);
+        log_scanner_commit(s, n);
+        data += n;
+        len -= n;
+    }
+}
+
+void
+log_scanner_finish(struct log_scanner *s, struct psod_result *crashes, struct log_scan_stats *st,
+                   struct diags *d)
+{
+    if (!s->sniffed)
+        sniff(s);
+    struct slot *last = filling_slot(s);
+    bool open_line = !s->st.binary && last->fill > 0 && last->buf[last->fill - 1] != '\n';
+    if (s->workers == NULL)
+        s->want_workers = 0; /* one block: not worth a thread */
+    if (!s->st.binary && last->fill > 0)
+        post(s, last->fill);
+    while (s->consumed < s->filling)
+        consume(s);
+    s->lineno += open_line; /* the last line had no line end */
+    pthread_mutex_lock(&s->mu);
+    s->shutdown = true;
+    pthread_cond_broadcast(&s->posted_cv);
+    pthread_mutex_unlock(&s->mu);
+    for (unsigned i = 0; i < s->nworkers; i++)
+        pthread_join(s->workers[i], NULL);
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->posted_cv);
+    pthread_cond_destroy(&s->searched_cv);
+    s->st.lines = s->lineno;
+    if (s->re_failed_lines > 1)
+        diags_add(&s->notes, DIAG_ERROR, s->source, 0,
+                  "rule regexes gave up %lu times in this file (the first is named above)",
+                  s->re_failed_lines);
+    psod_reader_finish(s->psod, crashes, d);
+    *st = s->st;
+    diags_move(d, &s->notes);
+    diags_release(&s->notes);
+    if (s->scratch)
+        hs_free_scratch(s->scratch);
+    buf_release(&s->text);
+    buf_release(&s->arena);
+    for (unsigned i = 0; i < s->nslots; i++) {
+        free(s->slots[i].buf);
+        free(s->slots[i].hits);
+    }
+    free(s->slots);
+    free(s->workers);
+    free(s->marked);
+    free(s->marks);
+    free(s->vm);
+    free(s);
+}

@@ -1,0 +1,338 @@
+/* rules_prefilter: what text a log rule needs in a line, read off its
+ * condition, so that `logs` can skip every other line at block speed.
+ *
+ * A selection holds only if one of its alternatives holds, and an
+ * alternative only if each of its field tests holds; so an alternative needs
+ * the patterns of any one of its tests, and a selection needs the union of
+ * its alternatives' patterns. `a and b` needs what a needs (or what b needs),
+ * `a or b` needs both unions, `not a` gives nothing to go on. A test on
+ * log.text or log.message needs its own values (a regex as is, other
+ * modifiers as a caseless literal); a test on a field decoded from a fixed
+ * text needs that field's needle (record_log.c), unless the test can hold
+ * on a null value (`|exists: false`, `: null`). */
+#include "rules/rules_impl.h"
+#include "util/util_buf.h"
+#include "util/util_mem.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static void
+add(struct rule_patterns *out, const char *expr, bool caseless)
+{
+    for (size_t i = 0; i < out->n; i++)
+        if (out->v[i].caseless == caseless && strcmp(out->v[i].expr, expr) == 0)
+            return;
+    XGROW(out->v, out->cap, out->n + 1);
+    out->v[out->n++] = (struct rule_pattern){xstrdup(expr), caseless};
+}
+
+char *
+pattern_escape_literal(const char *s)
+{
+    struct buf b = BUF_INIT;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+            buf_addc(&b, (char)c);
+        else
+            buf_addf(&b, "\\x%02x", c);
+    }
+    return buf_detach(&b);
+}
+
+/* ---- literal factors of a regex ---- */
+
+/* The literals a match of `re` must contain, one per top-level alternative
+ * (the longest run of plain characters of each), so the block search looks
+ * for plain strings, which is much faster than for regexes. A leading (?i)
+ * makes them caseless; any other construct that could change that (inline
+ * flags elsewhere, backreferences) or an alternative without a run of 3
+ * bytes gives up: the regex itself is then the pattern. */
+#define MIN_FACTOR 3
+
+static bool
+plain_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           (c != '\0' && strchr(" :,'\"/-_=<>@#%&~;!", c) != NULL);
+}
+
+/* Keeps `run` as the best factor if it is longer, after dropping a final
+ * "cpu": every vmkernel line's prefix holds `cpuN:` (kb §2), so a literal
+ * ending there is confirmed on every line (measured on bench/'s log: one
+ * such pattern, ": CMCI on cpu", cost a fifth of the whole search). */
+static void
+keep_longer(struct buf *best, const struct buf *run)
+{
+    size_t n = run->len;
+    if (n >= 3 && strncasecmp(run->p + n - 3, "cpu", 3) == 0 &&
+        (n == 3 || !isalnum((unsigned char)run->p[n - 4]))) {
+        n -= 3;
+        while (n > 0 && run->p[n - 1] == ' ')
+            n--;
+    }
+    if (n > best->len) {
+        buf_reset(best);
+        buf_add(best, run->p, n);
+    }
+}
+
+/* Skips a group or class starting at p (at '(' or '['); returns past its end or NULL. */
+static const char *
+skip_nested(const char *p)
+{
+    int depth = 0;
+    bool in_class = false;
+    for (; *p; p++) {
+        if (*p == '\\') {
+            if (!*++p)
+                return NULL;
+            continue;
+        }
+        if (in_class) {
+            in_class = *p != ']';
+            continue;
+        }
+        if (*p == '[') {
+            in_class = true;
+            if (p[1] == ']' || (p[1] == '^' && p[2] == ']'))
+                p += p[1] == '^' ? 2 : 1;
+        } else if (*p == '(') {
+            depth++;
+        } else if (*p == ')' && --depth == 0) {
+            return p + 1;
+        }
+        if (depth == 0 && !in_class)
+            return p + 1;
+    }
+    return NULL;
+}
+
+static const char *
+skip_quantifier(const char *p)
+{
+    if (*p == '?' || *p == '*' || *p == '+') {
+        p++;
+    } else if (*p == '{') {
+        const char *e = strchr(p, '}');
+        p = e ? e + 1 : p + 1;
+    }
+    if (*p == '?' || *p == '+') /* lazy, possessive */
+        p++;
+    return p;
+}
+
+static bool
+optional_quantifier(const char *p)
+{
+    return *p == '?' || *p == '*' || (*p == '{' && (p[1] == '0' || p[1] == ','));
+}
+
+static bool
+regex_factors(const char *re, struct rule_patterns *out)
+{
+    bool caseless = strncmp(re, "(?i)", 4) == 0;
+    const char *p = caseless ? re + 4 : re;
+    struct rule_patterns mine = {NULL, 0, 0};
+    struct buf run = BUF_INIT, best = BUF_INIT;
+    bool ok = true;
+    for (;;) {
+        char c = *p;
+        if (c == '\0' || c == '|') { /* end of an alternative */
+            keep_longer(&best, &run);
+            if (best.len < MIN_FACTOR) {
+                ok = false;
+                break;
+            }
+            char *lit = pattern_escape_literal(buf_str(&best));
+            add(&mine, lit, caseless);
+            free(lit);
+            buf_reset(&run);
+            buf_reset(&best);
+            if (c == '\0')
+                break;
+            p++;
+            continue;
+        }
+        const char *next = NULL;
+        char lit = 0;
+        if (c == '\\') {
+            char e = p[1];
+            if (e == 'b' || e == 'B') { /* assertions: the run goes on */
+                p += 2;
+                continue;
+            }
+            if (e != '\0' && strchr(".()[]{}*+?|^$\\/- :,'\"=<>@#%&~;!_", e))
+                lit = e, next = p + 2;
+            else if (e == '\0' || !strchr("sSdDwWhHvVtnrfea", e))
+                ok = false; /* \x41, \p{..}, backreferences: more than one byte of syntax */
+        } else if (plain_char(c)) {
+            lit = c, next = p + 1;
+        } else if (c == '(' && p[1] == '?' && p[2] != ':') {
+            ok = false; /* inline flags, lookaround, named groups: leave it to hyperscan */
+        }
+        if (!ok)
+            break;
+        if (next != NULL && !optional_quantifier(next)) {
+            buf_addc(&run, lit);
+            bool repeated = *next == '+' || *next == '{';
+            p = skip_quantifier(next);
+            if (!repeated)
+                continue;
+        } else if (next != NULL) {
+            p = skip_quantifier(next);
+        } else if (c == '(' || c == '[') {
+            const char *e = skip_nested(p);
+            if (e == NULL) {
+                ok = false;
+                break;
+            }
+            p = skip_quantifier(e);
+        } else {
+            p = skip_quantifier(p + 1 + (c == '\\' && p[1] != '\0'));
+        }
+        /* the run is broken here */
+        keep_longer(&best, &run);
+        buf_reset(&run);
+    }
+    if (ok)
+        for (size_t i = 0; i < mine.n; i++)
+            add(out, mine.v[i].expr, mine.v[i].caseless);
+    rule_patterns_release(&mine);
+    buf_release(&run);
+    buf_release(&best);
+    return ok;
+}
+
+static bool
+is_text_field(const struct field_def *f)
+{
+    const char *n = field_name(f);
+    return strcmp(n, "log.text") == 0 || strcmp(n, "log.message") == 0;
+}
+
+/* The patterns one value of a test needs; false when none. */
+static bool
+value_needs(const struct ftest *t, const struct fvalue *v, struct rule_patterns *out)
+{
+    if (v->is_null || t->mod == M_EXISTS)
+        return false;
+    if (is_text_field(t->field)) {
+        if (t->mod == M_RE) {
+            if (!regex_factors(v->s, out))
+                add(out, v->s, false);
+            return true;
+        }
+        if (t->mod == M_LT || t->mod == M_LTE || t->mod == M_GT || t->mod == M_GTE || *v->s == '\0')
+            return false;
+        char *lit = pattern_escape_literal(v->s);
+        add(out, lit, true);
+        free(lit);
+        return true;
+    }
+    const char *needle = field_needle(t->field);
+    if (needle == NULL)
+        return false;
+    add(out, needle, false);
+    return true;
+}
+
+/* Moves what a part found into *out when the part gives patterns; frees it. */
+static bool
+keep_if(bool ok, struct rule_patterns *mine, struct rule_patterns *out)
+{
+    if (ok)
+        for (size_t i = 0; i < mine->n; i++)
+            add(out, mine->v[i].expr, mine->v[i].caseless);
+    rule_patterns_release(mine);
+    return ok;
+}
+
+static bool
+test_needs(const struct ftest *t, struct rule_patterns *out)
+{
+    if (t->mod == M_EXISTS) { /* |exists: true needs the field, so its needle */
+        bool need = t->nvals > 0 && t->vals[0].b == 1 && field_needle(t->field) != NULL;
+        if (need)
+            add(out, field_needle(t->field), false);
+        return need;
+    }
+    struct rule_patterns mine = {NULL, 0, 0};
+    bool ok = t->nvals > 0;
+    for (size_t i = 0; i < t->nvals && ok; i++) {
+        ok = value_needs(t, &t->vals[i], &mine);
+        if (t->all && ok)
+            break; /* every value must hold: one of them is enough to look for */
+    }
+    return keep_if(ok, &mine, out);
+}
+
+static bool
+alt_needs(const struct alt *a, struct rule_patterns *out)
+{
+    for (size_t i = 0; i < a->n; i++)
+        if (test_needs(&a->tests[i], out))
+            return true;
+    return false;
+}
+
+static bool
+sel_needs(const struct selection *s, struct rule_patterns *out)
+{
+    struct rule_patterns mine = {NULL, 0, 0};
+    bool ok = s->nalts > 0;
+    for (size_t a = 0; a < s->nalts && ok; a++)
+        ok = alt_needs(&s->alts[a], &mine);
+    return keep_if(ok, &mine, out);
+}
+
+static bool
+cond_needs(const struct rule_impl *impl, const struct cond *c, struct rule_patterns *out)
+{
+    struct rule_patterns mine = {NULL, 0, 0};
+    bool ok = false;
+    switch (c->t) {
+    case C_SEL:
+        ok = sel_needs(&impl->sels[c->sel], &mine);
+        break;
+    case C_AND:
+        ok = cond_needs(impl, c->a, &mine) || cond_needs(impl, c->b, &mine);
+        break;
+    case C_OR:
+        ok = cond_needs(impl, c->a, &mine) && cond_needs(impl, c->b, &mine);
+        break;
+    case C_NOT:
+        ok = false;
+        break;
+    case C_ONE_OF:
+        ok = c->nsels > 0;
+        for (size_t i = 0; i < c->nsels && ok; i++)
+            ok = sel_needs(&impl->sels[c->sels[i]], &mine);
+        break;
+    case C_ALL_OF:
+        for (size_t i = 0; i < c->nsels && !ok; i++)
+            ok = sel_needs(&impl->sels[c->sels[i]], &mine);
+        break;
+    }
+    return keep_if(ok, &mine, out);
+}
+
+bool
+rule_prefilter(const struct rule *rule, struct rule_patterns *out)
+{
+    struct rule_patterns mine = {NULL, 0, 0};
+    bool ok = rule->impl->cond != NULL && cond_needs(rule->impl, rule->impl->cond, &mine);
+    return keep_if(ok, &mine, out);
+}
+
+void
+rule_patterns_release(struct rule_patterns *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        free(p->v[i].expr);
+    free(p->v);
+    *p = (struct rule_patterns){NULL, 0, 0};
+}

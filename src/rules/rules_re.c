@@ -1,0 +1,82 @@
+/* rules_re: runs a rule's |re test under explicit PCRE2 limits.
+ *
+ * A regex from --rules DIR may backtrack catastrophically ((a+)+$ on a long
+ * line). PCRE2 then returns a limit error, not "no match": the rule's answer
+ * for that record is unknown, and saying nothing would be an all-clear for
+ * a record that was not checked. The error is kept per thread (matching runs
+ * on worker threads) until the code that knows the record's file and line
+ * reports it (rule_re_report). */
+#include "rules/rules_re.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+/* One match context for every thread: pcre2_match only reads it. Created
+ * once, kept for the process (so it is reachable, never a leak). */
+static pcre2_match_context *g_ctx;
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+
+static void
+make_ctx(void)
+{
+    g_ctx = pcre2_match_context_create(NULL);
+    if (g_ctx == NULL)
+        return; /* out of memory: matches then run without a context */
+    pcre2_set_match_limit(g_ctx, RULE_RE_MATCH_LIMIT);
+    pcre2_set_depth_limit(g_ctx, RULE_RE_DEPTH_LIMIT);
+    pcre2_set_heap_limit(g_ctx, RULE_RE_HEAP_LIMIT_KIB);
+}
+
+/* The first test that gave up on this thread since the last report. */
+static _Thread_local struct {
+    unsigned long count;
+    int code;
+    char pattern[120];
+} t_failed;
+
+bool
+rule_re_match(const pcre2_code *re, const char *pattern, const char *subject)
+{
+    pthread_once(&g_once, make_ctx);
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+    if (md == NULL) {
+        t_failed.count++;
+        t_failed.code = PCRE2_ERROR_NOMEMORY;
+        return false;
+    }
+    int rc = pcre2_match(re, (PCRE2_SPTR)subject, strlen(subject), 0, 0, md, g_ctx);
+    pcre2_match_data_free(md);
+    if (rc >= 0)
+        return true;
+    if (rc != PCRE2_ERROR_NOMATCH && t_failed.count++ == 0) {
+        t_failed.code = rc;
+        snprintf(t_failed.pattern, sizeof(t_failed.pattern), "%s", pattern ? pattern : "");
+    }
+    return false;
+}
+
+bool
+rule_re_report(struct diags *d, const char *path, unsigned long line)
+{
+    if (t_failed.count == 0)
+        return false;
+    PCRE2_UCHAR why[120];
+    if (pcre2_get_error_message(t_failed.code, why, sizeof(why)) < 0)
+        snprintf((char *)why, sizeof(why), "error %d", t_failed.code);
+    diags_add(d, DIAG_ERROR, path, line,
+              "the rule regex '%s' gave up (%s)%s; the rules that use it were not decided for "
+              "this record",
+              t_failed.pattern, (const char *)why,
+              t_failed.count > 1 ? " and more tests gave up" : "");
+    t_failed.count = 0;
+    return true;
+}
+
+unsigned long
+rule_re_take(void)
+{
+    unsigned long n = t_failed.count;
+    t_failed.count = 0;
+    return n;
+}
