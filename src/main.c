@@ -35,10 +35,10 @@ find_command(const char *name)
 int
 main(int argc, char **argv)
 {
-    if (argc < 2 || (argv[1][0] == '-' && strcmp(argv[1], "--version") != 0 &&
-                     strcmp(argv[1], "--help") != 0 && strcmp(argv[1], "-h") != 0 &&
-                     strcmp(argv[1], "--complete") != 0))
-        return cmd_default(argc, argv); /* the default run (cmd_bundle.c) */
+    if (argc < 2 ||
+        (argv[1][0] == '-' && strcmp(argv[1], "--version") != 0 && strcmp(argv[1], "--help") != 0 &&
+         strcmp(argv[1], "-h") != 0 && strcmp(argv[1], "--complete") != 0))
+        return cli_run(&default_cmd, argc, argv); /* the default run (cmd_bundle.c) */
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
         printf("vmtriage %s\n", VT_VERSION);
         return VT_EXIT_OK;
@@ -64,7 +64,7 @@ main(int argc, char **argv)
     }
     const struct command *cmd = find_command(argv[1]);
     if (cmd != NULL)
-        return cmd->run(argc - 1, argv + 1);
+        return cli_run(cmd, argc - 1, argv + 1);
     cli_error("unknown command '%s'; see 'vmtriage --help'", argv[1]);
     return VT_EXIT_UNKNOWN;
 }

@@ -371,6 +371,36 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
     return optind;
 }
 
+int
+cli_run(const struct command *cmd, int argc, char **argv)
+{
+    struct cmd_ctx c = {.cmd = cmd, .rules = RULESET_INIT};
+    int first = cli_parse(argc, argv, cmd, &c.o);
+    if (first == -2)
+        return VT_EXIT_OK;
+    if (first < 0)
+        return VT_EXIT_UNKNOWN;
+    c.args = argv + first;
+    c.nargs = (size_t)(argc - first);
+    bool none = c.nargs == 0;
+    if (((cmd->needs & CMD_OPERAND) && none) ||
+        ((cmd->needs & CMD_OPERAND_OR_PIPE) && none && isatty(0))) {
+        cli_error("%s; see 'vmtriage %s --help'", cmd->missing, cmd->name);
+        return VT_EXIT_UNKNOWN;
+    }
+    int rc = VT_EXIT_OK;
+    if ((cmd->needs & CMD_RULES) && !cli_load_rules(&c.o, &c.rules))
+        rc = VT_EXIT_UNKNOWN;
+    c.rep.command = cmd->name;
+    if (rc == VT_EXIT_OK)
+        rc = cmd->run(&c);
+    if (rc == VT_EXIT_OK && (cmd->needs & CMD_REPORT))
+        rc = cli_finish(&c.rep, &c.o);
+    report_release(&c.rep);
+    ruleset_release(&c.rules);
+    return rc;
+}
+
 /* One input problem on standard error: `vmtriage: FILE[:LINE]: [note: ]message`. */
 static void
 print_diag(const struct diag *d)

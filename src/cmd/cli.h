@@ -57,9 +57,25 @@ enum {
      FMT_BIT(FMT_NAGIOS))
 #define FMTS_NO_CSV (FMTS_ALL & ~FMT_BIT(FMT_CSV))
 
+/* What a command needs before its own code runs (struct command.needs): the
+ * runner (cli_run) does it, as git's run_builtin() does for RUN_SETUP. */
+enum {
+    CMD_OPERAND = 1 << 0,         /* at least one operand, else .missing is the error */
+    CMD_OPERAND_OR_PIPE = 1 << 1, /* an operand, or standard input that is no terminal */
+    CMD_RULES = 1 << 2,           /* the built-in rules and --rules DIR, loaded into ctx->rules */
+    CMD_REPORT = 1 << 3, /* ctx->rep is printed and its exit status returned (cli_finish) */
+};
+
+struct cmd_ctx;
+
 struct command {
     const char *name;
-    int (*run)(int argc, char **argv);
+    /* The command's own logic. With CMD_REPORT it fills ctx->rep and returns
+     * VT_EXIT_OK for the runner to print it, or another status to stop there;
+     * without, what it returns is the exit status. */
+    int (*run)(struct cmd_ctx *ctx);
+    unsigned needs;      /* CMD_* */
+    const char *missing; /* the error when CMD_OPERAND finds none ("scan needs ...") */
     const char *usage;   /* "vmtriage scan [options] PATH..." */
     const char *brief;   /* one line for `vmtriage --help` */
     const char *summary; /* the paragraph of `vmtriage CMD --help` */
@@ -67,6 +83,23 @@ struct command {
     unsigned formats;    /* FMT_BIT(...) */
     const char *words;   /* operand words it takes (rules: "list show check prefilter"), or NULL */
 };
+
+/* What the runner hands a command: its options, operands, rules and report.
+ * Owned by the runner, which releases the rules and the report after run. */
+struct cmd_ctx {
+    const struct command *cmd;
+    struct vt_opts o;
+    char **args; /* the operands (argv after the options) */
+    size_t nargs;
+    struct ruleset rules; /* loaded with CMD_RULES */
+    struct report rep;    /* .command = cmd->name; the command sets what it reports */
+};
+
+/* Runs `cmd` on argv (argv[0] is the command's name): parses its options
+ * (--help prints its help, exit 0; a usage error exits 3), checks its
+ * operands, loads the rules, runs it, prints its report, releases it all and
+ * returns the exit status. */
+int cli_run(const struct command *cmd, int argc, char **argv);
 
 /* The commands, in `vmtriage --help` order (cli.c). */
 extern const struct command *const vt_commands[];
@@ -129,21 +162,14 @@ void log_reading_finish(struct log_reading *rd);
 /* Whether a file found in a folder is one `logs` reads (not a VM disk or memory file). */
 bool log_file_wanted(const char *name);
 
-int cmd_scan(int argc, char **argv);
-int cmd_logs(int argc, char **argv);
-int cmd_rules(int argc, char **argv);
-int cmd_psod(int argc, char **argv);
-int cmd_dump(int argc, char **argv);
-int cmd_bundle(int argc, char **argv);
-
 /* Reads the dump behind `in` into r->dumps; returns whether it was one. A
  * file that is no dump is an error when the user named it, else a note. */
 bool dumps_add(struct report *r, const char *path, const struct dump_input *in, bool named);
 /* Sorts r's dumps by crash time (undated last) and runs the dump rules on
  * each (cmd_dump.c): what `dump` and `bundle` do once every dump is read. */
 void dumps_audit(const struct ruleset *rules, struct report *r);
-/* `vmtriage` with no command: this ESXi host, or the example bundle. */
-int cmd_default(int argc, char **argv);
-int cmd_cpu(int argc, char **argv);
+/* `vmtriage` with no command: the options of `bundle`, this host or the
+ * example bundle (cmd_bundle.c). */
+extern const struct command default_cmd;
 
 #endif

@@ -47,19 +47,28 @@
 #define FACTS_MAX (8u << 20)  /* a command output read whole */
 #define DUMP_MAX (256u << 20) /* a crash dump read whole from an archive */
 
-const struct command bundle_cmd = {
-    .name = "bundle",
-    .run = cmd_bundle,
-    .usage = "vmtriage bundle [options] PATH...",
-    .brief = "triage ESXi hosts from vm-support bundles or a vCenter log export",
-    .summary =
-        "Triage ESXi hosts from vm-support bundles (.tgz, unpacked folders, FRAG parts) or\n"
-        "vCenter's Export System Logs zip: host facts, VM audit, logs and purple screens,\n"
-        "Windows dumps, with each crash linked to the VMs on its host that carry its trigger.\n"
-        "'vmtriage' with no command does the same for this ESXi host, or elsewhere for the\n"
-        "example bundle, with the same options.",
-    .opts = CO_REPORT | CO_PROFILE | CO_JOBS | CO_WINDOW,
-    .formats = FMTS_ALL};
+static int run_bundle(struct cmd_ctx *c);
+static int run_default(struct cmd_ctx *c);
+
+/* `bundle` and the default run share their name, help and options. */
+#define BUNDLE_COMMAND(run_fn, needs_)                                                             \
+    {                                                                                              \
+        .name = "bundle", .run = run_fn, .needs = (needs_) | CMD_RULES | CMD_REPORT,               \
+        .missing = "bundle needs a vm-support bundle (.tgz or folder) or a vCenter export .zip",   \
+        .usage = "vmtriage bundle [options] PATH...",                                              \
+        .brief = "triage ESXi hosts from vm-support bundles or a vCenter log export",              \
+        .summary =                                                                                 \
+            "Triage ESXi hosts from vm-support bundles (.tgz, unpacked folders, FRAG parts) or\n"  \
+            "vCenter's Export System Logs zip: host facts, VM audit, logs and purple screens,\n"   \
+            "Windows dumps, with each crash linked to the VMs on its host that carry its "         \
+            "trigger.\n"                                                                           \
+            "'vmtriage' with no command does the same for this ESXi host, or elsewhere for the\n"  \
+            "example bundle, with the same options.",                                              \
+        .opts = CO_REPORT | CO_PROFILE | CO_JOBS | CO_WINDOW, .formats = FMTS_ALL                  \
+    }
+
+const struct command bundle_cmd = BUNDLE_COMMAND(run_bundle, CMD_OPERAND);
+const struct command default_cmd = BUNDLE_COMMAND(run_default, 0);
 
 /* One file of a bundle, wherever its bytes come from. */
 struct member {
@@ -526,61 +535,39 @@ read_host_root(struct bundling *bd, const char *root)
 
 /* ---- the command ---- */
 
-static int
-run(char *const *inputs, size_t n, const char *host_root, const struct vt_opts *o)
+/* Reads the inputs, or the host file system under host_root ("" for this
+ * host), into c->rep: one correlated report per host. */
+static void
+read_bundles(struct cmd_ctx *c, char *const *inputs, size_t n, const char *host_root)
 {
-    struct ruleset rules = RULESET_INIT;
-    if (!cli_load_rules(o, &rules)) {
-        ruleset_release(&rules);
-        return VT_EXIT_UNKNOWN;
-    }
+    struct report *rep = &c->rep;
     /* crashes and files even when nothing was read: the same report shape */
-    struct report rep = {.command = "bundle",
-                         .has_hosts = true,
-                         .has_dumps = true,
-                         .has_crashes = true,
-                         .has_files = true};
+    rep->has_hosts = rep->has_dumps = rep->has_crashes = rep->has_files = true;
     struct bundling bd = {
-        .rules = &rules, .o = o, .r = &rep, .ctx = {.profile_nested = o->profile_nested}};
+        .rules = &c->rules, .o = &c->o, .r = rep, .ctx = {.profile_nested = c->o.profile_nested}};
     if (host_root != NULL)
         read_host_root(&bd, host_root);
     for (size_t i = 0; i < n; i++) {
-        size_t errors = diags_count(&rep.diags, DIAG_ERROR);
+        size_t errors = diags_count(&rep->diags, DIAG_ERROR);
         bd.new_input = true;
-        bundle_walk(inputs[i], on_entry, &bd, &rep.diags);
+        bundle_walk(inputs[i], on_entry, &bd, &rep->diags);
         host_end(&bd);
         input_verdict(&bd, inputs[i], errors);
     }
     host_end(&bd);
-    dumps_audit(&rules, &rep);
-    if (o->format == FMT_JSON) {
-        rep.vm_json = bd.vms_json ? bd.vms_json : xcalloc(1, sizeof(*rep.vm_json));
+    dumps_audit(&c->rules, rep);
+    if (c->o.format == FMT_JSON) {
+        rep->vm_json = bd.vms_json ? bd.vms_json : xcalloc(1, sizeof(*rep->vm_json));
         bd.vms_json = NULL;
     }
     buf_release(&bd.vm_json);
-    int rc = cli_finish(&rep, o);
-    if (rep.vm_json == NULL)
-        rep.nvms = 0; /* counted, but no vm_json to free */
-    report_release(&rep);
-    ruleset_release(&rules);
-    return rc;
 }
 
-int
-cmd_bundle(int argc, char **argv)
+static int
+run_bundle(struct cmd_ctx *c)
 {
-    struct vt_opts o;
-    int first = cli_parse(argc, argv, &bundle_cmd, &o);
-    if (first == -2)
-        return VT_EXIT_OK;
-    if (first < 0)
-        return VT_EXIT_UNKNOWN;
-    if (first >= argc) {
-        cli_error("bundle needs a vm-support bundle (.tgz or folder) or a vCenter export .zip; "
-                  "see 'vmtriage bundle --help'");
-        return VT_EXIT_UNKNOWN;
-    }
-    return run(argv + first, (size_t)(argc - first), NULL, &o);
+    read_bundles(c, c->args, c->nargs, NULL);
+    return VT_EXIT_OK;
 }
 
 /* The example bundle: examples/bundle under the working directory, else
@@ -612,27 +599,23 @@ example_bundle(void)
     return NULL;
 }
 
-int
-cmd_default(int argc, char **argv)
+static int
+run_default(struct cmd_ctx *c)
 {
-    struct vt_opts o;
-    int first = cli_parse(argc, argv, &bundle_cmd, &o);
-    if (first == -2)
-        return VT_EXIT_OK;
-    if (first < 0)
-        return VT_EXIT_UNKNOWN;
     const char *root = getenv("VMTRIAGE_HOST_ROOT");
     if (root != NULL && *root != '\0') {
         term_printf(stderr,
                     "vmtriage: triaging the host file system under %s (VMTRIAGE_HOST_ROOT)\n",
                     root);
-        return run(NULL, 0, root, &o);
+        read_bundles(c, NULL, 0, root);
+        return VT_EXIT_OK;
     }
     if (on_esxi()) {
         fputs("vmtriage: an ESXi host: triaging this host (/var/run/log, /vmfs/volumes, hostd's "
               "inventory)\n",
               stderr);
-        return run(NULL, 0, "", &o);
+        read_bundles(c, NULL, 0, "");
+        return VT_EXIT_OK;
     }
     char *example = example_bundle();
     if (example == NULL) {
@@ -645,7 +628,7 @@ cmd_default(int argc, char **argv)
                 "ESXi 5.5 host; see its README)\n",
                 example);
     char *inputs[] = {example};
-    int rc = run(inputs, 1, false, &o);
+    read_bundles(c, inputs, 1, NULL);
     free(example);
-    return rc;
+    return VT_EXIT_OK;
 }

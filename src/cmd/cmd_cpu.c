@@ -21,9 +21,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static int run_cpu(struct cmd_ctx *c);
+
 const struct command cpu_cmd = {
     .name = "cpu",
-    .run = cmd_cpu,
+    .run = run_cpu,
+    .needs = CMD_OPERAND_OR_PIPE | CMD_RULES | CMD_REPORT,
+    .missing = "cpu needs a file, or '-' for standard input",
     .usage = "vmtriage cpu [options] FILE|-...",
     .brief = "check a guest's /proc/cpuinfo or lscpu, or esxcli CPU output, for nesting",
     .summary =
@@ -101,46 +105,29 @@ read_one(const char *path, struct report *rep)
     rep->cpus[rep->ncpus++] = rc1;
 }
 
-int
-cmd_cpu(int argc, char **argv)
+static int
+run_cpu(struct cmd_ctx *c)
 {
-    struct vt_opts o;
-    int first = cli_parse(argc, argv, &cpu_cmd, &o);
-    if (first == -2)
-        return VT_EXIT_OK;
-    if (first < 0)
-        return VT_EXIT_UNKNOWN;
-    if (first >= argc && isatty(0)) {
-        cli_error("cpu needs a file, or '-' for standard input; see 'vmtriage cpu --help'");
-        return VT_EXIT_UNKNOWN;
-    }
-    struct ruleset rules = RULESET_INIT;
-    if (!cli_load_rules(&o, &rules)) {
-        ruleset_release(&rules);
-        return VT_EXIT_UNKNOWN;
-    }
-    struct report rep = {.command = "cpu", .has_cpus = true};
-    if (first >= argc)
-        read_one("-", &rep);
-    for (int i = first; i < argc; i++)
-        read_one(argv[i], &rep);
-    /* the views point into rep.cpus: build them once it no longer moves */
-    for (size_t i = 0; i < rep.ncpus; i++) {
-        struct report_cpu *c = &rep.cpus[i];
-        c->view = (struct cpu_view){&c->info, c->path};
-        size_t from = rep.findings.n;
-        char *ev = cpu_evidence_text(&c->info);
-        audit_cpu(&rules, &c->view, c->info.has_flags ? c->info.flags_line : c->info.hv_line, ev,
-                  &rep.findings);
-        rule_re_report(&rep.diags, c->path, 0);
+    struct report *rep = &c->rep;
+    rep->has_cpus = true;
+    if (c->nargs == 0)
+        read_one("-", rep);
+    for (size_t i = 0; i < c->nargs; i++)
+        read_one(c->args[i], rep);
+    /* the views point into rep->cpus: build them once it no longer moves */
+    for (size_t i = 0; i < rep->ncpus; i++) {
+        struct report_cpu *cp = &rep->cpus[i];
+        cp->view = (struct cpu_view){&cp->info, cp->path};
+        size_t from = rep->findings.n;
+        char *ev = cpu_evidence_text(&cp->info);
+        audit_cpu(&c->rules, &cp->view, cp->info.has_flags ? cp->info.flags_line : cp->info.hv_line,
+                  ev, &rep->findings);
+        rule_re_report(&rep->diags, cp->path, 0);
         free(ev);
         bool serious;
-        char *titles = serious_titles(&rep.findings, from, c->path, &serious);
-        c->verdict = cpu_verdict(&c->info, serious, titles, &c->ready);
+        char *titles = serious_titles(&rep->findings, from, cp->path, &serious);
+        cp->verdict = cpu_verdict(&cp->info, serious, titles, &cp->ready);
         free(titles);
     }
-    int rc = cli_finish(&rep, &o);
-    report_release(&rep);
-    ruleset_release(&rules);
-    return rc;
+    return VT_EXIT_OK;
 }

@@ -23,9 +23,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static int run_dump(struct cmd_ctx *c);
+
 const struct command dump_cmd = {
     .name = "dump",
-    .run = cmd_dump,
+    .run = run_dump,
+    .needs = CMD_OPERAND | CMD_RULES | CMD_REPORT,
+    .missing = "dump needs a file or folder",
     .usage = "vmtriage dump [options] FILE|FOLDER...",
     .brief = "read Windows crash dumps: bug check, culprit driver, VM-side cause",
     .summary =
@@ -160,33 +164,15 @@ dumps_audit(const struct ruleset *rules, struct report *r)
     }
 }
 
-int
-cmd_dump(int argc, char **argv)
+static int
+run_dump(struct cmd_ctx *c)
 {
-    struct vt_opts o;
-    int first = cli_parse(argc, argv, &dump_cmd, &o);
-    if (first == -2)
-        return VT_EXIT_OK;
-    if (first < 0)
-        return VT_EXIT_UNKNOWN;
-    if (first >= argc) {
-        cli_error("dump needs a file or folder; see 'vmtriage dump --help'");
-        return VT_EXIT_UNKNOWN;
+    c->rep.has_dumps = true;
+    struct reading rd = {&c->rep, NULL};
+    for (size_t i = 0; i < c->nargs; i++) {
+        rd.root = c->args[i];
+        walk_paths_want(&c->args[i], 1, dump_file_wanted, found, &rd, &c->rep.diags);
     }
-    struct ruleset rules = RULESET_INIT;
-    if (!cli_load_rules(&o, &rules)) {
-        ruleset_release(&rules);
-        return VT_EXIT_UNKNOWN;
-    }
-    struct report rep = {.command = "dump", .has_dumps = true};
-    struct reading rd = {&rep, NULL};
-    for (int i = first; i < argc; i++) {
-        rd.root = argv[i];
-        walk_paths_want(&argv[i], 1, dump_file_wanted, found, &rd, &rep.diags);
-    }
-    dumps_audit(&rules, &rep);
-    int rc = cli_finish(&rep, &o);
-    report_release(&rep);
-    ruleset_release(&rules);
-    return rc;
+    dumps_audit(&c->rules, &c->rep);
+    return VT_EXIT_OK;
 }

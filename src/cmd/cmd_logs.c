@@ -24,9 +24,13 @@
 #define DEFAULT_EXAMPLES 5
 #define MAX_SEARCHERS 3
 
+static int run_logs(struct cmd_ctx *c);
+
 const struct command logs_cmd = {
     .name = "logs",
-    .run = cmd_logs,
+    .run = run_logs,
+    .needs = CMD_OPERAND | CMD_RULES | CMD_REPORT,
+    .missing = "logs needs a file or folder ('-' for standard input)",
     .usage = "vmtriage logs [options] PATH...",
     .brief = "read ESXi and VM logs: storage, CPU, NIC and VM events, purple screens",
     .summary =
@@ -263,29 +267,9 @@ logs_read(char *const *inputs, size_t ninputs, const struct ruleset *rules, cons
     log_reading_finish(rd);
 }
 
-int
-cmd_logs(int argc, char **argv)
+static int
+run_logs(struct cmd_ctx *c)
 {
-    struct vt_opts o;
-    int first = cli_parse(argc, argv, &logs_cmd, &o);
-    if (first == -2)
-        return VT_EXIT_OK;
-    if (first < 0)
-        return VT_EXIT_UNKNOWN;
-    if (first >= argc) {
-        cli_error(
-            "logs needs a file or folder ('-' for standard input); see 'vmtriage logs --help'");
-        return VT_EXIT_UNKNOWN;
-    }
-    struct ruleset rules = RULESET_INIT;
-    if (!cli_load_rules(&o, &rules)) {
-        ruleset_release(&rules);
-        return VT_EXIT_UNKNOWN;
-    }
-    struct report rep = {.command = "logs"};
-    logs_read(argv + first, (size_t)(argc - first), &rules, &o, SUBJECT_FOLDER, &rep);
-    int rc = cli_finish(&rep, &o);
-    report_release(&rep);
-    ruleset_release(&rules);
-    return rc;
+    logs_read(c->args, c->nargs, &c->rules, &c->o, SUBJECT_FOLDER, &c->rep);
+    return VT_EXIT_OK;
 }

@@ -14,9 +14,12 @@
 #include <string.h>
 #include <unistd.h>
 
+static int run_psod(struct cmd_ctx *c);
+
 const struct command psod_cmd = {
     .name = "psod",
-    .run = cmd_psod,
+    .run = run_psod,
+    .needs = CMD_RULES | CMD_REPORT,
     .usage = "vmtriage psod [options] [--vms PATH]... [FILE|-]...",
     .brief = "decode a purple screen, name the known issue and its fix",
     .summary =
@@ -41,24 +44,13 @@ find_triggers(const struct vt_opts *o, const struct ruleset *rules, struct repor
     findings_release(&vmf);
 }
 
-int
-cmd_psod(int argc, char **argv)
+static int
+run_psod(struct cmd_ctx *c)
 {
-    struct vt_opts o;
-    int first = cli_parse(argc, argv, &psod_cmd, &o);
-    if (first == -2)
-        return VT_EXIT_OK;
-    if (first < 0)
-        return VT_EXIT_UNKNOWN;
-    struct ruleset rules = RULESET_INIT;
-    if (!cli_load_rules(&o, &rules)) {
-        ruleset_release(&rules);
-        return VT_EXIT_UNKNOWN;
-    }
     static char dash[] = "-";
     char *stdin_only[] = {dash};
-    char **inputs = first < argc ? argv + first : stdin_only;
-    size_t ninputs = first < argc ? (size_t)(argc - first) : 1;
+    char **inputs = c->nargs ? c->args : stdin_only;
+    size_t ninputs = c->nargs ? c->nargs : 1;
     bool from_stdin = false;
     for (size_t i = 0; i < ninputs; i++)
         from_stdin |= strcmp(inputs[i], "-") == 0;
@@ -66,13 +58,9 @@ cmd_psod(int argc, char **argv)
         fputs("vmtriage: reading the purple screen from standard input: paste it, then press "
               "Ctrl-D on an empty line (Ctrl-C cancels)\n",
               stderr);
-    struct report rep = {.command = "psod"};
-    logs_read(inputs, ninputs, &rules, &o, SUBJECT_FILE, &rep);
-    rep.has_files = false; /* the psod contract: crashes, backtraces, findings */
-    if (o.nvms)
-        find_triggers(&o, &rules, &rep);
-    int rc = cli_finish(&rep, &o);
-    report_release(&rep);
-    ruleset_release(&rules);
-    return rc;
+    logs_read(inputs, ninputs, &c->rules, &c->o, SUBJECT_FILE, &c->rep);
+    c->rep.has_files = false; /* the psod contract: crashes, backtraces, findings */
+    if (c->o.nvms)
+        find_triggers(&c->o, &c->rules, &c->rep);
+    return VT_EXIT_OK;
 }

@@ -12,9 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The rules are loaded here, not by the runner: `rules check` reports a rule
+ * file that does not load as its own failure. */
+static int run_rules(struct cmd_ctx *c);
+
 const struct command rules_cmd = {
     .name = "rules",
-    .run = cmd_rules,
+    .run = run_rules,
     .usage = "vmtriage rules [options] list | show ID | check | prefilter",
     .brief = "list, show and check the knowledge base",
     .summary =
@@ -203,16 +207,11 @@ rule_show(const struct rule *r)
     }
 }
 
-int
-cmd_rules(int argc, char **argv)
+static int
+run_rules(struct cmd_ctx *c)
 {
-    struct vt_opts o;
-    int first = cli_parse(argc, argv, &rules_cmd, &o);
-    if (first == -2)
-        return VT_EXIT_OK;
-    if (first < 0)
-        return VT_EXIT_UNKNOWN;
-    const char *sub = first < argc ? argv[first] : "list";
+    const struct vt_opts o = c->o;
+    const char *sub = c->nargs ? c->args[0] : "list";
     bool json = o.format == FMT_JSON;
     if (json && strcmp(sub, "list") != 0 && strcmp(sub, "show") != 0) {
         cli_error("'rules %s' writes text only (-f json: 'rules list', 'rules show ID')", sub);
@@ -240,10 +239,9 @@ cmd_rules(int argc, char **argv)
             term_printf(stdout, "%-13s %-32s %-10s %s\n", level_name(rs.v[i]->level), rs.v[i]->id,
                         record_kind_name(rs.v[i]->kind), rs.v[i]->title);
     } else if (strcmp(sub, "show") == 0) {
-        const struct rule *r = first + 1 < argc ? rules_find(&rs, argv[first + 1]) : NULL;
+        const struct rule *r = c->nargs > 1 ? rules_find(&rs, c->args[1]) : NULL;
         if (r == NULL) {
-            cli_error("no rule '%s'; see 'vmtriage rules list'",
-                      first + 1 < argc ? argv[first + 1] : "");
+            cli_error("no rule '%s'; see 'vmtriage rules list'", c->nargs > 1 ? c->args[1] : "");
             rc = VT_EXIT_UNKNOWN;
         } else if (json) {
             struct buf b = BUF_INIT;

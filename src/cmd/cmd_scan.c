@@ -241,9 +241,13 @@ scan_paths(char *const *paths, size_t npaths, const struct ruleset *rules, const
     report_release(&rep);
 }
 
+static int run_scan(struct cmd_ctx *c);
+
 const struct command scan_cmd = {
     .name = "scan",
-    .run = cmd_scan,
+    .run = run_scan,
+    .needs = CMD_OPERAND | CMD_RULES | CMD_REPORT,
+    .missing = "scan needs at least one file or folder",
     .usage = "vmtriage scan [options] PATH...",
     .brief = "audit .vmx/.vmtx files and datastore folders",
     .summary =
@@ -252,31 +256,9 @@ const struct command scan_cmd = {
     .opts = CO_REPORT | CO_PROFILE | CO_JOBS,
     .formats = FMTS_ALL};
 
-int
-cmd_scan(int argc, char **argv)
+static int
+run_scan(struct cmd_ctx *c)
 {
-    struct vt_opts o;
-    int first = cli_parse(argc, argv, &scan_cmd, &o);
-    if (first == -2)
-        return VT_EXIT_OK;
-    if (first < 0)
-        return VT_EXIT_UNKNOWN;
-    if (first >= argc) {
-        cli_error("scan needs at least one file or folder; see 'vmtriage scan --help'");
-        return VT_EXIT_UNKNOWN;
-    }
-    struct ruleset rules = RULESET_INIT;
-    if (!cli_load_rules(&o, &rules)) {
-        ruleset_release(&rules);
-        return VT_EXIT_UNKNOWN;
-    }
-    struct report rep = {.command = "scan"};
-    bool want_json = o.format == FMT_JSON;
-    scan_into(argv + first, (size_t)(argc - first), &rules, &o, want_json, &rep);
-    int rc = cli_finish(&rep, &o);
-    if (!want_json)
-        rep.nvms = 0; /* counted, but no vm_json to free */
-    report_release(&rep);
-    ruleset_release(&rules);
-    return rc;
+    scan_into(c->args, c->nargs, &c->rules, &c->o, c->o.format == FMT_JSON, &c->rep);
+    return VT_EXIT_OK;
 }

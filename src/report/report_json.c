@@ -234,7 +234,7 @@ report_json(FILE *fp, const struct report *r)
 void
 report_release(struct report *r)
 {
-    for (size_t i = 0; i < r->nvms; i++)
+    for (size_t i = 0; r->vm_json && i < r->nvms; i++) /* NULL: counted, not serialised */
         free(r->vm_json[i]);
     free(r->vm_json);
     for (size_t i = 0; i < r->ncrashes; i++)
