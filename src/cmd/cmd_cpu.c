@@ -1,6 +1,6 @@
 /* cmd_cpu: `vmtriage cpu FILE|-...`: can this CPU run a nested hypervisor?
  *
- * Seed 003's nested FusionCompute CNA blue-screens when the vCPU lacks
+ * A nested FusionCompute CNA (ask.csdn.net/questions/8904055) blue-screens when the vCPU lacks
  * VT-x/AMD-V (vhv.enable) or instructions such as POPCNT, SSE4.1 and AVX2.
  * Give it what the guest shows (cat /proc/cpuinfo, lscpu) or what the ESXi
  * host shows (esxcli hardware cpu global get, esxcli hardware cpu list): each

@@ -1,6 +1,6 @@
 /* cpu: a CPU listing, read for nested virtualization (vmtriage cpu).
  *
- * Seed 003's decision tree sends a nested hypervisor that crashes with a
+ * The nested FusionCompute checklist (ask.csdn.net/questions/8904055) sends a nested hypervisor that crashes with a
  * kernel error to "check the CPU instruction set support": is VT-x/AMD-V
  * passed through (vhv.enable), does the vCPU carry POPCNT, SSE4.1, AVX2. The
  * guest answers in its /proc/cpuinfo or lscpu, an ESXi host in `esxcli
