@@ -103,6 +103,7 @@ finding_release(struct finding *f)
 {
     free(f->subject);
     free(f->name);
+    free(f->fix_note);
     for (size_t k = 0; k < f->ndevices; k++)
         free(f->devices[k]);
     free(f->devices);

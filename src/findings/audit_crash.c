@@ -37,6 +37,7 @@ static size_t
 match_pass(const struct ruleset *rs, const struct record *r, const char *subject,
            unsigned long line, const char *text, bool fallback, struct findings *out)
 {
+    const struct crash_view *cv = r->kind == REC_CRASH ? r->crash : NULL;
     size_t hits = 0;
     for (size_t i = 0; i < rs->n; i++) {
         const struct rule *rule = rs->v[i];
@@ -44,6 +45,8 @@ match_pass(const struct ruleset *rs, const struct record *r, const char *subject
             continue;
         struct finding f = finding_new(rule, subject, r);
         add_evidence(&f, line, text);
+        if (cv)
+            finding_fix_status(&f, cv->product, cv->build);
         XGROW(out->v, out->cap, out->n + 1);
         out->v[out->n++] = f;
         hits++;

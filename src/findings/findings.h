@@ -49,8 +49,19 @@ struct fix {
     char *text;       /* rendered for this subject */
 };
 
+/* What a crash finding's known issue says about the host's build (fix_status.c). */
+enum fix_state {
+    FIX_NONE,    /* the rule states no fixed release */
+    FIX_LISTED,  /* fixed releases listed; the host's build or line is not known, or not among them
+                  */
+    FIX_UPGRADE, /* the host's line has a fix in a later build: upgrade */
+    FIX_IN_HOST, /* the host runs the fix already: the signature matches, but look further */
+};
+
 struct finding {
     const struct rule *rule;
+    enum fix_state fix;
+    char *fix_note; /* owned: the sentence an admin reads, or NULL with FIX_NONE */
     enum level level;
     char *subject;  /* VM path, "<file>:<line>" of a crash, or a log file */
     char *name;     /* VM display name, or NULL */
@@ -84,6 +95,13 @@ struct findings {
 /* Runs every rule over the VM's records and appends the findings. */
 void audit_vm(const struct ruleset *rs, const struct vm *vm, const struct record_ctx *ctx,
               struct findings *out);
+/* Sets f->fix and f->fix_note from the rule's fixed_in and the crash's
+ * product and build; FIX_IN_HOST also lowers the level one step (the crash
+ * matches a fixed issue: less likely the cause). */
+void finding_fix_status(struct finding *f, const char *product, const char *build);
+/* "none", "listed", "upgrade", "fixed-in-host" (JSON). */
+const char *fix_state_name(enum fix_state s);
+
 /* Runs the crash rules over one crash (see audit_crash.c); returns how many
  * signature (non-fallback) rules matched. */
 size_t audit_crash(const struct ruleset *rs, const struct crash_view *v, struct findings *out);

@@ -120,6 +120,23 @@ finding_to_json(struct json *j, const struct finding *f)
     for (size_t i = 0; i < f->rule->nrefs; i++)
         json_str(j, f->rule->refs[i]);
     json_arr_end(j);
+    if (f->rule->kind == REC_CRASH) { /* what the known issue's fix means for this host */
+        json_key(j, "fix");
+        json_obj(j);
+        json_kv_str(j, "status", fix_state_name(f->fix));
+        json_kv_str(j, "note", f->fix_note);
+        json_key(j, "fixed_in");
+        json_arr(j);
+        for (size_t i = 0; i < f->rule->nfixed_in; i++) {
+            json_obj(j);
+            json_kv_str(j, "version", f->rule->fixed_in[i].version);
+            json_kv_int_opt(j, "build", f->rule->fixed_in[i].build != 0,
+                            f->rule->fixed_in[i].build);
+            json_obj_end(j);
+        }
+        json_arr_end(j);
+        json_obj_end(j);
+    }
     json_key(j, "remediation");
     json_obj(j);
     for (size_t i = 0; i < f->nfixes; i++) {

@@ -350,6 +350,18 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
                 fprintf(fp, " %s\n", buf_str(&src));
             }
             buf_release(&src);
+            if (v[i]->fix_note) {
+                fputs("  Fixed:", fp);
+                struct buf fx = BUF_INIT;
+                term_escape(&fx, v[i]->fix_note);
+                if (o->width) {
+                    fputc(' ', fp);
+                    fit_wrap(fp, 9, "    ", buf_str(&fx), o->width);
+                } else {
+                    fprintf(fp, " %s\n", buf_str(&fx));
+                }
+                buf_release(&fx);
+            }
             fputs("  Fix (shown for ", fp);
             report_fit_path(fp, o->width && v[i]->name ? v[i]->name : subject_label(v[i], &lab),
                             o->width, 20);

@@ -109,4 +109,23 @@ EOF
         esac
     done <"$WORK/corpus.out"
 fi
+# ---------------------------------------------------------------- fixed-in awareness
+# KB 435592 (rule psod-kb-df-syscall-upcall-stack): the #DF in Syscall_InstructionHandler is
+# fixed in ESXi 7.0 build 22348816; 21424296 is ESXi 7.0 Update 3l (data/esxi_builds.tsv).
+df_screen() { # df_screen BUILD
+    printf 'VMware ESXi 7.0.3 [Releasebuild-%s x86_64]\n@BlueScreen: #DF Exception 8 IP 0x42000c341a2b SP 0x453a89e41c80\nCode start: 0x42000c000000 VMK uptime: 27:01:02:03.004\n0x453a89e41c80:[0x42000c341a2b]Syscall_InstructionHandler@vmkernel#nover+0x1b stack: 0x0\n' "$1" >"$WORK/df.txt"
+}
+df_screen 21424296
+run psod -f json "$WORK/df.txt"
+ok "fix: a host before the fix build is told to upgrade" \
+    json "[f['fix']['status'] for f in d['findings'] if f['rule'] == 'psod-kb-df-syscall-upcall-stack'] == ['upgrade']"
+ok "fix: the note names the fix build and the host's" \
+    json "any('22348816' in f['fix']['note'] and '21424296' in f['fix']['note'] for f in d['findings'])"
+df_screen 22348816
+run psod -f json "$WORK/df.txt"
+ok "fix: a host on the fix build: the match is a weaker lead, one level lower" \
+    json "[(f['fix']['status'], f['level']) for f in d['findings'] if f['rule'] == 'psod-kb-df-syscall-upcall-stack'] == [('fixed-in-host', 'high')]"
+run psod "$WORK/df.txt"
+ok "fix: the text report says so" grep -q "Fixed: matches, but the fix is in ESXi 7.0 build 22348816" "$WORK/out"
+
 done_testing

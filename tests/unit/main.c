@@ -73,6 +73,7 @@ static const struct {
 } tests[] = {
     {"vmx_parse", test_vmx_parse},
     {"quote", test_quote},
+    {"fix_status", test_fix_status},
     {"vm", test_vm},
     {"corpus", test_corpus},
     {"rules", test_rules},

@@ -61,6 +61,7 @@ int t_have_shared(const char *path, const char *what);
 
 int test_vmx_parse(void);
 int test_quote(void);
+int test_fix_status(void);
 int test_vm(void);
 int test_corpus(void);
 int test_rules(void);
