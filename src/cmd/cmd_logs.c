@@ -238,7 +238,8 @@ log_reading_finish(struct log_reading *rd)
             v->product = rd->product;
         if (v->build == NULL)
             v->build = rd->build;
-        audit_crash(rd->rules, v, &r->findings);
+        if (audit_crash(rd->rules, v, &r->findings) == 0)
+            crash_similar(rd->rules, v); /* no signature: the nearest known issues */
         rule_re_report(&r->diags, v->source, v->crash->line);
     }
     if (r->ncrashes > 1)

@@ -102,6 +102,10 @@ void finding_fix_status(struct finding *f, const char *product, const char *buil
 /* "none", "listed", "upgrade", "fixed-in-host" (JSON). */
 const char *fix_state_name(enum fix_state s);
 
+/* Fills v->similar with the known issues nearest to the crash (similar.c);
+ * for a crash no signature matched. */
+void crash_similar(const struct ruleset *rs, struct crash_view *v);
+
 /* Runs the crash rules over one crash (see audit_crash.c); returns how many
  * signature (non-fallback) rules matched. */
 size_t audit_crash(const struct ruleset *rs, const struct crash_view *v, struct findings *out);

@@ -61,6 +61,16 @@ struct crash_view {
     size_t ntexts;
     const char *product; /* the crash's banner, or one seen elsewhere in the input */
     const char *build;   /* digits; same */
+    /* When no signature matches: the known issues whose signatures share the
+     * most with this crash (findings/similar.c), best first; borrowed from
+     * the rules, which outlive the report. */
+    struct crash_similar {
+        const char *rule;
+        double score; /* 0..1: the share of the signature's features the crash has */
+        const char *const *refs;
+        size_t nrefs;
+    } similar[3];
+    size_t nsimilar;
 };
 
 void crash_view_init(struct crash_view *v, const struct psod_crash *c, const char *source);

@@ -41,6 +41,16 @@ strings_to_json(struct json *j, char *const *v, size_t n)
     json_arr_end(j);
 }
 
+/* "score": the similarity with two decimals, as a JSON number. */
+static void
+json_raw_score(struct json *j, double score)
+{
+    char num[16];
+    snprintf(num, sizeof(num), "%.2f", score);
+    json_key(j, "score");
+    json_raw(j, num);
+}
+
 void
 crash_to_json(struct json *j, const struct crash_view *v, const struct findings *fs)
 {
@@ -91,6 +101,21 @@ crash_to_json(struct json *j, const struct crash_view *v, const struct findings 
     json_kv_str(j, "kind", psod_culprit_kind_name(c->culprit_kind));
     json_kv_str(j, "why", c->culprit_why);
     json_obj_end(j);
+    /* No signature: the nearest known issues, similar, not confirmed. */
+    json_key(j, "similar");
+    json_arr(j);
+    for (size_t i = 0; i < v->nsimilar; i++) {
+        json_obj(j);
+        json_kv_str(j, "rule", v->similar[i].rule);
+        json_raw_score(j, v->similar[i].score);
+        json_key(j, "references");
+        json_arr(j);
+        for (size_t k = 0; k < v->similar[i].nrefs; k++)
+            json_str(j, v->similar[i].refs[k]);
+        json_arr_end(j);
+        json_obj_end(j);
+    }
+    json_arr_end(j);
     /* The rules that matched this crash: its findings' ids. */
     char *subject = crash_subject(v);
     json_key(j, "signatures");
@@ -218,6 +243,11 @@ report_text_crashes(FILE *fp, const struct report *r, const struct report_opts *
         }
         if (!known)
             fputs("  Known:    no known-issue signature matches this crash\n", fp);
+        for (size_t k = 0; !known && k < v->nsimilar; k++)
+            term_printf(fp,
+                        "  Similar:  %s (%.0f%% of its signature; %s): similar, not confirmed\n",
+                        v->similar[k].rule, v->similar[k].score * 100,
+                        v->similar[k].nrefs ? v->similar[k].refs[0] : "no reference");
         free(subject);
         if (c->frames.n) {
             term_printf(fp, "  Backtrace (%zu frames):\n", c->frames.n);

@@ -125,6 +125,10 @@ char *pattern_escape_literal(const char *s);
  * comment saying so. Returns an owned string. */
 char *rule_render(const struct rule *rule, const char *tool, const char *text,
                   const struct record *r);
+/* The literal values (not regexes) the rule's selections test on `field`
+ * ("crash.functions"), each once (ASCII case ignored), at most max; borrowed
+ * from the rule. */
+size_t rule_literals(const struct rule *r, const char *field, const char **out, size_t max);
 /* Whether `tool` is a remediation tool (vsphere_client, powercli, ...). */
 bool remedy_tool_known(const char *tool);
 /* Checks a remediation template: every placeholder names a field of `kind`

@@ -128,4 +128,27 @@ ok "fix: a host on the fix build: the match is a weaker lead, one level lower" \
 run psod "$WORK/df.txt"
 ok "fix: the text report says so" grep -q "Fixed: matches, but the fix is in ESXi 7.0 build 22348816" "$WORK/out"
 
+# ---------------------------------------------------------------- nearest known issues
+# No signature matches a #PF in qla24xxProcessResponseQueue (the qlnativefc rule wants its spin
+# lock-up), but that rule names the frame: it is the nearest known issue, not a finding.
+printf '%s\n' '@BlueScreen: #PF Exception 14 in world 2097610:qlnativefc-dpc IP 0x4200219c6f10 addr 0x10' \
+    'Code start: 0x420020c00000 VMK uptime: 80:01:02:03.004' \
+    '0x4539c0e1b740:[0x4200219c6f10]qla24xxProcessResponseQueue@(qlnativefc)#<None>+0x120 stack: 0x0' >"$WORK/sim.txt"
+run psod -f json "$WORK/sim.txt"
+ok "similar: no signature, the qlnativefc issue is the nearest" \
+    json "d['crashes'][0]['signatures'] == [] and d['crashes'][0]['similar'][0]['rule'] == 'psod-qlnativefc-iocb-deadlock'"
+ok "similar: with a score and the issue's references" \
+    json "0 < d['crashes'][0]['similar'][0]['score'] <= 1 and any('380959' in r for r in d['crashes'][0]['similar'][0]['references'])"
+ok "similar: not a finding" json "all(f['rule'] != 'psod-qlnativefc-iocb-deadlock' for f in d['findings'])"
+run psod "$WORK/sim.txt"
+ok "similar: the text says similar, not confirmed" grep -q "Similar:  psod-qlnativefc-iocb-deadlock .*similar, not confirmed" "$WORK/out"
+printf '%s\n' '@BlueScreen: #PF Exception 14 in world 2097610:foo IP 0x4200219c6f10 addr 0x10' \
+    'Code start: 0x420020c00000 VMK uptime: 80:01:02:03.004' \
+    '0x4539c0e1b740:[0x4200219c6f10]NoSuchFunctionAnywhere@(nosuchdriver)#<None>+0x120 stack: 0x0' >"$WORK/nosim.txt"
+run psod -f json "$WORK/nosim.txt"
+ok "similar: a crash that shares nothing has none" json "d['crashes'][0]['similar'] == []"
+df_screen 21424296
+run psod -f json "$WORK/df.txt"
+ok "similar: a crash a signature matches lists none" json "d['crashes'][0]['similar'] == []"
+
 done_testing
