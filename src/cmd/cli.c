@@ -37,7 +37,8 @@ enum {
     OPT_VMS,
     OPT_SINCE,
     OPT_UNTIL,
-    OPT_EXAMPLES
+    OPT_EXAMPLES,
+    OPT_KIND
 };
 static const struct optdef {
     const char *name; /* long name */
@@ -59,6 +60,9 @@ static const struct optdef {
      "only lines at or after TIME (2024-03-04, 2024-03-04T05:06Z;\nUTC unless a zone is written)"},
     {"until", OPT_UNTIL, CO_WINDOW, "TIME", "only lines before TIME (later than --since)"},
     {"examples", OPT_EXAMPLES, CO_WINDOW, "N", "example lines kept per finding (default 5)"},
+    {"kind", OPT_KIND, CO_KIND, "KIND",
+     "list only the rules of one record kind (vm, nic, controller,\ncrash, log, dump, cpu), "
+     "and count them"},
     {"vms", OPT_VMS, CO_VMS, "PATH",
      "also scan the VMs under PATH (repeatable) and list\nthose that carry a known crash's "
      "trigger"},
@@ -350,6 +354,14 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
                 return -1;
             }
             o->vms[o->nvms++] = optarg;
+            break;
+        case OPT_KIND:
+            if (record_kind_from_name(optarg) < 0) {
+                cli_error("--kind takes vm, nic, controller, crash, log, dump or cpu, not '%s'",
+                          optarg);
+                return -1;
+            }
+            o->kind = optarg;
             break;
         case OPT_SINCE:
         case OPT_UNTIL:

@@ -31,6 +31,7 @@ struct vt_opts {
     size_t nvms;
     struct log_window window; /* --since / --until (logs) */
     int examples;             /* --examples N (logs, psod); -1: the default */
+    const char *kind;         /* --kind KIND (rules list), or NULL */
 };
 
 /* The options a command honours (struct command.opts). Its --help, the
@@ -47,6 +48,7 @@ enum {
     CO_COLOR = 1 << 6,   /* --no-color */
     CO_VMS = 1 << 7,     /* --vms PATH */
     CO_WINDOW = 1 << 8,  /* --since, --until, --examples */
+    CO_KIND = 1 << 9,    /* --kind KIND (rules list) */
 };
 /* What every report-writing command takes. */
 #define CO_REPORT (CO_FORMAT | CO_OUTPUT | CO_RULES | CO_MIN | CO_COLOR)

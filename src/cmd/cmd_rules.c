@@ -27,7 +27,7 @@ const struct command rules_cmd = {
         "patterns `logs` searches blocks for: pattern, tab, the rules that need it\n"
         "(comma-separated; psod: the crash decoder); (?i) = caseless.\n"
         "'list' and 'show' also write JSON (-f json); 'check' and 'prefilter' write text.",
-    .opts = CO_FORMAT | CO_RULES,
+    .opts = CO_FORMAT | CO_RULES | CO_KIND,
     .formats = FMT_BIT(FMT_TEXT) | FMT_BIT(FMT_JSON),
     .words = "list show check prefilter"};
 
@@ -207,6 +207,13 @@ rule_show(const struct rule *r)
     }
 }
 
+/* Whether `r` is of the record kind called `kind` (NULL: any). */
+static bool
+of_kind(const struct rule *r, const char *kind)
+{
+    return kind == NULL || strcmp(record_kind_name(r->kind), kind) == 0;
+}
+
 static int
 run_rules(struct cmd_ctx *c)
 {
@@ -231,13 +238,29 @@ run_rules(struct cmd_ctx *c)
         json_init(&j, &b);
         json_arr(&j);
         for (size_t i = 0; i < rs.n; i++)
-            rule_json(&j, rs.v[i], false);
+            if (of_kind(rs.v[i], o.kind))
+                rule_json(&j, rs.v[i], false);
         json_arr_end(&j);
         rc = put_json(&b);
     } else if (strcmp(sub, "list") == 0) {
-        for (size_t i = 0; i < rs.n; i++)
+        size_t shown = 0, signatures = 0, fixed = 0;
+        for (size_t i = 0; i < rs.n; i++) {
+            if (!of_kind(rs.v[i], o.kind))
+                continue;
             term_printf(stdout, "%-13s %-32s %-10s %s\n", level_name(rs.v[i]->level), rs.v[i]->id,
                         record_kind_name(rs.v[i]->kind), rs.v[i]->title);
+            shown++;
+            signatures += !rs.v[i]->fallback;
+            for (size_t k = 0; k < rs.v[i]->nfixed_in; k++)
+                if (rs.v[i]->fixed_in[k].build) {
+                    fixed++;
+                    break;
+                }
+        }
+        if (o.kind) /* the count of that kind, e.g. the crash signatures */
+            term_printf(stdout,
+                        "%zu %s rules: %zu signatures, %zu fallbacks, %zu with a fix build\n",
+                        shown, o.kind, signatures, shown - signatures, fixed);
     } else if (strcmp(sub, "show") == 0) {
         const struct rule *r = c->nargs > 1 ? rules_find(&rs, c->args[1]) : NULL;
         if (r == NULL) {

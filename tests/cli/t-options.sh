@@ -201,4 +201,27 @@ run rules --rules "$WORK/ki" show t-known-issue
 ok "rules show: fixed builds listed" grep -q "ESXi 7.0 Update 3c (build 19193900)" "$WORK/out"
 ok "rules show: a build the source does not state is said so" grep -q "ESXi 6.7 P07 (build not stated" "$WORK/out"
 
+# rules list --kind: one kind, and its count read off the rule files themselves
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+counts=$(python3 - "$ROOT/rules" <<'PY'
+import glob, sys
+crash = fallback = 0
+for p in glob.glob(sys.argv[1] + "/*.yml"):
+    for doc in open(p).read().split("\n---\n"):
+        if "\n  category: crash" in doc:
+            crash += 1
+            fallback += "\nfallback: true" in doc
+print(crash, crash - fallback, fallback)
+PY
+)
+set -- $counts
+run rules list --kind crash
+ok "rules list --kind crash: one line per crash rule ($1)" [ "$(grep -c ' crash  ' "$WORK/out")" -eq "$1" ]
+ok "rules list --kind crash: the count ($1 rules, $2 signatures, $3 fallbacks)" \
+    grep -q "^$1 crash rules: $2 signatures, $3 fallbacks" "$WORK/out"
+run rules list --kind crash -f json
+ok "rules list --kind crash -f json: $1 rules, all crash" json "len(d) == $1 and all(r['kind'] == 'crash' for r in d)"
+run rules list --kind disk
+ok "rules list --kind disk: usage error" [ "$RC" -eq 3 ]
+
 done_testing
