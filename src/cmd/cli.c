@@ -38,7 +38,8 @@ enum {
     OPT_SINCE,
     OPT_UNTIL,
     OPT_EXAMPLES,
-    OPT_KIND
+    OPT_KIND,
+    OPT_BUILD
 };
 static const struct optdef {
     const char *name; /* long name */
@@ -60,6 +61,9 @@ static const struct optdef {
      "only lines at or after TIME (2024-03-04, 2024-03-04T05:06Z;\nUTC unless a zone is written)"},
     {"until", OPT_UNTIL, CO_WINDOW, "TIME", "only lines before TIME (later than --since)"},
     {"examples", OPT_EXAMPLES, CO_WINDOW, "N", "example lines kept per finding (default 5)"},
+    {"build", OPT_BUILD, CO_BUILD, "N",
+     "the ESXi build the crashed host ran, when the screen does\nnot show it (vmware -v): "
+     "whether a known issue's fix\nis in it"},
     {"kind", OPT_KIND, CO_KIND, "KIND",
      "list only the rules of one record kind (vm, nic, controller,\ncrash, log, dump, cpu), "
      "and count them"},
@@ -354,6 +358,16 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
                 return -1;
             }
             o->vms[o->nvms++] = optarg;
+            break;
+        case OPT_BUILD:
+            if (optarg[0] == '\0' || strspn(optarg, "0123456789") != strlen(optarg) ||
+                strlen(optarg) > 9) {
+                cli_error("--build takes an ESXi build number (digits, as 'vmware -v' shows it), "
+                          "not '%s'",
+                          optarg);
+                return -1;
+            }
+            o->build = optarg;
             break;
         case OPT_KIND:
             if (record_kind_from_name(optarg) < 0) {

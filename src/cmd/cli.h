@@ -32,6 +32,7 @@ struct vt_opts {
     struct log_window window; /* --since / --until (logs) */
     int examples;             /* --examples N (logs, psod); -1: the default */
     const char *kind;         /* --kind KIND (rules list), or NULL */
+    const char *build;        /* --build N (psod): the host's build when the screen has none */
 };
 
 /* The options a command honours (struct command.opts). Its --help, the
@@ -49,6 +50,7 @@ enum {
     CO_VMS = 1 << 7,     /* --vms PATH */
     CO_WINDOW = 1 << 8,  /* --since, --until, --examples */
     CO_KIND = 1 << 9,    /* --kind KIND (rules list) */
+    CO_BUILD = 1 << 10,  /* --build N (psod) */
 };
 /* What every report-writing command takes. */
 #define CO_REPORT (CO_FORMAT | CO_OUTPUT | CO_RULES | CO_MIN | CO_COLOR)

@@ -237,7 +237,7 @@ log_reading_finish(struct log_reading *rd)
         if (v->product == NULL)
             v->product = rd->product;
         if (v->build == NULL)
-            v->build = rd->build;
+            v->build = rd->build ? rd->build : rd->o->build; /* the input's, else --build */
         if (audit_crash(rd->rules, v, &r->findings) == 0)
             crash_similar(rd->rules, v); /* no signature: the nearest known issues */
         rule_re_report(&r->diags, v->source, v->crash->line);

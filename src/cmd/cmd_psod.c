@@ -26,7 +26,7 @@ const struct command psod_cmd = {
         "Decode a purple diagnostic screen (PSOD): pasted console text, vmkernel.log,\n"
         "vmkernel-log.N from vmkdump_extract, or LogEFI.log ('-' or no FILE: standard input).\n"
         "Names the crash type, world, culprit module and the known issue with its source and fix.",
-    .opts = CO_REPORT | CO_JOBS | CO_VMS | CO_WINDOW,
+    .opts = CO_REPORT | CO_JOBS | CO_VMS | CO_WINDOW | CO_BUILD,
     .formats = FMTS_NO_CSV};
 
 static void

@@ -151,4 +151,16 @@ df_screen 21424296
 run psod -f json "$WORK/df.txt"
 ok "similar: a crash a signature matches lists none" json "d['crashes'][0]['similar'] == []"
 
+# --build: the host's build when the screen shows none
+df_screen 22348816
+sed 1d "$WORK/df.txt" >"$WORK/df-nobanner.txt"
+run psod -f json "$WORK/df-nobanner.txt"
+ok "--build absent: no build known, the fixed releases listed" \
+    json "[f['fix']['status'] for f in d['findings'] if f['rule'] == 'psod-kb-df-syscall-upcall-stack'] == ['listed']"
+run psod --build 22348816 -f json "$WORK/df-nobanner.txt"
+ok "--build 22348816: the fix is in the host's build" \
+    json "[f['fix']['status'] for f in d['findings'] if f['rule'] == 'psod-kb-df-syscall-upcall-stack'] == ['fixed-in-host']"
+run psod --build 7.0 "$WORK/df-nobanner.txt"
+ok "--build 7.0: usage error" [ "$RC" -eq 3 ]
+
 done_testing
