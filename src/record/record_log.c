@@ -274,10 +274,17 @@ g_sense_benign(const struct record *r)
 {
     return S.has_sense ? v_bool(scsi_sense_benign(S.key, S.asc, S.ascq)) : v_null();
 }
+/* PDL only from sense the device returned with CHECK CONDITION ("D:0x2 ...
+ * Valid sense data"): "Possible sense data" is what the driver found in the
+ * buffer, and with another device status (GOOD, BUSY) or a host error
+ * (NO_CONNECT) the sense bytes are stale or absent: never a PDL (kb §4.1). */
 static struct fv
 g_sense_pdl(const struct record *r)
 {
-    return S.has_sense ? v_bool(scsi_sense_pdl(S.key, S.asc, S.ascq)) : v_null();
+    if (!S.has_sense)
+        return v_null();
+    return v_bool(S.sense_valid && S.present && S.device == 0x2 && S.host == 0x0 &&
+                  scsi_sense_pdl(S.key, S.asc, S.ascq));
 }
 
 #define SCSI_NEEDLE "H:0x"
