@@ -172,6 +172,10 @@ bool dumps_add(struct report *r, const char *path, const struct dump_input *in, 
 /* Sorts r's dumps by crash time (undated last) and runs the dump rules on
  * each (cmd_dump.c): what `dump` and `bundle` do once every dump is read. */
 void dumps_audit(const struct ruleset *rules, struct report *r);
+/* When the .vmx is an encrypted VM configuration, adds the note that says so
+ * (naming the key's line: its devices cannot be audited offline) and returns
+ * true: the caller neither audits it nor counts it as a VM (cmd_scan.c). */
+bool vmx_encrypted_note(const struct vmx_doc *doc, const char *path, struct diags *d);
 /* `vmtriage` with no command: the options of `bundle`, this host or the
  * example bundle (cmd_bundle.c). */
 extern const struct command default_cmd;

@@ -182,6 +182,11 @@ read_vmx(struct bundling *bd, const struct member *m)
     buf_release(&text);
     if (doc == NULL)
         return;
+    if (vmx_encrypted_note(doc, m->display, &r->diags)) {
+        r->encrypted++;
+        vmx_doc_free(doc);
+        return;
+    }
     if (!vmx_doc_is_vmware(doc)) {
         diags_add(&r->diags, DIAG_NOTE, m->display, 0,
                   "not a VMware configuration (%s); not counted as a VM",

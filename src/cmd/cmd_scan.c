@@ -23,7 +23,7 @@
 struct slot {
     char *path;    /* owned */
     char *vm_json; /* NULL when not a VM */
-    bool is_vm, is_template, not_vmware;
+    bool is_vm, is_template, not_vmware, encrypted;
     struct findings findings;
     struct diags diags;
 };
@@ -66,6 +66,20 @@ slot_at(const struct job *jb, size_t i)
     return &jb->chunks[i / SLOT_CHUNK][i % SLOT_CHUNK];
 }
 
+bool
+vmx_encrypted_note(const struct vmx_doc *doc, const char *path, struct diags *d)
+{
+    const struct vmx_entry *e = vmx_doc_encrypted(doc);
+    if (e == NULL)
+        return false;
+    diags_add(d, DIAG_NOTE, path, e->line,
+              "encrypted VM configuration (%s): its devices and settings are in the encrypted "
+              "data and cannot be audited offline; not audited (check it in the vSphere Client, or "
+              "after decrypting the VM)",
+              e->key);
+    return true;
+}
+
 static void
 scan_one(const struct job *jb, struct slot *s)
 {
@@ -78,6 +92,11 @@ scan_one(const struct job *jb, struct slot *s)
     free(data);
     if (doc == NULL)
         return;
+    if (vmx_encrypted_note(doc, path, &s->diags)) {
+        s->encrypted = true;
+        vmx_doc_free(doc);
+        return;
+    }
     if (!vmx_doc_is_vmware(doc)) {
         diags_add(&s->diags, DIAG_NOTE, path, 0,
                   "not a VMware configuration (%s); not counted as a VM",
@@ -198,6 +217,7 @@ collect(struct job *jb, struct report *rep)
         }
         rep->templates += s->is_template;
         rep->not_vmware += s->not_vmware;
+        rep->encrypted += s->encrypted;
         findings_move(&rep->findings, &s->findings);
         diags_move(&rep->diags, &s->diags);
         free(s->path);

@@ -62,6 +62,7 @@ struct report {
                        NULL when the report has no `vms` array */
     size_t nvms;
     size_t templates, not_vmware, aliases;
+    size_t encrypted; /* encrypted VM configurations: noted, not audited */
     bool has_crashes;           /* the report has `crashes` (psod, logs, bundle) */
     struct crash_view *crashes; /* owned views; the crashes they show are borrowed */
     size_t ncrashes;

@@ -218,6 +218,7 @@ report_json(FILE *fp, const struct report *r)
     json_kv_int(&j, "vms", (long long)r->nvms);
     json_kv_int(&j, "templates", (long long)r->templates);
     json_kv_int(&j, "not_vmware", (long long)r->not_vmware);
+    json_kv_int(&j, "encrypted", (long long)r->encrypted);
     json_kv_int(&j, "aliases_skipped", (long long)r->aliases);
     if (r->has_crashes) {
         json_kv_int(&j, "crashes", (long long)r->ncrashes);

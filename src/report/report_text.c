@@ -279,6 +279,9 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
             term_printf(sf, ", %zu %s", counts[l], level_name((enum level)l));
     if (r->not_vmware)
         term_printf(sf, "; %zu .vmx not a VMware config", r->not_vmware);
+    if (r->encrypted)
+        term_printf(sf, "; %zu encrypted VM config%s not audited", r->encrypted,
+                    r->encrypted == 1 ? "" : "s");
     if (r->aliases)
         term_printf(sf, "; %zu duplicate path%s via symlinks skipped", r->aliases,
                     r->aliases == 1 ? "" : "s");

@@ -144,4 +144,16 @@ windows-949-2000|\0307\0321\0201\0101|\ud55c\uac02
 KOI8-R|\0301\0341|\u0430\u0410
 EUC-JP|\0244\0242|\u3042
 EOF
+# An encrypted VM configuration (the form RF3/VMwareVMX documents: the devices are inside
+# encryption.data): a note naming the line, never an empty VM that passes every rule.
+mkdir -p "$WORK/enc/vm"
+printf '.encoding = "UTF-8"\ndisplayName = "Encrypted"\nencryption.keySafe = "vmware:key/list/(pair/(phrase/abc%%3d/pass2key%%3dPBKDF2%%2dHMAC%%2dSHA%%2d1,HMAC%%2dSHA%%2d1,xyz))"\nencryption.data = "AAAAAQAAAA"\n' >"$WORK/enc/vm/vm.vmx"
+run scan -f json "$WORK/enc"
+ok "encrypted .vmx: exit 0, nothing audited ($RC)" [ "$RC" -eq 0 ]
+ok "encrypted .vmx: counted as encrypted, not as a VM" json "d['summary']['encrypted'] == 1 and d['summary']['vms'] == 0 and d['findings'] == []"
+ok "encrypted .vmx: a note naming the keySafe line (3)" \
+    json "any(e['line'] == 3 and e['severity'] == 'note' and 'encrypted VM configuration' in e['message'] for e in d['errors'])"
+run scan "$WORK/enc"
+ok "encrypted .vmx: the summary says so" grep -q "1 encrypted VM config not audited" "$WORK/out"
+
 done_testing

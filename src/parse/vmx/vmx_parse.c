@@ -628,6 +628,13 @@ vmx_doc_not_vmware_reason(const struct vmx_doc *doc)
     return doc->is_vmware ? NULL : doc->why_not;
 }
 
+const struct vmx_entry *
+vmx_doc_encrypted(const struct vmx_doc *doc)
+{
+    const struct vmx_entry *e = vmx_find(doc, "encryption.keySafe");
+    return e ? e : vmx_find(doc, "encryption.data");
+}
+
 const char *
 vmx_doc_utf16(const struct vmx_doc *doc)
 {

@@ -49,6 +49,11 @@ bool vmx_doc_is_vmware(const struct vmx_doc *doc);
 /* Why the text is not a VMware config, for a message (borrowed; valid while
  * the document lives), or NULL when it is one. */
 const char *vmx_doc_not_vmware_reason(const struct vmx_doc *doc);
+/* The key that marks an encrypted VM configuration (`encryption.keySafe`,
+ * `encryption.data`: the devices and settings are inside the encrypted
+ * data, so nothing about them can be read offline; format as RF3/VMwareVMX
+ * documents it), or NULL. Borrowed; valid while the document lives. */
+const struct vmx_entry *vmx_doc_encrypted(const struct vmx_doc *doc);
 /* "UTF-16LE" / "UTF-16BE" when the file started with that byte-order mark
  * (it was read as the UTF-8 it converts to), else NULL. */
 const char *vmx_doc_utf16(const struct vmx_doc *doc);
