@@ -76,6 +76,7 @@ struct member {
     const char *display; /* what messages and subjects name */
     log_raw_fn *read;    /* its bytes */
     void *ctx;
+    int64_t written_ms; /* when it was last written (UTC ms), or 0 */
 };
 
 struct bundling {
@@ -255,6 +256,7 @@ read_member(struct bundling *bd, const struct member *m)
         struct log_source *src = log_source_open_reader(m->display, m->read, m->ctx, &r->diags);
         if (src == NULL)
             return true;
+        log_source_set_written(src, m->written_ms);
         size_t files = r->nfiles;
         log_reading_source(bd->logs, m->display, src, false);
         r->hosts[r->nhosts - 1].log_files += r->nfiles - files;
@@ -405,7 +407,7 @@ on_entry(void *arg, const struct bundle_entry *e, struct bundle_reader *rd)
     char *frag = e->frag ? strstr(display, ".FRAG-") : NULL;
     if (frag != NULL)
         *frag = '\0';
-    struct member m = {e->path, display, bundle_member_read, rd};
+    struct member m = {e->path, display, bundle_member_read, rd, e->written_ms};
     count_member(bd, &m, e->in_layout, read_member(bd, &m));
     free(display);
     host_banner(&r->hosts[r->nhosts - 1]);
@@ -418,14 +420,16 @@ static void
 live_file(void *arg, char *path)
 {
     struct bundling *bd = arg;
-    int fd = input_open(path, 0, NULL, &bd->r->diags);
+    struct stat st;
+    int fd = input_open(path, 0, &st, &bd->r->diags);
     if (fd < 0) {
         free(path);
         return;
     }
     struct log_fd f = {fd, path, 0};
     /* "ROOT/var/run/log/x" -> "var/run/log/x" */
-    struct member m = {path + bd->root_len + 1, path, log_fd_read, &f};
+    struct member m = {path + bd->root_len + 1, path, log_fd_read, &f,
+                       (int64_t)st.st_mtim.tv_sec * 1000};
     count_member(bd, &m, true, read_member(bd, &m));
     close(fd);
     free(path);

@@ -122,6 +122,7 @@ log_reading_source(struct log_reading *rd, const char *path, struct log_source *
     char *name = xstrdup(path);
     struct log_scanner *sc = log_scanner_new(rd->pf, name, log_audit_match, rd->audit);
     log_scanner_set_workers(sc, rd->searchers);
+    log_scanner_set_written(sc, log_source_written(src));
     for (;;) { /* a read error is in the diagnostics; what was read still counts */
         size_t room;
         char *space = log_scanner_space(sc, &room);

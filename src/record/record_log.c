@@ -65,10 +65,11 @@ find_vob(const char *s, size_t n)
 void
 log_record_init(struct log_record *r, const char *source, unsigned long line, const char *text,
                 size_t len, bool has_inherited, int64_t inherited_ms, const char *vm,
-                struct buf *arena)
+                struct buf *arena, int64_t written_ms)
 {
     *r = (struct log_record){.source = source, .line = line, .text = text, .len = len};
     log_parse_prefix(text, len, &r->pre);
+    log_prefix_year(&r->pre, text, len, written_ms);
     r->has_time = r->pre.has_time;
     r->time_ms = r->pre.time_ms;
     if (!r->has_time && has_inherited) {

@@ -85,6 +85,7 @@ struct log_scanner {
     bool shutdown;
     uint64_t lineno; /* newlines before the block being scanned */
 
+    int64_t written_ms; /* when the log was last written (0: unknown): syslog years */
     /* time of the last timed line before the block being scanned */
     bool has_prev;
     int64_t prev_ms;
@@ -154,6 +155,12 @@ log_dirname(const char *path)
     if (slash == path)
         return xstrdup("/");
     return xstrndup(path, (size_t)(slash - path));
+}
+
+void
+log_scanner_set_written(struct log_scanner *s, int64_t ms)
+{
+    s->written_ms = ms;
 }
 
 struct log_scanner *
@@ -227,6 +234,7 @@ sniff(struct log_scanner *s)
         size_t len = (size_t)((nl ? nl : end) - p);
         struct log_prefix pre;
         log_parse_prefix(p, len, &pre);
+        log_prefix_year(&pre, p, len, s->written_ms);
         counts[pre.format]++;
         if (pre.has_time && !s->st.has_first) {
             s->st.has_first = true;
@@ -266,6 +274,7 @@ time_above(struct log_scanner *s, size_t start, int64_t *ms)
         size_t b = nl ? (size_t)(nl - s->blk) + 1 : 0;
         struct log_prefix pre;
         log_parse_prefix(s->blk + b, end - 1 - b, &pre);
+        log_prefix_year(&pre, s->blk + b, end - 1 - b, s->written_ms);
         if (pre.has_time) {
             *ms = pre.time_ms;
             return true;
@@ -333,7 +342,7 @@ handle_line(struct log_scanner *s, size_t start, size_t len, unsigned long linen
         buf_add(&s->text, line + at, end - at);
         struct log_record rec;
         log_record_init(&rec, s->source, lineno, s->text.p ? s->text.p : "", end - at,
-                        has_inherited, inherited, s->vm, &s->arena);
+                        has_inherited, inherited, s->vm, &s->arena, s->written_ms);
         if (rec.has_time) {
             has_inherited = true;
             inherited = rec.time_ms;

@@ -47,6 +47,9 @@ struct log_scanner;
  * whose lines are vmware.log lines is then given its folder as the VM). */
 struct log_scanner *log_scanner_new(const struct log_prefilter *pf, const char *source,
                                     log_match_fn *fn, void *ctx);
+/* When the log was last written (UTC ms; 0, the default, when unknown): the
+ * year of syslog times that carry none (ESX 3.x/4.x). Call before feeding. */
+void log_scanner_set_written(struct log_scanner *s, int64_t ms);
 /* Starts n threads (at most LOG_MAX_WORKERS) that search blocks ahead of
  * the caller (call it before log_scanner_space); without it (or when every line is
  * read anyway) the caller's thread does all the work. Matches, lines and

@@ -682,13 +682,15 @@ hand_out(struct arch *ar, struct archive_entry *ae, struct name *nm, const struc
     r.key = xstrdup(nm->full);
     r.shown = xstrdup(nm->shown);
     char *display = xasprintf("%s:%s", ar->label, nm->shown);
-    struct bundle_entry e = {.bundle = ar->label,
-                             .top = nm->top,
-                             .path = nm->path,
-                             .display = display,
-                             .size = r.pull.size > 0 ? (uint64_t)r.pull.size : 0,
-                             .frag = nm->frag,
-                             .in_layout = nm->in_layout};
+    struct bundle_entry e = {
+        .bundle = ar->label,
+        .top = nm->top,
+        .path = nm->path,
+        .display = display,
+        .size = r.pull.size > 0 ? (uint64_t)r.pull.size : 0,
+        .written_ms = archive_entry_mtime_is_set(ae) ? (int64_t)archive_entry_mtime(ae) * 1000 : 0,
+        .frag = nm->frag,
+        .in_layout = nm->in_layout};
     int rc = ar->w->fn(ar->w->arg, &e, &r);
     if (rc != 0)
         ar->w->stop = rc;
@@ -1143,6 +1145,7 @@ folder_file(struct fwalk *fw, int fd, const char *rel, const struct fentry *e)
                               .path = nm.path,
                               .display = display,
                               .size = (uint64_t)st.st_size,
+                              .written_ms = (int64_t)st.st_mtim.tv_sec * 1000,
                               .frag = nm.frag,
                               .in_layout = nm.in_layout};
     int rc = fw->w->fn(fw->w->arg, &be, &r);

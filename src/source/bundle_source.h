@@ -42,6 +42,7 @@ struct bundle_entry {
     uint64_t size;       /* bytes the member declares (the first part's, for FRAG files;
                             0 when unknown) */
     bool frag;           /* the file was split into FRAG parts */
+    int64_t written_ms;  /* the member's modification time (UTC ms), or 0 when unknown */
     bool in_layout;      /* `path` lies in a folder vm-support puts at a bundle's root
                             (commands/, etc/, var/, vmfs/ ...): the file is where a
                             support bundle has its files */

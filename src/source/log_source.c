@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -17,6 +18,7 @@
 
 struct log_source {
     const char *path;   /* borrowed */
+    int64_t written_ms; /* the file's modification time, or 0 */
     struct log_fd file; /* a file opened here (fd -1 for a reader, 0 for stdin) */
     log_raw_fn *raw;    /* where the bytes come from */
     void *raw_ctx;
@@ -84,11 +86,14 @@ start(struct log_source *s, struct diags *d)
 struct log_source *
 log_source_open(const char *path, struct diags *d)
 {
-    int fd = input_open(path, INPUT_STDIN, NULL, d);
+    struct stat st;
+    int fd = input_open(path, INPUT_STDIN, &st, d);
     if (fd < 0)
         return NULL;
     struct log_source *s = xcalloc(1, sizeof(*s));
     s->path = path;
+    if (fd != 0 && S_ISREG(st.st_mode)) /* standard input has no date of its own */
+        s->written_ms = (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
     s->file = (struct log_fd){fd, path, 0};
     s->raw = log_fd_read;
     s->raw_ctx = &s->file;
@@ -104,6 +109,18 @@ log_source_open_reader(const char *name, log_raw_fn *fn, void *ctx, struct diags
     s->raw = fn;
     s->raw_ctx = ctx;
     return start(s, d);
+}
+
+int64_t
+log_source_written(const struct log_source *s)
+{
+    return s->written_ms;
+}
+
+void
+log_source_set_written(struct log_source *s, int64_t ms)
+{
+    s->written_ms = ms;
 }
 
 bool

@@ -45,6 +45,11 @@ struct log_source *log_source_open_reader(const char *name, log_raw_fn *fn, void
  * corrupt or truncated gzip stream. */
 ssize_t log_source_read(struct log_source *s, char *buf, size_t cap, struct diags *d);
 bool log_source_is_gzip(const struct log_source *s);
+/* When the source was last written (a file's modification time, an archive
+ * member's date; UTC ms), or 0 when unknown (standard input): the year of
+ * syslog lines that carry none (ESX 3.x/4.x). */
+int64_t log_source_written(const struct log_source *s);
+void log_source_set_written(struct log_source *s, int64_t ms);
 /* Closes the file (not standard input) and frees the source; NULL is fine. */
 void log_source_close(struct log_source *s);
 

@@ -166,4 +166,21 @@ ok "binary file in a folder: a note, not an error" sh -c "[ $RC -ne 3 ] && grep 
 run logs
 ok "no operand: exit 3" [ "$RC" -eq 3 ]
 
+# ---------------------------------------------------------------- ESX 3.x/4.x syslog times
+# `Mon DD HH:MM:SS host vmkernel: UPTIME cpuN:W)` lines carry no year: it comes from when the
+# log was last written (the file's modification time), the year before for a December line
+# in a log written in January.
+printf '%s\n' 'Dec 31 23:50:01 esx01 vmkernel: 12:01:02:03.456 cpu2:1034)WARNING: ScsiDeviceIO: 747: Command 0x2a to device "naa.600" failed H:0x0 D:0x2 P:0x0 Valid sense data: 0x5 0x25 0x0.' \
+    'Jan  5 09:10:11 esx01 vmkernel: 17:10:22:13.456 cpu2:1034)WARNING: ScsiDeviceIO: 747: Command 0x2a to device "naa.600" failed H:0x0 D:0x2 P:0x0 Valid sense data: 0x5 0x25 0x0.' >"$WORK/classic.log"
+touch -d '2011-01-05 10:00:00 UTC' "$WORK/classic.log"
+run logs -f json "$WORK/classic.log"
+ok "syslog times: the file's times from its lines, the year from its date" \
+    json "d['files'][0]['first'] == '2010-12-31T23:50:01.000Z' and d['files'][0]['last'] == '2011-01-05T09:10:11.000Z'"
+ok "syslog times: the finding has first and last" \
+    json "[(f['first'], f['last']) for f in d['findings'] if f['rule'] == 'log-scsi-pdl'] == [('2010-12-31T23:50:01.000Z', '2011-01-05T09:10:11.000Z')]"
+ok "syslog times: on the timeline" json "len(d['timeline']) == 2"
+run logs -f json - <"$WORK/classic.log"
+ok "syslog times from standard input: no date to take the year from, no time" \
+    json "d['files'][0]['first'] is None"
+
 done_testing

@@ -352,6 +352,42 @@ scan_bsd(const char *s, size_t n, size_t i)
     return j;
 }
 
+bool
+log_prefix_year(struct log_prefix *p, const char *s, size_t n, int64_t written_ms)
+{
+    if (p->has_time || written_ms <= 0 || p->time_text.len == 0 ||
+        (size_t)p->time_text.off + p->time_text.len > n)
+        return false;
+    const char *t = s + p->time_text.off;
+    size_t tn = p->time_text.len;
+    if (scan_bsd(t, tn, 0) == 0)
+        return false;
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    int mo = 0;
+    while (mo < 12 && memcmp(months + 3 * mo, t, 3) != 0)
+        mo++;
+    size_t j = 4 + (t[4] == ' ');
+    long long d = 0;
+    j += digits(t, tn, j, 2, &d) + 1;
+    int h = 0, mi = 0, sec = 0;
+    two_digits(t, tn, j, &h);
+    two_digits(t, tn, j + 3, &mi);
+    two_digits(t, tn, j + 6, &sec);
+    long long y;
+    int wm, wd;
+    civil_from_days(written_ms / MS_PER_DAY, &y, &wm, &wd);
+    for (int back = 0; back < 2; back++) {
+        int64_t ms = (int64_t)(days_from_civil(y - back, mo + 1, (int)d) * MS_PER_DAY) +
+                     ((int64_t)h * 3600 + mi * 60 + sec) * 1000;
+        if (ms <= written_ms + MS_PER_DAY || back == 1) {
+            p->has_time = true;
+            p->time_ms = ms;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Uptime `D:HH:MM:SS.mmm` or `HH:MM:SS.mmm`; returns the end, or 0. */
 static size_t
 scan_uptime(const char *s, size_t n, size_t i)

@@ -155,6 +155,13 @@ const char *log_level_name(enum log_level l);
  * (a space may stand for T; no zone = UTC) of exactly `n` bytes into UTC
  * milliseconds. For --since/--until and the formats above. */
 bool log_parse_iso(const char *s, size_t n, int64_t *ms);
+/* A prefix whose time is a syslog `Mar  9 23:53:24` with no year (ESX
+ * 3.x/4.x, `esx-classic`) gets one: the year of `written_ms` (when the log
+ * was last written), or the year before when that would put the line more
+ * than a day after it (a December line in a log written in January). Sets
+ * has_time and time_ms (UTC, as the host wrote local time) and returns true;
+ * false changes nothing (a time with a year, no time, written_ms 0). */
+bool log_prefix_year(struct log_prefix *p, const char *s, size_t n, int64_t written_ms);
 /* Writes "YYYY-MM-DDTHH:MM:SS.mmmZ" (24 bytes + NUL) into out[25]. */
 void log_format_iso(int64_t ms, char out[25]);
 

@@ -41,8 +41,10 @@ struct log_record {
  * has none of its own. `vm` names the VM whose vmware.log this is, or NULL.
  * Copies of spans go to `arena`, which is reset first and must stay
  * unchanged while the record is used. */
+/* `written_ms`: when the log was last written (0: unknown), for the year of
+ * syslog times that carry none (log_prefix_year). */
 void log_record_init(struct log_record *r, const char *source, unsigned long line, const char *text,
                      size_t len, bool has_inherited, int64_t inherited_ms, const char *vm,
-                     struct buf *arena);
+                     struct buf *arena, int64_t written_ms);
 
 #endif
