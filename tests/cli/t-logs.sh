@@ -183,4 +183,13 @@ run logs -f json - <"$WORK/classic.log"
 ok "syslog times from standard input: no date to take the year from, no time" \
     json "d['files'][0]['first'] is None"
 
+# Log lines quoted in a blog, wiki or ticket: a blockquote, a bullet, a tab before them.
+printf '%s\n' '> 2012-11-01T04:12:00.960Z cpu17:4113)ScsiDeviceIO: 2962: Cmd(0x439500b02d00) 0x2a, CmdSN 0x12ad from world 0 to dev "naa.6001405fc65b3e55557495ba9c92bda3" failed H:0x0 D:0x2 P:0x0 Valid sense data: 0x5 0x25 0x0.' \
+    "$(printf '\t')- 2012-11-01T04:13:00.960Z cpu17:4113)WARNING: NMP: nmp_PathDetermineFailure:3133: Device naa.600 is permanently inaccessible" \
+    '* 2012-11-01T04:14:00.960Z cpu17:4113)WARNING: NMP: nmp_PathDetermineFailure:3133: Device naa.601 is permanently inaccessible' >"$WORK/quoted.log"
+run logs -f json "$WORK/quoted.log"
+ok "quoted lines: read as the vmkernel log they quote" json "d['files'][0]['format'] == 'vmkernel'"
+ok "quoted lines: their times" json "d['files'][0]['first'] == '2012-11-01T04:12:00.960Z' and d['files'][0]['last'] == '2012-11-01T04:14:00.960Z'"
+ok "quoted lines: all three PDL lines found" json "[f['count'] for f in d['findings'] if f['rule'] == 'log-scsi-pdl'] == [3]"
+
 done_testing

@@ -1037,15 +1037,41 @@ dispatch(const char *s, size_t n, size_t p, struct log_prefix *o)
     return syslog8_rest(s, n, q, false, o);
 }
 
+/* Past what a blog, wiki or ticket puts before a quoted log line: markdown
+ * blockquote marks (`> `, `>> `), a list bullet (`- `, `* `, `• `) and the
+ * blanks after them. Returns i when there is none. */
+static size_t
+skip_quoting(const char *s, size_t n, size_t i)
+{
+    size_t j = i;
+    for (;;) {
+        if (j < n && s[j] == '>')
+            j = skip_blanks(s, n, j + 1);
+        else if (j + 1 < n && (s[j] == '-' || s[j] == '*') && (s[j + 1] == ' ' || s[j + 1] == '\t'))
+            j = skip_blanks(s, n, j + 2);
+        else if (j + 3 < n && (unsigned char)s[j] == 0xE2 && (unsigned char)s[j + 1] == 0x80 &&
+                 (unsigned char)s[j + 2] == 0xA2)
+            j = skip_blanks(s, n, j + 3);
+        else
+            return j;
+    }
+}
+
 bool
 log_parse_prefix(const char *s, size_t n, struct log_prefix *out)
 {
     if (n > UINT32_MAX)
         n = UINT32_MAX; /* spans are 32-bit: longer lines are read as their first 4 GiB */
     size_t p = skip_blanks(s, n, 0);
-    reset(out, p);
-    if (p < n && dispatch(s, n, p, out))
+    size_t q = skip_quoting(s, n, p);
+    reset(out, q);
+    if (q < n && dispatch(s, n, q, out))
         return true;
+    if (q != p) {
+        reset(out, p);
+        if (dispatch(s, n, p, out))
+            return true;
+    }
     reset(out, p);
     return false;
 }
