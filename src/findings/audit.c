@@ -110,6 +110,7 @@ finding_release(struct finding *f)
     for (size_t k = 0; k < f->nev; k++) {
         free(f->ev[k].text);
         free(f->ev[k].source);
+        free(f->ev[k].decoded);
     }
     free(f->ev);
     for (int i = 0; i < INV__COUNT; i++) {

@@ -1,6 +1,7 @@
 /* audit_log: folds log rule matches into findings and the timeline (see
  * audit_log.h). */
 #include "findings/audit_log.h"
+#include "util/util_buf.h"
 #include "util/util_mem.h"
 
 #include <stdlib.h>
@@ -167,6 +168,36 @@ before(bool xt, int64_t xms, const struct evidence *y)
     return xt && xms < y->time_ms;
 }
 
+/* "host OK, device CHECK CONDITION; valid sense: ILLEGAL REQUEST, LOGICAL
+ * UNIT NOT SUPPORTED" (owned), or NULL for a line with no SCSI status. The
+ * sense is named valid or only possible: a verdict never rests on the latter. */
+static char *
+scsi_words(const struct scsi_status *st)
+{
+    if (!st->present && !st->has_sense)
+        return NULL;
+    struct buf b = BUF_INIT;
+    if (st->present) {
+        const char *h = scsi_host_status_name(st->host), *d = scsi_device_status_name(st->device);
+        if (h)
+            buf_addf(&b, "host %s", h);
+        else
+            buf_addf(&b, "host 0x%x", (unsigned)st->host);
+        if (d)
+            buf_addf(&b, ", device %s", d);
+        else
+            buf_addf(&b, ", device 0x%x", (unsigned)st->device);
+    }
+    if (st->has_sense) {
+        const char *k = scsi_sense_key_name(st->key), *asc = scsi_asc_name(st->asc, st->ascq);
+        buf_addf(&b, "%s%s sense: %s", b.len ? "; " : "", st->sense_valid ? "valid" : "possible",
+                 k ? k : "unknown key");
+        if (asc)
+            buf_addf(&b, ", %s", asc);
+    }
+    return buf_detach(&b);
+}
+
 static void
 add_example(struct log_audit *a, struct finding *f, const struct log_record *rec)
 {
@@ -178,14 +209,19 @@ add_example(struct log_audit *a, struct finding *f, const struct log_record *rec
     if (f->nev == a->examples) { /* drop the latest */
         free(f->ev[f->nev - 1].text);
         free(f->ev[f->nev - 1].source);
+        free(f->ev[f->nev - 1].decoded);
         f->nev--;
     } else {
         f->ev = xreallocarray(f->ev, f->nev + 1, sizeof(*f->ev));
     }
     memmove(f->ev + at + 1, f->ev + at, (f->nev - at) * sizeof(*f->ev));
     size_t len = rec->len < EVIDENCE_MAX_TEXT ? rec->len : EVIDENCE_MAX_TEXT;
-    f->ev[at] = (struct evidence){rec->line, xstrndup(rec->text, len), xstrdup(rec->source),
-                                  rec->has_time, rec->time_ms};
+    f->ev[at] = (struct evidence){rec->line,
+                                  xstrndup(rec->text, len),
+                                  xstrdup(rec->source),
+                                  scsi_words(&rec->scsi),
+                                  rec->has_time,
+                                  rec->time_ms};
     f->nev++;
 }
 

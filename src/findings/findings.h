@@ -14,8 +14,9 @@
 
 struct evidence {
     unsigned long line;
-    char *text;   /* the .vmx line as written; a crash's message; a log line */
-    char *source; /* log evidence: the file (owned); NULL when it is the subject */
+    char *text;    /* the .vmx line as written; a crash's message; a log line */
+    char *source;  /* log evidence: the file (owned); NULL when it is the subject */
+    char *decoded; /* log evidence: its SCSI status and sense in words (owned), or NULL */
     bool has_time;
     int64_t time_ms; /* log evidence: the line's time (UTC ms) */
 };

@@ -112,6 +112,8 @@ finding_to_json(struct json *j, const struct finding *f)
         if (f->ev[i].source)
             json_kv_time(j, "time", f->ev[i].has_time, f->ev[i].time_ms);
         json_kv_str(j, "text", f->ev[i].text);
+        if (f->ev[i].source) /* log lines: the SCSI status and sense in words, or null */
+            json_kv_str(j, "decoded", f->ev[i].decoded);
         json_obj_end(j);
     }
     json_arr_end(j);

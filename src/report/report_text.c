@@ -384,6 +384,8 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
                     term_printf(fp, "    %s:%lu: %s\n",
                                 v[k]->ev[e].source ? v[k]->ev[e].source : v[k]->subject,
                                 v[k]->ev[e].line, v[k]->ev[e].text);
+                    if (v[k]->ev[e].decoded)
+                        term_printf(fp, "      (%s)\n", v[k]->ev[e].decoded);
                     headed = true;
                 }
             for (size_t k = 0; k < v[i]->nrel; k++) {

@@ -192,4 +192,14 @@ ok "quoted lines: read as the vmkernel log they quote" json "d['files'][0]['form
 ok "quoted lines: their times" json "d['files'][0]['first'] == '2012-11-01T04:12:00.960Z' and d['files'][0]['last'] == '2012-11-01T04:14:00.960Z'"
 ok "quoted lines: all three PDL lines found" json "[f['count'] for f in d['findings'] if f['rule'] == 'log-scsi-pdl'] == [3]"
 
+# The path is gone (H:0x1 NO_CONNECT) and the sense bytes are only "possible": no PDL, and
+# the example line says so in words (names: vmkapi's VMK_SCSI_HOST_*, SAM's device status).
+printf '%s\n' '2013-06-20T10:11:12.134Z cpu4:8196)NMP: nmp_ThrottleLogForDevice:2319: Cmd 0x28 (0x412441a47c00, 0) to dev "naa.60a98000486e5874" on path "vmhba2:C0:T1:L4" Failed: H:0x1 D:0x0 P:0x0 Possible sense data: 0x5 0x25 0x0. Act:FAILOVER' >"$WORK/nopdl.log"
+run logs -f json "$WORK/nopdl.log"
+ok "no connection with possible sense: no PDL finding" json "all(f['rule'] != 'log-scsi-pdl' for f in d['findings'])"
+ok "no connection with possible sense: no high or critical finding" \
+    json "all(f['level'] not in ('high', 'critical') for f in d['findings'])"
+ok "the example line decoded in words" \
+    json "any(e.get('decoded') == 'host NO_CONNECT, device GOOD; possible sense: ILLEGAL REQUEST, LOGICAL UNIT NOT SUPPORTED' for f in d['findings'] for e in f['evidence'])"
+
 done_testing
