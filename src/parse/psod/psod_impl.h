@@ -96,6 +96,9 @@ bool psod_frame_same(const struct psod_frame *a, const struct psod_frame *b);
  * `NMI IPI: Panic requested`, `LINT1/NMI`, MCE forms, vmklinux BUG, ASSERT
  * path:line ...), or NULL. */
 const char *psod_panic_message(const char *s, size_t n);
+/* How much of s from m (a message start inside s) is the message: up to
+ * the closing quote when a quote opens right before it, else the rest. */
+size_t psod_message_len(const char *s, size_t n, const char *m);
 enum psod_type psod_classify(const char *m, size_t n, int *exception);
 /* Sets type, exception, world, ip, address, cpu, code start from a message;
  * `overwrite` lets a value found replace one already set. */

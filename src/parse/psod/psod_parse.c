@@ -991,7 +991,7 @@ piece(struct psod_reader *r, const char *s, size_t n, const struct psod_prefix *
     const char *bs = pt_find(s, n, "BlueScreen:");
     if (bs != NULL && (bs == s || bs[-1] == '@' || bs[-1] == ' ')) {
         size_t i = (size_t)(bs - s) + 11;
-        on_message(r, s + i, n - i, pre, lineno);
+        on_message(r, s + i, psod_message_len(s, n, bs) - 11, pre, lineno);
         return;
     }
     const char *pm = pt_find(s, n, "Panic Message:");
@@ -1002,7 +1002,7 @@ piece(struct psod_reader *r, const char *s, size_t n, const struct psod_prefix *
     }
     const char *m = psod_panic_message(s, n);
     if (m != NULL) {
-        on_message(r, m, n - (size_t)(m - s), pre, lineno);
+        on_message(r, m, psod_message_len(s, n, m), pre, lineno);
         return;
     }
     const char *pd = pt_find(s, n, "Panic Details:");

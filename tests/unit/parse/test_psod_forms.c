@@ -1,0 +1,129 @@
+/* test_psod_forms: the purple-screen decoder on crash text as people share
+ * it (issue 14 §1): in tickets, wikis, chat and knowledge-base articles, with
+ * prose around the message, markdown and HTML residue, masked values,
+ * address-less backtraces and screens run together. Every input is written
+ * here in that form; expected values are read off the text each test
+ * builds (the world id and name, addresses and frames it writes), never
+ * off what the decoder printed. Article prose with no crash in it must
+ * decode to no crash. */
+#include "parse/psod/psod.h"
+#include "parse/psod/psod_impl.h"
+#include "t.h"
+#include "util/util_buf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static struct psod_result
+dec(const char *text)
+{
+    struct psod_result r;
+    psod_decode(text, strlen(text), "forms", &r, NULL);
+    return r;
+}
+
+static const char *
+hx(bool has, uint64_t v)
+{
+    return has ? t_fmt("0x%llx", (unsigned long long)v) : NULL;
+}
+
+/* One crash expected: its type, vector, world id/name, ip and message. */
+struct want {
+    enum psod_type type;
+    int exc;
+    long long world;
+    const char *wname, *ip, *msg;
+};
+
+static void
+one_crash(const char *what, const char *text, const struct want *w)
+{
+    struct psod_result r = dec(text);
+    if (T_EQ_INT(t_fmt("%s: crashes", what), r.ncrashes, 1)) {
+        const struct psod_crash *c = &r.crashes[0];
+        T_EQ_INT(t_fmt("%s: type", what), c->type, w->type);
+        T_EQ_INT(t_fmt("%s: exception", what), c->exception, w->exc);
+        T_EQ_INT(t_fmt("%s: world id", what), c->world_id, w->world);
+        T_EQ_STR(t_fmt("%s: world name", what), c->world_name, w->wname);
+        T_EQ_STR(t_fmt("%s: ip", what), hx(c->has_ip, c->ip), w->ip);
+        if (w->msg != NULL)
+            T_EQ_STR(t_fmt("%s: message", what), c->message, w->msg);
+    }
+    psod_result_release(&r);
+}
+
+static void
+no_crash(const char *what, const char *text)
+{
+    struct psod_result r = dec(text);
+    T_EQ_INT(t_fmt("%s: no crash", what), r.ncrashes, 0);
+    psod_result_release(&r);
+}
+
+/* ---- 1. prose around the message ---- */
+
+static void
+test_prose(void)
+{
+    const char *nmi = "NMI IPI: Panic requested by another PCPU. PC 0x420012345678, SP "
+                      "0x453a1b2c3d40 (Src 0x4, CPU0)";
+    struct want w = {PSOD_NMI_IPI, -1, -1, NULL, "0x420012345678", nmi};
+    one_crash("Error message:", t_fmt("Error message: %s", nmi), &w);
+    one_crash("bullet U+2022", t_fmt("\xe2\x80\xa2 %s", nmi), &w);
+    one_crash("bullet -", t_fmt("  - %s", nmi), &w);
+    one_crash("bullet *", t_fmt("* %s", nmi), &w);
+    one_crash("blockquote", t_fmt("> %s", nmi), &w);
+    one_crash("nested blockquote", t_fmt("> > %s", nmi), &w);
+    one_crash("tab indent", t_fmt("\t\t%s", nmi), &w);
+    one_crash("space indent", t_fmt("        %s", nmi), &w);
+    one_crash("PSOD - ", t_fmt("PSOD - %s", nmi), &w);
+    one_crash("PSOD with", t_fmt("Host esx07 hit a PSOD with %s", nmi), &w);
+    /* in quotes: the message ends at the closing quote, the prose after it is not kept */
+    one_crash("quoted", t_fmt("The host showed \"%s\" and rebooted.", nmi), &w);
+    one_crash("curly quoted", t_fmt("The screen said \xe2\x80\x9c%s\xe2\x80\x9d twice.", nmi), &w);
+
+    const char *pf = "#PF Exception 14 in world 2099461:vmm0:SQL01 IP 0x42001f2d3c4b addr 0x18";
+    w = (struct want){PSOD_EXCEPTION, 14, 2099461, "vmm0:SQL01", "0x42001f2d3c4b", pf};
+    one_crash("quoted @BlueScreen", t_fmt("We got \"@BlueScreen: %s\" this morning", pf), &w);
+    one_crash("PSOD with #PF", t_fmt("ESXi 7.0 U3 PSOD with %s", pf), &w);
+
+    const char *lock = "PCPU 3 locked up. Failed to ack TLB invalidate (total of 1 locked up).";
+    w = (struct want){PSOD_LOCKUP, -1, -1, NULL, NULL, lock};
+    one_crash("ticket field", t_fmt("Symptom: %s", lock), &w);
+    const char *as = "ASSERT bora/vmkernel/main/pframe_int.h:527";
+    w = (struct want){PSOD_ASSERT, -1, -1, NULL, NULL, as};
+    one_crash("chat", t_fmt("[10:42] admin: box died with %s", as), &w);
+}
+
+/* ---- 2. exceptions written without `#` ---- */
+
+static void
+test_no_hash(void)
+{
+    struct want w = {PSOD_EXCEPTION, 14, 2098002, "vmast.2098001", "0x41800a1b2c3d", NULL};
+    one_crash("PF title",
+              "ESXi host fails with PSOD: PF Exception 14 in world 2098002:vmast.2098001 IP "
+              "0x41800a1b2c3d addr 0x0",
+              &w);
+    w = (struct want){PSOD_EXCEPTION, 13, 4376, "usb", "0x418029c15c43", NULL};
+    one_crash("GP title", "GP Exception 13 in world 4376:usb @ 0x418029c15c43", &w);
+    w = (struct want){PSOD_EXCEPTION, 8, -1, NULL, "0x41802be4a1f0", NULL};
+    one_crash("DF title", "Purple screen: DF Exception 8 IP 0x41802be4a1f0 SP 0x4391c1f1bd10", &w);
+
+    /* prose naming an exception is no crash */
+    no_crash("page fault prose",
+             "A page fault (PF Exception) happens when the CPU touches an unmapped page; the "
+             "vmkernel panics on a page fault in its own code.");
+    no_crash("GP prose", "General protection faults (GP Exception 13) are explained in KB 1234.");
+    no_crash("wrong vector", "PF Exception 13 in world 1:x IP 0x1 is not a real form.");
+}
+
+int
+test_psod_forms(void)
+{
+    int before = t_failed;
+    test_prose();
+    test_no_hash();
+    return t_failed - before;
+}
