@@ -54,8 +54,11 @@ size_t psod_strip_prefix(const char *s, size_t n, struct psod_prefix *p);
  * one-line KB pastes) starts a new piece; returns how many, at most max. */
 size_t psod_split(const char *s, size_t n, size_t *cuts, size_t max);
 /* Copies `in` into *out: NUL bytes become blanks, ANSI colour escapes (real
- * ESC or a literal `^[`) go, the blog escape `'@'` becomes `@`; at most
- * `max` bytes are read. */
+ * ESC or a literal `^[`) go, the blog escape `'@'` becomes `@`; the residue
+ * of markdown and HTML copies goes too: `\[` `\_` escapes lose the
+ * backslash, `**bold**` markers and backticks go, `&lt;` `&gt;` `&amp;`
+ * `&#64;` become their character, U+00A0 a blank, U+200B..U+200D and
+ * U+FEFF nothing. Never longer than `in`; at most `max` bytes are read. */
 struct buf;
 void psod_clean(struct buf *out, const char *in, size_t n, size_t max);
 /* True when the line may matter to a reader with nothing open: a few

@@ -30,6 +30,65 @@ csi_len(const char *s, size_t n)
     return 0;
 }
 
+/* `**` at in[i] (a run of exactly two stars) that opens or closes markdown
+ * bold; a masked value (`**:**:**`, `PCPU****`, `cpu*:`) is no bold. */
+static bool
+in_set(int c, const char *set)
+{
+    return c != 0 && strchr(set, c) != NULL;
+}
+
+static bool
+bold_marker(const char *in, size_t n, size_t i)
+{
+    if (i + 1 >= n || in[i + 1] != '*' || (i > 0 && in[i - 1] == '*') ||
+        (i + 2 < n && in[i + 2] == '*'))
+        return false;
+    int prev = i > 0 ? (unsigned char)in[i - 1] : ' ';
+    int next = i + 2 < n ? (unsigned char)in[i + 2] : ' ';
+    int after = i + 3 < n ? (unsigned char)in[i + 3] : ' ';
+    bool prev_blank = prev == ' ' || prev == '\t' || prev == '(' || prev == '"' || prev == '>';
+    if (prev_blank && (isalnum(next) || in_set(next, "#@[(<\"`")))
+        return true; /* opens */
+    bool prev_text = isalnum(prev) || in_set(prev, ")]>\"'`:.");
+    bool next_end = next == ' ' || next == '\t' || in_set(next, ",;)\"") ||
+                    ((next == '.' || next == ':') && (after == ' ' || after == '\t'));
+    return prev_text && (next_end || i + 2 == n);
+}
+
+/* An HTML character reference at in[i] (`&lt;`, `&#64;`, `&#x40;`): its
+ * length and the ASCII byte it stands for, or 0. */
+static size_t
+entity(const char *in, size_t n, size_t i, char *out)
+{
+    static const struct {
+        const char *name;
+        char c;
+    } named[] = {{"&lt;", '<'},   {"&gt;", '>'},    {"&amp;", '&'},
+                 {"&quot;", '"'}, {"&apos;", '\''}, {"&nbsp;", ' '}};
+    for (size_t k = 0; k < sizeof(named) / sizeof(named[0]); k++)
+        if (pt_starts(in + i, n - i, named[k].name)) {
+            *out = named[k].c;
+            return strlen(named[k].name);
+        }
+    if (i + 3 >= n || in[i + 1] != '#')
+        return 0;
+    size_t j = i + 2;
+    bool hex = in[j] == 'x' || in[j] == 'X';
+    j += hex;
+    unsigned v = 0;
+    size_t d = j;
+    while (j < n && j - d < 4 && (hex ? isxdigit((unsigned char)in[j]) : isdigit((unsigned char)in[j]))) {
+        int c = (unsigned char)in[j];
+        v = v * (hex ? 16 : 10) + (unsigned)(isdigit(c) ? c - '0' : (tolower(c) - 'a' + 10));
+        j++;
+    }
+    if (j == d || j >= n || in[j] != ';' || v < 32 || v > 126)
+        return 0;
+    *out = (char)v;
+    return j + 1 - i;
+}
+
 void
 psod_clean(struct buf *out, const char *in, size_t n, size_t max)
 {
@@ -39,11 +98,14 @@ psod_clean(struct buf *out, const char *in, size_t n, size_t max)
     size_t i = 0, run = 0;
     while (i < n) {
         unsigned char c = (unsigned char)in[i];
-        if (c != 0 && c != 0x1b && c != '^' && c != '\'') {
+        if (c != 0 && c != 0x1b && c != '^' && c != '\'' && c != '\\' && c != '*' && c != '`' &&
+            c != '&' && c != 0xc2 && c != 0xe2 && c != 0xef) {
             i++;
             continue;
         }
         buf_add(out, in + run, i - run);
+        char ent;
+        size_t el;
         if (c == 0) {
             buf_addc(out, ' ');
             i++;
@@ -55,6 +117,25 @@ psod_clean(struct buf *out, const char *in, size_t n, size_t max)
         } else if (c == '\'' && i + 2 < n && in[i + 1] == '@' && in[i + 2] == '\'') {
             buf_addc(out, '@');
             i += 3;
+        } else if (c == '\\' && i + 1 < n && in_set(in[i + 1], "[]_*#<>()`!-.|{}+~\\")) {
+            buf_addc(out, in[i + 1]); /* a markdown escape: `\[`, `\_` */
+            i += 2;
+        } else if (c == '*' && bold_marker(in, n, i)) {
+            i += 2;
+        } else if (c == '`') {
+            i++; /* markdown code spans and fences */
+        } else if (c == '&' && (el = entity(in, n, i, &ent)) > 0) {
+            buf_addc(out, ent);
+            i += el;
+        } else if (c == 0xc2 && i + 1 < n && (unsigned char)in[i + 1] == 0xa0) {
+            buf_addc(out, ' '); /* U+00A0 no-break space */
+            i += 2;
+        } else if (c == 0xe2 && i + 2 < n && (unsigned char)in[i + 1] == 0x80 &&
+                   (unsigned char)in[i + 2] >= 0x8b && (unsigned char)in[i + 2] <= 0x8d) {
+            i += 3; /* U+200B..U+200D zero-width space, non-joiner, joiner */
+        } else if (c == 0xef && i + 2 < n && (unsigned char)in[i + 1] == 0xbb &&
+                   (unsigned char)in[i + 2] == 0xbf) {
+            i += 3; /* U+FEFF byte-order mark / zero-width no-break space */
         } else {
             buf_addc(out, (char)c);
             i++;
@@ -194,6 +275,8 @@ skip_bullets(const char *s, size_t n, size_t i)
         if (i + 1 < n && (s[i] == '-' || s[i] == '*' || s[i] == '>' || s[i] == '+') &&
             s[i + 1] == ' ')
             i += 2;
+        else if (i < n && s[i] == '|' && (i + 1 == n || s[i + 1] == ' ' || s[i + 1] == '\t'))
+            i += 1; /* a markdown table cell */
         else if (i + 3 < n && (unsigned char)s[i] == 0xe2 && (unsigned char)s[i + 1] == 0x80 &&
                  (unsigned char)s[i + 2] == 0xa2 && s[i + 3] == ' ')
             i += 4; /* U+2022 BULLET */
@@ -392,6 +475,8 @@ cut_at(const char *s, size_t n, size_t i)
     }
     case '[':
         return sp && starts_bare_frame(p, m);
+    case '|':
+        return sp; /* a markdown table: each cell is a piece */
     case '#':
         if (sp && !label && (starts_exception_form(p, m) || starts_gdb_frame(p, m)))
             return true;
@@ -438,7 +523,8 @@ psod_split(const char *s, size_t n, size_t *cuts, size_t max)
                   (s[i + 1] == 'x' || pt_is_mask((unsigned char)s[i + 1]))))
                 continue;
         } else if (c != '@' && c != 'B' && c != 'P' && c != 'C' && c != 'S' && c != 'M' &&
-                   c != '[' && c != '#' && c != '*' && c != 'Y' && c != '<' && c != 'p') {
+                   c != '[' && c != '#' && c != '*' && c != 'Y' && c != '<' && c != 'p' &&
+                   c != '|') {
             continue;
         }
         if (cut_at(s, n, i))

@@ -1101,8 +1101,9 @@ psod_feed(struct psod_reader *r, const char *line, size_t len, unsigned long lin
             const char *t = p;
             size_t tn = pn;
             pt_trim(&t, &tn);
-            if (tn == 0 && k < ncuts) {
-                carry = pp; /* a prefix alone: it belongs to the next piece */
+            if (tn == 0) {
+                /* a prefix alone belongs to the next piece; an empty table cell is nothing */
+                carry = pp;
                 start = end;
                 continue;
             }

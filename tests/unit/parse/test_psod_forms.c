@@ -119,11 +119,80 @@ test_no_hash(void)
     no_crash("wrong vector", "PF Exception 13 in world 1:x IP 0x1 is not a real form.");
 }
 
+/* ---- 3. markdown and HTML residue ---- */
+
+static void
+clean_row(const char *in, const char *want)
+{
+    struct buf b = BUF_INIT;
+    psod_clean(&b, in, strlen(in), 4096);
+    T_EQ_STR(t_fmt("clean %.60s", in), buf_str(&b), want);
+    buf_release(&b);
+}
+
+static void
+test_residue(void)
+{
+    clean_row("0x4539:\\[0x4200\\]vmk\\_Panic@vmkernel\\#nover+0x1a",
+              "0x4539:[0x4200]vmk_Panic@vmkernel#nover+0x1a");
+    clean_row("**@BlueScreen: #PF Exception 14** in `world`", "@BlueScreen: #PF Exception 14 in world");
+    clean_row("**Error message:** PCPU 3 locked up", "Error message: PCPU 3 locked up");
+    clean_row("**CRITICAL**: Lost access", "CRITICAL: Lost access");
+    clean_row("in world &lt;ID&gt;:x &amp; ip&#64;y &#x40; &#10; &bogus;",
+              "in world <ID>:x & ip@y @ &#10; &bogus;");
+    clean_row("a\xc2\xa0" "b\xe2\x80\x8b" "c\xe2\x80\x8c\xe2\x80\x8d" "d\xef\xbb\xbf" "e", "a bcde");
+    /* masks and real stars stay */
+    clean_row("- **:**:**:**.*** cpu*:****)MC:PCPU**** B:4",
+              "- **:**:**:**.*** cpu*:****)MC:PCPU**** B:4");
+    clean_row("*PCPU14:2098398/tq:tcpip4 a*b 2**3", "*PCPU14:2098398/tq:tcpip4 a*b 2**3");
+    clean_row("C:\\path\\file", "C:\\path\\file");
+    clean_row("\xe2\x80\xa2 bullet", "\xe2\x80\xa2 bullet");
+
+    /* a whole screen as a markdown article renders it */
+    const char *md = "**Purple diagnostic screen**\n"
+                     "\n"
+                     "`@BlueScreen: \\#PF Exception 14 in world 2097460:HELPER\\_UPLIN IP "
+                     "0x42002b65ad3b addr 0x8`\n"
+                     "`0x4539a429bde0:\\[0x42002b65ad3b\\]Uplink\\_Check@vmkernel\\#nover+0x1f "
+                     "stack: 0x0`\n"
+                     "`0x4539a429be30:\\[0x42002b700001\\]ixgben\\_Tx@(ixgben)\\#&lt;None&gt;+0x5a "
+                     "stack: 0x0`\n";
+    struct psod_result r = dec(md);
+    if (T_EQ_INT("markdown screen: crashes", r.ncrashes, 1)) {
+        const struct psod_crash *c = &r.crashes[0];
+        T_EQ_STR("markdown screen: world name", c->world_name, "HELPER_UPLIN");
+        T_EQ_STR("markdown screen: address", hx(c->has_address, c->address), "0x8");
+        if (T_EQ_INT("markdown screen: frames", c->frames.n, 2)) {
+            T_EQ_STR("markdown screen: frame 1", c->frames.v[0].function, "Uplink_Check");
+            T_EQ_STR("markdown screen: frame 2 module", c->frames.v[1].module, "ixgben");
+            T_EQ_STR("markdown screen: frame 2 version", c->frames.v[1].version, NULL);
+        }
+        T_EQ_STR("markdown screen: culprit", c->culprit_module, "ixgben");
+    }
+    psod_result_release(&r);
+
+    /* an HTML page pasted as text: entities, no-break spaces, a zero-width space */
+    const char *html = "Panic&nbsp;Message: @BlueScreen:\xc2\xa0#GP Exception 13 in world "
+                       "4376:usb\xe2\x80\x8b @ 0x418029c15c43\n"
+                       "0x41000:[0x418029c15c43]hid\\_free@esx:nover+0x20 stack: 0x0\n";
+    struct want w = {PSOD_EXCEPTION, 13, 4376, "usb", "0x418029c15c43", NULL};
+    one_crash("html page", html, &w);
+
+    /* a markdown table: the message is one cell, the cells after it are not in it */
+    const char *tbl = "| Host | Message | Date |\n"
+                      "|---|---|---|\n"
+                      "| esx01 | PCPU 7 locked up. Failed to ack TLB invalidate. | 2024-03-01 |\n";
+    w = (struct want){PSOD_LOCKUP, -1, -1, NULL, NULL,
+                      "PCPU 7 locked up. Failed to ack TLB invalidate."};
+    one_crash("table row", tbl, &w);
+}
+
 int
 test_psod_forms(void)
 {
     int before = t_failed;
     test_prose();
     test_no_hash();
+    test_residue();
     return t_failed - before;
 }
