@@ -79,7 +79,7 @@ function_dup(const char *s, size_t n)
             break;
         }
     }
-    if (n == 0 || pt_eq(s, n, "<unknown>") || pt_all_masked(s, n))
+    if (n == 0 || pt_eq(s, n, "<unknown>") || pt_placeholder(s, n))
         return NULL;
     return pt_dup(s, n);
 }
@@ -103,7 +103,7 @@ module_version(struct psod_frame *f, const char *s, size_t n)
     if (pt_find(m, mlen, "example.com") || pt_find(m, mlen, "email protected") ||
         memchr(m, '@', mlen) != NULL) {
         f->module_hidden = true;
-    } else if (pt_eq(m, mlen, "<None>") || pt_all_masked(m, mlen)) {
+    } else if (pt_eq(m, mlen, "<None>") || pt_placeholder(m, mlen)) {
         /* module unknown */
     } else if (mlen == 0) {
         f->module = xstrdup(""); /* `Func@#+0x..`: a module without symbols */
@@ -114,7 +114,7 @@ module_version(struct psod_frame *f, const char *s, size_t n)
         const char *v = sep + 1;
         size_t vlen = n - (size_t)(v - s);
         pt_trim(&v, &vlen);
-        if (vlen > 0 && !pt_eq(v, vlen, "<None>") && !pt_all_masked(v, vlen))
+        if (vlen > 0 && !pt_eq(v, vlen, "<None>") && !pt_placeholder(v, vlen))
             f->version = pt_dup(v, vlen);
     }
 }
@@ -162,7 +162,7 @@ parse_symbol(struct psod_frame *f, const char *s, size_t n)
                 const char *v = rest + 1;
                 size_t vlen = rlen - 1;
                 pt_trim(&v, &vlen);
-                if (vlen > 0 && !pt_eq(v, vlen, "<None>") && !pt_all_masked(v, vlen))
+                if (vlen > 0 && !pt_eq(v, vlen, "<None>") && !pt_placeholder(v, vlen))
                     f->version = pt_dup(v, vlen);
             }
         }

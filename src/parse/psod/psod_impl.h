@@ -35,6 +35,10 @@ int pt_dec(const char *s, size_t n, size_t *len, long long *v);
 char *pt_dup(const char *s, size_t n);
 /* True when the text is nothing but mask characters (`###`, `***`, `XXXX`). */
 bool pt_all_masked(const char *s, size_t n);
+/* True when a name is a KB placeholder, whole or in one of its `:` parts:
+ * masked (`#####`, `XXXX`) or bracketed (`<VM_Name>`, `[Device]`, `{name}`,
+ * `(<Driver>)`). Such a name is reported as absent. */
+bool pt_placeholder(const char *s, size_t n);
 
 /* ---- psod_line.c: one physical line ---- */
 
@@ -106,6 +110,9 @@ enum psod_type psod_classify(const char *m, size_t n, int *exception);
 /* Sets type, exception, world, ip, address, cpu, code start from a message;
  * `overwrite` lets a value found replace one already set. */
 void psod_message_fields(struct psod_crash *c, const char *m, size_t n, bool overwrite);
+/* Length of the world name at m (after `in world ID:`): one word, or
+ * several up to a value key (` IP `, ` @ `, ` addr `) within three words. */
+size_t psod_world_name_len(const char *m, size_t n);
 /* `Panic Details: Crash at TS on CPU N running world W. VMK Uptime:U`. */
 void psod_details_fields(struct psod_crash *c, const char *m, size_t n);
 /* Reads `VMK uptime: 1:08:27:56.829` anywhere in s into c->uptime (unset only). */

@@ -399,7 +399,10 @@ starts_frame(const char *s, size_t n)
     if (pt_hex(s, n, &len, &v) == PT_NONE)
         return false;
     size_t k = pt_ws(s, n, len);
-    return k + 1 < n && s[k] == ':' && s[k + 1] == '[';
+    if (!(k + 1 < n && s[k] == ':' && s[k + 1] == '['))
+        return false;
+    k = pt_ws(s, n, k + 2); /* `#:[Device]` is a masked world and a placeholder */
+    return pt_hex(s + k, n - k, &len, &v) != PT_NONE;
 }
 
 /* `[0x...]Func`: a frame without its frame column. */

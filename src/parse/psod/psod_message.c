@@ -293,7 +293,42 @@ psod_classify(const char *m, size_t n, int *exception)
     return PSOD_UNKNOWN;
 }
 
-/* `in world ID:NAME` anywhere in m: id (-1 when masked) and name span. */
+/* A value key that ends a world name: ` IP 0x`, ` ip 0x`, ` @ 0x`, ` addr `. */
+static bool
+name_end_key(const char *m, size_t n)
+{
+    return pt_starts(m, n, " IP ") || pt_starts(m, n, " ip ") || pt_starts(m, n, " @ ") ||
+           pt_starts(m, n, " addr ") || pt_starts(m, n, " PC ");
+}
+
+size_t
+psod_world_name_len(const char *m, size_t n)
+{
+    size_t i = 0;
+    while (i < n && m[i] != ' ' && m[i] != '\t')
+        i++;
+    size_t e = i;
+    /* names of several words (`CAM taskq`, `vmx-vcpu-0:my vm`): the words up
+     * to a value key, when one comes within three words */
+    for (int words = 0; words < 3 && e < n && !name_end_key(m + e, n - e); words++) {
+        size_t k = pt_ws(m, n, e);
+        if (k >= n || pt_starts(m + k, n - k, "0x"))
+            break;
+        while (k < n && m[k] != ' ' && m[k] != '\t')
+            k++;
+        e = k;
+        if (e < n && name_end_key(m + e, n - e)) {
+            i = e;
+            break;
+        }
+    }
+    while (i > 0 && (m[i - 1] == ';' || m[i - 1] == ',' || m[i - 1] == '.'))
+        i--;
+    return i;
+}
+
+/* `in world ID:NAME` anywhere in m (also `world ##### :usbus1`): id (-1
+ * when masked) and name span (NULL when absent or a placeholder). */
 static bool
 world_of(const char *m, size_t n, long long *id, const char **name, size_t *nlen)
 {
@@ -306,17 +341,13 @@ world_of(const char *m, size_t n, long long *id, const char **name, size_t *nlen
     if (r == PT_NONE)
         return false;
     *id = r == PT_VALUE ? v : -1;
-    i += len;
+    i = pt_ws(m, n, i + len);
     *name = NULL;
     *nlen = 0;
     if (i < n && m[i] == ':') {
-        size_t a = ++i;
-        while (i < n && m[i] != ' ' && m[i] != '\t')
-            i++;
-        size_t e = i;
-        while (e > a && (m[e - 1] == ';' || m[e - 1] == ',' || m[e - 1] == '.'))
-            e--;
-        if (e > a && !pt_all_masked(m + a, e - a)) {
+        size_t a = i + 1;
+        size_t e = a + psod_world_name_len(m + a, n - a);
+        if (e > a && !pt_placeholder(m + a, e - a)) {
             *name = m + a;
             *nlen = e - a;
         }
@@ -466,8 +497,21 @@ psod_details_fields(struct psod_crash *c, const char *m, size_t n)
     if (w != NULL) {
         size_t i = (size_t)(w - m) + 14, len;
         long long v;
-        if (pt_dec(m + i, n - i, &len, &v) == PT_VALUE && c->world_id < 0)
+        int r = pt_dec(m + i, n - i, &len, &v);
+        if (r == PT_VALUE && c->world_id < 0)
             c->world_id = v;
+        /* `running world 2102090 - vmm0:VM01.` */
+        size_t k = pt_ws(m, n, i + len);
+        if (r != PT_NONE && pt_starts(m + k, n - k, "- ")) {
+            k = pt_ws(m, n, k + 2);
+            size_t e = k;
+            while (e < n && m[e] != ' ' && m[e] != '\t')
+                e++;
+            while (e > k && (m[e - 1] == '.' || m[e - 1] == ',' || m[e - 1] == ';'))
+                e--;
+            if (e > k && c->world_name == NULL && !pt_placeholder(m + k, e - k))
+                c->world_name = pt_dup(m + k, e - k);
+        }
     }
     const char *at = pt_find(m, n, "Crash at ");
     if (at != NULL && c->timestamp == NULL) {

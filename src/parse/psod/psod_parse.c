@@ -616,7 +616,7 @@ pcpu_list(struct psod_crash *c, const char *s, size_t n)
                 c->cpu = (int)cpu;
             if (c->world_id < 0 && rw == PT_VALUE)
                 c->world_id = world;
-            if (c->world_name == NULL && k < tn && !pt_all_masked(t + k, tn - k))
+            if (c->world_name == NULL && k < tn && !pt_placeholder(t + k, tn - k))
                 c->world_name = pt_dup(t + k, tn - k);
         }
     }
@@ -642,7 +642,7 @@ modules_involved(struct psod_crash *c, const char *s, size_t n)
         size_t w = 0;
         while (w < inn && in[w] != ' ' && in[w] != '\t')
             w++;
-        if (w > 0 && !pt_all_masked(in, w)) {
+        if (w > 0 && !pt_placeholder(in, w)) {
             size_t k = c->nmodules_involved;
             c->modules_involved = xreallocarray(c->modules_involved, k + 1, sizeof(char *));
             c->modules_involved_detail =

@@ -187,6 +187,104 @@ test_residue(void)
     one_crash("table row", tbl, &w);
 }
 
+/* ---- 4. placeholders and masking ---- */
+
+static void
+test_placeholders(void)
+{
+    struct want w = {PSOD_EXCEPTION, 14, -1, NULL, NULL, NULL};
+    one_crash("<ID>:<VM_Name>",
+              "@BlueScreen: #PF Exception 14 in world <ID>:<VM_Name> IP 0x#### addr 0x####\n"
+              "0x####:[0x####]Func_A@vmkernel#nover+0x## stack: 0x####\n",
+              &w);
+    one_crash("vmm0:<VM_Name>",
+              "@BlueScreen: #PF Exception 14 in world <ID>:vmm0:<VM_Name> IP 0x#### addr 0x0\n", &w);
+    one_crash("###:[Device]", "#PF Exception 14 in world #:[Device] IP 0x#### addr 0x####\n", &w);
+    one_crash("########:XXXX", "#PF Exception 14 in world ########:XXXX IP 0x####\n", &w);
+    w = (struct want){PSOD_EXCEPTION, 14, 2098398, "tq:tcpip4", NULL, NULL};
+    one_crash("a masked ip, a real name",
+              "#PF Exception 14 in world 2098398:tq:tcpip4 IP 0x## addr 0x##\n", &w);
+
+    const char *kb = "YYYY-MM-DDTHH:MM:SS.###Z cpu##:#####)@BlueScreen: #GP Exception 13 in world "
+                     "#####:<VM_Name> @ 0x########\n"
+                     "YYYY-MM-DDTHH:MM:SS.###Z cpu##:#####)Code start: 0x#### VMK uptime: "
+                     "##:##:##:##.###\n"
+                     "YYYY-MM-DDTHH:MM:SS.###Z cpu##:#####)*PCPU##:#####/<VM_Name>\n"
+                     "YYYY-MM-DDTHH:MM:SS.###Z cpu##:#####)0x####:[0x####]Func_A@vmkernel#nover+0x## "
+                     "stack: 0x####\n"
+                     "YYYY-MM-DDTHH:MM:SS.###Z cpu##:#####)0x####:[0x####]drv_Tx@(<Driver>)#<None>+0x## "
+                     "stack: 0x####\n"
+                     "YYYY-MM-DDTHH:MM:SS.###Z cpu##:#####)0x####:[0x####]nic_Poll@(nicdrv)#<None>+0x## "
+                     "stack: 0x####\n"
+                     "Module(s) involved in panic: [<Module_Name> Built on: <Date>]\n";
+    struct psod_result r = dec(kb);
+    if (T_EQ_INT("masked KB: crashes", r.ncrashes, 1)) {
+        const struct psod_crash *c = &r.crashes[0];
+        T_EQ_INT("masked KB: world", c->world_id, -1);
+        T_EQ_STR("masked KB: world name", c->world_name, NULL);
+        T_EQ_INT("masked KB: cpu", c->cpu, -1);
+        T_EQ_STR("masked KB: timestamp", c->timestamp, NULL);
+        T_EQ_STR("masked KB: uptime", c->uptime, NULL);
+        T_CHECK("masked KB: no ip", !c->has_ip);
+        T_EQ_INT("masked KB: no module named", c->nmodules_involved, 0);
+        if (T_EQ_INT("masked KB: frames", c->frames.n, 3)) {
+            T_EQ_STR("masked KB: frame 2 function", c->frames.v[1].function, "drv_Tx");
+            T_EQ_STR("masked KB: frame 2 module", c->frames.v[1].module, NULL);
+            T_CHECK("masked KB: frame 2 no offset", !c->frames.v[1].has_offset);
+        }
+        T_EQ_STR("masked KB: culprit", c->culprit_module, "nicdrv");
+    }
+    psod_result_release(&r);
+    T_CHECK("placeholder <VM_Name>", pt_placeholder("<VM_Name>", 9));
+    T_CHECK("placeholder vmm0:<VM_Name>", pt_placeholder("vmm0:<VM_Name>", 14));
+    T_CHECK("placeholder (<Driver>)", pt_placeholder("(<Driver>)", 10));
+    T_CHECK("no placeholder tq:tcpip4", !pt_placeholder("tq:tcpip4", 9));
+    T_CHECK("no placeholder NetWorld-VM-", !pt_placeholder("NetWorld-VM-", 12));
+    T_CHECK("no placeholder HELPER_UPLIN", !pt_placeholder("HELPER_UPLIN", 12));
+}
+
+/* ---- 5. world names ---- */
+
+static void
+test_world_names(void)
+{
+    struct want w = {PSOD_EXCEPTION, 14, 2098002, "CAM taskq", "0x42000b1c2d3e", NULL};
+    one_crash("two-word name",
+              "@BlueScreen: #PF Exception 14 in world 2098002:CAM taskq IP 0x42000b1c2d3e addr 0x0",
+              &w);
+    w = (struct want){PSOD_EXCEPTION, 13, -1, "usbus1", "0x41802d1e2f30", NULL};
+    one_crash("space before the colon", "#GP Exception 13 in world ##### :usbus1 @ 0x41802d1e2f30",
+              &w);
+    w = (struct want){PSOD_EXCEPTION, 14, 1056477182, "sh", "0x41803645e7fc", NULL};
+    one_crash("one word then prose",
+              "#PF Exception(14) in world 1056477182:sh ip 0x41803645e7fc addr 0x417ff5d1e50c", &w);
+    w = (struct want){PSOD_EXCEPTION, 14, 63406, "vmast.63405", NULL, NULL};
+    one_crash("one word at the end, prose after",
+              "PSOD: #PF Exception 14 in world 63406:vmast.63405 and then the host rebooted", &w);
+
+    const char *det = "Panic Details: Crash at 2024-05-01T10:11:12.825Z on CPU 3 running world "
+                      "2102090 - vmm0:WEB01. VMK Uptime:72:07:15:03.736\n"
+                      "Panic Message: @BlueScreen: NMI IPI: Panic requested by another PCPU. PC "
+                      "0x41800a0b0c0d, SP 0x4391c1f1bd10 (Src 0x4, CPU3)\n";
+    struct psod_result r = dec(det);
+    if (T_EQ_INT("details: crashes", r.ncrashes, 1)) {
+        const struct psod_crash *c = &r.crashes[0];
+        T_EQ_INT("details: world", c->world_id, 2102090);
+        T_EQ_STR("details: world name", c->world_name, "vmm0:WEB01");
+        T_EQ_INT("details: cpu", c->cpu, 3);
+        T_EQ_INT("details: type", c->type, PSOD_NMI_IPI);
+    }
+    psod_result_release(&r);
+    r = dec("Panic Details: Crash at YYYY-MM-DDTHH:MM:SS.825Z on CPU # running world ####### - "
+            "<VM_Name>. VMK Uptime:##:##:##:##.###\n");
+    if (T_EQ_INT("masked details: crashes", r.ncrashes, 1)) {
+        T_EQ_INT("masked details: world", r.crashes[0].world_id, -1);
+        T_EQ_STR("masked details: world name", r.crashes[0].world_name, NULL);
+        T_EQ_STR("masked details: timestamp", r.crashes[0].timestamp, NULL);
+    }
+    psod_result_release(&r);
+}
+
 int
 test_psod_forms(void)
 {
@@ -194,5 +292,7 @@ test_psod_forms(void)
     test_prose();
     test_no_hash();
     test_residue();
+    test_placeholders();
+    test_world_names();
     return t_failed - before;
 }
