@@ -304,6 +304,44 @@ psod_parse_gdb_frame(const char *s, size_t n, struct psod_frame *f)
     return true;
 }
 
+static bool
+ident_start(int c)
+{
+    return isalpha(c) || c == '_';
+}
+
+bool
+psod_parse_symbol_frame(const char *s, size_t n, struct psod_frame *f)
+{
+    pt_trim(&s, &n);
+    if (n < 3 || !ident_start((unsigned char)s[0]))
+        return false;
+    size_t i = 1;
+    while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '$' || s[i] == '.'))
+        i++;
+    if (i >= n || s[i] != '@')
+        return false;
+    size_t m = ++i;
+    while (i < n && (isalnum((unsigned char)s[i]) || strchr("_.()<>#+:-", s[i]) != NULL) &&
+           s[i] != '\0')
+        i++;
+    if (i == m || !(isalnum((unsigned char)s[m]) || s[m] == '(' || s[m] == '#' || s[m] == '<'))
+        return false;
+    size_t end = i;
+    i = pt_ws(s, n, i);
+    if (i < n && !pt_starts(s + i, n - i, "stack:"))
+        return false; /* words after it: a sentence, not a frame */
+    struct psod_frame fr;
+    memset(&fr, 0, sizeof(fr));
+    parse_symbol(&fr, s, end);
+    if (fr.function == NULL) {
+        psod_frame_release(&fr);
+        return false;
+    }
+    *f = fr;
+    return true;
+}
+
 bool
 psod_frame_like(const char *s, size_t n)
 {

@@ -88,6 +88,11 @@ size_t psod_saved_tag_len(const char *s, size_t n);
 bool psod_parse_frame(const char *s, size_t n, struct psod_frame *f, struct psod_tag *tag);
 /* Reads a gdb frame `#N  func (args) at file:line` / `#N 0x.. in func (...)`. */
 bool psod_parse_gdb_frame(const char *s, size_t n, struct psod_frame *f);
+/* Reads a frame written without addresses, the whole text being one symbol
+ * (`Func@vmkernel#nover+0x1a`, `Func@(drv)#<None>+0x5a`, `Func@module`,
+ * optionally ` stack: ...` after it); the reader takes these only inside a
+ * crash whose message came first. */
+bool psod_parse_symbol_frame(const char *s, size_t n, struct psod_frame *f);
 /* True when the text holds a frame marker (`:[0x`) that may be a frame. */
 bool psod_frame_like(const char *s, size_t n);
 void psod_frame_release(struct psod_frame *f);

@@ -267,6 +267,18 @@ program_len(const char *s, size_t n)
     return (i == n || s[i] == ' ') ? i : 0;
 }
 
+/* `1. `, `12) `: a numbered-list marker at i; its length or 0. */
+static size_t
+numbered(const char *s, size_t n, size_t i)
+{
+    size_t k = i;
+    while (k < n && k - i < 3 && isdigit((unsigned char)s[k]))
+        k++;
+    if (k == i || k + 1 >= n || (s[k] != '.' && s[k] != ')') || s[k + 1] != ' ')
+        return 0;
+    return k + 2 - i;
+}
+
 static size_t
 skip_bullets(const char *s, size_t n, size_t i)
 {
@@ -275,6 +287,8 @@ skip_bullets(const char *s, size_t n, size_t i)
         if (i + 1 < n && (s[i] == '-' || s[i] == '*' || s[i] == '>' || s[i] == '+') &&
             s[i + 1] == ' ')
             i += 2;
+        else if (numbered(s, n, i) > 0)
+            i += numbered(s, n, i);
         else if (i < n && s[i] == '|' && (i + 1 == n || s[i + 1] == ' ' || s[i + 1] == '\t'))
             i += 1; /* a markdown table cell */
         else if (i + 3 < n && (unsigned char)s[i] == 0xe2 && (unsigned char)s[i + 1] == 0x80 &&

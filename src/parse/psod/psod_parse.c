@@ -975,7 +975,7 @@ piece(struct psod_reader *r, const char *s, size_t n, const struct psod_prefix *
         return;
     }
     tag.present = false;
-    if (r->open && psod_parse_gdb_frame(s, n, &f)) {
+    if (r->open && (psod_parse_gdb_frame(s, n, &f) || psod_parse_symbol_frame(s, n, &f))) {
         on_frame(r, &f, &tag, pre, lineno);
         return;
     }

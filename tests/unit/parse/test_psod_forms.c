@@ -285,6 +285,91 @@ test_world_names(void)
     psod_result_release(&r);
 }
 
+/* ---- 6. backtraces without addresses ---- */
+
+static void
+frames_are(const char *what, const struct psod_frames *fs, const char *const *fn,
+           const char *const *mod, size_t n)
+{
+    if (!T_EQ_INT(t_fmt("%s: frames", what), fs->n, n))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        T_EQ_STR(t_fmt("%s: frame %zu function", what, i), fs->v[i].function, fn[i]);
+        T_EQ_STR(t_fmt("%s: frame %zu module", what, i), fs->v[i].module, mod[i]);
+        T_CHECK(t_fmt("%s: frame %zu has no ip", what, i), !fs->v[i].has_ip);
+    }
+}
+
+static void
+test_symbol_frames(void)
+{
+    static const char *const fn[] = {"PanicvPanicInt", "lpfc_sli4_io_xri_aborted",
+                                     "lpfc_sli4_sp_handle_abort_xri_wcqe", "BH_DrainAndDisableInterrupts"};
+    static const char *const mod[] = {"vmkernel", "lpfc", NULL, "vmkernel"};
+    const char *ticket = "Customer reports PSOD: #PF Exception 14 in world 2097829:lpfc IP "
+                         "0x42003a1b2c3d addr 0x48\n"
+                         "Backtrace:\n"
+                         "PanicvPanicInt@vmkernel#nover+0x439\n"
+                         "lpfc_sli4_io_xri_aborted@(lpfc)#<None>+0x5a\n"
+                         "lpfc_sli4_sp_handle_abort_xri_wcqe@<None>#<None>+0x1a\n"
+                         "BH_DrainAndDisableInterrupts@vmkernel\n";
+    struct psod_result r = dec(ticket);
+    if (T_EQ_INT("ticket frames: crashes", r.ncrashes, 1)) {
+        frames_are("ticket frames", &r.crashes[0].frames, fn, mod, 4);
+        T_EQ_STR("ticket frames: culprit", r.crashes[0].culprit_module, "lpfc");
+        T_EQ_STR("ticket frames: culprit function", r.crashes[0].culprit_function,
+                 "lpfc_sli4_io_xri_aborted");
+    }
+    psod_result_release(&r);
+
+    /* bulleted and numbered lists of frames under a quoted message */
+    const char *bullets = "> \"NMI IPI: Panic requested by another PCPU. PC 0x4200aabbccdd\"\n"
+                          "* PanicvPanicInt@vmkernel#nover+0x439\n"
+                          "* lpfc_sli4_io_xri_aborted@(lpfc)#<None>+0x5a stack: 0x0\n"
+                          "1. lpfc_sli4_sp_handle_abort_xri_wcqe@<None>#<None>+0x1a\n"
+                          "2) BH_DrainAndDisableInterrupts@vmkernel\n";
+    r = dec(bullets);
+    if (T_EQ_INT("bulleted frames: crashes", r.ncrashes, 1)) {
+        T_EQ_INT("bulleted frames: type", r.crashes[0].type, PSOD_NMI_IPI);
+        frames_are("bulleted frames", &r.crashes[0].frames, fn, mod, 4);
+    }
+    psod_result_release(&r);
+
+    /* gdb lists under a message */
+    static const char *const gfn[] = {"DLM_free", "Heap_Free", "vmk_SlabFree"};
+    static const char *const gmod[] = {NULL, NULL, NULL};
+    r = dec("The host crashed with ASSERT bora/vmkernel/main/heap.c:3411\n"
+            "#0  DLM_free (msp=..., mem=..., allowTrim=...)\n"
+            "#1  Heap_Free (heap=0x430000000000, mem=...) at bora/vmkernel/main/heap.c:3411\n"
+            "#2  0x0000418000aabbcc in vmk_SlabFree (slab=...)\n");
+    if (T_EQ_INT("gdb list: crashes", r.ncrashes, 1)) {
+        const struct psod_frames *fs = &r.crashes[0].frames;
+        if (T_EQ_INT("gdb list: frames", fs->n, 3))
+            for (size_t i = 0; i < 3; i++) {
+                T_EQ_STR(t_fmt("gdb list: frame %zu", i), fs->v[i].function, gfn[i]);
+                T_EQ_STR(t_fmt("gdb list: frame %zu module", i), fs->v[i].module, gmod[i]);
+            }
+    }
+    psod_result_release(&r);
+
+    /* without a message before them, symbol lines and e-mail addresses are nothing */
+    r = dec("Contact:\nsupport@vmware.com\nPanicvPanicInt@vmkernel#nover+0x439\n");
+    T_EQ_INT("symbols alone: crashes", r.ncrashes, 0);
+    T_EQ_INT("symbols alone: backtraces", r.nbacktraces, 0);
+    psod_result_release(&r);
+    struct psod_frame f;
+    T_CHECK("sentence with @ is no frame",
+            !psod_parse_symbol_frame("mail admin@corp.example now", 27, &f));
+    T_CHECK("word@word then prose is no frame",
+            !psod_parse_symbol_frame("Func@vmkernel is the core", 25, &f));
+    if (T_CHECK("Func@mod#ver+0x1a is a frame",
+                psod_parse_symbol_frame("Func@vmkernel#nover+0x1a", 24, &f))) {
+        T_EQ_STR("symbol frame version", f.version, "nover");
+        T_EQ_INT("symbol frame offset", f.offset, 0x1a);
+        psod_frame_release(&f);
+    }
+}
+
 int
 test_psod_forms(void)
 {
@@ -294,5 +379,6 @@ test_psod_forms(void)
     test_residue();
     test_placeholders();
     test_world_names();
+    test_symbol_frames();
     return t_failed - before;
 }
