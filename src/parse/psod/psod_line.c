@@ -531,6 +531,19 @@ psod_split(const char *s, size_t n, size_t *cuts, size_t max)
         if (c == 'c') {
             if (i + 2 >= n || s[i + 1] != 'p')
                 continue;
+        } else if (!sp && c == '@') {
+            /* a second screen glued to the end of a frame line */
+            if ((isalnum((unsigned char)s[i - 1]) || s[i - 1] == ']' || s[i - 1] == ')') &&
+                pt_starts(s + i, n - i, "@BlueScreen:"))
+                cuts[k++] = i;
+            continue;
+        } else if (!sp && c == '0') {
+            /* a frame glued to the digits before it (`VMK uptime: 1:02:03:56.2830x4539..:[`,
+             * `stack: 0x00x4539..:[`) */
+            if (i + 1 < n && s[i + 1] == 'x' && isdigit((unsigned char)s[i - 1]) &&
+                starts_frame(s + i, n - i))
+                cuts[k++] = i;
+            continue;
         } else if (!sp) {
             continue;
         } else if (isdigit(c)) {

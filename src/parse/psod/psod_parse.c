@@ -957,10 +957,48 @@ on_banner(struct psod_reader *r, char *product, char *build, const struct psod_p
 
 /* ---- one piece of a line ---- */
 
+/* Length of an elision at s: `...`, `. . .`, `…` (U+2026), `[...]`, `(...)`. */
+static size_t
+elision_len(const char *s, size_t n)
+{
+    size_t i = 0, dots = 0;
+    if (i < n && (s[i] == '[' || s[i] == '('))
+        i++;
+    for (;;) {
+        if (i < n && s[i] == '.') {
+            dots++;
+            i++;
+        } else if (i + 2 < n && (unsigned char)s[i] == 0xe2 && (unsigned char)s[i + 1] == 0x80 &&
+                   (unsigned char)s[i + 2] == 0xa6) {
+            dots += 3;
+            i += 3;
+        } else if (i + 1 < n && s[i] == ' ' && s[i + 1] == '.' && dots > 0) {
+            i++;
+        } else {
+            break;
+        }
+    }
+    if (dots < 3)
+        return 0;
+    if (i < n && (s[i] == ']' || s[i] == ')'))
+        i++;
+    return i;
+}
+
 static void
 piece(struct psod_reader *r, const char *s, size_t n, const struct psod_prefix *pre,
       unsigned long lineno)
 {
+    pt_trim(&s, &n);
+    size_t el = elision_len(s, n);
+    if (el > 0 && el == n) {
+        /* `...` inside a backtrace: frames were left out, the run goes on */
+        if (r->open && r->in_run)
+            mark(r, lineno);
+        return;
+    }
+    s += el;
+    n -= el;
     pt_trim(&s, &n);
     if (n == 0) {
         r->in_run = false;

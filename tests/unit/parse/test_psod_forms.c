@@ -370,6 +370,63 @@ test_symbol_frames(void)
     }
 }
 
+/* ---- 7. screens run together, elisions ---- */
+
+static void
+test_run_together(void)
+{
+    const char *two = "@BlueScreen: #PF Exception 14 in world 2098398:tq:tcpip4 IP 0x420021b84d25 "
+                      "addr 0x134\n"
+                      "0x4539a429bde0:[0x420021b84d25]rw_wlock@(tcpip4)#<None>+0x8d stack: "
+                      "0x0@BlueScreen: #GP Exception 13 in world 4376:usb @ 0x418029c15c43\n"
+                      "0x41000a0b0c0d:[0x418029c15c43]hid_free_buffers@esx:nover+0x20 stack: 0x0\n";
+    struct psod_result r = dec(two);
+    if (T_EQ_INT("glued screens: crashes", r.ncrashes, 2)) {
+        T_EQ_INT("glued screens: 1st type", r.crashes[0].exception, 14);
+        T_EQ_INT("glued screens: 1st frames", r.crashes[0].frames.n, 1);
+        T_EQ_STR("glued screens: 1st culprit", r.crashes[0].culprit_module, "tcpip4");
+        T_EQ_INT("glued screens: 2nd type", r.crashes[1].exception, 13);
+        T_EQ_INT("glued screens: 2nd world", r.crashes[1].world_id, 4376);
+        T_EQ_INT("glued screens: 2nd frames", r.crashes[1].frames.n, 1);
+        T_EQ_STR("glued screens: 2nd culprit", r.crashes[1].culprit_module, "esx");
+    }
+    psod_result_release(&r);
+
+    /* an elided backtrace pasted alone is one crash, not two */
+    const char *el = "0x4122e445b4d8:[0x418014a7b71a]PanicvPanicInt@vmkernel#nover+0x61 stack: 0x3\n"
+                     "...\n"
+                     "0x4122e445b5a0:[0x418014a12345]be_mcc_wait@#+0x2f stack: 0x0\n"
+                     "\xe2\x80\xa6\n"
+                     "[...]\n"
+                     "...0x4122e445bff8:[0x418014a00100]CpuSched_StartWorld@vmkernel#nover+0x77 "
+                     "stack: 0x0\n";
+    r = dec(el);
+    if (T_EQ_INT("elisions: crashes", r.ncrashes, 1)) {
+        T_EQ_INT("elisions: frames", r.crashes[0].frames.n, 3);
+        T_EQ_STR("elisions: last frame", r.crashes[0].frames.v[r.crashes[0].frames.n - 1].function,
+                 "CpuSched_StartWorld");
+        T_EQ_INT("elisions: last line", r.crashes[0].last_line, 6);
+    }
+    psod_result_release(&r);
+
+    /* the first frame glued to the uptime */
+    r = dec("@BlueScreen: #PF Exception 14 in world 63406:vmast.63405 IP 0x41801cd9c266 addr 0x0 "
+            "Code start: 0x41801cc00000 VMK uptime: 1:02:03:56.2830x41229eb9b590:"
+            "[0x41801cd9c266]E1000PollRxRing@vmkernel#nover+0xdb9 stack: 0x410015264580 "
+            "0x41229eb9b5f0:[0x41801cd12345]E1000DevRx@vmkernel#nover+0x1c stack: 0x0\n");
+    if (T_EQ_INT("glued uptime: crashes", r.ncrashes, 1)) {
+        T_EQ_STR("glued uptime: uptime", r.crashes[0].uptime, "1:02:03:56.283");
+        if (T_EQ_INT("glued uptime: frames", r.crashes[0].frames.n, 2)) {
+            T_EQ_STR("glued uptime: 1st frame", r.crashes[0].frames.v[0].function,
+                     "E1000PollRxRing");
+            T_EQ_STR("glued uptime: 1st frame ip",
+                     hx(r.crashes[0].frames.v[0].has_ip, r.crashes[0].frames.v[0].ip),
+                     "0x41801cd9c266");
+        }
+    }
+    psod_result_release(&r);
+}
+
 int
 test_psod_forms(void)
 {
@@ -380,5 +437,6 @@ test_psod_forms(void)
     test_placeholders();
     test_world_names();
     test_symbol_frames();
+    test_run_together();
     return t_failed - before;
 }
