@@ -108,6 +108,11 @@ bool psod_frame_same(const struct psod_frame *a, const struct psod_frame *b);
  * `NMI IPI: Panic requested`, `LINT1/NMI`, MCE forms, vmklinux BUG, ASSERT
  * path:line ...), or NULL. */
 const char *psod_panic_message(const char *s, size_t n);
+/* A message a purple screen prints before (or after) its `@BlueScreen:`
+ * line (`CRITICAL: Lost access to boot device`, `UEFI Secure Boot failed`,
+ * `... ApeiHESTNmiHandler requested PSOD`): 1; one that is a crash only
+ * when a backtrace follows (`IOMMU Fault detected for`): 2; else 0. */
+int psod_precursor(const char *m, size_t n);
 /* How much of s from m (a message start inside s) is the message: up to
  * the closing quote when a quote opens right before it, else the rest. */
 size_t psod_message_len(const char *s, size_t n, const char *m);

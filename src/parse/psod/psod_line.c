@@ -596,6 +596,10 @@ static const struct {
     NEEDLE("heartbeat", 4),       /* tb: no heartbeat, Lost heartbeat */
     NEEDLE("re-acquire", 2),      /* -a */
     NEEDLE("Spin count", 0),      /* Sp */
+    NEEDLE("CRITICAL", 1),        /* RI: CRITICAL: Lost access to boot device */
+    NEEDLE("UEFI Secure", 1),     /* EF: UEFI Secure Boot failed */
+    NEEDLE("IOMMU Fault", 1),     /* OM: a crash when a backtrace follows */
+    NEEDLE("ApeiHEST", 3),        /* iH: ApeiHESTNmiHandler requested PSOD */
 };
 
 #define NNEEDLES (sizeof(needles) / sizeof(needles[0]))

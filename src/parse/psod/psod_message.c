@@ -154,7 +154,10 @@ message_at(const char *m, size_t n)
         return pt_starts(m, n, "Machine Check Exception on PCPU") ||
                pt_starts(m, n, "Machine Check Exception: Unable to continue");
     case 'U':
-        return pt_starts(m, n, "Uncorrectable Machine Check Exception");
+        return pt_starts(m, n, "Uncorrectable Machine Check Exception") ||
+               pt_starts(m, n, "UEFI Secure Boot failed");
+    case 'I':
+        return pt_starts(m, n, "IOMMU Fault detected for ");
     case 'H':
         return pt_starts(m, n, "Hardware (Machine) Error");
     case 'B':
@@ -166,7 +169,8 @@ message_at(const char *m, size_t n)
     case 'S':
         return pt_starts(m, n, "Spin count exceeded");
     case 'C':
-        return pt_starts(m, n, "CPU ") && pt_find(m, n, "tried to re-acquire lock") != NULL;
+        return (pt_starts(m, n, "CPU ") && pt_find(m, n, "tried to re-acquire lock") != NULL) ||
+               pt_starts(m, n, "CRITICAL: Lost access to boot device");
     default:
         return false;
     }
@@ -194,6 +198,11 @@ psod_panic_message(const char *s, size_t n)
             pt_starts(s + after, n - after, " ip ") || pt_starts(s + after, n - after, " @ "))
             return e;
     }
+    /* an APEI hardware error source that asks for the purple screen:
+     * `NMI: 1234: ApeiHESTNmiHandler requested PSOD`, the whole line */
+    const char *ap = pt_find(s, n, "ApeiHEST");
+    if (ap != NULL && pt_find(ap, n - (size_t)(ap - s), "requested PSOD") != NULL)
+        return s + pt_ws(s, n, 0);
     /* the other forms at the start of the text or of a word inside prose
      * (`Error message: NMI IPI: ...`, `"PCPU 3 locked up..."`, `PSOD - ...`) */
     for (size_t i = 0; i < n; i++) {
@@ -228,6 +237,17 @@ open_quote(const char *q, size_t n, const char **close)
         *close = (unsigned char)q[n - 1] == 0x9c ? "\xe2\x80\x9d" : "\xe2\x80\x99";
         return 3;
     }
+    return 0;
+}
+
+int
+psod_precursor(const char *m, size_t n)
+{
+    if (pt_starts(m, n, "IOMMU Fault detected for "))
+        return 2;
+    if (pt_starts(m, n, "CRITICAL: Lost access to boot device") ||
+        pt_starts(m, n, "UEFI Secure Boot failed") || pt_find(m, n, "ApeiHEST") != NULL)
+        return 1;
     return 0;
 }
 
@@ -266,6 +286,8 @@ psod_classify(const char *m, size_t n, int *exception)
         return PSOD_ASSERT;
     if (pt_starts(b, bn, "NOT_IMPLEMENTED"))
         return PSOD_NOT_IMPLEMENTED;
+    if (pt_find(m, n, "ApeiHEST"))
+        return PSOD_MCE; /* a firmware-reported hardware error (APEI HEST) */
     if (pt_find(m, n, "LINT1"))
         return PSOD_LINT1_NMI;
     if (pt_find(m, n, "NMI IPI"))

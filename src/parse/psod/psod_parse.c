@@ -81,6 +81,8 @@ struct psod_reader {
     enum run run, next_run;
     bool in_run;   /* the previous piece was a frame of this run */
     bool want_msg; /* a banner came inside a crash with no message */
+    bool precursor; /* the open crash began at a psod_precursor line, no frames yet */
+    bool tentative; /* ... one that is a crash only when frames follow (IOMMU Fault) */
     int bt_cpu;
     long long bt_world;
     unsigned long bt_line; /* line of the last `Backtrace for` header in the crash */
@@ -169,6 +171,17 @@ finish(struct psod_reader *r)
     if (!r->open)
         return;
     struct psod_crash *c = &r->cur;
+    if (r->tentative && c->frames.n + c->saved.n == 0) {
+        /* an IOMMU fault with no backtrace after it: a log line, not a crash */
+        psod_crash_release(c);
+        psod_crash_init(c);
+        r->open = r->precursor = r->tentative = false;
+        r->run = r->next_run = RUN_NONE;
+        r->in_run = r->want_msg = false;
+        r->quiet = 0;
+        return;
+    }
+    r->precursor = r->tentative = false;
     if (c->type == PSOD_UNKNOWN &&
         (frames_have(&c->frames, "PCIEDPC_EDR") || frames_have(&c->saved, "PCIEDPC_EDR")))
         c->type = PSOD_PCIE_ERROR; /* kb §1.6: PCIe FATAL_ERROR/EDR shows in the backtrace */
@@ -250,6 +263,7 @@ open_crash(struct psod_reader *r, unsigned long lineno, const struct psod_prefix
         c->timestamp = pt_dup(pre->ts, pre->tslen);
     c->last_line = lineno;
     r->open = true;
+    r->precursor = r->tentative = false;
     r->run = r->next_run = RUN_NONE;
     r->in_run = r->want_msg = false;
     r->bt_cpu = -1;
@@ -288,6 +302,36 @@ on_message(struct psod_reader *r, const char *m, size_t n, const struct psod_pre
     pt_trim(&m, &n);
     int vec;
     enum psod_type t = psod_classify(m, n, &vec);
+    int pc = psod_precursor(m, n);
+    if (r->open && pc > 0 && (r->cur.message != NULL || r->cur.frames.n > 0)) {
+        add_note(r, m, n, lineno); /* printed after the screen's own message */
+        mark(r, lineno);
+        return;
+    }
+    if (r->open && r->precursor && pc == 0 && r->cur.frames.n + r->cur.saved.n == 0) {
+        /* the `@BlueScreen:` line after its precursor: one crash, the
+         * precursor kept as a note; a hardware cause it named stands */
+        struct psod_crash *c = &r->cur;
+        enum psod_type was = c->type;
+        if (c->message != NULL && c->nnotes < PSOD_MAX_NOTES) {
+            c->notes = xreallocarray(c->notes, c->nnotes + 1, sizeof(*c->notes));
+            r->note_line[c->nnotes] = c->line;
+            c->notes[c->nnotes++] = c->message;
+        } else {
+            free(c->message);
+        }
+        c->message = pt_dup(m, n);
+        psod_message_fields(c, m, n, true);
+        if (was == PSOD_MCE && c->type != PSOD_MCE) {
+            c->type = PSOD_MCE;
+            c->exception = -1;
+        }
+        from_prefix(c, pre);
+        r->precursor = r->tentative = false;
+        r->want_msg = false;
+        mark(r, lineno);
+        return;
+    }
     if (r->open && r->cur.message == NULL) {
         /* a crash opened by its backtrace, a banner or Panic Details */
     } else if (r->open && n > 0 && same_crash(&r->cur, m, n, t)) {
@@ -315,6 +359,8 @@ on_message(struct psod_reader *r, const char *m, size_t n, const struct psod_pre
     if (c->timestamp == NULL && pre && pre->ts)
         c->timestamp = pt_dup(pre->ts, pre->tslen);
     r->want_msg = n == 0;
+    r->precursor = pc > 0;
+    r->tentative = pc == 2;
     mark(r, lineno);
 }
 
@@ -786,6 +832,7 @@ on_frame(struct psod_reader *r, struct psod_frame *f, const struct psod_tag *tag
             if (c->saved_reason == NULL && tag->reason_len > 0)
                 c->saved_reason = pt_dup(tag->reason, tag->reason_len);
         }
+        r->precursor = r->tentative = false;
         if (r->run == RUN_MAIN) {
             from_prefix(c, pre);
             psod_frames_push(&c->frames, f);
@@ -1150,6 +1197,8 @@ psod_feed(struct psod_reader *r, const char *line, size_t len, unsigned long lin
         carry = pre;
         start = end;
     }
+    if (r->open && r->tentative && lineno > r->shaped + PSOD_CONTEXT_LINES)
+        finish(r); /* no backtrace came: dropped */
     if (r->open) {
         if (r->line_shaped) {
             r->quiet = 0;

@@ -427,6 +427,126 @@ test_run_together(void)
     psod_result_release(&r);
 }
 
+/* ---- 8. panic lines with no @BlueScreen: before them ---- */
+
+static void
+test_precursors(void)
+{
+    const char *boot = "2024-02-01T10:00:00.000Z cpu5:2098112)**CRITICAL**: Lost access to boot "
+                       "device mpx.vmhba32:C0:T0:L0\n"
+                       "2024-02-01T10:00:00.001Z cpu5:2098112)Module(s) involved in panic: "
+                       "[bootdevmon Built on: Jun 11 2024]\n"
+                       "2024-02-01T10:00:00.002Z cpu5:2098112)0x453a1b2c3d40:[0x420012345678]"
+                       "PanicvPanicInt@vmkernel#nover+0x439 stack: 0x0\n";
+    struct psod_result r = dec(boot);
+    if (T_EQ_INT("boot device: crashes", r.ncrashes, 1)) {
+        const struct psod_crash *c = &r.crashes[0];
+        T_EQ_STR("boot device: message", c->message,
+                 "CRITICAL: Lost access to boot device mpx.vmhba32:C0:T0:L0");
+        T_EQ_INT("boot device: cpu", c->cpu, 5);
+        T_EQ_INT("boot device: world", c->world_id, 2098112);
+        T_EQ_STR("boot device: timestamp", c->timestamp, "2024-02-01T10:00:00.000Z");
+        T_EQ_INT("boot device: modules", c->nmodules_involved, 1);
+        if (c->nmodules_involved > 0)
+            T_EQ_STR("boot device: module", c->modules_involved[0], "bootdevmon");
+        T_EQ_STR("boot device: culprit", c->culprit_module, "bootdevmon");
+        T_EQ_INT("boot device: frames", c->frames.n, 1);
+    }
+    psod_result_release(&r);
+
+    struct want w = {PSOD_UNKNOWN, -1, -1, NULL, NULL,
+                     "UEFI Secure Boot failed: Failed to verify signatures of the following vibs"};
+    one_crash("secure boot", "UEFI Secure Boot failed: Failed to verify signatures of the "
+                             "following vibs\n", &w);
+
+    /* an IOMMU fault is a crash when a backtrace follows it, a log line when none does */
+    const char *iommu = "IOMMU Fault detected for 0000:03:00.0 (vmhba2) IOaddr: 0x5f4a1000 Mask: "
+                        "0xc Domain: 0x430a4e1f0d60\n"
+                        "Backtrace for current CPU #12, worldID=2097873, fp=0x0\n"
+                        "0x453900f1bcb0:[0x42003c5f1c8f]qfle3_ring_poll@(qfle3)#<None>+0x8f "
+                        "stack: 0x0\n";
+    r = dec(iommu);
+    if (T_EQ_INT("IOMMU with frames: crashes", r.ncrashes, 1)) {
+        T_EQ_INT("IOMMU with frames: world", r.crashes[0].world_id, 2097873);
+        T_EQ_INT("IOMMU with frames: cpu", r.crashes[0].cpu, 12);
+        T_EQ_STR("IOMMU with frames: culprit", r.crashes[0].culprit_module, "qfle3");
+    }
+    psod_result_release(&r);
+    r = dec("2024-02-01T10:00:00.000Z cpu1:2097873)IOMMU Fault detected for 0000:03:00.0 "
+            "(vmhba2) IOaddr: 0x5f4a1000 Mask: 0xc Domain: 0x430a4e1f0d60\n"
+            "2024-02-01T10:00:00.100Z cpu1:2097873)NetPort: 1632: disabled port 0x2000004\n"
+            "2024-02-01T10:00:00.200Z cpu1:2097873)NetPort: 1632: enabled port 0x2000004\n"
+            "2024-02-01T10:00:00.300Z cpu1:2097873)NetPort: 1632: disabled port 0x2000005\n"
+            "2024-02-01T10:00:00.400Z cpu1:2097873)NetPort: 1632: enabled port 0x2000005\n"
+            "2024-02-01T10:00:00.500Z cpu1:2097873)NetPort: 1632: disabled port 0x2000006\n");
+    T_EQ_INT("IOMMU alone: crashes", r.ncrashes, 0);
+    psod_result_release(&r);
+    r = dec("IOMMU Fault detected for 0000:03:00.0 (vmhba2) IOaddr: 0x5f4a1000\n");
+    T_EQ_INT("IOMMU last line: crashes", r.ncrashes, 0);
+    psod_result_release(&r);
+
+    /* ApeiHEST before the @BlueScreen: line: one crash, a hardware one */
+    const char *hest = "2023-07-04T01:02:03.000Z cpu0:2097152)NMI: 710: NMI IPI: ApeiHESTNmiHandler "
+                       "requested PSOD\n"
+                       "2023-07-04T01:02:03.001Z cpu0:2097152)@BlueScreen: NMI IPI: Panic requested "
+                       "by another PCPU. PC 0x42002f5e6d7c, SP 0x453a00aabbcc (Src 0x1, CPU0)\n"
+                       "2023-07-04T01:02:03.002Z cpu0:2097152)0x453a00aabbcc:[0x42002f5e6d7c]"
+                       "ApeiHESTNmiHandler@vmkernel#nover+0x2b stack: 0x0\n";
+    r = dec(hest);
+    if (T_EQ_INT("ApeiHEST: crashes", r.ncrashes, 1)) {
+        const struct psod_crash *c = &r.crashes[0];
+        T_EQ_INT("ApeiHEST: line", c->line, 1);
+        T_EQ_INT("ApeiHEST: type", c->type, PSOD_MCE);
+        T_EQ_STR("ApeiHEST: message", c->message,
+                 "NMI IPI: Panic requested by another PCPU. PC 0x42002f5e6d7c, SP 0x453a00aabbcc "
+                 "(Src 0x1, CPU0)");
+        T_EQ_STR("ApeiHEST: ip", hx(c->has_ip, c->ip), "0x42002f5e6d7c");
+        T_EQ_INT("ApeiHEST: culprit kind", c->culprit_kind, CULPRIT_HARDWARE);
+        T_CHECK("ApeiHEST: kept as a note", c->nnotes >= 1 && strstr(c->notes[0], "ApeiHEST"));
+        T_EQ_INT("ApeiHEST: frames", c->frames.n, 1);
+    }
+    psod_result_release(&r);
+    /* ... and after it: a note of the same crash */
+    r = dec("@BlueScreen: LINT1/NMI (motherboard nonmaskable interrupt), undiagnosed.\n"
+            "ApeiHEST: 443: ApeiHESTNmiHandler requested PSOD\n"
+            "0x453a00aabbcc:[0x42002f5e6d7c]NMI_Interrupt@vmkernel#nover+0x2b stack: 0x0\n");
+    if (T_EQ_INT("ApeiHEST after: crashes", r.ncrashes, 1)) {
+        T_EQ_INT("ApeiHEST after: type", r.crashes[0].type, PSOD_LINT1_NMI);
+        T_EQ_INT("ApeiHEST after: frames", r.crashes[0].frames.n, 1);
+    }
+    psod_result_release(&r);
+}
+
+/* ---- article prose with no crash in it ---- */
+
+static void
+test_no_crash_prose(void)
+{
+    no_crash("PDL definition",
+             "Permanent device loss (PDL) is a condition where a storage device is permanently "
+             "unavailable to your ESXi host. The host marks the device as lost and stops I/O.\n"
+             "All paths down (APD) differs: the host does not know whether the loss is temporary.");
+    no_crash("purple screen description",
+             "A purple screen (PSOD) is the diagnostic screen an ESXi host shows when the VMkernel "
+             "hits a fatal error. It lists the panic message, the registers, the backtrace and the "
+             "VMK uptime, and the host writes a core dump before it halts.\n"
+             "> Tip: take a photo of the screen before you reboot the host.\n"
+             "* Collect the vmkernel-zdump file from /var/core.\n"
+             "* Check the backtrace for a driver module name.");
+    no_crash("exception catalogue",
+             "| Vector | Name |\n|---|---|\n| 13 | #GP General protection |\n"
+             "| 14 | #PF Page fault |\n| 8 | #DF Double fault |\n");
+    no_crash("how-to",
+             "To trigger a test PSOD run vsish -e set /reliability/crashMe/Panic 1 on a lab host. "
+             "The lock-up detector reports a PCPU that has not had a heartbeat; a PCPU that is "
+             "locked up for long enough causes a purple screen.\n"
+             "Machine check exceptions are hardware errors; UEFI Secure Boot can fail when a VIB "
+             "is unsigned; an IOMMU fault is logged when a device does DMA outside its domain.");
+    no_crash("boot device prose",
+             "If the host loses access to the boot device, bootdevmon logs a warning and, after "
+             "a timeout, the host may purple-screen.");
+}
+
 int
 test_psod_forms(void)
 {
@@ -438,5 +558,7 @@ test_psod_forms(void)
     test_world_names();
     test_symbol_frames();
     test_run_together();
+    test_precursors();
+    test_no_crash_prose();
     return t_failed - before;
 }
