@@ -78,7 +78,8 @@ entity(const char *in, size_t n, size_t i, char *out)
     j += hex;
     unsigned v = 0;
     size_t d = j;
-    while (j < n && j - d < 4 && (hex ? isxdigit((unsigned char)in[j]) : isdigit((unsigned char)in[j]))) {
+    while (j < n && j - d < 4 &&
+           (hex ? isxdigit((unsigned char)in[j]) : isdigit((unsigned char)in[j]))) {
         int c = (unsigned char)in[j];
         v = v * (hex ? 16 : 10) + (unsigned)(isdigit(c) ? c - '0' : (tolower(c) - 'a' + 10));
         j++;

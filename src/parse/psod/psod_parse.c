@@ -79,8 +79,8 @@ struct psod_reader {
     unsigned long shaped; /* last line with crash content */
     unsigned quiet;
     enum run run, next_run;
-    bool in_run;   /* the previous piece was a frame of this run */
-    bool want_msg; /* a banner came inside a crash with no message */
+    bool in_run;    /* the previous piece was a frame of this run */
+    bool want_msg;  /* a banner came inside a crash with no message */
     bool precursor; /* the open crash began at a psod_precursor line, no frames yet */
     bool tentative; /* ... one that is a crash only when frames follow (IOMMU Fault) */
     int bt_cpu;

@@ -135,12 +135,18 @@ test_residue(void)
 {
     clean_row("0x4539:\\[0x4200\\]vmk\\_Panic@vmkernel\\#nover+0x1a",
               "0x4539:[0x4200]vmk_Panic@vmkernel#nover+0x1a");
-    clean_row("**@BlueScreen: #PF Exception 14** in `world`", "@BlueScreen: #PF Exception 14 in world");
+    clean_row("**@BlueScreen: #PF Exception 14** in `world`",
+              "@BlueScreen: #PF Exception 14 in world");
     clean_row("**Error message:** PCPU 3 locked up", "Error message: PCPU 3 locked up");
     clean_row("**CRITICAL**: Lost access", "CRITICAL: Lost access");
     clean_row("in world &lt;ID&gt;:x &amp; ip&#64;y &#x40; &#10; &bogus;",
               "in world <ID>:x & ip@y @ &#10; &bogus;");
-    clean_row("a\xc2\xa0" "b\xe2\x80\x8b" "c\xe2\x80\x8c\xe2\x80\x8d" "d\xef\xbb\xbf" "e", "a bcde");
+    clean_row("a\xc2\xa0"
+              "b\xe2\x80\x8b"
+              "c\xe2\x80\x8c\xe2\x80\x8d"
+              "d\xef\xbb\xbf"
+              "e",
+              "a bcde");
     /* masks and real stars stay */
     clean_row("- **:**:**:**.*** cpu*:****)MC:PCPU**** B:4",
               "- **:**:**:**.*** cpu*:****)MC:PCPU**** B:4");
@@ -182,8 +188,8 @@ test_residue(void)
     const char *tbl = "| Host | Message | Date |\n"
                       "|---|---|---|\n"
                       "| esx01 | PCPU 7 locked up. Failed to ack TLB invalidate. | 2024-03-01 |\n";
-    w = (struct want){PSOD_LOCKUP, -1, -1, NULL, NULL,
-                      "PCPU 7 locked up. Failed to ack TLB invalidate."};
+    w = (struct want){PSOD_LOCKUP, -1,   -1,
+                      NULL,        NULL, "PCPU 7 locked up. Failed to ack TLB invalidate."};
     one_crash("table row", tbl, &w);
 }
 
@@ -198,25 +204,27 @@ test_placeholders(void)
               "0x####:[0x####]Func_A@vmkernel#nover+0x## stack: 0x####\n",
               &w);
     one_crash("vmm0:<VM_Name>",
-              "@BlueScreen: #PF Exception 14 in world <ID>:vmm0:<VM_Name> IP 0x#### addr 0x0\n", &w);
+              "@BlueScreen: #PF Exception 14 in world <ID>:vmm0:<VM_Name> IP 0x#### addr 0x0\n",
+              &w);
     one_crash("###:[Device]", "#PF Exception 14 in world #:[Device] IP 0x#### addr 0x####\n", &w);
     one_crash("########:XXXX", "#PF Exception 14 in world ########:XXXX IP 0x####\n", &w);
     w = (struct want){PSOD_EXCEPTION, 14, 2098398, "tq:tcpip4", NULL, NULL};
     one_crash("a masked ip, a real name",
               "#PF Exception 14 in world 2098398:tq:tcpip4 IP 0x## addr 0x##\n", &w);
 
-    const char *kb = "YYYY-MM-DDTHH:MM:SS.###Z cpu##:#####)@BlueScreen: #GP Exception 13 in world "
-                     "#####:<VM_Name> @ 0x########\n"
-                     "YYYY-MM-DDTHH:MM:SS.###Z cpu##:#####)Code start: 0x#### VMK uptime: "
-                     "##:##:##:##.###\n"
-                     "YYYY-MM-DDTHH:MM:SS.###Z cpu##:#####)*PCPU##:#####/<VM_Name>\n"
-                     "YYYY-MM-DDTHH:MM:SS.###Z cpu##:#####)0x####:[0x####]Func_A@vmkernel#nover+0x## "
-                     "stack: 0x####\n"
-                     "YYYY-MM-DDTHH:MM:SS.###Z cpu##:#####)0x####:[0x####]drv_Tx@(<Driver>)#<None>+0x## "
-                     "stack: 0x####\n"
-                     "YYYY-MM-DDTHH:MM:SS.###Z cpu##:#####)0x####:[0x####]nic_Poll@(nicdrv)#<None>+0x## "
-                     "stack: 0x####\n"
-                     "Module(s) involved in panic: [<Module_Name> Built on: <Date>]\n";
+    const char *kb =
+        "YYYY-MM-DDTHH:MM:SS.###Z cpu##:#####)@BlueScreen: #GP Exception 13 in world "
+        "#####:<VM_Name> @ 0x########\n"
+        "YYYY-MM-DDTHH:MM:SS.###Z cpu##:#####)Code start: 0x#### VMK uptime: "
+        "##:##:##:##.###\n"
+        "YYYY-MM-DDTHH:MM:SS.###Z cpu##:#####)*PCPU##:#####/<VM_Name>\n"
+        "YYYY-MM-DDTHH:MM:SS.###Z cpu##:#####)0x####:[0x####]Func_A@vmkernel#nover+0x## "
+        "stack: 0x####\n"
+        "YYYY-MM-DDTHH:MM:SS.###Z cpu##:#####)0x####:[0x####]drv_Tx@(<Driver>)#<None>+0x## "
+        "stack: 0x####\n"
+        "YYYY-MM-DDTHH:MM:SS.###Z cpu##:#####)0x####:[0x####]nic_Poll@(nicdrv)#<None>+0x## "
+        "stack: 0x####\n"
+        "Module(s) involved in panic: [<Module_Name> Built on: <Date>]\n";
     struct psod_result r = dec(kb);
     if (T_EQ_INT("masked KB: crashes", r.ncrashes, 1)) {
         const struct psod_crash *c = &r.crashes[0];
@@ -304,7 +312,8 @@ static void
 test_symbol_frames(void)
 {
     static const char *const fn[] = {"PanicvPanicInt", "lpfc_sli4_io_xri_aborted",
-                                     "lpfc_sli4_sp_handle_abort_xri_wcqe", "BH_DrainAndDisableInterrupts"};
+                                     "lpfc_sli4_sp_handle_abort_xri_wcqe",
+                                     "BH_DrainAndDisableInterrupts"};
     static const char *const mod[] = {"vmkernel", "lpfc", NULL, "vmkernel"};
     const char *ticket = "Customer reports PSOD: #PF Exception 14 in world 2097829:lpfc IP "
                          "0x42003a1b2c3d addr 0x48\n"
@@ -393,13 +402,14 @@ test_run_together(void)
     psod_result_release(&r);
 
     /* an elided backtrace pasted alone is one crash, not two */
-    const char *el = "0x4122e445b4d8:[0x418014a7b71a]PanicvPanicInt@vmkernel#nover+0x61 stack: 0x3\n"
-                     "...\n"
-                     "0x4122e445b5a0:[0x418014a12345]be_mcc_wait@#+0x2f stack: 0x0\n"
-                     "\xe2\x80\xa6\n"
-                     "[...]\n"
-                     "...0x4122e445bff8:[0x418014a00100]CpuSched_StartWorld@vmkernel#nover+0x77 "
-                     "stack: 0x0\n";
+    const char *el =
+        "0x4122e445b4d8:[0x418014a7b71a]PanicvPanicInt@vmkernel#nover+0x61 stack: 0x3\n"
+        "...\n"
+        "0x4122e445b5a0:[0x418014a12345]be_mcc_wait@#+0x2f stack: 0x0\n"
+        "\xe2\x80\xa6\n"
+        "[...]\n"
+        "...0x4122e445bff8:[0x418014a00100]CpuSched_StartWorld@vmkernel#nover+0x77 "
+        "stack: 0x0\n";
     r = dec(el);
     if (T_EQ_INT("elisions: crashes", r.ncrashes, 1)) {
         T_EQ_INT("elisions: frames", r.crashes[0].frames.n, 3);
@@ -454,10 +464,14 @@ test_precursors(void)
     }
     psod_result_release(&r);
 
-    struct want w = {PSOD_UNKNOWN, -1, -1, NULL, NULL,
-                     "UEFI Secure Boot failed: Failed to verify signatures of the following vibs"};
-    one_crash("secure boot", "UEFI Secure Boot failed: Failed to verify signatures of the "
-                             "following vibs\n", &w);
+    struct want w = {
+        PSOD_UNKNOWN, -1,
+        -1,           NULL,
+        NULL,         "UEFI Secure Boot failed: Failed to verify signatures of the following vibs"};
+    one_crash("secure boot",
+              "UEFI Secure Boot failed: Failed to verify signatures of the "
+              "following vibs\n",
+              &w);
 
     /* an IOMMU fault is a crash when a backtrace follows it, a log line when none does */
     const char *iommu = "IOMMU Fault detected for 0000:03:00.0 (vmhba2) IOaddr: 0x5f4a1000 Mask: "
@@ -486,12 +500,13 @@ test_precursors(void)
     psod_result_release(&r);
 
     /* ApeiHEST before the @BlueScreen: line: one crash, a hardware one */
-    const char *hest = "2023-07-04T01:02:03.000Z cpu0:2097152)NMI: 710: NMI IPI: ApeiHESTNmiHandler "
-                       "requested PSOD\n"
-                       "2023-07-04T01:02:03.001Z cpu0:2097152)@BlueScreen: NMI IPI: Panic requested "
-                       "by another PCPU. PC 0x42002f5e6d7c, SP 0x453a00aabbcc (Src 0x1, CPU0)\n"
-                       "2023-07-04T01:02:03.002Z cpu0:2097152)0x453a00aabbcc:[0x42002f5e6d7c]"
-                       "ApeiHESTNmiHandler@vmkernel#nover+0x2b stack: 0x0\n";
+    const char *hest =
+        "2023-07-04T01:02:03.000Z cpu0:2097152)NMI: 710: NMI IPI: ApeiHESTNmiHandler "
+        "requested PSOD\n"
+        "2023-07-04T01:02:03.001Z cpu0:2097152)@BlueScreen: NMI IPI: Panic requested "
+        "by another PCPU. PC 0x42002f5e6d7c, SP 0x453a00aabbcc (Src 0x1, CPU0)\n"
+        "2023-07-04T01:02:03.002Z cpu0:2097152)0x453a00aabbcc:[0x42002f5e6d7c]"
+        "ApeiHESTNmiHandler@vmkernel#nover+0x2b stack: 0x0\n";
     r = dec(hest);
     if (T_EQ_INT("ApeiHEST: crashes", r.ncrashes, 1)) {
         const struct psod_crash *c = &r.crashes[0];
