@@ -136,6 +136,15 @@ path_line(const char *s, size_t n)
            memchr(s + i, '/', (size_t)(colon - (s + i))) != NULL;
 }
 
+/* The part of a line a message's second keyword is looked for in: the
+ * scan below tries every word of a line, so a search to the end of the line
+ * at each would be quadratic. */
+static size_t
+near(size_t n)
+{
+    return n < 512 ? n : 512;
+}
+
 /* True when a panic message of a form only a purple screen prints starts
  * at m. */
 static bool
@@ -163,13 +172,14 @@ message_at(const char *m, size_t n)
     case 'B':
         return pt_starts(m, n, "BUG: failure at");
     case 'F':
-        return pt_starts(m, n, "Failed at ") && pt_find(m, n, "NOT REACHED") != NULL;
+        return pt_starts(m, n, "Failed at ") && pt_find(m, near(n), "NOT REACHED") != NULL;
     case 'A':
         return pt_starts(m, n, "ASSERT ") && path_line(m + 7, n - 7);
     case 'S':
         return pt_starts(m, n, "Spin count exceeded");
     case 'C':
-        return (pt_starts(m, n, "CPU ") && pt_find(m, n, "tried to re-acquire lock") != NULL) ||
+        return (pt_starts(m, n, "CPU ") &&
+                pt_find(m, near(n), "tried to re-acquire lock") != NULL) ||
                pt_starts(m, n, "CRITICAL: Lost access to boot device");
     default:
         return false;

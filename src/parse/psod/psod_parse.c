@@ -9,7 +9,10 @@
  * When a crash starts (see psod.h): at `@BlueScreen:` / `Panic Message:`, at
  * a console banner (`VMware ESX... [Releasebuild-N`) whose next line is the
  * message, at a message of a form only a purple screen prints
- * (psod_panic_message), at `Panic Details:`, or at a backtrace that is not a
+ * (psod_panic_message, anywhere in a line of prose; its precursors, see
+ * psod_precursor, join the `@BlueScreen:` line that follows them, and an
+ * IOMMU fault is dropped when no backtrace follows within
+ * PSOD_CONTEXT_LINES), at `Panic Details:`, or at a backtrace that is not a
  * driver WARN: frames with no header pasted alone (002, 026), or after
  * `World: ... PRDA/CR0` register lines (031), or under `Backtrace for
  * current CPU` unless a `WARNING: at` came just before or the first frame is
