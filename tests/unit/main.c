@@ -78,6 +78,7 @@ static const struct {
     {"corpus", test_corpus},
     {"rules", test_rules},
     {"psod", test_psod},
+    {"psod_forms", test_psod_forms},
     {"log_line", test_log_line},
     {"log_decode", test_log_decode},
     {"logs", test_logs},

@@ -9,7 +9,15 @@
  * `In(182) vmkernel:` / `In(14) LogEFI[pid]:`), ANSI escapes, `'@'` and
  * `[email protected]` web mangling, frames with or without frame/stack columns,
  * gdb-style `#N func (...)` stacks, lock-up and NMI forms, `Module(s) involved
- * in panic`, register lines, `VMK uptime`, build banners.
+ * in panic`, register lines, `VMK uptime`, build banners. Crash text shared
+ * in tickets, wikis, chat and KB articles too (issue 14 §1): a message inside
+ * prose, quotes, bullets or `> ` quotes; `PF Exception 14 in world` without
+ * the `#`; markdown/HTML residue (psod_clean); placeholders (`<VM_Name>`,
+ * `[Device]`) read as absent; frames written without addresses after a
+ * message; `...` elisions; screens glued together; and the lines a purple
+ * screen prints without `@BlueScreen:` (`CRITICAL: Lost access to boot
+ * device`, `UEFI Secure Boot failed`, `ApeiHEST ... requested PSOD`, `IOMMU
+ * Fault detected for` when a backtrace follows it).
  *
  * The reader is fed one line at a time (no line end), so a log of any size is
  * read in memory bounded by one crash (PSOD_MAX_FRAMES frames, texts capped).

@@ -79,7 +79,7 @@ function_dup(const char *s, size_t n)
             break;
         }
     }
-    if (n == 0 || pt_eq(s, n, "<unknown>") || pt_all_masked(s, n))
+    if (n == 0 || pt_eq(s, n, "<unknown>") || pt_placeholder(s, n))
         return NULL;
     return pt_dup(s, n);
 }
@@ -103,7 +103,7 @@ module_version(struct psod_frame *f, const char *s, size_t n)
     if (pt_find(m, mlen, "example.com") || pt_find(m, mlen, "email protected") ||
         memchr(m, '@', mlen) != NULL) {
         f->module_hidden = true;
-    } else if (pt_eq(m, mlen, "<None>") || pt_all_masked(m, mlen)) {
+    } else if (pt_eq(m, mlen, "<None>") || pt_placeholder(m, mlen)) {
         /* module unknown */
     } else if (mlen == 0) {
         f->module = xstrdup(""); /* `Func@#+0x..`: a module without symbols */
@@ -114,7 +114,7 @@ module_version(struct psod_frame *f, const char *s, size_t n)
         const char *v = sep + 1;
         size_t vlen = n - (size_t)(v - s);
         pt_trim(&v, &vlen);
-        if (vlen > 0 && !pt_eq(v, vlen, "<None>") && !pt_all_masked(v, vlen))
+        if (vlen > 0 && !pt_eq(v, vlen, "<None>") && !pt_placeholder(v, vlen))
             f->version = pt_dup(v, vlen);
     }
 }
@@ -162,7 +162,7 @@ parse_symbol(struct psod_frame *f, const char *s, size_t n)
                 const char *v = rest + 1;
                 size_t vlen = rlen - 1;
                 pt_trim(&v, &vlen);
-                if (vlen > 0 && !pt_eq(v, vlen, "<None>") && !pt_all_masked(v, vlen))
+                if (vlen > 0 && !pt_eq(v, vlen, "<None>") && !pt_placeholder(v, vlen))
                     f->version = pt_dup(v, vlen);
             }
         }
@@ -300,6 +300,44 @@ psod_parse_gdb_frame(const char *s, size_t n, struct psod_frame *f)
     if (i < n && s[i] != '(' && !pt_starts(s + i, n - i, "at "))
         return false;
     fr.function = pt_dup(s + a, e - a);
+    *f = fr;
+    return true;
+}
+
+static bool
+ident_start(int c)
+{
+    return isalpha(c) || c == '_';
+}
+
+bool
+psod_parse_symbol_frame(const char *s, size_t n, struct psod_frame *f)
+{
+    pt_trim(&s, &n);
+    if (n < 3 || !ident_start((unsigned char)s[0]))
+        return false;
+    size_t i = 1;
+    while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '$' || s[i] == '.'))
+        i++;
+    if (i >= n || s[i] != '@')
+        return false;
+    size_t m = ++i;
+    while (i < n && (isalnum((unsigned char)s[i]) || strchr("_.()<>#+:-", s[i]) != NULL) &&
+           s[i] != '\0')
+        i++;
+    if (i == m || !(isalnum((unsigned char)s[m]) || s[m] == '(' || s[m] == '#' || s[m] == '<'))
+        return false;
+    size_t end = i;
+    i = pt_ws(s, n, i);
+    if (i < n && !pt_starts(s + i, n - i, "stack:"))
+        return false; /* words after it: a sentence, not a frame */
+    struct psod_frame fr;
+    memset(&fr, 0, sizeof(fr));
+    parse_symbol(&fr, s, end);
+    if (fr.function == NULL) {
+        psod_frame_release(&fr);
+        return false;
+    }
     *f = fr;
     return true;
 }

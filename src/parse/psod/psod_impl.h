@@ -35,6 +35,10 @@ int pt_dec(const char *s, size_t n, size_t *len, long long *v);
 char *pt_dup(const char *s, size_t n);
 /* True when the text is nothing but mask characters (`###`, `***`, `XXXX`). */
 bool pt_all_masked(const char *s, size_t n);
+/* True when a name is a KB placeholder, whole or in one of its `:` parts:
+ * masked (`#####`, `XXXX`) or bracketed (`<VM_Name>`, `[Device]`, `{name}`,
+ * `(<Driver>)`). Such a name is reported as absent. */
+bool pt_placeholder(const char *s, size_t n);
 
 /* ---- psod_line.c: one physical line ---- */
 
@@ -54,8 +58,11 @@ size_t psod_strip_prefix(const char *s, size_t n, struct psod_prefix *p);
  * one-line KB pastes) starts a new piece; returns how many, at most max. */
 size_t psod_split(const char *s, size_t n, size_t *cuts, size_t max);
 /* Copies `in` into *out: NUL bytes become blanks, ANSI colour escapes (real
- * ESC or a literal `^[`) go, the blog escape `'@'` becomes `@`; at most
- * `max` bytes are read. */
+ * ESC or a literal `^[`) go, the blog escape `'@'` becomes `@`; the residue
+ * of markdown and HTML copies goes too: `\[` `\_` escapes lose the
+ * backslash, `**bold**` markers and backticks go, `&lt;` `&gt;` `&amp;`
+ * `&#64;` become their character, U+00A0 a blank, U+200B..U+200D and
+ * U+FEFF nothing. Never longer than `in`; at most `max` bytes are read. */
 struct buf;
 void psod_clean(struct buf *out, const char *in, size_t n, size_t max);
 /* True when the line may matter to a reader with nothing open: a few
@@ -81,6 +88,11 @@ size_t psod_saved_tag_len(const char *s, size_t n);
 bool psod_parse_frame(const char *s, size_t n, struct psod_frame *f, struct psod_tag *tag);
 /* Reads a gdb frame `#N  func (args) at file:line` / `#N 0x.. in func (...)`. */
 bool psod_parse_gdb_frame(const char *s, size_t n, struct psod_frame *f);
+/* Reads a frame written without addresses, the whole text being one symbol
+ * (`Func@vmkernel#nover+0x1a`, `Func@(drv)#<None>+0x5a`, `Func@module`,
+ * optionally ` stack: ...` after it); the reader takes these only inside a
+ * crash whose message came first. */
+bool psod_parse_symbol_frame(const char *s, size_t n, struct psod_frame *f);
 /* True when the text holds a frame marker (`:[0x`) that may be a frame. */
 bool psod_frame_like(const char *s, size_t n);
 void psod_frame_release(struct psod_frame *f);
@@ -96,10 +108,21 @@ bool psod_frame_same(const struct psod_frame *a, const struct psod_frame *b);
  * `NMI IPI: Panic requested`, `LINT1/NMI`, MCE forms, vmklinux BUG, ASSERT
  * path:line ...), or NULL. */
 const char *psod_panic_message(const char *s, size_t n);
+/* A message a purple screen prints before (or after) its `@BlueScreen:`
+ * line (`CRITICAL: Lost access to boot device`, `UEFI Secure Boot failed`,
+ * `... ApeiHESTNmiHandler requested PSOD`): 1; one that is a crash only
+ * when a backtrace follows (`IOMMU Fault detected for`): 2; else 0. */
+int psod_precursor(const char *m, size_t n);
+/* How much of s from m (a message start inside s) is the message: up to
+ * the closing quote when a quote opens right before it, else the rest. */
+size_t psod_message_len(const char *s, size_t n, const char *m);
 enum psod_type psod_classify(const char *m, size_t n, int *exception);
 /* Sets type, exception, world, ip, address, cpu, code start from a message;
  * `overwrite` lets a value found replace one already set. */
 void psod_message_fields(struct psod_crash *c, const char *m, size_t n, bool overwrite);
+/* Length of the world name at m (after `in world ID:`): one word, or
+ * several up to a value key (` IP `, ` @ `, ` addr `) within three words. */
+size_t psod_world_name_len(const char *m, size_t n);
 /* `Panic Details: Crash at TS on CPU N running world W. VMK Uptime:U`. */
 void psod_details_fields(struct psod_crash *c, const char *m, size_t n);
 /* Reads `VMK uptime: 1:08:27:56.829` anywhere in s into c->uptime (unset only). */

@@ -30,6 +30,66 @@ csi_len(const char *s, size_t n)
     return 0;
 }
 
+/* `**` at in[i] (a run of exactly two stars) that opens or closes markdown
+ * bold; a masked value (`**:**:**`, `PCPU****`, `cpu*:`) is no bold. */
+static bool
+in_set(int c, const char *set)
+{
+    return c != 0 && strchr(set, c) != NULL;
+}
+
+static bool
+bold_marker(const char *in, size_t n, size_t i)
+{
+    if (i + 1 >= n || in[i + 1] != '*' || (i > 0 && in[i - 1] == '*') ||
+        (i + 2 < n && in[i + 2] == '*'))
+        return false;
+    int prev = i > 0 ? (unsigned char)in[i - 1] : ' ';
+    int next = i + 2 < n ? (unsigned char)in[i + 2] : ' ';
+    int after = i + 3 < n ? (unsigned char)in[i + 3] : ' ';
+    bool prev_blank = prev == ' ' || prev == '\t' || prev == '(' || prev == '"' || prev == '>';
+    if (prev_blank && (isalnum(next) || in_set(next, "#@[(<\"`")))
+        return true; /* opens */
+    bool prev_text = isalnum(prev) || in_set(prev, ")]>\"'`:.");
+    bool next_end = next == ' ' || next == '\t' || in_set(next, ",;)\"") ||
+                    ((next == '.' || next == ':') && (after == ' ' || after == '\t'));
+    return prev_text && (next_end || i + 2 == n);
+}
+
+/* An HTML character reference at in[i] (`&lt;`, `&#64;`, `&#x40;`): its
+ * length and the ASCII byte it stands for, or 0. */
+static size_t
+entity(const char *in, size_t n, size_t i, char *out)
+{
+    static const struct {
+        const char *name;
+        char c;
+    } named[] = {{"&lt;", '<'},   {"&gt;", '>'},    {"&amp;", '&'},
+                 {"&quot;", '"'}, {"&apos;", '\''}, {"&nbsp;", ' '}};
+    for (size_t k = 0; k < sizeof(named) / sizeof(named[0]); k++)
+        if (pt_starts(in + i, n - i, named[k].name)) {
+            *out = named[k].c;
+            return strlen(named[k].name);
+        }
+    if (i + 3 >= n || in[i + 1] != '#')
+        return 0;
+    size_t j = i + 2;
+    bool hex = in[j] == 'x' || in[j] == 'X';
+    j += hex;
+    unsigned v = 0;
+    size_t d = j;
+    while (j < n && j - d < 4 &&
+           (hex ? isxdigit((unsigned char)in[j]) : isdigit((unsigned char)in[j]))) {
+        int c = (unsigned char)in[j];
+        v = v * (hex ? 16 : 10) + (unsigned)(isdigit(c) ? c - '0' : (tolower(c) - 'a' + 10));
+        j++;
+    }
+    if (j == d || j >= n || in[j] != ';' || v < 32 || v > 126)
+        return 0;
+    *out = (char)v;
+    return j + 1 - i;
+}
+
 void
 psod_clean(struct buf *out, const char *in, size_t n, size_t max)
 {
@@ -39,11 +99,14 @@ psod_clean(struct buf *out, const char *in, size_t n, size_t max)
     size_t i = 0, run = 0;
     while (i < n) {
         unsigned char c = (unsigned char)in[i];
-        if (c != 0 && c != 0x1b && c != '^' && c != '\'') {
+        if (c != 0 && c != 0x1b && c != '^' && c != '\'' && c != '\\' && c != '*' && c != '`' &&
+            c != '&' && c != 0xc2 && c != 0xe2 && c != 0xef) {
             i++;
             continue;
         }
         buf_add(out, in + run, i - run);
+        char ent;
+        size_t el;
         if (c == 0) {
             buf_addc(out, ' ');
             i++;
@@ -55,6 +118,25 @@ psod_clean(struct buf *out, const char *in, size_t n, size_t max)
         } else if (c == '\'' && i + 2 < n && in[i + 1] == '@' && in[i + 2] == '\'') {
             buf_addc(out, '@');
             i += 3;
+        } else if (c == '\\' && i + 1 < n && in_set(in[i + 1], "[]_*#<>()`!-.|{}+~\\")) {
+            buf_addc(out, in[i + 1]); /* a markdown escape: `\[`, `\_` */
+            i += 2;
+        } else if (c == '*' && bold_marker(in, n, i)) {
+            i += 2;
+        } else if (c == '`') {
+            i++; /* markdown code spans and fences */
+        } else if (c == '&' && (el = entity(in, n, i, &ent)) > 0) {
+            buf_addc(out, ent);
+            i += el;
+        } else if (c == 0xc2 && i + 1 < n && (unsigned char)in[i + 1] == 0xa0) {
+            buf_addc(out, ' '); /* U+00A0 no-break space */
+            i += 2;
+        } else if (c == 0xe2 && i + 2 < n && (unsigned char)in[i + 1] == 0x80 &&
+                   (unsigned char)in[i + 2] >= 0x8b && (unsigned char)in[i + 2] <= 0x8d) {
+            i += 3; /* U+200B..U+200D zero-width space, non-joiner, joiner */
+        } else if (c == 0xef && i + 2 < n && (unsigned char)in[i + 1] == 0xbb &&
+                   (unsigned char)in[i + 2] == 0xbf) {
+            i += 3; /* U+FEFF byte-order mark / zero-width no-break space */
         } else {
             buf_addc(out, (char)c);
             i++;
@@ -186,6 +268,18 @@ program_len(const char *s, size_t n)
     return (i == n || s[i] == ' ') ? i : 0;
 }
 
+/* `1. `, `12) `: a numbered-list marker at i; its length or 0. */
+static size_t
+numbered(const char *s, size_t n, size_t i)
+{
+    size_t k = i;
+    while (k < n && k - i < 3 && isdigit((unsigned char)s[k]))
+        k++;
+    if (k == i || k + 1 >= n || (s[k] != '.' && s[k] != ')') || s[k + 1] != ' ')
+        return 0;
+    return k + 2 - i;
+}
+
 static size_t
 skip_bullets(const char *s, size_t n, size_t i)
 {
@@ -194,6 +288,10 @@ skip_bullets(const char *s, size_t n, size_t i)
         if (i + 1 < n && (s[i] == '-' || s[i] == '*' || s[i] == '>' || s[i] == '+') &&
             s[i + 1] == ' ')
             i += 2;
+        else if (numbered(s, n, i) > 0)
+            i += numbered(s, n, i);
+        else if (i < n && s[i] == '|' && (i + 1 == n || s[i + 1] == ' ' || s[i + 1] == '\t'))
+            i += 1; /* a markdown table cell */
         else if (i + 3 < n && (unsigned char)s[i] == 0xe2 && (unsigned char)s[i + 1] == 0x80 &&
                  (unsigned char)s[i + 2] == 0xa2 && s[i + 3] == ' ')
             i += 4; /* U+2022 BULLET */
@@ -316,7 +414,10 @@ starts_frame(const char *s, size_t n)
     if (pt_hex(s, n, &len, &v) == PT_NONE)
         return false;
     size_t k = pt_ws(s, n, len);
-    return k + 1 < n && s[k] == ':' && s[k + 1] == '[';
+    if (!(k + 1 < n && s[k] == ':' && s[k + 1] == '['))
+        return false;
+    k = pt_ws(s, n, k + 2); /* `#:[Device]` is a masked world and a placeholder */
+    return pt_hex(s + k, n - k, &len, &v) != PT_NONE;
 }
 
 /* `[0x...]Func`: a frame without its frame column. */
@@ -392,6 +493,8 @@ cut_at(const char *s, size_t n, size_t i)
     }
     case '[':
         return sp && starts_bare_frame(p, m);
+    case '|':
+        return sp; /* a markdown table: each cell is a piece */
     case '#':
         if (sp && !label && (starts_exception_form(p, m) || starts_gdb_frame(p, m)))
             return true;
@@ -429,6 +532,19 @@ psod_split(const char *s, size_t n, size_t *cuts, size_t max)
         if (c == 'c') {
             if (i + 2 >= n || s[i + 1] != 'p')
                 continue;
+        } else if (!sp && c == '@') {
+            /* a second screen glued to the end of a frame line */
+            if ((isalnum((unsigned char)s[i - 1]) || s[i - 1] == ']' || s[i - 1] == ')') &&
+                pt_starts(s + i, n - i, "@BlueScreen:"))
+                cuts[k++] = i;
+            continue;
+        } else if (!sp && c == '0') {
+            /* a frame glued to the digits before it (`VMK uptime: 1:02:03:56.2830x4539..:[`,
+             * `stack: 0x00x4539..:[`) */
+            if (i + 1 < n && s[i + 1] == 'x' && isdigit((unsigned char)s[i - 1]) &&
+                starts_frame(s + i, n - i))
+                cuts[k++] = i;
+            continue;
         } else if (!sp) {
             continue;
         } else if (isdigit(c)) {
@@ -438,7 +554,8 @@ psod_split(const char *s, size_t n, size_t *cuts, size_t max)
                   (s[i + 1] == 'x' || pt_is_mask((unsigned char)s[i + 1]))))
                 continue;
         } else if (c != '@' && c != 'B' && c != 'P' && c != 'C' && c != 'S' && c != 'M' &&
-                   c != '[' && c != '#' && c != '*' && c != 'Y' && c != '<' && c != 'p') {
+                   c != '[' && c != '#' && c != '*' && c != 'Y' && c != '<' && c != 'p' &&
+                   c != '|') {
             continue;
         }
         if (cut_at(s, n, i))
@@ -480,6 +597,10 @@ static const struct {
     NEEDLE("heartbeat", 4),       /* tb: no heartbeat, Lost heartbeat */
     NEEDLE("re-acquire", 2),      /* -a */
     NEEDLE("Spin count", 0),      /* Sp */
+    NEEDLE("CRITICAL", 1),        /* RI: CRITICAL: Lost access to boot device */
+    NEEDLE("UEFI Secure", 1),     /* EF: UEFI Secure Boot failed */
+    NEEDLE("IOMMU Fault", 1),     /* OM: a crash when a backtrace follows */
+    NEEDLE("ApeiHEST", 3),        /* iH: ApeiHESTNmiHandler requested PSOD */
 };
 
 #define NNEEDLES (sizeof(needles) / sizeof(needles[0]))

@@ -23,8 +23,49 @@ static const struct {
     {"MF", 16}, {"AC", 17}, {"MC", 18}, {"XM", 19}, {"XF", 19}, {"VE", 20}, {"CP", 21},
 };
 
+static int
+mnemonic_vector(const char *s, size_t n)
+{
+    for (size_t k = 0; k < sizeof(mnemonics) / sizeof(mnemonics[0]); k++)
+        if (pt_eq(s, n, mnemonics[k].name))
+            return mnemonics[k].vector;
+    return -1;
+}
+
+static bool
+word_char(int c)
+{
+    return isalnum(c) || c == '_';
+}
+
+/* The vector number after ` Exception` at m[j] (`(14)`, `type 14`, ` 14`):
+ * sets *vec (unchanged when absent) and returns the offset past it, or j
+ * when there is no number. */
+static size_t
+vector_after(const char *m, size_t n, size_t j, int *vec, bool *number)
+{
+    j = pt_ws(m, n, j);
+    size_t k = j;
+    if (k < n && m[k] == '(')
+        k++;
+    if (pt_starts(m + k, n - k, "type "))
+        k = pt_ws(m, n, k + 5);
+    size_t len;
+    long long v;
+    *number = false;
+    if (pt_dec(m + k, n - k, &len, &v) == PT_VALUE && v < 256) {
+        *vec = (int)v;
+        *number = true;
+        return k + len;
+    }
+    return pt_dec(m + k, n - k, &len, &v) == PT_MASKED ? k + len : j;
+}
+
 /* Finds `#XX Exception` (or a leading `Exception type N`) in m; returns its
- * start and the vector (-1 unknown) through *vec, or NULL. */
+ * start and the vector (-1 unknown) through *vec, or NULL. Article titles
+ * and tickets drop the `#` (`PF Exception 14 in world`, `DF Exception 8 IP
+ * 0x..`): that form counts only for a known mnemonic followed by its own
+ * vector number, so prose that names an exception is not a panic. */
 static const char *
 exception_form(const char *m, size_t n, int *vec, size_t *after)
 {
@@ -35,22 +76,26 @@ exception_form(const char *m, size_t n, int *vec, size_t *after)
             i++;
         if (i < 3 || i > 4 || !pt_starts(p + i, n - off - i, " Exception"))
             continue;
-        *vec = -1;
-        for (size_t k = 0; k < sizeof(mnemonics) / sizeof(mnemonics[0]); k++)
-            if (pt_eq(p + 1, i - 1, mnemonics[k].name))
-                *vec = mnemonics[k].vector;
-        size_t j = off + i + 10; /* past " Exception" */
-        j = pt_ws(m, n, j);
-        if (j < n && m[j] == '(')
-            j++;
-        if (pt_starts(m + j, n - j, "type "))
-            j = pt_ws(m, n, j + 5);
-        size_t len;
-        long long v;
-        if (pt_dec(m + j, n - j, &len, &v) == PT_VALUE && v < 256)
-            *vec = (int)v;
-        *after = j + len;
+        *vec = mnemonic_vector(p + 1, i - 1);
+        bool number;
+        *after = vector_after(m, n, off + i + 10, vec, &number);
         return p;
+    }
+    for (const char *p = pt_find(m, n, " Exception"); p != NULL;
+         p = pt_find(p + 1, n - (size_t)(p + 1 - m), " Exception")) {
+        size_t e = (size_t)(p - m), b = e;
+        while (b > 0 && e - b < 3 && isupper((unsigned char)m[b - 1]))
+            b--;
+        if (e - b < 2 || (b > 0 && (word_char((unsigned char)m[b - 1]) || m[b - 1] == '#')))
+            continue;
+        int want = mnemonic_vector(m + b, e - b), v = -1;
+        bool number;
+        size_t a = vector_after(m, n, e + 10, &v, &number);
+        if (want < 0 || !number || v != want)
+            continue;
+        *vec = v;
+        *after = a;
+        return m + b;
     }
     if (pt_starts(m, n, "Exception type ")) { /* ESX 2.x/3.x without the mnemonic */
         size_t len;
@@ -91,50 +136,147 @@ path_line(const char *s, size_t n)
            memchr(s + i, '/', (size_t)(colon - (s + i))) != NULL;
 }
 
+/* The part of a line a message's second keyword is looked for in: the
+ * scan below tries every word of a line, so a search to the end of the line
+ * at each would be quadratic. */
+static size_t
+near(size_t n)
+{
+    return n < 512 ? n : 512;
+}
+
+/* True when a panic message of a form only a purple screen prints starts
+ * at m. */
+static bool
+message_at(const char *m, size_t n)
+{
+    switch (m[0]) {
+    case 'P':
+        return pcpu_then(m, n, " locked up") || pcpu_then(m, n, ": no heartbeat") ||
+               pt_starts(m, n, "Panic from another CPU");
+    case 'N':
+        return pt_starts(m, n, "NMI IPI: Panic requested") ||
+               (pt_starts(m, n, "NOT_IMPLEMENTED ") && path_line(m + 16, n - 16));
+    case 'L':
+        return pt_starts(m, n, "LINT1-NMI") || pt_starts(m, n, "LINT1/NMI");
+    case 'M':
+        return pt_starts(m, n, "Machine Check Exception on PCPU") ||
+               pt_starts(m, n, "Machine Check Exception: Unable to continue");
+    case 'U':
+        return pt_starts(m, n, "Uncorrectable Machine Check Exception") ||
+               pt_starts(m, n, "UEFI Secure Boot failed");
+    case 'I':
+        return pt_starts(m, n, "IOMMU Fault detected for ");
+    case 'H':
+        return pt_starts(m, n, "Hardware (Machine) Error");
+    case 'B':
+        return pt_starts(m, n, "BUG: failure at");
+    case 'F':
+        return pt_starts(m, n, "Failed at ") && pt_find(m, near(n), "NOT REACHED") != NULL;
+    case 'A':
+        return pt_starts(m, n, "ASSERT ") && path_line(m + 7, n - 7);
+    case 'S':
+        return pt_starts(m, n, "Spin count exceeded");
+    case 'C':
+        return (pt_starts(m, n, "CPU ") &&
+                pt_find(m, near(n), "tried to re-acquire lock") != NULL) ||
+               pt_starts(m, n, "CRITICAL: Lost access to boot device");
+    default:
+        return false;
+    }
+}
+
+/* A byte after which a message may start: a blank, quote, bullet, `:`,
+ * `(`, `>`, `-`, or the end of a UTF-8 character (curly quotes, bullets). */
+static bool
+message_sep(int c)
+{
+    return !isalnum(c) && c != '_' && c != '/' && c != '.' && c != '#' && c != '@';
+}
+
 const char *
 psod_panic_message(const char *s, size_t n)
 {
-    const char *m = s;
-    size_t k = pt_ws(s, n, 0);
-    m += k;
-    n -= k;
-    /* `Panic: 589: Panic from another CPU ...` */
-    if (pt_starts(m, n, "Panic: ")) {
-        size_t i = 7;
-        while (i < n && isdigit((unsigned char)m[i]))
-            i++;
-        if (i > 7 && i + 1 < n && m[i] == ':' && m[i + 1] == ' ') {
-            m += i + 2;
-            n -= i + 2;
-        }
-    }
+    /* the CPU exceptions, anywhere: `#PF Exception 14 in world`, `PF
+     * Exception 14 in world`, `DF Exception 8 IP 0x..` */
     int vec;
     size_t after;
-    const char *e = exception_form(m, n, &vec, &after);
-    if (e != NULL && pt_find(e, n - (size_t)(e - m), " in world ") != NULL)
-        return e;
-    if (pcpu_then(m, n, " locked up") || pcpu_then(m, n, ": no heartbeat"))
-        return m;
-    if (pt_starts(m, n, "Panic from another CPU") || pt_starts(m, n, "NMI IPI: Panic requested"))
-        return m;
-    const char *l = pt_find(m, n, "LINT1/NMI");
-    if (l != NULL)
-        return l;
-    if (pt_starts(m, n, "LINT1-NMI") || pt_starts(m, n, "Machine Check Exception on PCPU") ||
-        pt_starts(m, n, "Uncorrectable Machine Check Exception") ||
-        pt_starts(m, n, "Machine Check Exception: Unable to continue") ||
-        pt_starts(m, n, "Hardware (Machine) Error") || pt_starts(m, n, "BUG: failure at"))
-        return m;
-    if (pt_starts(m, n, "Failed at ") && pt_find(m, n, "NOT REACHED") != NULL)
-        return m;
-    if ((pt_starts(m, n, "ASSERT ") && path_line(m + 7, n - 7)) ||
-        (pt_starts(m, n, "NOT_IMPLEMENTED ") && path_line(m + 16, n - 16)))
-        return m;
-    if (pt_starts(m, n, "Spin count exceeded"))
-        return m;
-    if (pt_starts(m, n, "CPU ") && pt_find(m, n, "tried to re-acquire lock") != NULL)
-        return m;
+    const char *e = exception_form(s, n, &vec, &after);
+    if (e != NULL) {
+        size_t off = (size_t)(e - s);
+        if (pt_find(e, n - off, " in world ") != NULL || pt_starts(s + after, n - after, " IP ") ||
+            pt_starts(s + after, n - after, " ip ") || pt_starts(s + after, n - after, " @ "))
+            return e;
+    }
+    /* an APEI hardware error source that asks for the purple screen:
+     * `NMI: 1234: ApeiHESTNmiHandler requested PSOD`, the whole line */
+    const char *ap = pt_find(s, n, "ApeiHEST");
+    if (ap != NULL && pt_find(ap, n - (size_t)(ap - s), "requested PSOD") != NULL)
+        return s + pt_ws(s, n, 0);
+    /* the other forms at the start of the text or of a word inside prose
+     * (`Error message: NMI IPI: ...`, `"PCPU 3 locked up..."`, `PSOD - ...`) */
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && !message_sep((unsigned char)s[i - 1]))
+            continue;
+        /* `Panic: 589: Panic from another CPU ...` */
+        if (s[i] == 'P' && pt_starts(s + i, n - i, "Panic: ")) {
+            size_t k = i + 7;
+            while (k < n && isdigit((unsigned char)s[k]))
+                k++;
+            if (k > i + 7 && k + 1 < n && s[k] == ':' && s[k + 1] == ' ' &&
+                message_at(s + k + 2, n - k - 2))
+                return s + k + 2;
+        }
+        if (message_at(s + i, n - i))
+            return s + i;
+    }
     return NULL;
+}
+
+/* The quote that opens at q (`"`, `'`, U+201C, U+2018): the bytes of its
+ * closing quote through *close, or 0 when q holds no opening quote. */
+static size_t
+open_quote(const char *q, size_t n, const char **close)
+{
+    if (n >= 1 && (q[n - 1] == '"' || q[n - 1] == '\'')) {
+        *close = q[n - 1] == '"' ? "\"" : "'";
+        return 1;
+    }
+    if (n >= 3 && (unsigned char)q[n - 3] == 0xe2 && (unsigned char)q[n - 2] == 0x80 &&
+        ((unsigned char)q[n - 1] == 0x9c || (unsigned char)q[n - 1] == 0x98)) {
+        *close = (unsigned char)q[n - 1] == 0x9c ? "\xe2\x80\x9d" : "\xe2\x80\x99";
+        return 3;
+    }
+    return 0;
+}
+
+int
+psod_precursor(const char *m, size_t n)
+{
+    if (pt_starts(m, n, "IOMMU Fault detected for "))
+        return 2;
+    if (pt_starts(m, n, "CRITICAL: Lost access to boot device") ||
+        pt_starts(m, n, "UEFI Secure Boot failed") || pt_find(m, n, "ApeiHEST") != NULL)
+        return 1;
+    return 0;
+}
+
+size_t
+psod_message_len(const char *s, size_t n, const char *m)
+{
+    size_t off = (size_t)(m - s), len = n - off;
+    size_t b = off;
+    if (b > 0 && s[b - 1] == '@')
+        b--; /* `"@BlueScreen: ..."` */
+    const char *close;
+    if (open_quote(s, b, &close) == 0)
+        return len;
+    const char *c = pt_find(m, len, close);
+    /* `... world 1:x" IP`: a quote inside the message is not its end when
+     * a frame or value follows; the last quote of the line ends it */
+    for (const char *k = c; k != NULL; k = pt_find(k + 1, len - (size_t)(k + 1 - m), close))
+        c = k;
+    return c != NULL ? (size_t)(c - m) : len;
 }
 
 enum psod_type
@@ -154,6 +296,8 @@ psod_classify(const char *m, size_t n, int *exception)
         return PSOD_ASSERT;
     if (pt_starts(b, bn, "NOT_IMPLEMENTED"))
         return PSOD_NOT_IMPLEMENTED;
+    if (pt_find(m, n, "ApeiHEST"))
+        return PSOD_MCE; /* a firmware-reported hardware error (APEI HEST) */
     if (pt_find(m, n, "LINT1"))
         return PSOD_LINT1_NMI;
     if (pt_find(m, n, "NMI IPI"))
@@ -181,7 +325,42 @@ psod_classify(const char *m, size_t n, int *exception)
     return PSOD_UNKNOWN;
 }
 
-/* `in world ID:NAME` anywhere in m: id (-1 when masked) and name span. */
+/* A value key that ends a world name: ` IP 0x`, ` ip 0x`, ` @ 0x`, ` addr `. */
+static bool
+name_end_key(const char *m, size_t n)
+{
+    return pt_starts(m, n, " IP ") || pt_starts(m, n, " ip ") || pt_starts(m, n, " @ ") ||
+           pt_starts(m, n, " addr ") || pt_starts(m, n, " PC ");
+}
+
+size_t
+psod_world_name_len(const char *m, size_t n)
+{
+    size_t i = 0;
+    while (i < n && m[i] != ' ' && m[i] != '\t')
+        i++;
+    size_t e = i;
+    /* names of several words (`CAM taskq`, `vmx-vcpu-0:my vm`): the words up
+     * to a value key, when one comes within three words */
+    for (int words = 0; words < 3 && e < n && !name_end_key(m + e, n - e); words++) {
+        size_t k = pt_ws(m, n, e);
+        if (k >= n || pt_starts(m + k, n - k, "0x"))
+            break;
+        while (k < n && m[k] != ' ' && m[k] != '\t')
+            k++;
+        e = k;
+        if (e < n && name_end_key(m + e, n - e)) {
+            i = e;
+            break;
+        }
+    }
+    while (i > 0 && (m[i - 1] == ';' || m[i - 1] == ',' || m[i - 1] == '.'))
+        i--;
+    return i;
+}
+
+/* `in world ID:NAME` anywhere in m (also `world ##### :usbus1`): id (-1
+ * when masked) and name span (NULL when absent or a placeholder). */
 static bool
 world_of(const char *m, size_t n, long long *id, const char **name, size_t *nlen)
 {
@@ -194,17 +373,13 @@ world_of(const char *m, size_t n, long long *id, const char **name, size_t *nlen
     if (r == PT_NONE)
         return false;
     *id = r == PT_VALUE ? v : -1;
-    i += len;
+    i = pt_ws(m, n, i + len);
     *name = NULL;
     *nlen = 0;
     if (i < n && m[i] == ':') {
-        size_t a = ++i;
-        while (i < n && m[i] != ' ' && m[i] != '\t')
-            i++;
-        size_t e = i;
-        while (e > a && (m[e - 1] == ';' || m[e - 1] == ',' || m[e - 1] == '.'))
-            e--;
-        if (e > a && !pt_all_masked(m + a, e - a)) {
+        size_t a = i + 1;
+        size_t e = a + psod_world_name_len(m + a, n - a);
+        if (e > a && !pt_placeholder(m + a, e - a)) {
             *name = m + a;
             *nlen = e - a;
         }
@@ -354,8 +529,21 @@ psod_details_fields(struct psod_crash *c, const char *m, size_t n)
     if (w != NULL) {
         size_t i = (size_t)(w - m) + 14, len;
         long long v;
-        if (pt_dec(m + i, n - i, &len, &v) == PT_VALUE && c->world_id < 0)
+        int r = pt_dec(m + i, n - i, &len, &v);
+        if (r == PT_VALUE && c->world_id < 0)
             c->world_id = v;
+        /* `running world 2102090 - vmm0:VM01.` */
+        size_t k = pt_ws(m, n, i + len);
+        if (r != PT_NONE && pt_starts(m + k, n - k, "- ")) {
+            k = pt_ws(m, n, k + 2);
+            size_t e = k;
+            while (e < n && m[e] != ' ' && m[e] != '\t')
+                e++;
+            while (e > k && (m[e - 1] == '.' || m[e - 1] == ',' || m[e - 1] == ';'))
+                e--;
+            if (e > k && c->world_name == NULL && !pt_placeholder(m + k, e - k))
+                c->world_name = pt_dup(m + k, e - k);
+        }
     }
     const char *at = pt_find(m, n, "Crash at ");
     if (at != NULL && c->timestamp == NULL) {

@@ -9,7 +9,10 @@
  * When a crash starts (see psod.h): at `@BlueScreen:` / `Panic Message:`, at
  * a console banner (`VMware ESX... [Releasebuild-N`) whose next line is the
  * message, at a message of a form only a purple screen prints
- * (psod_panic_message), at `Panic Details:`, or at a backtrace that is not a
+ * (psod_panic_message, anywhere in a line of prose; its precursors, see
+ * psod_precursor, join the `@BlueScreen:` line that follows them, and an
+ * IOMMU fault is dropped when no backtrace follows within
+ * PSOD_CONTEXT_LINES), at `Panic Details:`, or at a backtrace that is not a
  * driver WARN: frames with no header pasted alone (002, 026), or after
  * `World: ... PRDA/CR0` register lines (031), or under `Backtrace for
  * current CPU` unless a `WARNING: at` came just before or the first frame is
@@ -79,8 +82,10 @@ struct psod_reader {
     unsigned long shaped; /* last line with crash content */
     unsigned quiet;
     enum run run, next_run;
-    bool in_run;   /* the previous piece was a frame of this run */
-    bool want_msg; /* a banner came inside a crash with no message */
+    bool in_run;    /* the previous piece was a frame of this run */
+    bool want_msg;  /* a banner came inside a crash with no message */
+    bool precursor; /* the open crash began at a psod_precursor line, no frames yet */
+    bool tentative; /* ... one that is a crash only when frames follow (IOMMU Fault) */
     int bt_cpu;
     long long bt_world;
     unsigned long bt_line; /* line of the last `Backtrace for` header in the crash */
@@ -169,6 +174,17 @@ finish(struct psod_reader *r)
     if (!r->open)
         return;
     struct psod_crash *c = &r->cur;
+    if (r->tentative && c->frames.n + c->saved.n == 0) {
+        /* an IOMMU fault with no backtrace after it: a log line, not a crash */
+        psod_crash_release(c);
+        psod_crash_init(c);
+        r->open = r->precursor = r->tentative = false;
+        r->run = r->next_run = RUN_NONE;
+        r->in_run = r->want_msg = false;
+        r->quiet = 0;
+        return;
+    }
+    r->precursor = r->tentative = false;
     if (c->type == PSOD_UNKNOWN &&
         (frames_have(&c->frames, "PCIEDPC_EDR") || frames_have(&c->saved, "PCIEDPC_EDR")))
         c->type = PSOD_PCIE_ERROR; /* kb §1.6: PCIe FATAL_ERROR/EDR shows in the backtrace */
@@ -250,6 +266,7 @@ open_crash(struct psod_reader *r, unsigned long lineno, const struct psod_prefix
         c->timestamp = pt_dup(pre->ts, pre->tslen);
     c->last_line = lineno;
     r->open = true;
+    r->precursor = r->tentative = false;
     r->run = r->next_run = RUN_NONE;
     r->in_run = r->want_msg = false;
     r->bt_cpu = -1;
@@ -288,6 +305,36 @@ on_message(struct psod_reader *r, const char *m, size_t n, const struct psod_pre
     pt_trim(&m, &n);
     int vec;
     enum psod_type t = psod_classify(m, n, &vec);
+    int pc = psod_precursor(m, n);
+    if (r->open && pc > 0 && (r->cur.message != NULL || r->cur.frames.n > 0)) {
+        add_note(r, m, n, lineno); /* printed after the screen's own message */
+        mark(r, lineno);
+        return;
+    }
+    if (r->open && r->precursor && pc == 0 && r->cur.frames.n + r->cur.saved.n == 0) {
+        /* the `@BlueScreen:` line after its precursor: one crash, the
+         * precursor kept as a note; a hardware cause it named stands */
+        struct psod_crash *c = &r->cur;
+        enum psod_type was = c->type;
+        if (c->message != NULL && c->nnotes < PSOD_MAX_NOTES) {
+            c->notes = xreallocarray(c->notes, c->nnotes + 1, sizeof(*c->notes));
+            r->note_line[c->nnotes] = c->line;
+            c->notes[c->nnotes++] = c->message;
+        } else {
+            free(c->message);
+        }
+        c->message = pt_dup(m, n);
+        psod_message_fields(c, m, n, true);
+        if (was == PSOD_MCE && c->type != PSOD_MCE) {
+            c->type = PSOD_MCE;
+            c->exception = -1;
+        }
+        from_prefix(c, pre);
+        r->precursor = r->tentative = false;
+        r->want_msg = false;
+        mark(r, lineno);
+        return;
+    }
     if (r->open && r->cur.message == NULL) {
         /* a crash opened by its backtrace, a banner or Panic Details */
     } else if (r->open && n > 0 && same_crash(&r->cur, m, n, t)) {
@@ -315,6 +362,8 @@ on_message(struct psod_reader *r, const char *m, size_t n, const struct psod_pre
     if (c->timestamp == NULL && pre && pre->ts)
         c->timestamp = pt_dup(pre->ts, pre->tslen);
     r->want_msg = n == 0;
+    r->precursor = pc > 0;
+    r->tentative = pc == 2;
     mark(r, lineno);
 }
 
@@ -616,7 +665,7 @@ pcpu_list(struct psod_crash *c, const char *s, size_t n)
                 c->cpu = (int)cpu;
             if (c->world_id < 0 && rw == PT_VALUE)
                 c->world_id = world;
-            if (c->world_name == NULL && k < tn && !pt_all_masked(t + k, tn - k))
+            if (c->world_name == NULL && k < tn && !pt_placeholder(t + k, tn - k))
                 c->world_name = pt_dup(t + k, tn - k);
         }
     }
@@ -642,7 +691,7 @@ modules_involved(struct psod_crash *c, const char *s, size_t n)
         size_t w = 0;
         while (w < inn && in[w] != ' ' && in[w] != '\t')
             w++;
-        if (w > 0 && !pt_all_masked(in, w)) {
+        if (w > 0 && !pt_placeholder(in, w)) {
             size_t k = c->nmodules_involved;
             c->modules_involved = xreallocarray(c->modules_involved, k + 1, sizeof(char *));
             c->modules_involved_detail =
@@ -786,6 +835,7 @@ on_frame(struct psod_reader *r, struct psod_frame *f, const struct psod_tag *tag
             if (c->saved_reason == NULL && tag->reason_len > 0)
                 c->saved_reason = pt_dup(tag->reason, tag->reason_len);
         }
+        r->precursor = r->tentative = false;
         if (r->run == RUN_MAIN) {
             from_prefix(c, pre);
             psod_frames_push(&c->frames, f);
@@ -957,10 +1007,48 @@ on_banner(struct psod_reader *r, char *product, char *build, const struct psod_p
 
 /* ---- one piece of a line ---- */
 
+/* Length of an elision at s: `...`, `. . .`, `…` (U+2026), `[...]`, `(...)`. */
+static size_t
+elision_len(const char *s, size_t n)
+{
+    size_t i = 0, dots = 0;
+    if (i < n && (s[i] == '[' || s[i] == '('))
+        i++;
+    for (;;) {
+        if (i < n && s[i] == '.') {
+            dots++;
+            i++;
+        } else if (i + 2 < n && (unsigned char)s[i] == 0xe2 && (unsigned char)s[i + 1] == 0x80 &&
+                   (unsigned char)s[i + 2] == 0xa6) {
+            dots += 3;
+            i += 3;
+        } else if (i + 1 < n && s[i] == ' ' && s[i + 1] == '.' && dots > 0) {
+            i++;
+        } else {
+            break;
+        }
+    }
+    if (dots < 3)
+        return 0;
+    if (i < n && (s[i] == ']' || s[i] == ')'))
+        i++;
+    return i;
+}
+
 static void
 piece(struct psod_reader *r, const char *s, size_t n, const struct psod_prefix *pre,
       unsigned long lineno)
 {
+    pt_trim(&s, &n);
+    size_t el = elision_len(s, n);
+    if (el > 0 && el == n) {
+        /* `...` inside a backtrace: frames were left out, the run goes on */
+        if (r->open && r->in_run)
+            mark(r, lineno);
+        return;
+    }
+    s += el;
+    n -= el;
     pt_trim(&s, &n);
     if (n == 0) {
         r->in_run = false;
@@ -975,7 +1063,7 @@ piece(struct psod_reader *r, const char *s, size_t n, const struct psod_prefix *
         return;
     }
     tag.present = false;
-    if (r->open && psod_parse_gdb_frame(s, n, &f)) {
+    if (r->open && (psod_parse_gdb_frame(s, n, &f) || psod_parse_symbol_frame(s, n, &f))) {
         on_frame(r, &f, &tag, pre, lineno);
         return;
     }
@@ -991,7 +1079,7 @@ piece(struct psod_reader *r, const char *s, size_t n, const struct psod_prefix *
     const char *bs = pt_find(s, n, "BlueScreen:");
     if (bs != NULL && (bs == s || bs[-1] == '@' || bs[-1] == ' ')) {
         size_t i = (size_t)(bs - s) + 11;
-        on_message(r, s + i, n - i, pre, lineno);
+        on_message(r, s + i, psod_message_len(s, n, bs) - 11, pre, lineno);
         return;
     }
     const char *pm = pt_find(s, n, "Panic Message:");
@@ -1002,7 +1090,7 @@ piece(struct psod_reader *r, const char *s, size_t n, const struct psod_prefix *
     }
     const char *m = psod_panic_message(s, n);
     if (m != NULL) {
-        on_message(r, m, n - (size_t)(m - s), pre, lineno);
+        on_message(r, m, psod_message_len(s, n, m), pre, lineno);
         return;
     }
     const char *pd = pt_find(s, n, "Panic Details:");
@@ -1101,8 +1189,9 @@ psod_feed(struct psod_reader *r, const char *line, size_t len, unsigned long lin
             const char *t = p;
             size_t tn = pn;
             pt_trim(&t, &tn);
-            if (tn == 0 && k < ncuts) {
-                carry = pp; /* a prefix alone: it belongs to the next piece */
+            if (tn == 0) {
+                /* a prefix alone belongs to the next piece; an empty table cell is nothing */
+                carry = pp;
                 start = end;
                 continue;
             }
@@ -1111,6 +1200,8 @@ psod_feed(struct psod_reader *r, const char *line, size_t len, unsigned long lin
         carry = pre;
         start = end;
     }
+    if (r->open && r->tentative && lineno > r->shaped + PSOD_CONTEXT_LINES)
+        finish(r); /* no backtrace came: dropped */
     if (r->open) {
         if (r->line_shaped) {
             r->quiet = 0;

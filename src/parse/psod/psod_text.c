@@ -94,6 +94,35 @@ pt_all_masked(const char *s, size_t n)
     return mask_only || (x_only && n >= 2);
 }
 
+static bool
+bracketed(const char *s, size_t n)
+{
+    return n >= 2 && ((s[0] == '<' && s[n - 1] == '>') || (s[0] == '[' && s[n - 1] == ']') ||
+                      (s[0] == '{' && s[n - 1] == '}'));
+}
+
+bool
+pt_placeholder(const char *s, size_t n)
+{
+    if (n == 0)
+        return false;
+    size_t a = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && s[i] != ':')
+            continue;
+        const char *c = s + a;
+        size_t cn = i - a;
+        if (cn >= 2 && c[0] == '(' && c[cn - 1] == ')') {
+            c++;
+            cn -= 2;
+        }
+        if (pt_all_masked(c, cn) || bracketed(c, cn))
+            return true;
+        a = i + 1;
+    }
+    return false;
+}
+
 /* True for letters, digits and '_' only (an identifier-like word). */
 bool
 pt_is_word(const char *s, size_t n)

@@ -1,0 +1,579 @@
+/* test_psod_forms: the purple-screen decoder on crash text as people share
+ * it (issue 14 §1): in tickets, wikis, chat and knowledge-base articles, with
+ * prose around the message, markdown and HTML residue, masked values,
+ * address-less backtraces and screens run together. Every input is written
+ * here in that form; expected values are read off the text each test
+ * builds (the world id and name, addresses and frames it writes), never
+ * off what the decoder printed. Article prose with no crash in it must
+ * decode to no crash. */
+#include "parse/psod/psod.h"
+#include "parse/psod/psod_impl.h"
+#include "t.h"
+#include "util/util_buf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static struct psod_result
+dec(const char *text)
+{
+    struct psod_result r;
+    psod_decode(text, strlen(text), "forms", &r, NULL);
+    return r;
+}
+
+static const char *
+hx(bool has, uint64_t v)
+{
+    return has ? t_fmt("0x%llx", (unsigned long long)v) : NULL;
+}
+
+/* One crash expected: its type, vector, world id/name, ip and message. */
+struct want {
+    enum psod_type type;
+    int exc;
+    long long world;
+    const char *wname, *ip, *msg;
+};
+
+static void
+one_crash(const char *what, const char *text, const struct want *w)
+{
+    struct psod_result r = dec(text);
+    if (T_EQ_INT(t_fmt("%s: crashes", what), r.ncrashes, 1)) {
+        const struct psod_crash *c = &r.crashes[0];
+        T_EQ_INT(t_fmt("%s: type", what), c->type, w->type);
+        T_EQ_INT(t_fmt("%s: exception", what), c->exception, w->exc);
+        T_EQ_INT(t_fmt("%s: world id", what), c->world_id, w->world);
+        T_EQ_STR(t_fmt("%s: world name", what), c->world_name, w->wname);
+        T_EQ_STR(t_fmt("%s: ip", what), hx(c->has_ip, c->ip), w->ip);
+        if (w->msg != NULL)
+            T_EQ_STR(t_fmt("%s: message", what), c->message, w->msg);
+    }
+    psod_result_release(&r);
+}
+
+static void
+no_crash(const char *what, const char *text)
+{
+    struct psod_result r = dec(text);
+    T_EQ_INT(t_fmt("%s: no crash", what), r.ncrashes, 0);
+    psod_result_release(&r);
+}
+
+/* ---- 1. prose around the message ---- */
+
+static void
+test_prose(void)
+{
+    const char *nmi = "NMI IPI: Panic requested by another PCPU. PC 0x420012345678, SP "
+                      "0x453a1b2c3d40 (Src 0x4, CPU0)";
+    struct want w = {PSOD_NMI_IPI, -1, -1, NULL, "0x420012345678", nmi};
+    one_crash("Error message:", t_fmt("Error message: %s", nmi), &w);
+    one_crash("bullet U+2022", t_fmt("\xe2\x80\xa2 %s", nmi), &w);
+    one_crash("bullet -", t_fmt("  - %s", nmi), &w);
+    one_crash("bullet *", t_fmt("* %s", nmi), &w);
+    one_crash("blockquote", t_fmt("> %s", nmi), &w);
+    one_crash("nested blockquote", t_fmt("> > %s", nmi), &w);
+    one_crash("tab indent", t_fmt("\t\t%s", nmi), &w);
+    one_crash("space indent", t_fmt("        %s", nmi), &w);
+    one_crash("PSOD - ", t_fmt("PSOD - %s", nmi), &w);
+    one_crash("PSOD with", t_fmt("Host esx07 hit a PSOD with %s", nmi), &w);
+    /* in quotes: the message ends at the closing quote, the prose after it is not kept */
+    one_crash("quoted", t_fmt("The host showed \"%s\" and rebooted.", nmi), &w);
+    one_crash("curly quoted", t_fmt("The screen said \xe2\x80\x9c%s\xe2\x80\x9d twice.", nmi), &w);
+
+    const char *pf = "#PF Exception 14 in world 2099461:vmm0:SQL01 IP 0x42001f2d3c4b addr 0x18";
+    w = (struct want){PSOD_EXCEPTION, 14, 2099461, "vmm0:SQL01", "0x42001f2d3c4b", pf};
+    one_crash("quoted @BlueScreen", t_fmt("We got \"@BlueScreen: %s\" this morning", pf), &w);
+    one_crash("PSOD with #PF", t_fmt("ESXi 7.0 U3 PSOD with %s", pf), &w);
+
+    const char *lock = "PCPU 3 locked up. Failed to ack TLB invalidate (total of 1 locked up).";
+    w = (struct want){PSOD_LOCKUP, -1, -1, NULL, NULL, lock};
+    one_crash("ticket field", t_fmt("Symptom: %s", lock), &w);
+    const char *as = "ASSERT bora/vmkernel/main/pframe_int.h:527";
+    w = (struct want){PSOD_ASSERT, -1, -1, NULL, NULL, as};
+    one_crash("chat", t_fmt("[10:42] admin: box died with %s", as), &w);
+}
+
+/* ---- 2. exceptions written without `#` ---- */
+
+static void
+test_no_hash(void)
+{
+    struct want w = {PSOD_EXCEPTION, 14, 2098002, "vmast.2098001", "0x41800a1b2c3d", NULL};
+    one_crash("PF title",
+              "ESXi host fails with PSOD: PF Exception 14 in world 2098002:vmast.2098001 IP "
+              "0x41800a1b2c3d addr 0x0",
+              &w);
+    w = (struct want){PSOD_EXCEPTION, 13, 4376, "usb", "0x418029c15c43", NULL};
+    one_crash("GP title", "GP Exception 13 in world 4376:usb @ 0x418029c15c43", &w);
+    w = (struct want){PSOD_EXCEPTION, 8, -1, NULL, "0x41802be4a1f0", NULL};
+    one_crash("DF title", "Purple screen: DF Exception 8 IP 0x41802be4a1f0 SP 0x4391c1f1bd10", &w);
+
+    /* prose naming an exception is no crash */
+    no_crash("page fault prose",
+             "A page fault (PF Exception) happens when the CPU touches an unmapped page; the "
+             "vmkernel panics on a page fault in its own code.");
+    no_crash("GP prose", "General protection faults (GP Exception 13) are explained in KB 1234.");
+    no_crash("wrong vector", "PF Exception 13 in world 1:x IP 0x1 is not a real form.");
+}
+
+/* ---- 3. markdown and HTML residue ---- */
+
+static void
+clean_row(const char *in, const char *want)
+{
+    struct buf b = BUF_INIT;
+    psod_clean(&b, in, strlen(in), 4096);
+    T_EQ_STR(t_fmt("clean %.60s", in), buf_str(&b), want);
+    buf_release(&b);
+}
+
+static void
+test_residue(void)
+{
+    clean_row("0x4539:\\[0x4200\\]vmk\\_Panic@vmkernel\\#nover+0x1a",
+              "0x4539:[0x4200]vmk_Panic@vmkernel#nover+0x1a");
+    clean_row("**@BlueScreen: #PF Exception 14** in `world`",
+              "@BlueScreen: #PF Exception 14 in world");
+    clean_row("**Error message:** PCPU 3 locked up", "Error message: PCPU 3 locked up");
+    clean_row("**CRITICAL**: Lost access", "CRITICAL: Lost access");
+    clean_row("in world &lt;ID&gt;:x &amp; ip&#64;y &#x40; &#10; &bogus;",
+              "in world <ID>:x & ip@y @ &#10; &bogus;");
+    clean_row("a\xc2\xa0"
+              "b\xe2\x80\x8b"
+              "c\xe2\x80\x8c\xe2\x80\x8d"
+              "d\xef\xbb\xbf"
+              "e",
+              "a bcde");
+    /* masks and real stars stay */
+    clean_row("- **:**:**:**.*** cpu*:****)MC:PCPU**** B:4",
+              "- **:**:**:**.*** cpu*:****)MC:PCPU**** B:4");
+    clean_row("*PCPU14:2098398/tq:tcpip4 a*b 2**3", "*PCPU14:2098398/tq:tcpip4 a*b 2**3");
+    clean_row("C:\\path\\file", "C:\\path\\file");
+    clean_row("\xe2\x80\xa2 bullet", "\xe2\x80\xa2 bullet");
+
+    /* a whole screen as a markdown article renders it */
+    const char *md = "**Purple diagnostic screen**\n"
+                     "\n"
+                     "`@BlueScreen: \\#PF Exception 14 in world 2097460:HELPER\\_UPLIN IP "
+                     "0x42002b65ad3b addr 0x8`\n"
+                     "`0x4539a429bde0:\\[0x42002b65ad3b\\]Uplink\\_Check@vmkernel\\#nover+0x1f "
+                     "stack: 0x0`\n"
+                     "`0x4539a429be30:\\[0x42002b700001\\]ixgben\\_Tx@(ixgben)\\#&lt;None&gt;+0x5a "
+                     "stack: 0x0`\n";
+    struct psod_result r = dec(md);
+    if (T_EQ_INT("markdown screen: crashes", r.ncrashes, 1)) {
+        const struct psod_crash *c = &r.crashes[0];
+        T_EQ_STR("markdown screen: world name", c->world_name, "HELPER_UPLIN");
+        T_EQ_STR("markdown screen: address", hx(c->has_address, c->address), "0x8");
+        if (T_EQ_INT("markdown screen: frames", c->frames.n, 2)) {
+            T_EQ_STR("markdown screen: frame 1", c->frames.v[0].function, "Uplink_Check");
+            T_EQ_STR("markdown screen: frame 2 module", c->frames.v[1].module, "ixgben");
+            T_EQ_STR("markdown screen: frame 2 version", c->frames.v[1].version, NULL);
+        }
+        T_EQ_STR("markdown screen: culprit", c->culprit_module, "ixgben");
+    }
+    psod_result_release(&r);
+
+    /* an HTML page pasted as text: entities, no-break spaces, a zero-width space */
+    const char *html = "Panic&nbsp;Message: @BlueScreen:\xc2\xa0#GP Exception 13 in world "
+                       "4376:usb\xe2\x80\x8b @ 0x418029c15c43\n"
+                       "0x41000:[0x418029c15c43]hid\\_free@esx:nover+0x20 stack: 0x0\n";
+    struct want w = {PSOD_EXCEPTION, 13, 4376, "usb", "0x418029c15c43", NULL};
+    one_crash("html page", html, &w);
+
+    /* a markdown table: the message is one cell, the cells after it are not in it */
+    const char *tbl = "| Host | Message | Date |\n"
+                      "|---|---|---|\n"
+                      "| esx01 | PCPU 7 locked up. Failed to ack TLB invalidate. | 2024-03-01 |\n";
+    w = (struct want){PSOD_LOCKUP, -1,   -1,
+                      NULL,        NULL, "PCPU 7 locked up. Failed to ack TLB invalidate."};
+    one_crash("table row", tbl, &w);
+}
+
+/* ---- 4. placeholders and masking ---- */
+
+static void
+test_placeholders(void)
+{
+    struct want w = {PSOD_EXCEPTION, 14, -1, NULL, NULL, NULL};
+    one_crash("<ID>:<VM_Name>",
+              "@BlueScreen: #PF Exception 14 in world <ID>:<VM_Name> IP 0x#### addr 0x####\n"
+              "0x####:[0x####]Func_A@vmkernel#nover+0x## stack: 0x####\n",
+              &w);
+    one_crash("vmm0:<VM_Name>",
+              "@BlueScreen: #PF Exception 14 in world <ID>:vmm0:<VM_Name> IP 0x#### addr 0x0\n",
+              &w);
+    one_crash("###:[Device]", "#PF Exception 14 in world #:[Device] IP 0x#### addr 0x####\n", &w);
+    one_crash("########:XXXX", "#PF Exception 14 in world ########:XXXX IP 0x####\n", &w);
+    w = (struct want){PSOD_EXCEPTION, 14, 2098398, "tq:tcpip4", NULL, NULL};
+    one_crash("a masked ip, a real name",
+              "#PF Exception 14 in world 2098398:tq:tcpip4 IP 0x## addr 0x##\n", &w);
+
+    const char *kb =
+        "YYYY-MM-DDTHH:MM:SS.###Z cpu##:#####)@BlueScreen: #GP Exception 13 in world "
+        "#####:<VM_Name> @ 0x########\n"
+        "YYYY-MM-DDTHH:MM:SS.###Z cpu##:#####)Code start: 0x#### VMK uptime: "
+        "##:##:##:##.###\n"
+        "YYYY-MM-DDTHH:MM:SS.###Z cpu##:#####)*PCPU##:#####/<VM_Name>\n"
+        "YYYY-MM-DDTHH:MM:SS.###Z cpu##:#####)0x####:[0x####]Func_A@vmkernel#nover+0x## "
+        "stack: 0x####\n"
+        "YYYY-MM-DDTHH:MM:SS.###Z cpu##:#####)0x####:[0x####]drv_Tx@(<Driver>)#<None>+0x## "
+        "stack: 0x####\n"
+        "YYYY-MM-DDTHH:MM:SS.###Z cpu##:#####)0x####:[0x####]nic_Poll@(nicdrv)#<None>+0x## "
+        "stack: 0x####\n"
+        "Module(s) involved in panic: [<Module_Name> Built on: <Date>]\n";
+    struct psod_result r = dec(kb);
+    if (T_EQ_INT("masked KB: crashes", r.ncrashes, 1)) {
+        const struct psod_crash *c = &r.crashes[0];
+        T_EQ_INT("masked KB: world", c->world_id, -1);
+        T_EQ_STR("masked KB: world name", c->world_name, NULL);
+        T_EQ_INT("masked KB: cpu", c->cpu, -1);
+        T_EQ_STR("masked KB: timestamp", c->timestamp, NULL);
+        T_EQ_STR("masked KB: uptime", c->uptime, NULL);
+        T_CHECK("masked KB: no ip", !c->has_ip);
+        T_EQ_INT("masked KB: no module named", c->nmodules_involved, 0);
+        if (T_EQ_INT("masked KB: frames", c->frames.n, 3)) {
+            T_EQ_STR("masked KB: frame 2 function", c->frames.v[1].function, "drv_Tx");
+            T_EQ_STR("masked KB: frame 2 module", c->frames.v[1].module, NULL);
+            T_CHECK("masked KB: frame 2 no offset", !c->frames.v[1].has_offset);
+        }
+        T_EQ_STR("masked KB: culprit", c->culprit_module, "nicdrv");
+    }
+    psod_result_release(&r);
+    T_CHECK("placeholder <VM_Name>", pt_placeholder("<VM_Name>", 9));
+    T_CHECK("placeholder vmm0:<VM_Name>", pt_placeholder("vmm0:<VM_Name>", 14));
+    T_CHECK("placeholder (<Driver>)", pt_placeholder("(<Driver>)", 10));
+    T_CHECK("no placeholder tq:tcpip4", !pt_placeholder("tq:tcpip4", 9));
+    T_CHECK("no placeholder NetWorld-VM-", !pt_placeholder("NetWorld-VM-", 12));
+    T_CHECK("no placeholder HELPER_UPLIN", !pt_placeholder("HELPER_UPLIN", 12));
+}
+
+/* ---- 5. world names ---- */
+
+static void
+test_world_names(void)
+{
+    struct want w = {PSOD_EXCEPTION, 14, 2098002, "CAM taskq", "0x42000b1c2d3e", NULL};
+    one_crash("two-word name",
+              "@BlueScreen: #PF Exception 14 in world 2098002:CAM taskq IP 0x42000b1c2d3e addr 0x0",
+              &w);
+    w = (struct want){PSOD_EXCEPTION, 13, -1, "usbus1", "0x41802d1e2f30", NULL};
+    one_crash("space before the colon", "#GP Exception 13 in world ##### :usbus1 @ 0x41802d1e2f30",
+              &w);
+    w = (struct want){PSOD_EXCEPTION, 14, 1056477182, "sh", "0x41803645e7fc", NULL};
+    one_crash("one word then prose",
+              "#PF Exception(14) in world 1056477182:sh ip 0x41803645e7fc addr 0x417ff5d1e50c", &w);
+    w = (struct want){PSOD_EXCEPTION, 14, 63406, "vmast.63405", NULL, NULL};
+    one_crash("one word at the end, prose after",
+              "PSOD: #PF Exception 14 in world 63406:vmast.63405 and then the host rebooted", &w);
+
+    const char *det = "Panic Details: Crash at 2024-05-01T10:11:12.825Z on CPU 3 running world "
+                      "2102090 - vmm0:WEB01. VMK Uptime:72:07:15:03.736\n"
+                      "Panic Message: @BlueScreen: NMI IPI: Panic requested by another PCPU. PC "
+                      "0x41800a0b0c0d, SP 0x4391c1f1bd10 (Src 0x4, CPU3)\n";
+    struct psod_result r = dec(det);
+    if (T_EQ_INT("details: crashes", r.ncrashes, 1)) {
+        const struct psod_crash *c = &r.crashes[0];
+        T_EQ_INT("details: world", c->world_id, 2102090);
+        T_EQ_STR("details: world name", c->world_name, "vmm0:WEB01");
+        T_EQ_INT("details: cpu", c->cpu, 3);
+        T_EQ_INT("details: type", c->type, PSOD_NMI_IPI);
+    }
+    psod_result_release(&r);
+    r = dec("Panic Details: Crash at YYYY-MM-DDTHH:MM:SS.825Z on CPU # running world ####### - "
+            "<VM_Name>. VMK Uptime:##:##:##:##.###\n");
+    if (T_EQ_INT("masked details: crashes", r.ncrashes, 1)) {
+        T_EQ_INT("masked details: world", r.crashes[0].world_id, -1);
+        T_EQ_STR("masked details: world name", r.crashes[0].world_name, NULL);
+        T_EQ_STR("masked details: timestamp", r.crashes[0].timestamp, NULL);
+    }
+    psod_result_release(&r);
+}
+
+/* ---- 6. backtraces without addresses ---- */
+
+static void
+frames_are(const char *what, const struct psod_frames *fs, const char *const *fn,
+           const char *const *mod, size_t n)
+{
+    if (!T_EQ_INT(t_fmt("%s: frames", what), fs->n, n))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        T_EQ_STR(t_fmt("%s: frame %zu function", what, i), fs->v[i].function, fn[i]);
+        T_EQ_STR(t_fmt("%s: frame %zu module", what, i), fs->v[i].module, mod[i]);
+        T_CHECK(t_fmt("%s: frame %zu has no ip", what, i), !fs->v[i].has_ip);
+    }
+}
+
+static void
+test_symbol_frames(void)
+{
+    static const char *const fn[] = {"PanicvPanicInt", "lpfc_sli4_io_xri_aborted",
+                                     "lpfc_sli4_sp_handle_abort_xri_wcqe",
+                                     "BH_DrainAndDisableInterrupts"};
+    static const char *const mod[] = {"vmkernel", "lpfc", NULL, "vmkernel"};
+    const char *ticket = "Customer reports PSOD: #PF Exception 14 in world 2097829:lpfc IP "
+                         "0x42003a1b2c3d addr 0x48\n"
+                         "Backtrace:\n"
+                         "PanicvPanicInt@vmkernel#nover+0x439\n"
+                         "lpfc_sli4_io_xri_aborted@(lpfc)#<None>+0x5a\n"
+                         "lpfc_sli4_sp_handle_abort_xri_wcqe@<None>#<None>+0x1a\n"
+                         "BH_DrainAndDisableInterrupts@vmkernel\n";
+    struct psod_result r = dec(ticket);
+    if (T_EQ_INT("ticket frames: crashes", r.ncrashes, 1)) {
+        frames_are("ticket frames", &r.crashes[0].frames, fn, mod, 4);
+        T_EQ_STR("ticket frames: culprit", r.crashes[0].culprit_module, "lpfc");
+        T_EQ_STR("ticket frames: culprit function", r.crashes[0].culprit_function,
+                 "lpfc_sli4_io_xri_aborted");
+    }
+    psod_result_release(&r);
+
+    /* bulleted and numbered lists of frames under a quoted message */
+    const char *bullets = "> \"NMI IPI: Panic requested by another PCPU. PC 0x4200aabbccdd\"\n"
+                          "* PanicvPanicInt@vmkernel#nover+0x439\n"
+                          "* lpfc_sli4_io_xri_aborted@(lpfc)#<None>+0x5a stack: 0x0\n"
+                          "1. lpfc_sli4_sp_handle_abort_xri_wcqe@<None>#<None>+0x1a\n"
+                          "2) BH_DrainAndDisableInterrupts@vmkernel\n";
+    r = dec(bullets);
+    if (T_EQ_INT("bulleted frames: crashes", r.ncrashes, 1)) {
+        T_EQ_INT("bulleted frames: type", r.crashes[0].type, PSOD_NMI_IPI);
+        frames_are("bulleted frames", &r.crashes[0].frames, fn, mod, 4);
+    }
+    psod_result_release(&r);
+
+    /* gdb lists under a message */
+    static const char *const gfn[] = {"DLM_free", "Heap_Free", "vmk_SlabFree"};
+    static const char *const gmod[] = {NULL, NULL, NULL};
+    r = dec("The host crashed with ASSERT bora/vmkernel/main/heap.c:3411\n"
+            "#0  DLM_free (msp=..., mem=..., allowTrim=...)\n"
+            "#1  Heap_Free (heap=0x430000000000, mem=...) at bora/vmkernel/main/heap.c:3411\n"
+            "#2  0x0000418000aabbcc in vmk_SlabFree (slab=...)\n");
+    if (T_EQ_INT("gdb list: crashes", r.ncrashes, 1)) {
+        const struct psod_frames *fs = &r.crashes[0].frames;
+        if (T_EQ_INT("gdb list: frames", fs->n, 3))
+            for (size_t i = 0; i < 3; i++) {
+                T_EQ_STR(t_fmt("gdb list: frame %zu", i), fs->v[i].function, gfn[i]);
+                T_EQ_STR(t_fmt("gdb list: frame %zu module", i), fs->v[i].module, gmod[i]);
+            }
+    }
+    psod_result_release(&r);
+
+    /* without a message before them, symbol lines and e-mail addresses are nothing */
+    r = dec("Contact:\nsupport@vmware.com\nPanicvPanicInt@vmkernel#nover+0x439\n");
+    T_EQ_INT("symbols alone: crashes", r.ncrashes, 0);
+    T_EQ_INT("symbols alone: backtraces", r.nbacktraces, 0);
+    psod_result_release(&r);
+    struct psod_frame f;
+    T_CHECK("sentence with @ is no frame",
+            !psod_parse_symbol_frame("mail admin@corp.example now", 27, &f));
+    T_CHECK("word@word then prose is no frame",
+            !psod_parse_symbol_frame("Func@vmkernel is the core", 25, &f));
+    if (T_CHECK("Func@mod#ver+0x1a is a frame",
+                psod_parse_symbol_frame("Func@vmkernel#nover+0x1a", 24, &f))) {
+        T_EQ_STR("symbol frame version", f.version, "nover");
+        T_EQ_INT("symbol frame offset", f.offset, 0x1a);
+        psod_frame_release(&f);
+    }
+}
+
+/* ---- 7. screens run together, elisions ---- */
+
+static void
+test_run_together(void)
+{
+    const char *two = "@BlueScreen: #PF Exception 14 in world 2098398:tq:tcpip4 IP 0x420021b84d25 "
+                      "addr 0x134\n"
+                      "0x4539a429bde0:[0x420021b84d25]rw_wlock@(tcpip4)#<None>+0x8d stack: "
+                      "0x0@BlueScreen: #GP Exception 13 in world 4376:usb @ 0x418029c15c43\n"
+                      "0x41000a0b0c0d:[0x418029c15c43]hid_free_buffers@esx:nover+0x20 stack: 0x0\n";
+    struct psod_result r = dec(two);
+    if (T_EQ_INT("glued screens: crashes", r.ncrashes, 2)) {
+        T_EQ_INT("glued screens: 1st type", r.crashes[0].exception, 14);
+        T_EQ_INT("glued screens: 1st frames", r.crashes[0].frames.n, 1);
+        T_EQ_STR("glued screens: 1st culprit", r.crashes[0].culprit_module, "tcpip4");
+        T_EQ_INT("glued screens: 2nd type", r.crashes[1].exception, 13);
+        T_EQ_INT("glued screens: 2nd world", r.crashes[1].world_id, 4376);
+        T_EQ_INT("glued screens: 2nd frames", r.crashes[1].frames.n, 1);
+        T_EQ_STR("glued screens: 2nd culprit", r.crashes[1].culprit_module, "esx");
+    }
+    psod_result_release(&r);
+
+    /* an elided backtrace pasted alone is one crash, not two */
+    const char *el =
+        "0x4122e445b4d8:[0x418014a7b71a]PanicvPanicInt@vmkernel#nover+0x61 stack: 0x3\n"
+        "...\n"
+        "0x4122e445b5a0:[0x418014a12345]be_mcc_wait@#+0x2f stack: 0x0\n"
+        "\xe2\x80\xa6\n"
+        "[...]\n"
+        "...0x4122e445bff8:[0x418014a00100]CpuSched_StartWorld@vmkernel#nover+0x77 "
+        "stack: 0x0\n";
+    r = dec(el);
+    if (T_EQ_INT("elisions: crashes", r.ncrashes, 1)) {
+        T_EQ_INT("elisions: frames", r.crashes[0].frames.n, 3);
+        T_EQ_STR("elisions: last frame", r.crashes[0].frames.v[r.crashes[0].frames.n - 1].function,
+                 "CpuSched_StartWorld");
+        T_EQ_INT("elisions: last line", r.crashes[0].last_line, 6);
+    }
+    psod_result_release(&r);
+
+    /* the first frame glued to the uptime */
+    r = dec("@BlueScreen: #PF Exception 14 in world 63406:vmast.63405 IP 0x41801cd9c266 addr 0x0 "
+            "Code start: 0x41801cc00000 VMK uptime: 1:02:03:56.2830x41229eb9b590:"
+            "[0x41801cd9c266]E1000PollRxRing@vmkernel#nover+0xdb9 stack: 0x410015264580 "
+            "0x41229eb9b5f0:[0x41801cd12345]E1000DevRx@vmkernel#nover+0x1c stack: 0x0\n");
+    if (T_EQ_INT("glued uptime: crashes", r.ncrashes, 1)) {
+        T_EQ_STR("glued uptime: uptime", r.crashes[0].uptime, "1:02:03:56.283");
+        if (T_EQ_INT("glued uptime: frames", r.crashes[0].frames.n, 2)) {
+            T_EQ_STR("glued uptime: 1st frame", r.crashes[0].frames.v[0].function,
+                     "E1000PollRxRing");
+            T_EQ_STR("glued uptime: 1st frame ip",
+                     hx(r.crashes[0].frames.v[0].has_ip, r.crashes[0].frames.v[0].ip),
+                     "0x41801cd9c266");
+        }
+    }
+    psod_result_release(&r);
+}
+
+/* ---- 8. panic lines with no @BlueScreen: before them ---- */
+
+static void
+test_precursors(void)
+{
+    const char *boot = "2024-02-01T10:00:00.000Z cpu5:2098112)**CRITICAL**: Lost access to boot "
+                       "device mpx.vmhba32:C0:T0:L0\n"
+                       "2024-02-01T10:00:00.001Z cpu5:2098112)Module(s) involved in panic: "
+                       "[bootdevmon Built on: Jun 11 2024]\n"
+                       "2024-02-01T10:00:00.002Z cpu5:2098112)0x453a1b2c3d40:[0x420012345678]"
+                       "PanicvPanicInt@vmkernel#nover+0x439 stack: 0x0\n";
+    struct psod_result r = dec(boot);
+    if (T_EQ_INT("boot device: crashes", r.ncrashes, 1)) {
+        const struct psod_crash *c = &r.crashes[0];
+        T_EQ_STR("boot device: message", c->message,
+                 "CRITICAL: Lost access to boot device mpx.vmhba32:C0:T0:L0");
+        T_EQ_INT("boot device: cpu", c->cpu, 5);
+        T_EQ_INT("boot device: world", c->world_id, 2098112);
+        T_EQ_STR("boot device: timestamp", c->timestamp, "2024-02-01T10:00:00.000Z");
+        T_EQ_INT("boot device: modules", c->nmodules_involved, 1);
+        if (c->nmodules_involved > 0)
+            T_EQ_STR("boot device: module", c->modules_involved[0], "bootdevmon");
+        T_EQ_STR("boot device: culprit", c->culprit_module, "bootdevmon");
+        T_EQ_INT("boot device: frames", c->frames.n, 1);
+    }
+    psod_result_release(&r);
+
+    struct want w = {
+        PSOD_UNKNOWN, -1,
+        -1,           NULL,
+        NULL,         "UEFI Secure Boot failed: Failed to verify signatures of the following vibs"};
+    one_crash("secure boot",
+              "UEFI Secure Boot failed: Failed to verify signatures of the "
+              "following vibs\n",
+              &w);
+
+    /* an IOMMU fault is a crash when a backtrace follows it, a log line when none does */
+    const char *iommu = "IOMMU Fault detected for 0000:03:00.0 (vmhba2) IOaddr: 0x5f4a1000 Mask: "
+                        "0xc Domain: 0x430a4e1f0d60\n"
+                        "Backtrace for current CPU #12, worldID=2097873, fp=0x0\n"
+                        "0x453900f1bcb0:[0x42003c5f1c8f]qfle3_ring_poll@(qfle3)#<None>+0x8f "
+                        "stack: 0x0\n";
+    r = dec(iommu);
+    if (T_EQ_INT("IOMMU with frames: crashes", r.ncrashes, 1)) {
+        T_EQ_INT("IOMMU with frames: world", r.crashes[0].world_id, 2097873);
+        T_EQ_INT("IOMMU with frames: cpu", r.crashes[0].cpu, 12);
+        T_EQ_STR("IOMMU with frames: culprit", r.crashes[0].culprit_module, "qfle3");
+    }
+    psod_result_release(&r);
+    r = dec("2024-02-01T10:00:00.000Z cpu1:2097873)IOMMU Fault detected for 0000:03:00.0 "
+            "(vmhba2) IOaddr: 0x5f4a1000 Mask: 0xc Domain: 0x430a4e1f0d60\n"
+            "2024-02-01T10:00:00.100Z cpu1:2097873)NetPort: 1632: disabled port 0x2000004\n"
+            "2024-02-01T10:00:00.200Z cpu1:2097873)NetPort: 1632: enabled port 0x2000004\n"
+            "2024-02-01T10:00:00.300Z cpu1:2097873)NetPort: 1632: disabled port 0x2000005\n"
+            "2024-02-01T10:00:00.400Z cpu1:2097873)NetPort: 1632: enabled port 0x2000005\n"
+            "2024-02-01T10:00:00.500Z cpu1:2097873)NetPort: 1632: disabled port 0x2000006\n");
+    T_EQ_INT("IOMMU alone: crashes", r.ncrashes, 0);
+    psod_result_release(&r);
+    r = dec("IOMMU Fault detected for 0000:03:00.0 (vmhba2) IOaddr: 0x5f4a1000\n");
+    T_EQ_INT("IOMMU last line: crashes", r.ncrashes, 0);
+    psod_result_release(&r);
+
+    /* ApeiHEST before the @BlueScreen: line: one crash, a hardware one */
+    const char *hest =
+        "2023-07-04T01:02:03.000Z cpu0:2097152)NMI: 710: NMI IPI: ApeiHESTNmiHandler "
+        "requested PSOD\n"
+        "2023-07-04T01:02:03.001Z cpu0:2097152)@BlueScreen: NMI IPI: Panic requested "
+        "by another PCPU. PC 0x42002f5e6d7c, SP 0x453a00aabbcc (Src 0x1, CPU0)\n"
+        "2023-07-04T01:02:03.002Z cpu0:2097152)0x453a00aabbcc:[0x42002f5e6d7c]"
+        "ApeiHESTNmiHandler@vmkernel#nover+0x2b stack: 0x0\n";
+    r = dec(hest);
+    if (T_EQ_INT("ApeiHEST: crashes", r.ncrashes, 1)) {
+        const struct psod_crash *c = &r.crashes[0];
+        T_EQ_INT("ApeiHEST: line", c->line, 1);
+        T_EQ_INT("ApeiHEST: type", c->type, PSOD_MCE);
+        T_EQ_STR("ApeiHEST: message", c->message,
+                 "NMI IPI: Panic requested by another PCPU. PC 0x42002f5e6d7c, SP 0x453a00aabbcc "
+                 "(Src 0x1, CPU0)");
+        T_EQ_STR("ApeiHEST: ip", hx(c->has_ip, c->ip), "0x42002f5e6d7c");
+        T_EQ_INT("ApeiHEST: culprit kind", c->culprit_kind, CULPRIT_HARDWARE);
+        T_CHECK("ApeiHEST: kept as a note", c->nnotes >= 1 && strstr(c->notes[0], "ApeiHEST"));
+        T_EQ_INT("ApeiHEST: frames", c->frames.n, 1);
+    }
+    psod_result_release(&r);
+    /* ... and after it: a note of the same crash */
+    r = dec("@BlueScreen: LINT1/NMI (motherboard nonmaskable interrupt), undiagnosed.\n"
+            "ApeiHEST: 443: ApeiHESTNmiHandler requested PSOD\n"
+            "0x453a00aabbcc:[0x42002f5e6d7c]NMI_Interrupt@vmkernel#nover+0x2b stack: 0x0\n");
+    if (T_EQ_INT("ApeiHEST after: crashes", r.ncrashes, 1)) {
+        T_EQ_INT("ApeiHEST after: type", r.crashes[0].type, PSOD_LINT1_NMI);
+        T_EQ_INT("ApeiHEST after: frames", r.crashes[0].frames.n, 1);
+    }
+    psod_result_release(&r);
+}
+
+/* ---- article prose with no crash in it ---- */
+
+static void
+test_no_crash_prose(void)
+{
+    no_crash("PDL definition",
+             "Permanent device loss (PDL) is a condition where a storage device is permanently "
+             "unavailable to your ESXi host. The host marks the device as lost and stops I/O.\n"
+             "All paths down (APD) differs: the host does not know whether the loss is temporary.");
+    no_crash("purple screen description",
+             "A purple screen (PSOD) is the diagnostic screen an ESXi host shows when the VMkernel "
+             "hits a fatal error. It lists the panic message, the registers, the backtrace and the "
+             "VMK uptime, and the host writes a core dump before it halts.\n"
+             "> Tip: take a photo of the screen before you reboot the host.\n"
+             "* Collect the vmkernel-zdump file from /var/core.\n"
+             "* Check the backtrace for a driver module name.");
+    no_crash("exception catalogue",
+             "| Vector | Name |\n|---|---|\n| 13 | #GP General protection |\n"
+             "| 14 | #PF Page fault |\n| 8 | #DF Double fault |\n");
+    no_crash("how-to",
+             "To trigger a test PSOD run vsish -e set /reliability/crashMe/Panic 1 on a lab host. "
+             "The lock-up detector reports a PCPU that has not had a heartbeat; a PCPU that is "
+             "locked up for long enough causes a purple screen.\n"
+             "Machine check exceptions are hardware errors; UEFI Secure Boot can fail when a VIB "
+             "is unsigned; an IOMMU fault is logged when a device does DMA outside its domain.");
+    no_crash("boot device prose",
+             "If the host loses access to the boot device, bootdevmon logs a warning and, after "
+             "a timeout, the host may purple-screen.");
+}
+
+int
+test_psod_forms(void)
+{
+    int before = t_failed;
+    test_prose();
+    test_no_hash();
+    test_residue();
+    test_placeholders();
+    test_world_names();
+    test_symbol_frames();
+    test_run_together();
+    test_precursors();
+    test_no_crash_prose();
+    return t_failed - before;
+}
