@@ -106,8 +106,10 @@ bool psod_frame_same(const struct psod_frame *a, const struct psod_frame *b);
 /* Where in `s` a panic message of a form only a purple screen prints starts
  * (`#PF Exception 14 in world`, `PCPU 1 locked up`, `Panic from another CPU`,
  * `NMI IPI: Panic requested`, `LINT1/NMI`, MCE forms, vmklinux BUG, ASSERT
- * path:line ...), or NULL. */
-const char *psod_panic_message(const char *s, size_t n);
+ * path:line ...), or NULL. In prose it may start any word; in a line with a
+ * log prefix (`logged`) only the body's start counts, as the vmkernel prints
+ * a crash's message there and a warning elsewhere quotes one. */
+const char *psod_panic_message(const char *s, size_t n, bool logged);
 /* A message a purple screen prints before (or after) its `@BlueScreen:`
  * line (`CRITICAL: Lost access to boot device`, `UEFI Secure Boot failed`,
  * `... ApeiHESTNmiHandler requested PSOD`): 1; one that is a crash only

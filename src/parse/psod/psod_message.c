@@ -195,7 +195,7 @@ message_sep(int c)
 }
 
 const char *
-psod_panic_message(const char *s, size_t n)
+psod_panic_message(const char *s, size_t n, bool logged)
 {
     /* the CPU exceptions, anywhere: `#PF Exception 14 in world`, `PF
      * Exception 14 in world`, `DF Exception 8 IP 0x..` */
@@ -215,7 +215,14 @@ psod_panic_message(const char *s, size_t n)
         return s + pt_ws(s, n, 0);
     /* the other forms at the start of the text or of a word inside prose
      * (`Error message: NMI IPI: ...`, `"PCPU 3 locked up..."`, `PSOD - ...`) */
+    size_t first = 0; /* the body's first word, past marks such as `**` */
+    while (first < n && !isalnum((unsigned char)s[first]))
+        first++;
     for (size_t i = 0; i < n; i++) {
+        /* a logged line (`TS cpuN:W)`) holds a message only where its body
+         * starts: `WARNING: Spin count exceeded ...` is a warning, no crash */
+        if (logged && i > first)
+            break;
         if (i > 0 && !message_sep((unsigned char)s[i - 1]))
             continue;
         /* `Panic: 589: Panic from another CPU ...` */

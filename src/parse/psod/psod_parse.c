@@ -1088,7 +1088,7 @@ piece(struct psod_reader *r, const char *s, size_t n, const struct psod_prefix *
         on_message(r, s + i, n - i, pre, lineno);
         return;
     }
-    const char *m = psod_panic_message(s, n);
+    const char *m = psod_panic_message(s, n, pre->present);
     if (m != NULL) {
         on_message(r, m, psod_message_len(s, n, m), pre, lineno);
         return;

@@ -562,6 +562,22 @@ test_no_crash_prose(void)
              "a timeout, the host may purple-screen.");
 }
 
+/* Logged warnings that quote a panic message mid-line are no crash: the
+ * vmkernel prints a crash's message where a line's body starts. */
+static void
+test_logged_warnings(void)
+{
+    no_crash("logged heartbeat warning",
+             "2024-03-04T05:10:02.114Z cpu10:2097152)WARNING: Heartbeat: 785: PCPU 10 didn't "
+             "have a heartbeat for 7 seconds; *may* be locked up.\n");
+    no_crash("logged spin warning",
+             "2024-03-04T05:10:03.114Z cpu10:2097152)WARNING: Spin count exceeded - possible "
+             "deadlock with PCPU 7 (lock 0x4309)\n");
+    no_crash("logged NMI alert",
+             "2024-03-04T05:10:04.114Z cpu3:2097152)ALERT: NMI: 694: NMI IPI: RIPOFF(base):RBP:CS "
+             "[0x8c(0x41801c000000):0x4302:0x4010] (Src 0x1, CPU3)\n");
+}
+
 int
 test_psod_forms(void)
 {
@@ -575,5 +591,6 @@ test_psod_forms(void)
     test_run_together();
     test_precursors();
     test_no_crash_prose();
+    test_logged_warnings();
     return t_failed - before;
 }
