@@ -118,7 +118,7 @@ ok "rules list -f json: an array of rules with id, title, level, kind, reference
 python3 -c "import json; [print(r['id']) for r in json.load(open('$WORK/out'))]" | sort >"$WORK/ids.json"
 ok "rules list -f json: the ids of the text list" cmp -s "$WORK/ids.text" "$WORK/ids.json"
 ok "rules list -f json: each file is a rules/ file that holds that id" \
-    json "all(open(r['file']).read().count('id: ' + r['id']) == 1 for r in d)"
+    json "all(open(r['file']).read().splitlines().count('id: ' + r['id']) == 1 for r in d)"
 run rules show vmx-e1000-nic -f json
 ok "rules show -f json: the rule with its remediation" json "d['id'] == 'vmx-e1000-nic' and d['remediation'] and d['kind'] == 'nic'"
 run rules check -f json
