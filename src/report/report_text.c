@@ -177,22 +177,15 @@ fitted_table(FILE *fp, const struct finding **v, size_t n, const char *subject_h
     memset(indent, ' ', indent_w);
     indent[indent_w] = '\0';
     term_printf(fp, "%s\n", subject_head);
-    struct buf b = BUF_INIT, e = BUF_INIT;
+    struct buf e = BUF_INIT;
     for (size_t i = 0; i < n; i++) {
         row_start(fp, v[i], wl, wr, o);
-        size_t room = o->width > wl + wr + 4 ? o->width - wl - wr - 4 : 20;
-        buf_reset(&e);
-        term_escape(&e, v[i]->name ? v[i]->name : v[i]->subject);
-        buf_reset(&b);
-        fit_elide(&b, buf_str(&e), room < 20 ? 20 : room);
-        fprintf(fp, "%s\n", buf_str(&b));
-        size_t room2 = o->width > indent_w + 20 ? o->width - indent_w : 20;
+        report_fit_path(fp, v[i]->name ? v[i]->name : v[i]->subject, o->width, wl + wr + 4);
+        fputc('\n', fp);
         if (v[i]->name) {
-            buf_reset(&e);
-            term_escape(&e, v[i]->subject);
-            buf_reset(&b);
-            fit_elide(&b, buf_str(&e), room2);
-            fprintf(fp, "%s%s\n", indent, buf_str(&b));
+            fputs(indent, fp);
+            report_fit_path(fp, v[i]->subject, o->width, indent_w);
+            fputc('\n', fp);
         }
         char *d = detail(v[i]);
         if (*d) {
@@ -203,9 +196,22 @@ fitted_table(FILE *fp, const struct finding **v, size_t n, const char *subject_h
         }
         free(d);
     }
-    buf_release(&b);
     buf_release(&e);
     free(indent);
+}
+
+/* "  Label: text" with already escaped text, wrapped under the label on a
+ * terminal (width > 0), whole otherwise. */
+static void
+labelled(FILE *fp, const char *label, const char *escaped, size_t width)
+{
+    fputs(label, fp);
+    if (width) {
+        fputc(' ', fp);
+        fit_wrap(fp, strlen(label) + 1, "    ", escaped, width);
+    } else {
+        fprintf(fp, " %s\n", escaped);
+    }
 }
 
 /* Prose (a description, vSphere Client steps): as written (indented) when lines are whole, else its
@@ -345,24 +351,12 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
                 buf_adds(&src, k ? "; " : "");
                 term_escape(&src, v[i]->rule->refs[k]);
             }
-            fputs("  Sources:", fp);
-            if (o->width) {
-                fputc(' ', fp);
-                fit_wrap(fp, 11, "    ", buf_str(&src), o->width);
-            } else {
-                fprintf(fp, " %s\n", buf_str(&src));
-            }
+            labelled(fp, "  Sources:", buf_str(&src), o->width);
             buf_release(&src);
             if (v[i]->fix_note) {
-                fputs("  Fixed:", fp);
                 struct buf fx = BUF_INIT;
                 term_escape(&fx, v[i]->fix_note);
-                if (o->width) {
-                    fputc(' ', fp);
-                    fit_wrap(fp, 9, "    ", buf_str(&fx), o->width);
-                } else {
-                    fprintf(fp, " %s\n", buf_str(&fx));
-                }
+                labelled(fp, "  Fixed:", buf_str(&fx), o->width);
                 buf_release(&fx);
             }
             fputs("  Fix (shown for ", fp);
