@@ -32,15 +32,16 @@ fix_state_name(enum fix_state s)
     return "none";
 }
 
-/* The release line of a fixed_in entry: its build's row, else its text. */
+/* The release line of a build (its row of the build table), else of a text
+ * (a product banner, a fixed_in version); either may be 0 / NULL. */
 static bool
-entry_line(const struct fixed_in *e, int *major, int *minor)
+release_line(long long build, const char *text, int *major, int *minor)
 {
     struct esxi_release rel;
-    if (e->build && esxi_release_of_build(e->build, &rel) &&
+    if (build > 0 && esxi_release_of_build(build, &rel) &&
         esxi_line_of_text(rel.version, major, minor))
         return true;
-    return esxi_line_of_text(e->version, major, minor);
+    return text && esxi_line_of_text(text, major, minor);
 }
 
 /* "ESXi 7.0 Update 3l (build 21424296)"; a version written as a build gets
@@ -69,14 +70,12 @@ finding_fix_status(struct finding *f, const char *product, const char *build)
         return;
     long long host = build ? strtoll(build, NULL, 10) : 0;
     int hmaj = 0, hmin = 0;
-    struct esxi_release rel;
-    bool has_line = (host > 0 && esxi_release_of_build(host, &rel) &&
-                     esxi_line_of_text(rel.version, &hmaj, &hmin)) ||
-                    (product && esxi_line_of_text(product, &hmaj, &hmin));
+    bool has_line = release_line(host, product, &hmaj, &hmin);
     const struct fixed_in *same = NULL; /* the entry of the host's line */
     for (size_t i = 0; has_line && i < r->nfixed_in; i++) {
         int maj, min;
-        if (entry_line(&r->fixed_in[i], &maj, &min) && maj == hmaj && min == hmin)
+        if (release_line(r->fixed_in[i].build, r->fixed_in[i].version, &maj, &min) && maj == hmaj &&
+            min == hmin)
             same = &r->fixed_in[i];
     }
     struct buf b = BUF_INIT;
