@@ -70,6 +70,17 @@ fuzz_logline_check(const char *s, size_t n)
             VT_BUG("fuzz_logline: time %lld from %u bytes", (long long)p.time_ms, p.time_text.len);
         fuzz_logline_round_trip(p.time_ms);
     }
+    /* a yearless syslog time takes the year of when the log was written
+     * (2011-01-05T10:00:00Z here): within a year and a day before it */
+    const int64_t written = 1294221600000LL, day = 86400000LL;
+    bool had = p.has_time;
+    int64_t before = p.time_ms;
+    bool set = log_prefix_year(&p, s, n, written);
+    if (had && (set || p.time_ms != before))
+        VT_BUG("fuzz_logline: log_prefix_year changed a time that had a year");
+    if (set && (!p.has_time || p.time_ms > written + day || p.time_ms < written - 367 * day))
+        VT_BUG("fuzz_logline: yearless time %lld for a log written at %lld", (long long)p.time_ms,
+               (long long)written);
 }
 
 int
