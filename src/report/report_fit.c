@@ -62,7 +62,9 @@ fit_width_escaped(const char *s)
     return w;
 }
 
-void
+/* Appends s to out, its middle replaced by "..." when it is wider than max
+ * columns, so that both ends of a path stay readable. */
+static void
 fit_elide(struct buf *out, const char *s, size_t max)
 {
     size_t total = fit_width(s);

@@ -14,9 +14,6 @@
 size_t fit_width(const char *s);
 /* Columns a string from input takes once escaped for the terminal. */
 size_t fit_width_escaped(const char *s);
-/* Appends s to out, its middle replaced by "..." when it is wider than max
- * columns, so that both ends of a path stay readable. */
-void fit_elide(struct buf *out, const char *s, size_t max);
 /* Prints text word-wrapped to `width` columns: the first line after `first`
  * (already printed, `used` columns wide), every further line after `indent`.
  * Line breaks in text are kept as spaces; a word wider than the line is

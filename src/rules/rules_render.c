@@ -85,6 +85,15 @@ in_comment(const char *text, const char *at)
     return false;
 }
 
+/* "(sh, sh_name, ps, ps_name, cmd, text, int)": the quotings there are. */
+static void
+add_quoting_names(struct buf *b)
+{
+    for (const struct quoting *q = quotings; q->name; q++)
+        buf_addf(b, "%s%s", q == quotings ? "(" : ", ", q->name);
+    buf_addc(b, ')');
+}
+
 bool
 template_check(const char *tool, const char *text, enum record_kind kind, struct buf *why)
 {
@@ -109,16 +118,13 @@ template_check(const char *tool, const char *text, enum record_kind kind, struct
             buf_addf(why, "unknown field in '{{%s}}'", name);
             ok = false;
         } else if (mod == NULL) {
-            buf_addf(why,
-                     "'{{%s}}' in %s inserts the value unquoted: write {{%s|QUOTING}} "
-                     "(sh, sh_name, ps, ps_name, cmd, text, int)",
-                     name, tool, name);
+            buf_addf(why, "'{{%s}}' in %s inserts the value unquoted: write {{%s|QUOTING}} ", name,
+                     tool, name);
+            add_quoting_names(why);
             ok = false;
         } else if (q == NULL) {
-            buf_addf(why,
-                     "unknown quoting '|%s' in '{{%s|%s}}' (sh, sh_name, ps, ps_name, cmd, "
-                     "text, int)",
-                     mod, name, mod);
+            buf_addf(why, "unknown quoting '|%s' in '{{%s|%s}}' ", mod, name, mod);
+            add_quoting_names(why);
             ok = false;
         } else if (q->family == QF_ANY) {
             if (field_type(f) != FV_INT) {
