@@ -51,6 +51,19 @@ json_raw_score(struct json *j, double score)
     json_raw(j, num);
 }
 
+/* The first known issue matched on this crash whose source names its
+ * culprit module (a rule's `culprit`), or NULL: a backtrace that shows only
+ * the VMkernel (KB 316522: world.c, the iLO driver) has its cause there. */
+static const struct rule *
+known_culprit(const struct findings *fs, const char *subject)
+{
+    for (size_t i = 0; i < fs->n; i++)
+        if (strcmp(fs->v[i].subject, subject) == 0 && !fs->v[i].rule->fallback &&
+            fs->v[i].rule->culprit)
+            return fs->v[i].rule;
+    return NULL;
+}
+
 void
 crash_to_json(struct json *j, const struct crash_view *v, const struct findings *fs)
 {
@@ -100,6 +113,17 @@ crash_to_json(struct json *j, const struct crash_view *v, const struct findings 
     json_kv_str(j, "function", c->culprit_function);
     json_kv_str(j, "kind", psod_culprit_kind_name(c->culprit_kind));
     json_kv_str(j, "why", c->culprit_why);
+    char *subject = crash_subject(v);
+    const struct rule *kc = known_culprit(fs, subject);
+    json_key(j, "known_issue"); /* the culprit the matched known issue's source names */
+    if (kc) {
+        json_obj(j);
+        json_kv_str(j, "module", kc->culprit);
+        json_kv_str(j, "rule", kc->id);
+        json_obj_end(j);
+    } else {
+        json_null(j);
+    }
     json_obj_end(j);
     /* No signature: the nearest known issues, similar, not confirmed. */
     json_key(j, "similar");
@@ -117,7 +141,6 @@ crash_to_json(struct json *j, const struct crash_view *v, const struct findings 
     }
     json_arr_end(j);
     /* The rules that matched this crash: its findings' ids. */
-    char *subject = crash_subject(v);
     json_key(j, "signatures");
     json_arr(j);
     for (size_t i = 0; i < fs->n; i++)
@@ -219,7 +242,11 @@ report_text_crashes(FILE *fp, const struct report *r, const struct report_opts *
                                                  [CULPRIT_DRIVER] = "a driver",
                                                  [CULPRIT_VMKERNEL] = "the VMkernel core",
                                                  [CULPRIT_HARDWARE] = "the hardware"};
-        term_printf(fp, "  Culprit:  %s", kind_label[c->culprit_kind]);
+        bool vmware_module = c->culprit_kind == CULPRIT_VMKERNEL && c->culprit_module &&
+                             *c->culprit_module && strcmp(c->culprit_module, "vmkernel") != 0;
+        term_printf(fp, "  Culprit:  %s",
+                    vmware_module ? "VMware's own code, not a third-party driver"
+                                  : kind_label[c->culprit_kind]);
         if (c->culprit_function || (c->culprit_module && *c->culprit_module))
             term_printf(fp, ": %s%s%s", c->culprit_function ? c->culprit_function : "",
                         c->culprit_function && c->culprit_module && *c->culprit_module ? "@" : "",
@@ -228,6 +255,10 @@ report_text_crashes(FILE *fp, const struct report *r, const struct report_opts *
             term_printf(fp, " (%s)", c->culprit_why);
         fputc('\n', fp);
         char *subject = crash_subject(v);
+        const struct rule *kc = known_culprit(&r->findings, subject);
+        if (kc && !(c->culprit_module && strcmp(c->culprit_module, kc->culprit) == 0))
+            term_printf(fp, "  Cause:    %s, as the source of the known issue %s names it\n",
+                        kc->culprit, kc->id);
         bool known = false;
         for (size_t k = 0; k < r->findings.n; k++) {
             const struct finding *f = &r->findings.v[k];

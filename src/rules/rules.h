@@ -51,6 +51,7 @@ struct rule {
     struct fixed_in *fixed_in;
     size_t nfixed_in;
     char *workaround; /* or NULL */
+    char *culprit;    /* crash rules: the module the source names as the cause, or NULL */
     struct rule_sample *match, *no_match;
     size_t nmatch, nno_match;
     char *file;             /* where it was loaded from */

@@ -450,7 +450,7 @@ static const char *const top_keys[] = {
     "title",       "id",       "status",         "description", "references", "author",
     "date",        "modified", "tags",           "logsource",   "detection",  "level",
     "remediation", "tests",    "falsepositives", "fields",      "fallback",   "related_rules",
-    "affects",     "fixed_in", "workaround",
+    "affects",     "fixed_in", "workaround",     "culprit",
 };
 
 /* The known-issue facts a source states (docs/RULES.md): `affects`, a list of
@@ -467,6 +467,9 @@ load_known_issue(struct loader *L, yaml_node_t *root, struct rule *r)
     else if (aff)
         load_texts(L, aff, "an affected release", &r->affects, &r->naffects);
     r->workaround = want_string(L, root, "workaround", false);
+    r->culprit = want_string(L, root, "culprit", false);
+    if (r->culprit && r->kind != REC_CRASH)
+        fail(L, map_get(L, root, "culprit"), "'culprit' belongs to crash rules");
     yaml_node_t *fx = map_get(L, root, "fixed_in");
     if (fx == NULL)
         return;
@@ -840,6 +843,7 @@ rule_free(struct rule *r)
         free(r->fixed_in[i].version);
     free(r->fixed_in);
     free(r->workaround);
+    free(r->culprit);
     for (size_t i = 0; i < r->nmatch; i++)
         free(r->match[i].text);
     for (size_t i = 0; i < r->nno_match; i++)

@@ -79,6 +79,7 @@ static const struct {
     {"rules", test_rules},
     {"psod", test_psod},
     {"psod_forms", test_psod_forms},
+    {"psod_culprit", test_psod_culprit},
     {"log_line", test_log_line},
     {"log_decode", test_log_decode},
     {"logs", test_logs},

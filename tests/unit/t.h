@@ -67,6 +67,7 @@ int test_corpus(void);
 int test_rules(void);
 int test_psod(void);
 int test_psod_forms(void);
+int test_psod_culprit(void);
 int test_log_line(void);
 int test_log_decode(void);
 int test_logs(void);

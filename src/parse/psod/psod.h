@@ -58,6 +58,7 @@ enum psod_type {
     PSOD_EXCEPTION, /* a CPU exception: see `exception` (#PF 14, #GP 13, #DE 0, #UD 6, #DF 8 ...) */
     PSOD_ASSERT,    /* ASSERT file:line */
     PSOD_NOT_IMPLEMENTED, /* NOT_IMPLEMENTED file:line */
+    PSOD_NOT_REACHED,     /* NOT_REACHED file:line */
     PSOD_SPIN_DEADLOCK,   /* Spin count exceeded - possible deadlock; re-acquire lock */
     PSOD_LOCKUP,          /* PCPU N locked up (TLB invalidate) */
     PSOD_HEARTBEAT,       /* Panic from another CPU / PCPU N: no heartbeat */
@@ -69,13 +70,17 @@ enum psod_type {
     PSOD_LOST_HEARTBEAT,  /* ESX service console: Lost heartbeat */
     PSOD_OOPS,            /* ESX service console Oops */
     PSOD_MANUAL,          /* CrashMe: requested by an admin */
+    PSOD_BOOT_DEVICE,     /* CRITICAL: Lost access to boot device (ESXi 8.0 U3 and later) */
+    PSOD_SECURE_BOOT,     /* UEFI Secure Boot failed: a VIB's signature did not verify */
+    PSOD_IOMMU,           /* IOMMU Fault detected for PCI-ADDRESS (vmgfx0/driver) */
     PSOD__COUNT
 };
 
 enum psod_culprit_kind {
     CULPRIT_NONE,     /* nothing to go on (no frames, no module) */
     CULPRIT_DRIVER,   /* a module other than the vmkernel core */
-    CULPRIT_VMKERNEL, /* only vmkernel core frames past the panic plumbing */
+    CULPRIT_VMKERNEL, /* VMware's own code: the vmkernel core or a VMware module
+                         (psod_module_is_vmware), never a driver vendor's */
     CULPRIT_HARDWARE, /* MCE, LINT1/NMI, PCIe fatal error: the hardware */
 };
 

@@ -129,6 +129,10 @@ psod_type_name(enum psod_type t, int exception)
         [PSOD_LOST_HEARTBEAT] = "lost-heartbeat",
         [PSOD_OOPS] = "Oops",
         [PSOD_MANUAL] = "CrashMe",
+        [PSOD_NOT_REACHED] = "NOT_REACHED",
+        [PSOD_BOOT_DEVICE] = "boot-device",
+        [PSOD_SECURE_BOOT] = "secure-boot",
+        [PSOD_IOMMU] = "IOMMU",
     };
     if (t == PSOD_EXCEPTION && exception >= 0 && exception < 20 && vectors[exception])
         return vectors[exception];
@@ -162,11 +166,11 @@ modkind(const struct psod_frame *f)
         return f->module_hidden ? MK_UNNAMED : MK_UNKNOWN;
     if (f->module[0] == '\0')
         return MK_UNNAMED;
-    if (strcmp(f->module, "vmkernel") == 0)
-        return MK_CORE;
     if (strncmp(f->module, "com.vmware.driverAPI", 20) == 0 ||
         strncmp(f->module, "vmklinux", 8) == 0)
         return MK_SHIM;
+    if (strcmp(f->module, "vmkernel") == 0 || psod_module_is_vmware(f->module))
+        return MK_CORE;
     return MK_DRIVER;
 }
 
@@ -239,6 +243,16 @@ pick_frames(const struct psod_frames *fs)
         }
     }
     for (size_t i = first; i < fs->n; i++) {
+        /* VMware's code only: its first frame in a VMware module (VMFS,
+         * vSAN, tcpip4) tells more than a vmkernel helper above it */
+        const struct psod_frame *f = &fs->v[i];
+        if (f->function != NULL && modkind(f) == MK_CORE && strcmp(f->module, "vmkernel") != 0) {
+            p = (struct pick){CULPRIT_VMKERNEL, f, f->module,
+                              "first frame past the panic plumbing in a VMware module"};
+            return p;
+        }
+    }
+    for (size_t i = first; i < fs->n; i++) {
         const struct psod_frame *f = &fs->v[i];
         if (f->function != NULL && !psod_is_plumbing(f->function)) {
             p = (struct pick){CULPRIT_VMKERNEL, f, f->module,
@@ -271,6 +285,47 @@ frame_of_module(const struct psod_frames *fs, const char *module)
     return NULL;
 }
 
+/* The driver an IOMMU fault names: `IOMMU Fault detected for 0000:3b:00.0
+ * (vmgp0/nvidia)` gives nvidia. */
+static char *
+iommu_driver(const char *msg)
+{
+    const char *p = msg ? strstr(msg, "IOMMU Fault detected for ") : NULL;
+    if (p == NULL || (p = strchr(p, '(')) == NULL)
+        return NULL;
+    const char *close = strchr(p, ')');
+    const char *slash = memchr(p, '/', close ? (size_t)(close - p) : 0);
+    if (slash == NULL || close - slash < 2)
+        return NULL;
+    return xstrndup(slash + 1, (size_t)(close - slash - 1));
+}
+
+/* No frame names anyone: what the text names. An assertion's source path,
+ * the device of an IOMMU fault, or a world named after a driver's thread. */
+static void
+culprit_from_text(struct psod_crash *c)
+{
+    bool vmware = false;
+    char *m = psod_module_of_path(c->message, &vmware);
+    const char *why = "the source file the panic message names";
+    if (m == NULL && c->type == PSOD_IOMMU) {
+        m = iommu_driver(c->message);
+        vmware = m != NULL && psod_module_is_vmware(m);
+        why = "the driver of the device the IOMMU fault names";
+    }
+    if (m == NULL) {
+        m = psod_vendor_module_of_world(c->world_name);
+        why = "the world the crash ran in is named after this driver";
+    }
+    if (m != NULL) {
+        set_culprit(c, vmware ? CULPRIT_VMKERNEL : CULPRIT_DRIVER, m, NULL, why);
+        free(m);
+        return;
+    }
+    set_culprit(c, CULPRIT_NONE, NULL, NULL,
+                c->frames.n + c->saved.n > 0 ? "only panic plumbing frames" : "no backtrace");
+}
+
 void
 psod_culprit(struct psod_crash *c)
 {
@@ -299,10 +354,21 @@ psod_culprit(struct psod_crash *c)
     default:
         break;
     }
+    if (c->type == PSOD_BOOT_DEVICE) {
+        set_culprit(c, CULPRIT_HARDWARE, NULL, NULL,
+                    "the host lost its boot device (boot media, its controller or path)");
+        return;
+    }
+    const char *own = NULL; /* the first VMware module involved, past the vmkernel */
     for (size_t i = 0; i < c->nmodules_involved; i++) {
         const char *m = c->modules_involved[i];
         if (m == NULL || strcmp(m, "vmkernel") == 0)
             continue;
+        if (psod_module_is_vmware(m)) {
+            if (own == NULL)
+                own = m;
+            continue;
+        }
         const struct psod_frame *f = frame_of_module(&c->frames, m);
         if (f == NULL)
             f = frame_of_module(&c->saved, m);
@@ -319,10 +385,17 @@ psod_culprit(struct psod_crash *c)
         }
     }
     struct pick p = pick_frames(&c->frames);
-    if (p.kind != CULPRIT_NONE) {
+    if (p.kind == CULPRIT_DRIVER || (p.kind == CULPRIT_VMKERNEL && own == NULL)) {
         set_culprit(c, p.kind, p.module, p.f->function, p.why);
         return;
     }
-    set_culprit(c, CULPRIT_NONE, NULL, NULL,
-                c->frames.n + c->saved.n > 0 ? "only panic plumbing frames" : "no backtrace");
+    if (own != NULL) {
+        const struct psod_frame *f = frame_of_module(&c->frames, own);
+        if (f == NULL)
+            f = frame_of_module(&c->saved, own);
+        set_culprit(c, CULPRIT_VMKERNEL, own, f ? f->function : NULL,
+                    "Module(s) involved in panic: a VMware module");
+        return;
+    }
+    culprit_from_text(c);
 }

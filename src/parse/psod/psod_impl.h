@@ -101,6 +101,20 @@ void psod_frames_push(struct psod_frames *fs, struct psod_frame *f);
 void psod_frames_release(struct psod_frames *fs);
 bool psod_frame_same(const struct psod_frame *a, const struct psod_frame *b);
 
+/* ---- psod_modules.c (data/esxi_modules.tsv) ---- */
+
+/* True for a module VMware writes (the vmkernel, VMFS, vSAN, the network
+ * stack, NSX ...): a crash there is VMware's, never a driver vendor's. */
+bool psod_module_is_vmware(const char *module);
+/* The vendor driver a world is named after (`lpfc_path_cl` gives lpfc), as
+ * a new string, or NULL. */
+char *psod_vendor_module_of_world(const char *world);
+/* The module whose source file an ASSERT / NOT_REACHED / NOT_IMPLEMENTED
+ * message names (`bora/modules/vmkernel/cmmds/...` gives cmmds, a
+ * vmkdrivers `drivers/.../e1000e/netdev.c` gives e1000e), as a new string
+ * with *vmware set, or NULL. */
+char *psod_module_of_path(const char *msg, bool *vmware);
+
 /* ---- psod_message.c ---- */
 
 /* Where in `s` a panic message of a form only a purple screen prints starts

@@ -153,10 +153,12 @@ message_at(const char *m, size_t n)
     switch (m[0]) {
     case 'P':
         return pcpu_then(m, n, " locked up") || pcpu_then(m, n, ": no heartbeat") ||
-               pt_starts(m, n, "Panic from another CPU");
+               pt_starts(m, n, "Panic from another CPU") ||
+               pt_starts(m, n, "Platform firmware has reported a fatal error");
     case 'N':
         return pt_starts(m, n, "NMI IPI: Panic requested") ||
-               (pt_starts(m, n, "NOT_IMPLEMENTED ") && path_line(m + 16, n - 16));
+               (pt_starts(m, n, "NOT_IMPLEMENTED ") && path_line(m + 16, n - 16)) ||
+               (pt_starts(m, n, "NOT_REACHED ") && path_line(m + 12, n - 12));
     case 'L':
         return pt_starts(m, n, "LINT1-NMI") || pt_starts(m, n, "LINT1/NMI");
     case 'M':
@@ -303,7 +305,15 @@ psod_classify(const char *m, size_t n, int *exception)
         return PSOD_ASSERT;
     if (pt_starts(b, bn, "NOT_IMPLEMENTED"))
         return PSOD_NOT_IMPLEMENTED;
-    if (pt_find(m, n, "ApeiHEST"))
+    if (pt_starts(b, bn, "NOT_REACHED"))
+        return PSOD_NOT_REACHED;
+    if (pt_find(m, n, "Lost access to boot device"))
+        return PSOD_BOOT_DEVICE;
+    if (pt_find(m, n, "Secure Boot failed"))
+        return PSOD_SECURE_BOOT;
+    if (pt_starts(b, bn, "IOMMU Fault"))
+        return PSOD_IOMMU;
+    if (pt_find(m, n, "ApeiHEST") || pt_starts(b, bn, "Platform firmware has reported a fatal"))
         return PSOD_MCE; /* a firmware-reported hardware error (APEI HEST) */
     if (pt_find(m, n, "LINT1"))
         return PSOD_LINT1_NMI;

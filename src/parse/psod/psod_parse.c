@@ -300,7 +300,7 @@ same_crash(const struct psod_crash *c, const char *m, size_t n, enum psod_type t
 
 static void
 on_message(struct psod_reader *r, const char *m, size_t n, const struct psod_prefix *pre,
-           unsigned long lineno)
+           unsigned long lineno, bool screen)
 {
     pt_trim(&m, &n);
     int vec;
@@ -363,7 +363,7 @@ on_message(struct psod_reader *r, const char *m, size_t n, const struct psod_pre
         c->timestamp = pt_dup(pre->ts, pre->tslen);
     r->want_msg = n == 0;
     r->precursor = pc > 0;
-    r->tentative = pc == 2;
+    r->tentative = pc == 2 && !screen; /* `@BlueScreen: IOMMU Fault ...` is a crash */
     mark(r, lineno);
 }
 
@@ -1079,18 +1079,18 @@ piece(struct psod_reader *r, const char *s, size_t n, const struct psod_prefix *
     const char *bs = pt_find(s, n, "BlueScreen:");
     if (bs != NULL && (bs == s || bs[-1] == '@' || bs[-1] == ' ')) {
         size_t i = (size_t)(bs - s) + 11;
-        on_message(r, s + i, psod_message_len(s, n, bs) - 11, pre, lineno);
+        on_message(r, s + i, psod_message_len(s, n, bs) - 11, pre, lineno, true);
         return;
     }
     const char *pm = pt_find(s, n, "Panic Message:");
     if (pm != NULL) {
         size_t i = (size_t)(pm - s) + 14;
-        on_message(r, s + i, n - i, pre, lineno);
+        on_message(r, s + i, n - i, pre, lineno, true);
         return;
     }
     const char *m = psod_panic_message(s, n, pre->present);
     if (m != NULL) {
-        on_message(r, m, psod_message_len(s, n, m), pre, lineno);
+        on_message(r, m, psod_message_len(s, n, m), pre, lineno, false);
         return;
     }
     const char *pd = pt_find(s, n, "Panic Details:");
@@ -1109,7 +1109,7 @@ piece(struct psod_reader *r, const char *s, size_t n, const struct psod_prefix *
         !register_line(s, n) && !pcpu_list(NULL, s, n) && !pt_starts(s, n, "Code start") &&
         !pt_starts(s, n, "PTEs:") && !pt_starts(s, n, "Saved backtrace")) {
         /* the line under a banner is the panic message (`Lost heartbeat`) */
-        on_message(r, s, n, pre, lineno);
+        on_message(r, s, n, pre, lineno, false);
         return;
     }
     /* not a message: a banner stays pending for a few lines (a backtrace may

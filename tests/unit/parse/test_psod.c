@@ -836,7 +836,7 @@ test_synthetic(void)
                            0,
                            -1,
                            NULL,
-                           CULPRIT_DRIVER,
+                           CULPRIT_VMKERNEL, /* esx: VMware's module (data/esxi_modules.tsv) */
                            "esx",
                            "hid_free_buffers"};
         check_crash("esx41_gp", &r.crashes[0], &w);
@@ -963,7 +963,7 @@ test_synthetic(void)
                            0,
                            -1,
                            "tcpip4",
-                           CULPRIT_DRIVER,
+                           CULPRIT_VMKERNEL, /* tcpip4: VMware's stack (data/esxi_modules.tsv) */
                            "tcpip4",
                            "tcp_timer_keep"};
         check_crash("esx80_logefi", &r.crashes[0], &w);
@@ -971,7 +971,8 @@ test_synthetic(void)
         T_EQ_STR("esx80_logefi module detail",
                  c->nmodules_involved ? c->modules_involved_detail[0] : NULL,
                  "tcpip4 Built on: Jun 11 2024");
-        T_EQ_STR("esx80_logefi culprit why", c->culprit_why, "Module(s) involved in panic");
+        T_EQ_STR("esx80_logefi culprit why", c->culprit_why,
+                 "Module(s) involved in panic: a VMware module");
         T_EQ_STR("esx80_logefi product", c->product, "VMware ESXi 8.0.3");
     }
     psod_result_release(&r);
@@ -1026,7 +1027,7 @@ test_synthetic(void)
         struct wcrash w = {"",        0,    1,    PSOD_HEARTBEAT,        -1,
                            2098897,   NULL, 78,   "0x420002796b20",      NULL,
                            NULL,      NULL, 0,    {NULL, NULL, NULL, 0}, {NULL, NULL, NULL, 0},
-                           5,         118,  NULL, CULPRIT_DRIVER,        "tcpip4",
+                           5,         118,  NULL, CULPRIT_VMKERNEL,      "tcpip4",
                            "rw_wlock"};
         check_crash("heartbeat_nmi", &r.crashes[0], &w);
         const struct psod_crash *c = &r.crashes[0];
@@ -1112,7 +1113,7 @@ test_synthetic(void)
                                2,
                                0,
                                NULL,
-                               CULPRIT_DRIVER,
+                               CULPRIT_VMKERNEL, /* vSphere Replication: VMware's */
                                "hbr_filter",
                                "TransferDispatchExtent"};
             check_crash(nm, &r.crashes[0], &w);

@@ -459,13 +459,14 @@ test_precursors(void)
         T_EQ_INT("boot device: modules", c->nmodules_involved, 1);
         if (c->nmodules_involved > 0)
             T_EQ_STR("boot device: module", c->modules_involved[0], "bootdevmon");
-        T_EQ_STR("boot device: culprit", c->culprit_module, "bootdevmon");
+        /* bootdevmon, VMware's monitor, stopped the host: the boot device is to blame */
+        T_EQ_STR("boot device: culprit", psod_culprit_kind_name(c->culprit_kind), "hardware");
         T_EQ_INT("boot device: frames", c->frames.n, 1);
     }
     psod_result_release(&r);
 
     struct want w = {
-        PSOD_UNKNOWN, -1,
+        PSOD_SECURE_BOOT, -1,
         -1,           NULL,
         NULL,         "UEFI Secure Boot failed: Failed to verify signatures of the following vibs"};
     one_crash("secure boot",
