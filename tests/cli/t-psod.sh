@@ -163,4 +163,23 @@ ok "--build 22348816: the fix is in the host's build" \
 run psod --build 7.0 "$WORK/df-nobanner.txt"
 ok "--build 7.0: usage error" [ "$RC" -eq 3 ]
 
+# a known issue's source names the culprit the backtrace cannot (KB 316522: world.c, iLO driver)
+printf '%s\n' '@BlueScreen: NOT_IMPLEMENTED bora/vmkernel/main/world.c:2307' \
+    'Code start: 0x420020c00000 VMK uptime: 80:01:02:03.004' \
+    '0x4539c0e1b740:[0x4200219c6f10]WorldGroupCleanup@vmkernel#nover+0x120 stack: 0x0' \
+    '0x4539c0e1b7a0:[0x4200219c7010]World_TryReap@vmkernel#nover+0x3d3 stack: 0x0' >"$WORK/ilo.txt"
+run psod -f json "$WORK/ilo.txt"
+ok "culprit: the frames show only the VMkernel" json "d['crashes'][0]['culprit']['kind'] == 'vmkernel'"
+ok "culprit: the known issue names the iLO driver" \
+    json "d['crashes'][0]['culprit']['known_issue'] == {'module': 'ilo', 'rule': 'psod-hpe-ilo-worldgroup-heap'}"
+run psod "$WORK/ilo.txt"
+ok "culprit: the text says so" grep -q "Cause:    ilo, as the source of the known issue psod-hpe-ilo-worldgroup-heap names it" "$WORK/out"
+run psod -f json "$WORK/nosim.txt"
+ok "culprit: no known issue, none named" json "d['crashes'][0]['culprit']['known_issue'] is None"
+mkdir -p "$WORK/badrules"
+sed -e 's/^id: log-vm-poweron-failed/id: x-culprit-on-a-log-rule/' -e 's/^remediation:/culprit: lpfc\nremediation:/' \
+    rules/log-vm.yml | awk 'BEGIN{RS="\n---\n"; ORS=""} /x-culprit-on-a-log-rule/ {print; exit}' >"$WORK/badrules/x.yml"
+run rules check --rules "$WORK/badrules"
+ok "culprit on a log rule: refused with file and line" grep -q "x.yml:[0-9]*: 'culprit' belongs to crash rules" "$WORK/err"
+
 done_testing

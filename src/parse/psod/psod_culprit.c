@@ -301,18 +301,13 @@ iommu_driver(const char *msg)
 }
 
 /* No frame names anyone: what the text names. An assertion's source path,
- * the device of an IOMMU fault, or a world named after a driver's thread. */
+ * or a world named after a driver's thread. */
 static void
 culprit_from_text(struct psod_crash *c)
 {
     bool vmware = false;
     char *m = psod_module_of_path(c->message, &vmware);
     const char *why = "the source file the panic message names";
-    if (m == NULL && c->type == PSOD_IOMMU) {
-        m = iommu_driver(c->message);
-        vmware = m != NULL && psod_module_is_vmware(m);
-        why = "the driver of the device the IOMMU fault names";
-    }
     if (m == NULL) {
         m = psod_vendor_module_of_world(c->world_name);
         why = "the world the crash ran in is named after this driver";
@@ -353,6 +348,15 @@ psod_culprit(struct psod_crash *c)
         return;
     default:
         break;
+    }
+    if (c->type == PSOD_IOMMU) { /* the device's driver, over the IOMMU handler's frames */
+        char *d = iommu_driver(c->message);
+        if (d != NULL) {
+            set_culprit(c, psod_module_is_vmware(d) ? CULPRIT_VMKERNEL : CULPRIT_DRIVER, d, NULL,
+                        "the driver of the device the IOMMU fault names");
+            free(d);
+            return;
+        }
     }
     if (c->type == PSOD_BOOT_DEVICE) {
         set_culprit(c, CULPRIT_HARDWARE, NULL, NULL,
