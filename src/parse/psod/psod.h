@@ -92,6 +92,7 @@ struct psod_frame {
     bool has_frame, has_ip, has_offset;
     bool module_hidden; /* a module was written but a web copy hid it (`[email protected]`,
                            `x@example.com`): module is NULL, version may be kept */
+    bool named;         /* a function named in prose (psod_named.c), not a printed frame */
     char *function;     /* "E1000PollRxRing"; NULL for [0x0] / <unknown> */
     char *module;       /* "vmkernel", "i40en" (parens removed), "" for `@#`, NULL when absent
                            or "<None>"; e-mail-obfuscated modules come back NULL */

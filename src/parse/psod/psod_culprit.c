@@ -379,6 +379,17 @@ psod_culprit(struct psod_crash *c)
         set_culprit(c, CULPRIT_DRIVER, m, f ? f->function : NULL, "Module(s) involved in panic");
         return;
     }
+    bool names_only = c->frames.n > 0 && c->saved.n == 0;
+    for (size_t i = 0; names_only && i < c->frames.n; i++) {
+        const struct psod_frame *f = &c->frames.v[i];
+        names_only = f->named;
+    }
+    if (names_only) { /* functions named in prose: whose they are is not written */
+        culprit_from_text(c);
+        if (c->culprit_kind == CULPRIT_NONE)
+            c->culprit_why = "functions named in text, without their modules";
+        return;
+    }
     if (c->saved.n > 0) {
         struct pick p = pick_frames(&c->saved);
         if (p.kind != CULPRIT_NONE) {

@@ -115,6 +115,18 @@ char *psod_vendor_module_of_world(const char *world);
  * with *vmware set, or NULL. */
 char *psod_module_of_path(const char *msg, bool *vmware);
 
+/* ---- psod_named.c ---- */
+
+/* True when a line speaks of a crash (purple screen, PSOD, backtrace, the
+ * stack): only such a line may name functions in prose. */
+bool psod_named_cue(const char *s, size_t n);
+/* The function-shaped identifiers of a line of prose, up to max, as new
+ * strings in out; returns how many. */
+size_t psod_named_functions(const char *s, size_t n, char **out, size_t max);
+/* The one function a list item names (`- Fn`, `2. Fn()`, `• Fn`, a name
+ * alone), or NULL for anything else; *len its length. */
+const char *psod_named_list_item(const char *s, size_t n, size_t *len);
+
 /* ---- psod_message.c ---- */
 
 /* Where in `s` a panic message of a form only a purple screen prints starts

@@ -601,6 +601,13 @@ static const struct {
     NEEDLE("UEFI Secure", 1),     /* EF: UEFI Secure Boot failed */
     NEEDLE("IOMMU Fault", 1),     /* OM: a crash when a backtrace follows */
     NEEDLE("ApeiHEST", 3),        /* iH: ApeiHESTNmiHandler requested PSOD */
+    NEEDLE("purple", 1),          /* ur: prose naming functions (psod_named.c) */
+    NEEDLE("Purple", 1),          /* ur */
+    NEEDLE("PSOD", 1),            /* SO */
+    NEEDLE("acktrace", 0),        /* ac: backtrace, Backtrace */
+    NEEDLE("ack trace", 0),       /* ac */
+    NEEDLE("stack", 1),           /* ta: the stack, call stack, stack trace */
+    NEEDLE("function call", 1),   /* un */
 };
 
 #define NNEEDLES (sizeof(needles) / sizeof(needles[0]))

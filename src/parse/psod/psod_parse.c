@@ -98,6 +98,8 @@ struct psod_reader {
     unsigned long warn_line;
     char *warn_text;
     unsigned long regs_first, regs_last;
+    unsigned long named_list; /* a crash-word line ending in `:`, or its list's last item */
+    bool line_colon;          /* the whole line ends in `:` (its pieces may not) */
     char *regs_ts; /* timestamp of the regs_first line */
 };
 
@@ -1035,6 +1037,64 @@ elision_len(const char *s, size_t n)
     return i;
 }
 
+/* ---- functions named in prose (psod_named.c) ---- */
+
+/* Frames from a line of prose that names functions, or from an item of the
+ * list a crash-word line opened. They join the open crash unless it has a
+ * pasted backtrace (addresses): prose then only talks about it. */
+static bool
+named(struct psod_reader *r, const char *s, size_t n, const struct psod_prefix *pre,
+      unsigned long lineno)
+{
+    char *fn[16];
+    size_t k = 0, len;
+    const char *item = r->named_list && lineno <= r->named_list + 1
+                           ? psod_named_list_item(s, n, &len)
+                           : NULL;
+    if (item != NULL) {
+        fn[k++] = xstrndup(item, len);
+        r->named_list = lineno;
+    } else {
+        r->named_list = 0;
+        if (!psod_named_cue(s, n))
+            return false;
+        if (r->line_colon || (n > 0 && s[n - 1] == ':'))
+            r->named_list = lineno;
+        k = psod_named_functions(s, n, fn, sizeof(fn) / sizeof(fn[0]));
+        if (k == 0)
+            return false;
+    }
+    bool pasted = false;
+    for (size_t j = 0; r->open && j < r->cur.frames.n; j++)
+        pasted |= !r->cur.frames.v[j].named;
+    if (pasted) {
+        for (size_t i = 0; i < k; i++)
+            free(fn[i]);
+        r->named_list = 0;
+        return false;
+    }
+    if (!r->open)
+        open_crash(r, lineno, pre);
+    struct psod_crash *c = &r->cur;
+    for (size_t i = 0; i < k; i++) {
+        bool have = false;
+        for (size_t j = 0; j < c->frames.n; j++)
+            have |= c->frames.v[j].function && strcmp(c->frames.v[j].function, fn[i]) == 0;
+        if (have) {
+            free(fn[i]);
+            continue;
+        }
+        struct psod_frame f;
+        memset(&f, 0, sizeof(f));
+        f.function = fn[i];
+        f.named = true;
+        f.line = lineno;
+        psod_frames_push(&c->frames, &f);
+    }
+    mark(r, lineno);
+    return true;
+}
+
 static void
 piece(struct psod_reader *r, const char *s, size_t n, const struct psod_prefix *pre,
       unsigned long lineno)
@@ -1136,6 +1196,8 @@ piece(struct psod_reader *r, const char *s, size_t n, const struct psod_prefix *
         }
         r->regs_last = lineno;
     }
+    if (named(r, s, n, pre, lineno))
+        return;
     if (section(r, s, n)) {
         finish(r);
         return;
@@ -1149,13 +1211,13 @@ piece(struct psod_reader *r, const char *s, size_t n, const struct psod_prefix *
 bool
 psod_reader_busy(const struct psod_reader *r)
 {
-    return r->open || r->hdr || r->pend.active;
+    return r->open || r->hdr || r->pend.active || r->named_list;
 }
 
 void
 psod_feed(struct psod_reader *r, const char *line, size_t len, unsigned long lineno)
 {
-    if (!r->open && !r->hdr && !r->pend.active &&
+    if (!r->open && !r->hdr && !r->pend.active && !r->named_list &&
         !psod_needles_any(r->needles, line, len < PSOD_MAX_LINE ? len : PSOD_MAX_LINE))
         return; /* the common case in a big log: nothing crash-shaped here */
     if (len > PSOD_MAX_LINE)
@@ -1167,6 +1229,10 @@ psod_feed(struct psod_reader *r, const char *line, size_t len, unsigned long lin
     const char *s = r->lb.p ? r->lb.p : "";
     size_t n = r->lb.len;
     r->line_shaped = false;
+    size_t tail = n;
+    while (tail > 0 && (s[tail - 1] == ' ' || s[tail - 1] == '\t'))
+        tail--;
+    r->line_colon = tail > 0 && s[tail - 1] == ':';
     struct psod_prefix pre;
     size_t b = psod_strip_prefix(s, n, &pre);
     s += b;

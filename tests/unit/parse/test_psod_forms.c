@@ -579,6 +579,81 @@ test_logged_warnings(void)
              "[0x8c(0x41801c000000):0x4302:0x4010] (Src 0x1, CPU3)\n");
 }
 
+/* ---- functions named in prose (psod_named.c) ---- */
+
+/* The functions of the one crash decoded from text, blank-separated. */
+static void
+named_functions(const char *what, const char *text, const char *want)
+{
+    struct psod_result r = dec(text);
+    if (T_EQ_INT(t_fmt("%s: crashes", what), r.ncrashes, 1)) {
+        const struct psod_crash *c = &r.crashes[0];
+        struct buf b = BUF_INIT;
+        for (size_t i = 0; i < c->frames.n; i++) {
+            if (i > 0)
+                buf_addc(&b, ' ');
+            buf_adds(&b, c->frames.v[i].function ? c->frames.v[i].function : "?");
+            T_CHECK(t_fmt("%s: frame %zu named, no address", what, i),
+                    c->frames.v[i].named && !c->frames.v[i].has_ip);
+        }
+        T_EQ_STR(t_fmt("%s: functions", what), b.p ? b.p : "", want);
+        T_EQ_STR(t_fmt("%s: culprit", what), psod_culprit_kind_name(c->culprit_kind), "none");
+        buf_release(&b);
+    }
+    psod_result_release(&r);
+}
+
+static void
+test_named(void)
+{
+    /* KB titles and article prose, written here in their forms */
+    named_functions("title: reports an X error",
+                    "ESXi host fails with a purple diagnostic screen and reports an "
+                    "LACPScheduler error\n",
+                    "LACPScheduler");
+    named_functions("title: this function call",
+                    "ESXi 6.0 host fails with a purple diagnostic screen showing this function "
+                    "call: FTCptWriterFunc\n",
+                    "FTCptWriterFunc");
+    named_functions("prose: mentioning A and B",
+                    "An ESXi host fails with a purple diagnostic screen mentioning "
+                    "PFFilterPacket and VSIPDVFProcessSlowPathPackets\n",
+                    "PFFilterPacket VSIPDVFProcessSlowPathPackets");
+    named_functions("prose: in the stack", "PSOD with LVMHandleDeviceAPDEvent in the stack\n",
+                    "LVMHandleDeviceAPDEvent");
+    named_functions("prose: A or B, lower case with underscores",
+                    "The backtrace contains lpfc_sli4_els_xri_aborted or "
+                    "lpfc_sli4_delete_els_xri_aborted.\n",
+                    "lpfc_sli4_els_xri_aborted lpfc_sli4_delete_els_xri_aborted");
+    named_functions("bulleted list after a header",
+                    "The backtrace contains:\n- SCSIDeviceIteratorNext\n"
+                    "- SCSIDeviceTimeoutHandlerFn\n\nThe host then reboots.\n",
+                    "SCSIDeviceIteratorNext SCSIDeviceTimeoutHandlerFn");
+    named_functions("numbered list with () and bullets U+2022",
+                    "Backtrace similar to:\n1. VmMemCowPShareFn()\n\xe2\x80\xa2 "
+                    "VmAssistantProcessTasks\n",
+                    "VmMemCowPShareFn VmAssistantProcessTasks");
+    /* prose that only talks about purple screens names no function */
+    no_crash("products are no functions",
+             "A purple screen (PSOD) on a ProLiant with PowerPath, NetQueue and VMware Tools: "
+             "collect the VMkernel core dump (vmkernel-zdump.1) and read the backtrace.\n");
+    no_crash("a list after a header without a crash word",
+             "Affected drivers:\n- lpfc_driver_xyz\n- qlnativefc_abc\n");
+    no_crash("a list item that is a sentence",
+             "The backtrace contains:\n- several frames of the storage stack\n");
+    no_crash("function names with no crash word",
+             "Call FooBarHandler_Init and lpfc_sli4_setup before loading the module.\n");
+    /* named functions never join a pasted backtrace */
+    struct psod_result r = dec("@BlueScreen: #PF Exception 14 in world 2098009:OCFlush IP "
+                               "0x4200389489c4 addr 0x350\n"
+                               "0x4539c0e1bd10:[0x4200389489c4]Fil3_FileIO@vmfs3#nover+0x12 "
+                               "stack: 0x0\n"
+                               "The backtrace also mentions FS3_Flush_Something.\n");
+    if (T_EQ_INT("pasted + prose: one crash", r.ncrashes, 1))
+        T_EQ_INT("pasted + prose: the pasted frame only", r.crashes[0].frames.n, 1);
+    psod_result_release(&r);
+}
+
 int
 test_psod_forms(void)
 {
@@ -593,5 +668,6 @@ test_psod_forms(void)
     test_precursors();
     test_no_crash_prose();
     test_logged_warnings();
+    test_named();
     return t_failed - before;
 }
