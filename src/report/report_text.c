@@ -335,6 +335,15 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
                                                   : "VM";
                 struct buf head = BUF_INIT;
                 term_escape(&head, v[i]->rule->title);
+                /* the SCSI status and sense in words, when the example lines share them */
+                const char *dec = v[i]->nev ? v[i]->ev[0].decoded : NULL;
+                for (size_t e = 1; dec && e < v[i]->nev; e++)
+                    if (v[i]->ev[e].decoded == NULL || strcmp(v[i]->ev[e].decoded, dec) != 0)
+                        dec = NULL;
+                if (dec) {
+                    buf_adds(&head, ": ");
+                    term_escape(&head, dec);
+                }
                 if (what)
                     buf_addf(&head, " (%zu %s%s)", affected, what, affected == 1 ? "" : "s");
                 fputs(": ", fp);

@@ -202,4 +202,9 @@ ok "no connection with possible sense: no high or critical finding" \
 ok "the example line decoded in words" \
     json "any(e.get('decoded') == 'host NO_CONNECT, device GOOD; possible sense: ILLEGAL REQUEST, LOGICAL UNIT NOT SUPPORTED' for f in d['findings'] for e in f['evidence'])"
 
+# the decoded meaning is in the finding's heading (issue 15 §1; words of SPC-4: key 3, ASC 0x11/0x00)
+printf '%s\n' '2024-05-06T07:08:09.010Z cpu2:2097152)ScsiDeviceIO: 4161: Cmd(0x45b8c1d00ac0) 0x28, CmdSN 0x9c from world 2099830 to dev "naa.600a098038303053453f463045727a51" failed H:0x0 D:0x2 P:0x0 Valid sense data: 0x3 0x11 0x0.' >"$WORK/medium.log"
+run logs "$WORK/medium.log"
+ok "heading: the sense in words" grep -q "^[a-z]* log-[a-z0-9-]*: .*MEDIUM ERROR, UNRECOVERED READ ERROR" "$WORK/out"
+
 done_testing
