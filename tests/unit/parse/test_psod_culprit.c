@@ -119,6 +119,10 @@ test_psod_culprit(void)
     T_CHECK("vmfs3 is VMware's", psod_module_is_vmware("vmfs3"));
     T_CHECK("com.vmware.* is VMware's", psod_module_is_vmware("com.vmware.vsan"));
     T_CHECK("nsxt-vsip is VMware's", psod_module_is_vmware("nsxt-vsip"));
+    T_CHECK("dvfilter-switch-security is VMware's (dvfilter*)",
+            psod_module_is_vmware("dvfilter-switch-security"));
+    T_CHECK("dvfilter-dsa is Trend Micro's: its own row beats the prefix row",
+            !psod_module_is_vmware("dvfilter-dsa"));
     T_CHECK("lpfc is a vendor's", !psod_module_is_vmware("lpfc"));
     T_CHECK("an unlisted module is a vendor's", !psod_module_is_vmware("acme_raid"));
     T_CHECK("no module is nobody's", !psod_module_is_vmware(NULL) && !psod_module_is_vmware(""));

@@ -629,6 +629,11 @@ test_named(void)
                     "The backtrace contains:\n- SCSIDeviceIteratorNext\n"
                     "- SCSIDeviceTimeoutHandlerFn\n\nThe host then reboots.\n",
                     "SCSIDeviceIteratorNext SCSIDeviceTimeoutHandlerFn");
+    named_functions("driver functions in lower case, indented bullets (KB 380959's form)",
+                    "  \xe2\x80\xa2 The backtrace contains multiple references to qlnativefc "
+                    "functions:\n    \xe2\x80\xa2 qla27xxCopyFpinPkt\n"
+                    "    \xe2\x80\xa2 qla24xxMsixRspQ\n",
+                    "qla27xxCopyFpinPkt qla24xxMsixRspQ");
     named_functions("numbered list with () and bullets U+2022",
                     "Backtrace similar to:\n1. VmMemCowPShareFn()\n\xe2\x80\xa2 "
                     "VmAssistantProcessTasks\n",
