@@ -121,8 +121,9 @@ char *psod_module_of_path(const char *msg, bool *vmware);
  * stack): only such a line may name functions in prose. */
 bool psod_named_cue(const char *s, size_t n);
 /* The function-shaped identifiers of a line of prose, up to max, as new
- * strings in out; returns how many. */
-size_t psod_named_functions(const char *s, size_t n, char **out, size_t max);
+ * strings in out; returns how many. With calls_only, only those written as a
+ * call (`lpfc_external_dif_cmpl()`): a line near a crash word, not on it. */
+size_t psod_named_functions(const char *s, size_t n, bool calls_only, char **out, size_t max);
 /* The one function a list item names (`- Fn`, `2. Fn()`, `• Fn`, a name
  * alone), or NULL for anything else; *len its length. */
 const char *psod_named_list_item(const char *s, size_t n, size_t *len);

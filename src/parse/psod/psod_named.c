@@ -95,7 +95,7 @@ function_shaped(const char *s, size_t n)
 }
 
 size_t
-psod_named_functions(const char *s, size_t n, char **out, size_t max)
+psod_named_functions(const char *s, size_t n, bool calls_only, char **out, size_t max)
 {
     size_t k = 0;
     for (size_t i = 0; i < n && k < max;) {
@@ -114,6 +114,8 @@ psod_named_functions(const char *s, size_t n, char **out, size_t max)
             continue;
         if (!function_shaped(s + b, i - b))
             continue;
+        if (calls_only && !(i + 1 < n && s[i] == '(' && s[i + 1] == ')'))
+            continue; /* near a crash word, only a call written `fn()` is a function */
         bool dup = false;
         for (size_t j = 0; j < k; j++)
             if (strlen(out[j]) == i - b && memcmp(out[j], s + b, i - b) == 0)

@@ -48,6 +48,7 @@
 
 #define PSOD_MAX_LINE (1u << 18) /* bytes of one physical line that are read */
 #define PSOD_QUIET_LINES 50
+#define PSOD_NAMED_NEAR 12 /* lines after a crash word in which a `fn()` call names a function */
 #define PSOD_MAX_DIAGS 64
 #define PSOD_MAX_CUTS 2048
 #define PSOD_CONTEXT_LINES 3 /* a WARN or register line counts for this many lines */
@@ -99,6 +100,8 @@ struct psod_reader {
     char *warn_text;
     unsigned long regs_first, regs_last;
     unsigned long named_list; /* a crash-word line ending in `:`, or its list's last item */
+    unsigned long named_cue;  /* the last line of prose with a crash word */
+    unsigned long fed;        /* the last line fed */
     bool line_colon;          /* the whole line ends in `:` (its pieces may not) */
     char *regs_ts; /* timestamp of the regs_first line */
 };
@@ -1056,11 +1059,16 @@ named(struct psod_reader *r, const char *s, size_t n, const struct psod_prefix *
         r->named_list = lineno;
     } else {
         r->named_list = 0;
-        if (!psod_named_cue(s, n))
+        bool cue = psod_named_cue(s, n);
+        bool near = !cue && r->named_cue && lineno - r->named_cue <= PSOD_NAMED_NEAR;
+        if (!cue && !near)
             return false;
-        if (r->line_colon || (n > 0 && s[n - 1] == ':'))
-            r->named_list = lineno;
-        k = psod_named_functions(s, n, fn, sizeof(fn) / sizeof(fn[0]));
+        if (cue) {
+            r->named_cue = lineno;
+            if (r->line_colon || (n > 0 && s[n - 1] == ':'))
+                r->named_list = lineno;
+        }
+        k = psod_named_functions(s, n, near, fn, sizeof(fn) / sizeof(fn[0]));
         if (k == 0)
             return false;
     }
@@ -1211,13 +1219,16 @@ piece(struct psod_reader *r, const char *s, size_t n, const struct psod_prefix *
 bool
 psod_reader_busy(const struct psod_reader *r)
 {
-    return r->open || r->hdr || r->pend.active || r->named_list;
+    return r->open || r->hdr || r->pend.active || r->named_list ||
+           (r->named_cue && r->fed - r->named_cue < PSOD_NAMED_NEAR);
 }
 
 void
 psod_feed(struct psod_reader *r, const char *line, size_t len, unsigned long lineno)
 {
+    r->fed = lineno;
     if (!r->open && !r->hdr && !r->pend.active && !r->named_list &&
+        !(r->named_cue && lineno - r->named_cue <= PSOD_NAMED_NEAR) &&
         !psod_needles_any(r->needles, line, len < PSOD_MAX_LINE ? len : PSOD_MAX_LINE))
         return; /* the common case in a big log: nothing crash-shaped here */
     if (len > PSOD_MAX_LINE)

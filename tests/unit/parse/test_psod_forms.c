@@ -638,6 +638,21 @@ test_named(void)
                     "Backtrace similar to:\n1. VmMemCowPShareFn()\n\xe2\x80\xa2 "
                     "VmAssistantProcessTasks\n",
                     "VmMemCowPShareFn VmAssistantProcessTasks");
+    named_functions("a call written fn() in the lines after a crash word (KB 318027's form)",
+                    "ESXi hosts of version 7.0U1c fail with a PSOD.\n"
+                    "Cause: lpfc_external_dif_cmpl() checks the response data of an INQUIRY.\n",
+                    "lpfc_external_dif_cmpl");
+    {
+        struct buf far = BUF_INIT;
+        buf_adds(&far, "The host fails with a PSOD.\n");
+        for (int i = 0; i < 14; i++)
+            buf_adds(&far, "Some other paragraph of the article.\n");
+        buf_adds(&far, "Call lpfc_setup_driver_state() to load it.\n");
+        no_crash("a call written fn() far from any crash word", buf_str(&far));
+        buf_release(&far);
+    }
+    no_crash("a call written fn() with no crash word",
+             "Cause: lpfc_external_dif_cmpl() checks the response data of an INQUIRY.\n");
     /* prose that only talks about purple screens names no function */
     no_crash("products are no functions",
              "A purple screen (PSOD) on a ProLiant with PowerPath, NetQueue and VMware Tools: "
