@@ -301,8 +301,9 @@ psod_classify(const char *m, size_t n, int *exception)
     size_t k = pt_ws(m, n, 0);
     const char *b = m + k;
     size_t bn = n - k;
-    if (pt_starts(b, bn, "ASSERT"))
-        return PSOD_ASSERT;
+    if (pt_starts(b, bn, "ASSERT") ||
+        (pt_starts(b, bn, "line ") && pt_find(m, n, " assert ") && pt_find(m, n, " failed")))
+        return PSOD_ASSERT; /* also NSX's `line 25418 assert "(...) == 0" failed` */
     if (pt_starts(b, bn, "NOT_IMPLEMENTED"))
         return PSOD_NOT_IMPLEMENTED;
     if (pt_starts(b, bn, "NOT_REACHED"))

@@ -92,6 +92,9 @@ static const struct want cases[] = {
      "paths are down.\n"
      "Module(s) involved in panic: [bootdevmon Built on: Jun 10 2025]\n",
      "boot-device", CULPRIT_HARDWARE, NULL, NULL},
+    {"NSX's assert form is an ASSERT",
+     "@BlueScreen: line 25418 assert \"(s->state_flags & PFSTATE_TCP_HALF_OPEN) == 0\" failed\n",
+     "ASSERT", CULPRIT_NONE, NULL, NULL},
     {"Secure Boot failure has its own kind",
      "@BlueScreen: UEFI Secure Boot failed:\n"
      "Failed to verify signatures of the following vibs (1): [old-raid-driver]\n",
