@@ -182,4 +182,35 @@ sed -e 's/^id: log-vm-poweron-failed/id: x-culprit-on-a-log-rule/' -e 's/^remedi
 run rules check --rules "$WORK/badrules"
 ok "culprit on a log rule: refused with file and line" grep -q "x.yml:[0-9]*: 'culprit' belongs to crash rules" "$WORK/err"
 
+# the FMS= line (CPU family/model/stepping, microcode) is text a rule can test
+mkdir -p "$WORK/fmsrules"
+cat >"$WORK/fmsrules/fms.yml" <<'EOF'
+title: CPU family 0x19 in the crash's FMS line
+id: x-fms-family-19
+status: experimental
+level: low
+logsource: {product: vmware, category: crash}
+description: a test rule on the FMS line
+references: [test]
+remediation: {vsphere_client: none}
+detection:
+  f:
+    crash.texts|contains: 'FMS=19/'
+  condition: f
+tests:
+  match:
+    - |
+      @BlueScreen: #PF Exception 14 in world 2098009:foo IP 0x4200389489c4 addr 0x350
+      FMS=19/01/1 uCode=0xa0011d1
+  no_match:
+    - |
+      @BlueScreen: #PF Exception 14 in world 2098009:foo IP 0x4200389489c4 addr 0x350
+      FMS=6/55/7 uCode=0x2006d05
+EOF
+printf '%s\n' '@BlueScreen: #PF Exception 14 in world 2098009:foo IP 0x4200389489c4 addr 0x350' \
+    'cr0=0x80010031 cr2=0x350 cr3=0x7a0e2000 cr4=0x142768' 'FMS=19/01/1 uCode=0xa0011d1' \
+    '0x4539c0e1bd10:[0x4200389489c4]Foo_Bar@vmkernel#nover+0x12 stack: 0x0' >"$WORK/fms.txt"
+run psod --rules "$WORK/fmsrules" -f json "$WORK/fms.txt"
+ok "FMS line: a rule on the CPU family matches" json "'x-fms-family-19' in d['crashes'][0]['signatures']"
+
 done_testing

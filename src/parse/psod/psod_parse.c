@@ -770,6 +770,8 @@ in_crash(struct psod_reader *r, const char *s, size_t n, const struct psod_prefi
     }
     if (register_line(s, n)) {
         registers(c, s, n);
+        if (pt_starts(s, n, "FMS=")) /* CPU family/model/stepping and microcode: for rules */
+            add_note(r, s, n, lineno);
         mark(r, lineno);
         return;
     }
