@@ -120,6 +120,9 @@ char *psod_module_of_path(const char *msg, bool *vmware);
 /* True when a line speaks of a crash (purple screen, PSOD, backtrace, the
  * stack): only such a line may name functions in prose. */
 bool psod_named_cue(const char *s, size_t n);
+/* True for a token shaped like a VMkernel or driver function: an underscore,
+ * or CamelCase with a hump past its second letter, not a product name. */
+bool psod_function_shaped(const char *s, size_t n);
 /* The function-shaped identifiers of a line of prose, up to max, as new
  * strings in out; returns how many. With calls_only, only those written as a
  * call (`lpfc_external_dif_cmpl()`): a line near a crash word, not on it. */

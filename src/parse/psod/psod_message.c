@@ -9,6 +9,7 @@
  * `RIPOFF(base):RBP:CS [0xOFF(0xBASE):..]`, MCE forms naming `PCPU14` and a
  * world. Values KB copies masked read as absent. */
 #include "parse/psod/psod_impl.h"
+#include "util/util_mem.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -209,6 +210,14 @@ psod_panic_message(const char *s, size_t n, bool logged)
         if (pt_find(e, n - off, " in world ") != NULL || pt_starts(s + after, n - after, " IP ") ||
             pt_starts(s + after, n - after, " ip ") || pt_starts(s + after, n - after, " @ "))
             return e;
+        /* a KB title's `#PF Exception 14 in IpfixFilterPacket`: in a function */
+        if (pt_starts(s + after, n - after, " in ")) {
+            size_t b = after + 4, k = b;
+            while (k < n && (isalnum((unsigned char)s[k]) || s[k] == '_'))
+                k++;
+            if (psod_function_shaped(s + b, k - b))
+                return e;
+        }
     }
     /* an APEI hardware error source that asks for the purple screen:
      * `NMI: 1234: ApeiHESTNmiHandler requested PSOD`, the whole line */
@@ -488,6 +497,20 @@ psod_message_fields(struct psod_crash *c, const char *m, size_t n, bool overwrit
         set_ip(c, r, v, overwrite);
         r = hex_after(rest, rn, " addr ", &v);
         set_addr(c, r, v, overwrite);
+        /* `#PF Exception 14 in IpfixFilterPacket`: the function it names */
+        if (e != NULL && c->frames.n == 0 && pt_starts(rest, rn, " in ")) {
+            size_t k = 4;
+            while (k < rn && (isalnum((unsigned char)rest[k]) || rest[k] == '_'))
+                k++;
+            if (psod_function_shaped(rest + 4, k - 4)) {
+                struct psod_frame f;
+                memset(&f, 0, sizeof(f));
+                f.function = xstrndup(rest + 4, k - 4);
+                f.named = true;
+                f.line = c->line;
+                psod_frames_push(&c->frames, &f);
+            }
+        }
         break;
     }
     case PSOD_HEARTBEAT: {

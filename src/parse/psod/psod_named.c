@@ -62,9 +62,8 @@ word_char(int c)
     return isalnum(c) || c == '_';
 }
 
-/* A token shaped like a VMkernel or driver function. */
-static bool
-function_shaped(const char *s, size_t n)
+bool
+psod_function_shaped(const char *s, size_t n)
 {
     if (n < 6 || n > 80 || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
         return false;
@@ -112,7 +111,7 @@ psod_named_functions(const char *s, size_t n, bool calls_only, char **out, size_
         if (i < n && (strchr("/\\@#=-[<", s[i]) != NULL ||
                       (s[i] == '.' && i + 1 < n && isalnum((unsigned char)s[i + 1]))))
             continue;
-        if (!function_shaped(s + b, i - b))
+        if (!psod_function_shaped(s + b, i - b))
             continue;
         if (calls_only && !(i + 1 < n && s[i] == '(' && s[i + 1] == ')'))
             continue; /* near a crash word, only a call written `fn()` is a function */
@@ -154,7 +153,7 @@ psod_named_list_item(const char *s, size_t n, size_t *len)
         i += 2; /* `Fn()` */
     while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '`' || s[i] == ',' || s[i] == ';'))
         i++;
-    if (i != n || !function_shaped(s + b, e - b))
+    if (i != n || !psod_function_shaped(s + b, e - b))
         return NULL; /* a sentence, not a list of names */
     *len = e - b;
     return s + b;

@@ -821,6 +821,11 @@ on_frame(struct psod_reader *r, struct psod_frame *f, const struct psod_tag *tag
                 goto pending;
             }
             enum run run = tag->present || r->next_run == RUN_SAVED ? RUN_SAVED : RUN_MAIN;
+            bool named_only = run == RUN_MAIN && c->frames.n > 0;
+            for (size_t i = 0; named_only && i < c->frames.n; i++)
+                named_only = c->frames.v[i].named;
+            if (named_only) /* the printed backtrace replaces functions its text named */
+                psod_frames_release(&c->frames);
             const struct psod_frames *fs = run == RUN_SAVED ? &c->saved : &c->frames;
             if (fs->n > 0 && psod_frame_same(f, &fs->v[0]))
                 run = RUN_SKIP; /* the same backtrace printed again */

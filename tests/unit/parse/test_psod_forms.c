@@ -653,6 +653,22 @@ test_named(void)
     }
     no_crash("a call written fn() with no crash word",
              "Cause: lpfc_external_dif_cmpl() checks the response data of an INQUIRY.\n");
+    named_functions("a KB title's exception in a function",
+                    "ESXi 5.5 host displays a purple diagnostic screen with trace #PF Exception 14 "
+                    "in IpfixFilterPacket\n",
+                    "IpfixFilterPacket");
+    {
+        struct psod_result pr = dec("@BlueScreen: #PF Exception 14 in IpfixFilterPacket\n"
+                                    "0x4539c0e1bd10:[0x4200389489c4]IpfixFilterPacket@vmkernel#"
+                                    "nover+0x12 stack: 0x0\n"
+                                    "0x4539c0e1bd20:[0x4200389489d0]Port_Output@vmkernel#nover+0x2 "
+                                    "stack: 0x0\n");
+        if (T_EQ_INT("named then printed: one crash", pr.ncrashes, 1)) {
+            T_EQ_INT("named then printed: the printed frames only", pr.crashes[0].frames.n, 2);
+            T_CHECK("named then printed: with their addresses", pr.crashes[0].frames.v[0].has_ip);
+        }
+        psod_result_release(&pr);
+    }
     /* prose that only talks about purple screens names no function */
     no_crash("products are no functions",
              "A purple screen (PSOD) on a ProLiant with PowerPath, NetQueue and VMware Tools: "
