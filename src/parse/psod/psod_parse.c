@@ -1058,6 +1058,8 @@ named(struct psod_reader *r, const char *s, size_t n, const struct psod_prefix *
 {
     char *fn[16];
     size_t k = 0, len;
+    if (pre != NULL && pre->present) /* a log line is what a host printed, not prose */
+        return false;
     const char *item = r->named_list && lineno <= r->named_list + 1
                            ? psod_named_list_item(s, n, &len)
                            : NULL;

@@ -677,6 +677,9 @@ test_named(void)
              "Affected drivers:\n- lpfc_driver_xyz\n- qlnativefc_abc\n");
     no_crash("a list item that is a sentence",
              "The backtrace contains:\n- several frames of the storage stack\n");
+    no_crash("a logged line is no prose",
+             "2024-03-04T05:10:03.114Z cpu10:2097152)WARNING: Heap: 3729: backtrace of "
+             "Heap_AlignWithRA requested by VmkDrv_WakeupAllWaiters\n");
     no_crash("function names with no crash word",
              "Call FooBarHandler_Init and lpfc_sli4_setup before loading the module.\n");
     /* named functions never join a pasted backtrace */
