@@ -608,6 +608,13 @@ static const struct {
     NEEDLE("ack trace", 0),       /* ac */
     NEEDLE("stack", 1),           /* ta: the stack, call stack, stack trace */
     NEEDLE("function call", 1),   /* un */
+    NEEDLE("\xe3\x83\x91\xe3\x83\xbc", 0), /* パー: translated articles (psod_named.c) */
+    NEEDLE("\xe3\x83\x90\xe3\x83\x83", 0), /* バッ */
+    NEEDLE("\xe7\xb4\xab", 0),               /* 紫 */
+    NEEDLE("violet", 1),          /* io */
+    NEEDLE("rpura", 1),           /* pu */
+    NEEDLE("morada", 1),          /* or */
+    NEEDLE("roxa", 1),            /* ox */
 };
 
 #define NNEEDLES (sizeof(needles) / sizeof(needles[0]))

@@ -653,6 +653,16 @@ test_named(void)
     }
     no_crash("a call written fn() with no crash word",
              "Cause: lpfc_external_dif_cmpl() checks the response data of an INQUIRY.\n");
+    named_functions("a Japanese article keeps the names",
+                    "ESXi \xe3\x83\x9b\xe3\x82\xb9\xe3\x83\x88\xe3\x81\x8c"
+                    "\xe3\x83\x91\xe3\x83\xbc\xe3\x83\x97\xe3\x83\xab\xe8\xa8\xba"
+                    "\xe6\x96\xad\xe7\x94\xbb\xe9\x9d\xa2 (PFrame_IsBackedByLPage, "
+                    "VmMemCowPShareFn)\n",
+                    "PFrame_IsBackedByLPage VmMemCowPShareFn");
+    named_functions("a French article keeps the names",
+                    "L'h\xc3\xb4" "te affiche un \xc3\xa9" "cran de diagnostic violet dans "
+                    "LVMHandleDeviceAPDEvent\n",
+                    "LVMHandleDeviceAPDEvent");
     named_functions("a KB title's exception in a function",
                     "ESXi 5.5 host displays a purple diagnostic screen with trace #PF Exception 14 "
                     "in IpfixFilterPacket\n",
