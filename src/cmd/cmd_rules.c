@@ -97,6 +97,7 @@ rule_json(struct json *j, const struct rule *r, bool full)
         }
         json_arr_end(j);
         json_kv_str(j, "workaround", r->workaround); /* null when the source gives none */
+        json_kv_str(j, "culprit", r->culprit);       /* crash rules: the module the source blames */
     }
     json_obj_end(j);
 }
@@ -200,6 +201,8 @@ rule_show(const struct rule *r)
         puts("workaround:");
         print_block("  ", r->workaround);
     }
+    if (r->culprit)
+        term_printf(stdout, "culprit named by the source: %s\n", r->culprit);
     puts("remediation:");
     for (size_t i = 0; i < r->nremedies; i++) {
         term_printf(stdout, "  [%s]\n", r->remedies[i].tool);

@@ -121,6 +121,10 @@ ok "rules list -f json: each file is a rules/ file that holds that id" \
     json "all(open(r['file']).read().splitlines().count('id: ' + r['id']) == 1 for r in d)"
 run rules show vmx-e1000-nic -f json
 ok "rules show -f json: the rule with its remediation" json "d['id'] == 'vmx-e1000-nic' and d['remediation'] and d['kind'] == 'nic'"
+run rules show psod-hpe-ilo-worldgroup-heap -f json
+ok "rules show -f json: the culprit its source names (KB 316522: the iLO driver)" json "d['culprit'] == 'ilo'"
+run rules show psod-hpe-ilo-worldgroup-heap
+ok "rules show: the culprit in text" grep -q "^culprit named by the source: ilo$" "$WORK/out"
 run rules check -f json
 ok "rules check -f json: refused (text only)" sh -c "[ $RC -eq 3 ] && grep -q 'writes text only' '$WORK/err'"
 
