@@ -170,6 +170,8 @@ message_at(const char *m, size_t n)
                pt_starts(m, n, "UEFI Secure Boot failed");
     case 'I':
         return pt_starts(m, n, "IOMMU Fault detected for ");
+    case 'V': /* ESX 3.x/4.x: the service console stopped its heartbeat (KB 308590) */
+        return pt_starts(m, n, "VMNIX: ALERT: HB:") && pt_find(m, near(n), "Lost heartbeat");
     case 'H':
         return pt_starts(m, n, "Hardware (Machine) Error");
     case 'B':
@@ -273,6 +275,8 @@ psod_precursor(const char *m, size_t n)
 {
     if (pt_starts(m, n, "IOMMU Fault detected for "))
         return 2;
+    if (pt_starts(m, n, "VMNIX: ALERT: HB:"))
+        return 1; /* the line before `@BlueScreen: Lost heartbeat`, naming the process */
     if (pt_starts(m, n, "CRITICAL: Lost access to boot device") ||
         pt_starts(m, n, "UEFI Secure Boot failed") || pt_find(m, n, "ApeiHEST") != NULL)
         return 1;

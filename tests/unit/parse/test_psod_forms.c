@@ -692,6 +692,24 @@ test_named(void)
              "Heap_AlignWithRA requested by VmkDrv_WakeupAllWaiters\n");
     no_crash("function names with no crash word",
              "Call FooBarHandler_Init and lpfc_sli4_setup before loading the module.\n");
+    /* ESX 3.x/4.x: the vmkernel's alert that the service console stopped its heartbeat is
+     * the crash's first line (KB 308590), with the process it names */
+    {
+        const char *alert = "0:08:04:55.679 cpu0:1024)VMNIX: ALERT: HB: 365: Lost heartbeat "
+                            "(comm=cimserver pid=3588 t=30 to=30 clt=1).\n";
+        struct psod_result pr = dec(alert);
+        if (T_EQ_INT("COS alert alone: a crash", pr.ncrashes, 1))
+            T_EQ_INT("COS alert alone: lost heartbeat", pr.crashes[0].type, PSOD_LOST_HEARTBEAT);
+        psod_result_release(&pr);
+        pr = dec(t_fmt("%s0:08:05:12.101 cpu0:1024)@BlueScreen: Lost heartbeat\n", alert));
+        if (T_EQ_INT("COS alert then the screen: one crash", pr.ncrashes, 1)) {
+            bool kept = false;
+            for (size_t i = 0; i < pr.crashes[0].nnotes; i++)
+                kept |= strstr(pr.crashes[0].notes[i], "comm=cimserver") != NULL;
+            T_CHECK("COS alert then the screen: the process is kept", kept);
+        }
+        psod_result_release(&pr);
+    }
     /* named functions never join a pasted backtrace */
     struct psod_result r = dec("@BlueScreen: #PF Exception 14 in world 2098009:OCFlush IP "
                                "0x4200389489c4 addr 0x350\n"
