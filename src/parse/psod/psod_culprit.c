@@ -1,12 +1,15 @@
 /* psod_culprit: who is to blame for a decoded purple screen, and the report
  * words for types and culprit kinds.
  *
- * The rule (kb §1.4, §3 "Generic rule"), in order:
- *  1. hardware panics (MCE, LINT1/NMI, PCIe fatal error/EDR): the hardware;
- *     CrashMe: nobody; a lost service-console heartbeat: the console, not
- *     a frame (kind NONE);
- *  2. `Module(s) involved in panic` (8.x): its first module that is not the
- *     vmkernel, with the first frame of that module as function;
+ * The rule (VMware KB 1004250 and the articles behind each step), in order:
+ *  1. hardware panics (MCE, LINT1/NMI, PCIe fatal error/EDR, a lost boot
+ *     device): the hardware; an IOMMU fault: the driver of the device it
+ *     names; CrashMe: nobody; a lost service-console heartbeat: the
+ *     console, not a frame (kind NONE);
+ *  2. `Module(s) involved in panic` (8.x): its first vendor module, with the
+ *     first frame of that module as function; a VMware module there
+ *     (data/esxi_modules.tsv) is kept for step 5;
+ *  2b. functions only named in prose (psod_named.c): step 6;
  *  3. a saved backtrace (lock-up, heartbeat NMI, NMI IPI): its frames, by 4;
  *  4. the panicking CPU's frames, past the panic plumbing (psod_is_plumbing)
  *     and, when frames follow it, past the first exception/interrupt entry
@@ -27,9 +30,15 @@
  *        driverAPI`, corpus/esxi/003), else the frame below when its module is
  *        unnamed (`@#`); a `<None>` caller below is not taken (5.x prints the
  *        vmkernel's own NetSched/Team modules as `<None>`, KB 2011474);
- *     d. else the first frame with a function: the vmkernel (kind VMKERNEL;
- *        the module is the frame's, `com.vmware.driverAPI` when the panic is
- *        inside the shim with no driver frame next to it).
+ *     d. else VMware's own code (kind VMKERNEL): the first frame in a
+ *        VMware module (VMFS, vSAN, tcpip4 ...), else the first frame with a
+ *        function (the module is the frame's, `com.vmware.driverAPI` when
+ *        the panic is inside the shim with no driver frame next to it);
+ *  5. a VMware module of step 2 when the frames name no driver;
+ *  6. with no frame to go on, what the text names: the module of an
+ *     ASSERT/NOT_REACHED source path, or a vendor driver a world is named
+ *     after (psod_modules.c).
+ *  VMware's own modules are never "a driver": their kind is VMKERNEL.
  *  Frames with module NULL (`<None>`, 3.x/4.0 frames without modules) count
  *  as unknown, never as a driver by themselves. */
 #include "parse/psod/psod_impl.h"
