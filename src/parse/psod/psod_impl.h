@@ -117,9 +117,13 @@ char *psod_module_of_path(const char *msg, bool *vmware);
 
 /* ---- psod_named.c ---- */
 
-/* True when a line speaks of a crash (purple screen, PSOD, backtrace, the
- * stack): only such a line may name functions in prose. */
-bool psod_named_cue(const char *s, size_t n);
+/* How a line speaks of a crash: 2 for a purple screen (PSOD, in several
+ * languages), 1 for words any program's crash uses (backtrace, the stack),
+ * which count near VMware words only (psod_named_vmware), 0 for none. Only
+ * such lines may name functions in prose. */
+int psod_named_cue(const char *s, size_t n);
+/* True when a line names ESX(i), VMware, vSphere, the VMkernel or vCenter. */
+bool psod_named_vmware(const char *s, size_t n);
 /* True for a token shaped like a VMkernel or driver function: an underscore,
  * or CamelCase with a hump past its second letter, not a product name. */
 bool psod_function_shaped(const char *s, size_t n);

@@ -608,6 +608,10 @@ static const struct {
     NEEDLE("ack trace", 0),       /* ac */
     NEEDLE("stack", 1),           /* ta: the stack, call stack, stack trace */
     NEEDLE("function call", 1),   /* un */
+    NEEDLE("ESX", 1),             /* SX: VMware words, the context of `backtrace` in prose */
+    NEEDLE("VMware", 1),          /* Mw */
+    NEEDLE("vSphere", 1),         /* Sp */
+    NEEDLE("VMkernel", 1),        /* Mk */
     NEEDLE("\xe3\x83\x91\xe3\x83\xbc", 0), /* パー: translated articles (psod_named.c) */
     NEEDLE("\xe3\x83\x90\xe3\x83\x83", 0), /* バッ */
     NEEDLE("\xe7\xb4\xab", 0),               /* 紫 */

@@ -25,20 +25,36 @@ ci_has(const char *s, size_t n, const char *lit)
     return false;
 }
 
-bool
+int
 psod_named_cue(const char *s, size_t n)
 {
-    /* English, and the words translated articles use around the same names
-     * (Japanese, Chinese, German, French, Spanish, Portuguese) */
+    /* words any program's crash uses: they count near VMware words only */
+    static const char *const generic[] = {"backtrace",    "back trace",  "call stack",
+                                          "stack trace",  "in the stack", "function call"};
+    /* a purple screen, in English and in the words translated articles use
+     * around the same names (Japanese, Chinese, German, French, Spanish,
+     * Portuguese) */
     static const char *const cues[] = {
-        "purple diagnostic screen", "purple screen", "psod", "backtrace", "back trace",
-        "call stack", "stack trace", "in the stack", "function call",
+        "purple diagnostic screen", "purple screen", "psod", "bluescreen",
         "\xe3\x83\x91\xe3\x83\xbc\xe3\x83\x97\xe3\x83\xab",             /* パープル */
         "\xe3\x83\x90\xe3\x83\x83\xe3\x82\xaf\xe3\x83\x88\xe3\x83\xac\xe3\x83\xbc\xe3\x82\xb9", /* バックトレース */
         "\xe7\xb4\xab\xe5\xb1\x8f", /* 紫屏 */
         "violett", "violet", "p\xc3\xbarpura", "morada", "roxa"};
     for (size_t i = 0; i < sizeof(cues) / sizeof(cues[0]); i++)
         if (ci_has(s, n, cues[i]))
+            return 2;
+    for (size_t i = 0; i < sizeof(generic) / sizeof(generic[0]); i++)
+        if (ci_has(s, n, generic[i]))
+            return 1;
+    return 0;
+}
+
+bool
+psod_named_vmware(const char *s, size_t n)
+{
+    static const char *const words[] = {"esx", "vmware", "vsphere", "vmkernel", "vcenter"};
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+        if (ci_has(s, n, words[i]))
             return true;
     return false;
 }

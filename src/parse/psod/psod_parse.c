@@ -49,6 +49,7 @@
 #define PSOD_MAX_LINE (1u << 18) /* bytes of one physical line that are read */
 #define PSOD_QUIET_LINES 50
 #define PSOD_NAMED_NEAR 12 /* lines after a crash word in which a `fn()` call names a function */
+#define PSOD_NAMED_CONTEXT 60 /* lines after a VMware word in which `backtrace` is a crash word */
 #define PSOD_MAX_DIAGS 64
 #define PSOD_MAX_CUTS 2048
 #define PSOD_CONTEXT_LINES 3 /* a WARN or register line counts for this many lines */
@@ -101,6 +102,7 @@ struct psod_reader {
     unsigned long regs_first, regs_last;
     unsigned long named_list; /* a crash-word line ending in `:`, or its list's last item */
     unsigned long named_cue;  /* the last line of prose with a crash word */
+    unsigned long named_vmw;  /* the last line of prose with a VMware word */
     unsigned long fed;        /* the last line fed */
     bool line_colon;          /* the whole line ends in `:` (its pieces may not) */
     char *regs_ts; /* timestamp of the regs_first line */
@@ -1068,7 +1070,11 @@ named(struct psod_reader *r, const char *s, size_t n, const struct psod_prefix *
         r->named_list = lineno;
     } else {
         r->named_list = 0;
-        bool cue = psod_named_cue(s, n);
+        if (psod_named_vmware(s, n))
+            r->named_vmw = lineno;
+        int strength = psod_named_cue(s, n);
+        bool cue = strength == 2 ||
+                   (strength == 1 && r->named_vmw && lineno - r->named_vmw <= PSOD_NAMED_CONTEXT);
         bool near = !cue && r->named_cue && lineno - r->named_cue <= PSOD_NAMED_NEAR;
         if (!cue && !near)
             return false;

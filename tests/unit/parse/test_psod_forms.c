@@ -622,20 +622,22 @@ test_named(void)
     named_functions("prose: in the stack", "PSOD with LVMHandleDeviceAPDEvent in the stack\n",
                     "LVMHandleDeviceAPDEvent");
     named_functions("prose: A or B, lower case with underscores",
+                    "ESXi 7.0 hosts with Emulex HBAs.\n"
                     "The backtrace contains lpfc_sli4_els_xri_aborted or "
                     "lpfc_sli4_delete_els_xri_aborted.\n",
                     "lpfc_sli4_els_xri_aborted lpfc_sli4_delete_els_xri_aborted");
     named_functions("bulleted list after a header",
-                    "The backtrace contains:\n- SCSIDeviceIteratorNext\n"
+                    "An ESXi 6.0 host stops.\nThe backtrace contains:\n- SCSIDeviceIteratorNext\n"
                     "- SCSIDeviceTimeoutHandlerFn\n\nThe host then reboots.\n",
                     "SCSIDeviceIteratorNext SCSIDeviceTimeoutHandlerFn");
     named_functions("driver functions in lower case, indented bullets (KB 380959's form)",
+                    "  \xe2\x80\xa2 ESXi host encounters a sudden Purple Screen of Death\n"
                     "  \xe2\x80\xa2 The backtrace contains multiple references to qlnativefc "
                     "functions:\n    \xe2\x80\xa2 qla27xxCopyFpinPkt\n"
                     "    \xe2\x80\xa2 qla24xxMsixRspQ\n",
                     "qla27xxCopyFpinPkt qla24xxMsixRspQ");
     named_functions("numbered list with () and bullets U+2022",
-                    "Backtrace similar to:\n1. VmMemCowPShareFn()\n\xe2\x80\xa2 "
+                    "VMware ESXi 8.0\nBacktrace similar to:\n1. VmMemCowPShareFn()\n\xe2\x80\xa2 "
                     "VmAssistantProcessTasks\n",
                     "VmMemCowPShareFn VmAssistantProcessTasks");
     named_functions("a call written fn() in the lines after a crash word (KB 318027's form)",
@@ -687,6 +689,9 @@ test_named(void)
              "Affected drivers:\n- lpfc_driver_xyz\n- qlnativefc_abc\n");
     no_crash("a list item that is a sentence",
              "The backtrace contains:\n- several frames of the storage stack\n");
+    no_crash("backtrace words of another program's documents",
+             "Error.captureStackTrace(targetObject) creates a stack trace on JavaScript "
+             "objects; the call stack shows emitMyWarning and process_next_tick.\n");
     no_crash("a logged line is no prose",
              "2024-03-04T05:10:03.114Z cpu10:2097152)WARNING: Heap: 3729: backtrace of "
              "Heap_AlignWithRA requested by VmkDrv_WakeupAllWaiters\n");
