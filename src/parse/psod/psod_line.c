@@ -601,24 +601,23 @@ static const struct {
     NEEDLE("UEFI Secure", 1),     /* EF: UEFI Secure Boot failed */
     NEEDLE("IOMMU Fault", 1),     /* OM: a crash when a backtrace follows */
     NEEDLE("ApeiHEST", 3),        /* iH: ApeiHESTNmiHandler requested PSOD */
-    NEEDLE("purple", 1),          /* ur: prose naming functions (psod_named.c) */
-    NEEDLE("Purple", 1),          /* ur */
+    /* prose naming functions (psod_named.c), each anchored on a rare pair of
+     * bytes: a common one ("ur", "ta") sends every log line to the checks */
+    NEEDLE("purple", 2),          /* rp */
+    NEEDLE("Purple", 2),          /* rp */
     NEEDLE("PSOD", 1),            /* SO */
-    NEEDLE("acktrace", 0),        /* ac: backtrace, Backtrace */
-    NEEDLE("ack trace", 0),       /* ac */
-    NEEDLE("stack", 1),           /* ta: the stack, call stack, stack trace */
-    NEEDLE("function call", 1),   /* un */
-    NEEDLE("ESX", 1),             /* SX: VMware words, the context of `backtrace` in prose */
-    NEEDLE("VMware", 1),          /* Mw */
-    NEEDLE("vSphere", 1),         /* Sp */
-    NEEDLE("VMkernel", 1),        /* Mk */
-    NEEDLE("\xe3\x83\x91\xe3\x83\xbc", 0), /* パー: translated articles (psod_named.c) */
+    NEEDLE("acktrace", 2),        /* kt: backtrace, Backtrace */
+    NEEDLE("function call", 2),   /* nc */
+    NEEDLE("\xe3\x83\x91\xe3\x83\xbc", 0), /* パー: translated articles */
     NEEDLE("\xe3\x83\x90\xe3\x83\x83", 0), /* バッ */
     NEEDLE("\xe7\xb4\xab", 0),               /* 紫 */
-    NEEDLE("violet", 1),          /* io */
-    NEEDLE("rpura", 1),           /* pu */
-    NEEDLE("morada", 1),          /* or */
-    NEEDLE("roxa", 1),            /* ox */
+    NEEDLE("rpura", 0),           /* rp */
+    NEEDLE("roxa", 2),            /* xa */
+    NEEDLE("violet", 2),          /* ol: violet, violett */
+    NEEDLE("ESX", 1),             /* SX: VMware words, the context of `backtrace` in prose */
+    NEEDLE("VMware", 1),          /* Mw */
+    NEEDLE("vSphere", 0),         /* vS */
+    NEEDLE("VMkernel", 1),        /* Mk */
 };
 
 #define NNEEDLES (sizeof(needles) / sizeof(needles[0]))
