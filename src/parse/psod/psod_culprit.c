@@ -20,8 +20,9 @@
  *     a. the first frame whose module is named and is neither the vmkernel
  *        nor the vmklinux shim `com.vmware.driverAPI`: that driver;
  *     b. the top frame, when its module was written but has no name (`@#`,
- *        5.x modules without symbols) or was hidden by a web copy: a driver
- *        whose name is unknown (module "" or NULL). Such a frame further down
+ *        5.x modules without symbols): a driver whose name is unknown
+ *        (module ""); a module a web copy hid (`[email protected]`) names
+ *        nobody: VMware's vSAN frames are hidden so in KB 404789. Such a frame further down
  *        is not enough: in `E1000PollRxRing@vmkernel ... Etherswitch..@#`
  *        the vmkernel faulted (corpus/esxi/027);
  *     c. a vmklinux shim frame: the driver is its neighbour: the frame above
@@ -226,6 +227,8 @@ pick_frames(const struct psod_frames *fs)
             return p;
         }
     }
+    if (fs->v[first].module_hidden)
+        return p; /* the faulting frame's module was hidden by a web copy: nobody to name */
     if (modkind(&fs->v[first]) == MK_UNNAMED) {
         const struct psod_frame *f = &fs->v[first];
         p = (struct pick){CULPRIT_DRIVER, f, f->module, "top frame in a module without a name"};
@@ -326,8 +329,14 @@ culprit_from_text(struct psod_crash *c)
         free(m);
         return;
     }
+    bool hidden = false;
+    for (size_t i = 0; i < c->frames.n; i++)
+        hidden |= c->frames.v[i].module_hidden;
     set_culprit(c, CULPRIT_NONE, NULL, NULL,
-                c->frames.n + c->saved.n > 0 ? "only panic plumbing frames" : "no backtrace");
+                hidden ? "a web page hid the frames' functions and modules (e-mail protection): "
+                         "read the screen or the core dump itself"
+                : c->frames.n + c->saved.n > 0 ? "only panic plumbing frames"
+                                               : "no backtrace");
 }
 
 void

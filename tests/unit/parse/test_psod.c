@@ -167,10 +167,11 @@ static const struct wcrash want[] = {
      {"Debug_IsInitialized", "vmkernel", "nover", 0xc},
      0, -1, NULL, CULPRIT_VMKERNEL, "vmkernel", "Vmxnet3VMKDev_AsyncTx"},
     /* 031: World: register lines + `Backtrace for current CPU` (no @BlueScreen kept by the KB);
-     * the top frame's module is hidden by the web copy (version v2_3_0_0, not the vmkernel's) */
+     * the top frame's module is hidden by the web copy (version v2_3_0_0, not the vmkernel's):
+     * the faulting module cannot be named (the KB's cause is NSX, VMware's own) */
     {"031.txt", 0, 1, PSOD_UNKNOWN, -1, 33537, NULL, 24, NULL, NULL, NULL, NULL,
      11, {NULL, NULL, "v2_3_0_0", 0x3b}, {"PortOutput", "vmkernel", "nover", 0xae},
-     0, -1, NULL, CULPRIT_DRIVER, NULL, NULL},
+     0, -1, NULL, CULPRIT_NONE, NULL, NULL},
     /* 035: placeholder addresses; PCIEDPC_EDRHandler in the frames makes it a PCIe error */
     {"035.txt", 0, 1, PSOD_PCIE_ERROR, -1, -1, NULL, -1, NULL, NULL, NULL, NULL,
      9, {"PanicvPanicInt", "vmkernel", "nover", 0x202},

@@ -95,6 +95,11 @@ static const struct want cases[] = {
     {"NSX's assert form is an ASSERT",
      "@BlueScreen: line 25418 assert \"(s->state_flags & PFSTATE_TCP_HALF_OPEN) == 0\" failed\n",
      "ASSERT", CULPRIT_NONE, NULL, NULL},
+    {"a faulting frame a web copy hid names nobody (not a driver, not the frames below)",
+     "@BlueScreen: #PF Exception 14 in world 2133898:vsanfoo IP 0x42000f0fdbaf addr 0x0\n"
+     "0x453a6b89bd50:[0x42000f0fdbaf][email protected]#0.0.0.1+0x33 stack: 0x1\n"
+     "0x453a6b89bd70:[0x42000f0ee5e1]IOChain_Resume@vmkernel#nover+0x18a stack: 0x0\n",
+     "#PF", CULPRIT_NONE, NULL, NULL},
     {"Secure Boot failure has its own kind",
      "@BlueScreen: UEFI Secure Boot failed:\n"
      "Failed to verify signatures of the following vibs (1): [old-raid-driver]\n",
