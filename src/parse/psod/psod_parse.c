@@ -1150,6 +1150,15 @@ piece(struct psod_reader *r, const char *s, size_t n, const struct psod_prefix *
         on_frame(r, &f, &tag, pre, lineno);
         return;
     }
+    const char *fl = r->open ? pt_find(s, n, ":[0x") : NULL;
+    const char *close = fl ? memchr(fl, ']', n - (size_t)(fl - s)) : NULL;
+    if (close != NULL &&
+        psod_parse_symbol_frame(close + 1, n - (size_t)(close + 1 - s), &f)) {
+        /* a photo's OCR or a retyped screen broke the addresses (`0x4l8OO`,
+         * `[0x41800d8f fc73]`): the function and module still name the frame */
+        on_frame(r, &f, &tag, pre, lineno);
+        return;
+    }
     r->in_run = false;
     if (r->pend.active && (r->pend.frames.n > 0 || !pt_starts(s, n, "Backtrace")))
         pend_end(r);

@@ -697,6 +697,20 @@ test_named(void)
              "Heap_AlignWithRA requested by VmkDrv_WakeupAllWaiters\n");
     no_crash("function names with no crash word",
              "Call FooBarHandler_Init and lpfc_sli4_setup before loading the module.\n");
+    /* a screen retyped from a photo: OCR broke an address, the frame stays */
+    {
+        struct psod_result pr = dec(
+            "@BlueScreen: #PF Exception 14 in world 34119:vmast.34118 IP 0x41800d8f3a2e addr 0x0\n"
+            "0x4l229eb9b590:[0x4l800d8f3a2e]E1000PollRxRing@vmkernel#nover+0xdb9 stack: 0xO\n"
+            "0x41229eb9b6OO:[0x41800d8f fc73]E1000DevRx@vmkernel#nover+0xl8a stack: 0x0\n");
+        if (T_EQ_INT("OCR: one crash", pr.ncrashes, 1) &&
+            T_EQ_INT("OCR: both frames", pr.crashes[0].frames.n, 2)) {
+            T_EQ_STR("OCR: second function", pr.crashes[0].frames.v[1].function, "E1000DevRx");
+            T_EQ_STR("OCR: second module", pr.crashes[0].frames.v[1].module, "vmkernel");
+            T_CHECK("OCR: no address read", !pr.crashes[0].frames.v[1].has_ip);
+        }
+        psod_result_release(&pr);
+    }
     /* ESX 3.x/4.x: the vmkernel's alert that the service console stopped its heartbeat is
      * the crash's first line (KB 308590), with the process it names */
     {
