@@ -394,6 +394,29 @@ answer(const struct walk *w, const struct tree_node *t, struct diag_node *n, str
     return false;
 }
 
+/* The console line of a kernel panic is itself one of `kinds`' messages
+ * ("Kernel panic - not syncing: VFS: Unable to mount root fs"): the panic
+ * names its reason, as a stop code does. Returns the line, or 0. */
+static unsigned long
+panic_line(const struct console_info *con, const char *kinds)
+{
+    for (size_t i = 0; con && i < con->nev; i++) {
+        if (con->ev[i].kind != CON_PANIC)
+            continue;
+        for (size_t k = 0; k < con->nev; k++)
+            if (k != i && con->ev[k].line == con->ev[i].line &&
+                list_has(kinds, console_kind_id(con->ev[k].kind)) && strcmp(kinds, "*") != 0)
+                return con->ev[i].line;
+    }
+    return 0;
+}
+
+static bool
+panic_names(const struct console_info *con, const char *kinds)
+{
+    return panic_line(con, kinds) != 0;
+}
+
 static const int level_score[] = {0, 20, 30, 40, 50}; /* informational .. critical */
 
 static void
@@ -419,7 +442,7 @@ walk_node(const struct walk *w, const struct tree_node *t, struct diag_node *n)
             continue;
         }
         if (line)
-            add_evf(n, "%s:%lu: %s [%s %s]", f->subject, line, f->ev[0].text ? f->ev[0].text : "",
+            add_evf(n, "%s:%lu: %s [%s %s]", f->ev[0].source ? f->ev[0].source : f->subject, line, f->ev[0].text ? f->ev[0].text : "",
                     f->rule->id, level_name(f->level));
         else
             add_evf(n, "%s: %s [%s %s]", f->subject, f->rule->title, f->rule->id,
@@ -456,6 +479,7 @@ walk_node(const struct walk *w, const struct tree_node *t, struct diag_node *n)
             first_ev = e;
     }
     bool stop_branch = in->has_stop && branch_has(t->branch, in->stop_code);
+    bool panic_says = panic_names(in->con, t->console);
     bool symptom = strcmp(t->id, "stop-code") == 0 || strcmp(t->id, "console") == 0;
     n->on_branch = !symptom && (stop_branch || kinds > 0);
     if (strcmp(t->id, "stop-code") == 0) {
@@ -482,7 +506,8 @@ walk_node(const struct walk *w, const struct tree_node *t, struct diag_node *n)
     }
     n->answer = buf_detach(&a);
     if (n->verdict == DV_PROBLEM && !symptom)
-        n->score = (best >= 0 ? level_score[best] : 20) + 30 * (int)kinds + (stop_branch ? 25 : 0);
+        n->score = (best >= 0 ? level_score[best] : 20) + 30 * (int)kinds + (stop_branch ? 25 : 0) +
+                   (panic_says ? 25 : 0);
 }
 
 /* ---- causes ---- */
@@ -496,6 +521,10 @@ add_cause(struct diagnosis *d, const struct walk *w, const struct tree_node *t,
     if (in->has_stop && branch_has(t->branch, in->stop_code))
         buf_addf(&why, "the stop code 0x%08X %s leads here (%s)", in->stop_code,
                  stop_name(in->stop_code), in->stop_from);
+    unsigned long pl = panic_line(in->con, t->console);
+    if (pl)
+        buf_addf(&why, "%sthe kernel panic names it (%s:%lu)", why.len ? "; " : "", in->con_path,
+                 pl);
     bool seen[CON__COUNT] = {false};
     for (size_t i = 0; in->con && i < in->con->nev; i++) {
         const struct console_event *e = &in->con->ev[i];
