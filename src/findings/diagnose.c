@@ -41,10 +41,44 @@ tree_row(char **col)
     ntree++;
 }
 
+static bool list_has(const char *csv, const char *item);
+
+/* The data is ours: a scope or console id the code does not know is a bug
+ * (the unit tests load the tree). */
 static void
 tree_load(void)
 {
     embedded_rows("data/diagnose_tree.tsv", 7, tree_row);
+    for (size_t i = 0; i < ntree; i++) {
+        if (strcmp(tree[i].scope, "all") && strcmp(tree[i].scope, "nested"))
+            VT_BUG("data/diagnose_tree.tsv: node %s: scope '%s'", tree[i].id, tree[i].scope);
+        const char *c = tree[i].console;
+        if (strcmp(c, "-") == 0 || strcmp(c, "*") == 0)
+            continue;
+        for (const char *p = c; *p;) {
+            const char *e = strchr(p, ',');
+            size_t n = e ? (size_t)(e - p) : strlen(p);
+            bool known = false;
+            for (int k = 0; k < CON__COUNT && !known; k++)
+                known = strlen(console_kind_id((enum console_kind)k)) == n &&
+                        strncmp(console_kind_id((enum console_kind)k), p, n) == 0;
+            if (!known)
+                VT_BUG("data/diagnose_tree.tsv: node %s: console message '%.*s'", tree[i].id,
+                       (int)n, p);
+            p = e ? e + 1 : p + n;
+        }
+    }
+}
+
+const char *
+diagnose_tree_field(size_t i, int col)
+{
+    pthread_once(&tree_once, tree_load);
+    if (i >= ntree || col < 0 || col > 6)
+        return NULL;
+    const struct tree_node *t = &tree[i];
+    const char *v[] = {t->id, t->scope, t->branch, t->rules, t->console, t->question, t->how};
+    return v[col];
 }
 
 const char *const *

@@ -98,5 +98,8 @@ void diagnosis_free(struct diagnosis *d);
 const char *diag_verdict_name(enum diag_verdict v);
 /* The tree's node ids in file order, for tests; *n receives the count. */
 const char *const *diagnose_tree_ids(size_t *n);
+/* Column `col` (0 id, 1 scope, 2 branch, 3 rules, 4 console, 5 question,
+ * 6 how) of node `i` as the data file writes it, for tests; NULL out of range. */
+const char *diagnose_tree_field(size_t i, int col);
 
 #endif
