@@ -354,7 +354,8 @@ diagnose_one(struct cmd_ctx *c, const struct diag_evidence *ev, const char *arg)
     struct vm *vm = vmx ? read_vm(vmx, &rep->diags) : NULL;
     if (vm) {
         char *why;
-        bool nested = diagnose_nested(vm, c->o.profile_nested, ev->has_con ? &ev->con : NULL, &why);
+        bool nested = diagnose_nested(vm, c->o.profile_nested, ev->has_con ? &ev->con : NULL,
+                                      ev->has_stop, ev->stop_code, &why);
         free(why);
         struct record_ctx ctx = {.profile_nested = nested};
         audit_vm(&c->rules, vm, &ctx, &rep->findings);

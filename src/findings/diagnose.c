@@ -13,6 +13,7 @@
 #include "util/embedded.h"
 #include "util/util_buf.h"
 #include "util/util_mem.h"
+#include "util/util_quote.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -132,7 +133,8 @@ branch_has(const char *csv, uint32_t code)
 }
 
 bool
-diagnose_nested(const struct vm *vm, bool profile, const struct console_info *con, char **why)
+diagnose_nested(const struct vm *vm, bool profile, const struct console_info *con, bool has_stop,
+                uint32_t stop_code, char **why)
 {
     struct buf b = BUF_INIT;
     if (profile)
@@ -143,13 +145,16 @@ diagnose_nested(const struct vm *vm, bool profile, const struct console_info *co
         buf_adds(&b, "it has a vhv.enable key");
     else if (vm && vm->vhc_enable_key)
         buf_adds(&b, "it has a vhc.enable key (meant as vhv.enable)");
+    if (b.len == 0 && has_stop && stop_code == 0x20001)
+        buf_adds(&b, "the stop code 0x00020001 HYPERVISOR_ERROR comes from a hypervisor in the guest");
     for (size_t i = 0; b.len == 0 && con && i < con->nev; i++)
         if (con->ev[i].kind == CON_KVM_BIOS || con->ev[i].kind == CON_KVM_NOHW)
             buf_addf(&b, "its console shows KVM starting (line %lu)", con->ev[i].line);
     bool nested = b.len > 0;
     if (!nested)
         buf_adds(&b, "no sign of a hypervisor in the guest (no vmkernel guest OS, no vhv.enable "
-                     "or vhc.enable key, no KVM message; --profile nested makes it one)");
+                     "or vhc.enable key, no KVM message, no stop code 0x20001; --profile nested "
+                     "makes it one)");
     *why = buf_detach(&b);
     return nested;
 }
@@ -520,16 +525,25 @@ walk_node(const struct walk *w, const struct tree_node *t, struct diag_node *n)
         n->verdict = answered && (in->has_stop || first_ev) ? DV_PROBLEM
                      : answered                             ? DV_OK
                                                             : DV_UNKNOWN;
+    } else if (strcmp(t->scope, "nested") == 0 && !w->nested) {
+        /* a guest that runs no hypervisor needs no VT-x, 8 GB or HW 15: what a CPU listing
+           or the nested rules say of it answers no question here */
+        n->verdict = DV_OK;
+        buf_reset(&a);
+        buf_adds(&a, "not a nested hypervisor: this check is for VMs that run one");
+        for (size_t k = 0; k < n->nfixes; k++)
+            free(n->fixes[k].text);
+        free(n->fixes);
+        n->fixes = NULL;
+        n->nfixes = 0;
+        first = NULL;
+        kinds = 0;
     } else if (first || kinds) {
         n->verdict = DV_PROBLEM;
         if (first)
             buf_addf(&a, "%s%s", a.len ? ": " : "", first->rule->title);
         else if (first_ev)
             buf_addf(&a, "%s%s", a.len ? ": " : "", console_kind_what(first_ev->kind));
-    } else if (strcmp(t->scope, "nested") == 0 && !w->nested) {
-        n->verdict = DV_OK;
-        buf_reset(&a);
-        buf_adds(&a, "not a nested hypervisor: this check is for VMs that run one");
     } else {
         n->verdict = answered ? DV_OK : DV_UNKNOWN;
     }
@@ -539,6 +553,8 @@ walk_node(const struct walk *w, const struct tree_node *t, struct diag_node *n)
         add_evf(n, "not given: %s", t->how);
     }
     n->answer = buf_detach(&a);
+    if (n->verdict != DV_PROBLEM)
+        n->on_branch = false;
     if (n->verdict == DV_PROBLEM && !symptom)
         n->score = (best >= 0 ? level_score[best] : 20) + 30 * (int)kinds + (stop_branch ? 25 : 0) +
                    (panic_says ? 25 : 0);
@@ -595,6 +611,38 @@ add_cause(struct diagnosis *d, const struct walk *w, const struct tree_node *t,
         (struct diag_cause){n->id, buf_detach(&title), buf_detach(&why), n->score};
 }
 
+/* The command that would answer the unknown nodes: their evidence options
+ * (placeholders in capitals), the nested profile as given, and the VM quoted
+ * for sh (util_quote); NULL when nothing is unknown that an option answers,
+ * or when the path cannot be quoted safely. */
+static char *
+rerun(const struct diag_input *in, const struct diag_node *nodes, size_t n)
+{
+    static const struct {
+        const char *node, *opt;
+    } opts[] = {{"stop-code", "--stop-code CODE"},
+                {"dump", "--dump MINIDUMP-FOLDER"},
+                {"console", "--console CONSOLE.TXT"},
+                {"cpu-features", "--cpuinfo CPUINFO.TXT"}};
+    struct buf b = BUF_INIT;
+    buf_adds(&b, "vmtriage diagnose");
+    bool any = false;
+    for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++)
+        for (size_t i = 0; i < n; i++)
+            if (nodes[i].verdict == DV_UNKNOWN && strcmp(nodes[i].id, opts[k].node) == 0) {
+                buf_addf(&b, " %s", opts[k].opt);
+                any = true;
+            }
+    if (in->profile_nested)
+        buf_adds(&b, " --profile nested");
+    buf_addc(&b, ' ');
+    if (!any || !quote_sh(&b, in->vm_path)) {
+        buf_release(&b);
+        return NULL;
+    }
+    return buf_detach(&b);
+}
+
 /* Most likely first; equal scores keep the walk's order (a stable insertion sort). */
 static void
 sort_causes(struct diag_cause *c, size_t n)
@@ -616,7 +664,8 @@ diagnose_walk(const struct diag_input *in)
     d->vm = xstrdup(in->vm_path);
     d->name = in->vm && in->vm->name ? xstrdup(in->vm->name) : NULL;
     struct walk w = {.in = in};
-    w.nested = diagnose_nested(in->vm, in->profile_nested, in->con, &d->nested_why);
+    w.nested = diagnose_nested(in->vm, in->profile_nested, in->con, in->has_stop, in->stop_code,
+                               &d->nested_why);
     d->nested = w.nested;
     const char *subj[] = {in->vmx_path, in->vm_folder, in->cpu_path, in->stop_subject};
     for (size_t i = 0; i < 4; i++)
@@ -670,6 +719,7 @@ diagnose_walk(const struct diag_input *in)
     for (size_t i = 0; i < ntree; i++)
         if (all[i].score > 0)
             add_cause(d, &w, &tree[i], &all[i]);
+    d->rerun = rerun(in, all, ntree);
     sort_causes(d->causes, d->ncauses);
     return d;
 }
@@ -701,5 +751,6 @@ diagnosis_free(struct diagnosis *d)
     free(d->vm);
     free(d->name);
     free(d->nested_why);
+    free(d->rerun);
     free(d);
 }

@@ -83,14 +83,17 @@ struct diagnosis {
     size_t nnodes;
     struct diag_cause *causes; /* owned, most likely first */
     size_t ncauses;
+    char *rerun; /* owned: the command that would answer the unknown nodes (values quoted
+                    for sh), or NULL when none or the path cannot be quoted */
 };
 
 /* Whether the VM counts as a nested hypervisor for the walk: --profile nested,
- * a vmkernel guest, a vhv.enable or vhc.enable key, or KVM messages on its
- * console. *why (owned) says which, or why not. The command audits such a VM
+ * a vmkernel guest, a vhv.enable or vhc.enable key, KVM messages on its
+ * console, or the stop code 0x20001 HYPERVISOR_ERROR (Hyper-V runs in the
+ * guest: rules/dump-windows.yml). *why (owned) says which, or why not. The command audits such a VM
  * with the nested profile so that the nested rules speak for it. */
 bool diagnose_nested(const struct vm *vm, bool profile, const struct console_info *con,
-                     char **why);
+                     bool has_stop, uint32_t stop_code, char **why);
 /* Walks the tree for one VM. Never fails; the result is owned (diagnosis_free). */
 struct diagnosis *diagnose_walk(const struct diag_input *in);
 void diagnosis_free(struct diagnosis *d);

@@ -66,6 +66,7 @@ diagnoses_to_json(struct json *j, const struct report *r)
         json_kv_str(j, "name", d->name);
         json_kv_bool(j, "nested", d->nested);
         json_kv_str(j, "nested_why", d->nested_why);
+        json_kv_str(j, "rerun", d->rerun);
         json_key(j, "evidence");
         json_arr(j);
         for (size_t k = 0; k < d->nevidence; k++)
@@ -163,5 +164,7 @@ report_text_diagnoses(FILE *fp, const struct report *r, const struct report_opts
             fputs("  LIKELY CAUSES: none found in what was given", fp);
             fputs(nu ? " (the unknown nodes say what would answer them)\n" : "\n", fp);
         }
+        if (d->rerun)
+            term_printf(fp, "  to answer the unknown nodes:\n    %s\n", d->rerun);
     }
 }

@@ -82,6 +82,26 @@ ok "0x7B: no dump given, so the dump node is unknown and says what to give" \
     sh -c "[ \"\$(dverdict dump)\" = unknown ] && dnode dump evidence | grep -q 'not given: .*--dump'"
 ok "0x7B: findings and errors as every command has them" json "len(d['findings']) >= 2 and d['errors'] == [] and d['summary']['diagnoses'] == 1"
 
+# a guest that runs no hypervisor needs no VT-x: a listing without vmx answers nothing there
+printf 'processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu sse4_1 sse4_2 popcnt avx2 hypervisor\n' >"$WORK/novmx"
+run diagnose -f json --cpuinfo "$WORK/novmx" "$W"
+ok "Windows VM + a listing without vmx: hw-virt ok (not a nested hypervisor), cpu-features ok" \
+    sh -c "[ \"\$(dverdict hw-virt)\$(dverdict cpu-features)\" = okok ]"
+# 0x20001 HYPERVISOR_ERROR: Hyper-V runs in the guest (rules/dump-windows.yml), so it is nested
+run diagnose -f json --stop-code 0x20001 "$W"
+ok "0x20001: the VM counts as nested, hw-virt is a problem (no vhv.enable) led there by the code" \
+    json "d['diagnoses'][0]['nested'] is True and [(n['verdict'], n['on_branch']) for n in d['diagnoses'][0]['nodes'] if n['id']=='hw-virt'] == [('problem', True)]"
+# the command that answers the unknown nodes quotes the VM's path for sh
+Q="$WORK/it's a VM"
+mkdir -p "$Q" && cp "$W/win01.vmx" "$Q/"
+run diagnose -f json --stop-code 0x7B "$Q"
+ok "rerun: names the options of the unknown nodes and quotes the path (sh reads it back)" \
+    python3 -c "
+import json, shlex
+d = json.load(open('$WORK/out'))
+w = shlex.split(d['diagnoses'][0]['rerun'])
+raise SystemExit(0 if w[-1] == '''$Q''' and '--dump' in w and '--console' in w and '--stop-code' not in w else 1)"
+
 # ---------------------------------------------------------------- a nested CNA
 cna() { # cna DIR NAME EXTRA-LINES...: a FusionCompute CNA guest (Linux) ready but for EXTRA
     d=$1 n=$2
