@@ -199,6 +199,26 @@ ok "clean VM: what was not given (the host's listing, a dump) is unknown with wh
 ok "clean VM: the console without a panic is a note naming the file" \
     json "any(e['severity'] == 'note' and e['path'] == '$WORK/boot.txt' and 'no kernel panic' in e['message'] for e in d['errors'])"
 
+# ---------------------------------------------------------------- the shared corpus
+NODES=$(grep -v '^#' "$ROOT/data/diagnose_tree.tsv" | grep -c .)
+if have_shared "$SHARED/corpus/vmx" "corpus .vmx files" && have_shared "$SHARED/corpus/minidump" "corpus dumps"; then
+    bad=
+    for f in "$SHARED"/corpus/vmx/*.vmx; do
+        "$VT" scan -f json "$f" >"$WORK/scan.json" 2>/dev/null
+        "$VT" diagnose -f json --dump "$SHARED/corpus/minidump" "$f" >"$WORK/out" 2>/dev/null
+        rc=$?
+        python3 -c "
+import json
+s = json.load(open('$WORK/scan.json')); d = json.load(open('$WORK/out'))
+err = lambda r: sorted((e['line'], e['message']) for e in r['errors'] if e['severity'] == 'error' and e['path'] == '$f')
+g = d['diagnoses'][0]
+ok = (len(d['diagnoses']) == 1 and len(g['nodes']) == $NODES and err(s) == err(d)
+      and [n['verdict'] for n in g['nodes'] if n['id'] == 'dump'] != ['unknown'] and g['evidence'][0] == 'vmx: $f')
+raise SystemExit(0 if ok and $rc <= 3 else 1)" || bad="$bad $(basename "$f")"
+    done
+    ok "corpus: every .vmx with the corpus dumps: one walk of all $NODES nodes, the dumps read, the .vmx errors scan gives and no others${bad:+ (failed:$bad)}" [ -z "$bad" ]
+fi
+
 # ---------------------------------------------------------------- text: marks
 run diagnose --stop-code 0x7B "$W"
 ok "text, UTF-8: a problem node is marked ✘, an ok node ✔" \
@@ -235,6 +255,10 @@ ok "a console with a NUL byte: exit 3, error naming the offset (3)" sh -c "[ $RC
 run diagnose --cpuinfo "$WORK/notes.txt" -f json "$W"
 ok "a --cpuinfo that is no listing: exit 3, cpu-features stays unknown" \
     json "any(e['path'] == '$WORK/notes.txt' and e['severity'] == 'error' for e in d['errors']) and [n for n in d['diagnoses'][0]['nodes'] if n['id']=='cpu-features'][0]['verdict'] == 'unknown'"
+printf 'Kernel panic - not syncing: \033]0;pwned\007 \342\200\256evil\n' >"$WORK/esc.txt"
+run diagnose --console "$WORK/esc.txt" "$W"
+ok "a console line with ESC, BEL and a bidi override: the text report carries none of them raw" \
+    sh -c "grep -q 'Kernel panic' '$WORK/out' && ! grep -q \"\$(printf '\\033')\" '$WORK/out' && ! grep -q \"\$(printf '\\342\\200\\256')\" '$WORK/out'"
 run diagnose -f csv "$W"
 ok "diagnose does not write csv (usage error, exit 3)" [ "$RC" -eq 3 ]
 run diagnose
