@@ -79,7 +79,8 @@ static const struct optdef {
     {"console", OPT_CONSOLE, CO_DIAG, "FILE|-",
      "the guest's console or serial text (a Linux panic, a\nWindows stop screen as text)"},
     {"cpuinfo", OPT_CPUINFO, CO_DIAG, "FILE",
-     "the guest's /proc/cpuinfo or lscpu output, or the host's\nesxcli hardware cpu global get"},
+     "the guest's /proc/cpuinfo or lscpu output, and/or the\nhost's esxcli hardware cpu global get "
+     "(given twice)"},
     {"vms", OPT_VMS, CO_VMS, "PATH",
      "also scan the VMs under PATH (repeatable) and list\nthose that carry a known crash's "
      "trigger"},
@@ -396,7 +397,11 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
             o->console = optarg;
             break;
         case OPT_CPUINFO:
-            o->cpuinfo = optarg;
+            if (o->ncpuinfos == 2) {
+                cli_error("at most two --cpuinfo listings (the guest's and the host's)");
+                return -1;
+            }
+            o->cpuinfos[o->ncpuinfos++] = optarg;
             break;
         case OPT_KIND:
             if (record_kind_from_name(optarg) < 0) {
@@ -424,7 +429,7 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
                       output_is_input(o->output, o->vms, o->nvms) ||
                       output_is_input(o->output, o->dumps, o->ndumps) ||
                       (o->console && output_is_input(o->output, (char **)&o->console, 1)) ||
-                      (o->cpuinfo && output_is_input(o->output, (char **)&o->cpuinfo, 1))))
+                      output_is_input(o->output, o->cpuinfos, o->ncpuinfos)))
         return -1;
     return optind;
 }

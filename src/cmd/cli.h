@@ -37,7 +37,8 @@ struct vt_opts {
     size_t ndumps;
     const char *stop_code; /* --stop-code CODE|NAME (diagnose) */
     const char *console;   /* --console FILE|- (diagnose) */
-    const char *cpuinfo;   /* --cpuinfo FILE (diagnose) */
+    char *cpuinfos[4];     /* --cpuinfo FILE (diagnose): the guest's listing, the host's, or both */
+    size_t ncpuinfos;
 };
 
 /* The options a command honours (struct command.opts). Its --help, the

@@ -9,7 +9,7 @@
  * rules, a stop code (--stop-code, else the first dump's bug check, else a
  * Windows stop line on the console) through the dump rules as a dump that
  * holds only its code, the console text (--console) through the console
- * reader, the CPU listing (--cpuinfo) through the cpu rules. Every input is
+ * reader, the CPU listings (--cpuinfo: the guest's, the host's) through the cpu rules. Every input is
  * optional except the VM; what could not be read is an error naming it (exit
  * 3) and the walk goes on, its nodes unknown. */
 #include "cmd/cli.h"
@@ -52,8 +52,9 @@ const struct command diagnose_cmd = {
 struct diag_evidence {
     struct console_info con;
     bool has_con;
-    struct cpu_info cpu;
-    bool has_cpu;
+    struct cpu_info cpu[2]; /* [0] the guest's listing, [1] the host's */
+    bool has_cpu[2];
+    const char *cpu_path[2];
     bool has_stop;
     uint32_t stop_code;
     char *stop_from;    /* owned */
@@ -110,24 +111,38 @@ read_console(const struct vt_opts *o, struct diag_evidence *ev, struct report *r
     buf_release(&t);
 }
 
+/* A listing is the host's when it is esxcli's, or a cpuinfo/lscpu without the
+ * hypervisor flag (bare metal); else the guest's. One of each. */
 static void
-read_cpu(const struct vt_opts *o, const struct ruleset *rules, struct diag_evidence *ev,
+read_cpu(const char *path, const struct ruleset *rules, struct diag_evidence *ev,
          struct report *rep)
 {
     struct buf t = BUF_INIT;
-    if (read_all(o->cpuinfo, CPU_MAX_BYTES, &t, &rep->diags) == 0 &&
-        cpu_parse(t.p ? t.p : "", t.len, o->cpuinfo, &ev->cpu, &rep->diags) == 0) {
-        ev->has_cpu = true;
-        struct cpu_view v = {&ev->cpu, o->cpuinfo};
-        char *e = cpu_evidence_text(&ev->cpu);
-        audit_cpu(rules, &v, ev->cpu.has_flags ? ev->cpu.flags_line : ev->cpu.hv_line, e,
-                  &rep->findings);
-        rule_re_report(&rep->diags, o->cpuinfo, 0);
-        free(e);
-    } else {
-        cpu_release(&ev->cpu);
+    struct cpu_info info = {0}; /* cpu_release takes it as it is when nothing was read */
+    if (read_all(path, CPU_MAX_BYTES, &t, &rep->diags) != 0 ||
+        cpu_parse(t.p ? t.p : "", t.len, path, &info, &rep->diags) != 0) {
+        cpu_release(&info);
+        buf_release(&t);
+        return;
     }
     buf_release(&t);
+    int slot = info.format == CPU_FORMAT_ESXCLI || (info.has_flags && info.hypervisor == 0);
+    if (ev->has_cpu[slot]) {
+        diags_add(&rep->diags, DIAG_ERROR, path, 0,
+                  "a second %s CPU listing (the first: %s); give one of the guest and one of "
+                  "the host; not read",
+                  slot ? "host" : "guest", ev->cpu_path[slot]);
+        cpu_release(&info);
+        return;
+    }
+    ev->cpu[slot] = info;
+    ev->has_cpu[slot] = true;
+    ev->cpu_path[slot] = path;
+    struct cpu_view v = {&ev->cpu[slot], path};
+    char *e = cpu_evidence_text(&ev->cpu[slot]);
+    audit_cpu(rules, &v, info.has_flags ? info.flags_line : info.hv_line, e, &rep->findings);
+    rule_re_report(&rep->diags, path, 0);
+    free(e);
 }
 
 /* The stop code as a dump that holds only its code, through the dump rules
@@ -172,8 +187,8 @@ read_evidence(struct cmd_ctx *c, struct diag_evidence *ev)
     }
     if (o->console)
         read_console(o, ev, rep);
-    if (o->cpuinfo)
-        read_cpu(o, &c->rules, ev, rep);
+    for (size_t i = 0; i < o->ncpuinfos; i++)
+        read_cpu(o->cpuinfos[i], &c->rules, ev, rep);
     if (o->ndumps) {
         dumps_read_paths(rep, o->dumps, o->ndumps);
         dumps_audit(&c->rules, rep);
@@ -371,8 +386,10 @@ diagnose_one(struct cmd_ctx *c, const struct diag_evidence *ev, const char *arg)
         .profile_nested = c->o.profile_nested,
         .con = ev->has_con ? &ev->con : NULL,
         .con_path = c->o.console,
-        .cpu = ev->has_cpu ? &ev->cpu : NULL,
-        .cpu_path = c->o.cpuinfo,
+        .cpu = ev->has_cpu[0] ? &ev->cpu[0] : NULL,
+        .cpu_path = ev->cpu_path[0],
+        .host_cpu = ev->has_cpu[1] ? &ev->cpu[1] : NULL,
+        .host_cpu_path = ev->cpu_path[1],
         .dumps = ev->dumps,
         .dump_paths = ev->dump_paths,
         .ndumps = ev->ndumps,
@@ -404,8 +421,9 @@ run_diagnose(struct cmd_ctx *c)
     if (ev.has_stop_view)
         dump_view_release(&ev.stop_view);
     console_release(&ev.con);
-    if (ev.has_cpu)
-        cpu_release(&ev.cpu);
+    for (int i = 0; i < 2; i++)
+        if (ev.has_cpu[i])
+            cpu_release(&ev.cpu[i]);
     free(ev.dumps);
     free(ev.dump_paths);
     free(ev.stop_from);

@@ -161,6 +161,16 @@ diagnose_nested(const struct vm *vm, bool profile, const struct console_info *co
 
 /* ---- one node ---- */
 
+/* The host's listing answers only host-hv, and only the host's listing does. */
+static bool
+host_listing_fits(const struct diag_input *in, const struct tree_node *t, const struct finding *f)
+{
+    bool host_node = strcmp(t->id, "host-hv") == 0;
+    bool from_host = in->host_cpu_path && strcmp(f->subject, in->host_cpu_path) == 0;
+    bool from_guest = in->cpu_path && strcmp(f->subject, in->cpu_path) == 0;
+    return host_node ? !from_guest : !from_host;
+}
+
 struct walk {
     const struct diag_input *in;
     const char *subjects[70];
@@ -279,10 +289,18 @@ answer(const struct walk *w, const struct tree_node *t, struct diag_node *n, str
         return any;
     }
     if (strcmp(id, "host-hv") == 0) {
-        if (in->cpu && in->cpu->hv_support >= 0) {
-            buf_addf(a, "HV Support %ld", in->cpu->hv_support);
-            add_evf(n, "%s:%lu: HV Support: %ld", in->cpu_path, in->cpu->hv_line,
-                    in->cpu->hv_support);
+        const struct cpu_info *h = in->host_cpu;
+        if (h && h->hv_support >= 0) {
+            buf_addf(a, "HV Support %ld", h->hv_support);
+            add_evf(n, "%s:%lu: HV Support: %ld", in->host_cpu_path, h->hv_line, h->hv_support);
+            return true;
+        }
+        if (h && h->has_flags) {
+            bool hv = cpu_has_flag(h, "vmx") || cpu_has_flag(h, "svm");
+            buf_addf(a, "the host's CPU %s vmx/svm", hv ? "shows" : "does not show");
+            add_evf(n, "%s:%lu: flags (vmx %s, svm %s)", in->host_cpu_path, h->flags_line,
+                    cpu_has_flag(h, "vmx") ? "present" : "missing",
+                    cpu_has_flag(h, "svm") ? "present" : "missing");
             return true;
         }
         return false;
@@ -475,6 +493,8 @@ walk_node(const struct walk *w, const struct tree_node *t, struct diag_node *n)
         if (in->stop_subject && strcmp(t->id, "dump") == 0 &&
             strcmp(f->subject, in->stop_subject) == 0)
             continue; /* a stop code is no dump: the dump node asks for the file */
+        if (!host_listing_fits(in, t, f))
+            continue;
         unsigned long line = f->nev ? f->ev[0].line : 0;
         if (f->level == LEVEL_INFORMATIONAL) {
             add_evf(n, "%s (informational): %s", f->rule->id, f->rule->title);
@@ -589,7 +609,7 @@ add_cause(struct diagnosis *d, const struct walk *w, const struct tree_node *t,
     for (size_t i = 0; in->findings && i < in->findings->n; i++) {
         const struct finding *f = &in->findings->v[i];
         if (f->level == LEVEL_INFORMATIONAL || !list_has(t->rules, f->rule->id) ||
-            !own_subject(w, f->subject) ||
+            !own_subject(w, f->subject) || !host_listing_fits(in, t, f) ||
             (in->stop_subject && strcmp(t->id, "dump") == 0 &&
              strcmp(f->subject, in->stop_subject) == 0))
             continue;
@@ -623,7 +643,8 @@ rerun(const struct diag_input *in, const struct diag_node *nodes, size_t n)
     } opts[] = {{"stop-code", "--stop-code CODE"},
                 {"dump", "--dump MINIDUMP-FOLDER"},
                 {"console", "--console CONSOLE.TXT"},
-                {"cpu-features", "--cpuinfo CPUINFO.TXT"}};
+                {"cpu-features", "--cpuinfo CPUINFO.TXT"},
+                {"host-hv", "--cpuinfo HOST-ESXCLI-CPU.TXT"}};
     struct buf b = BUF_INIT;
     buf_adds(&b, "vmtriage diagnose");
     bool any = false;
@@ -667,8 +688,9 @@ diagnose_walk(const struct diag_input *in)
     w.nested = diagnose_nested(in->vm, in->profile_nested, in->con, in->has_stop, in->stop_code,
                                &d->nested_why);
     d->nested = w.nested;
-    const char *subj[] = {in->vmx_path, in->vm_folder, in->cpu_path, in->stop_subject};
-    for (size_t i = 0; i < 4; i++)
+    const char *subj[] = {in->vmx_path, in->vm_folder, in->cpu_path, in->host_cpu_path,
+                          in->stop_subject};
+    for (size_t i = 0; i < 5; i++)
         if (subj[i])
             w.subjects[w.nsubjects++] = subj[i];
     for (size_t i = 0; i < in->ndumps && w.nsubjects < sizeof(w.subjects) / sizeof(w.subjects[0]);
@@ -700,7 +722,10 @@ diagnose_walk(const struct diag_input *in)
         EVIDENCE("console: %s (%lu lines, %zu known messages)", in->con_path, in->con->lines,
                  in->con->nev + in->con->dropped);
     if (in->cpu)
-        EVIDENCE("cpu: %s (%s)", in->cpu_path, cpu_format_title(in->cpu->format));
+        EVIDENCE("cpu: %s (%s, the guest's)", in->cpu_path, cpu_format_title(in->cpu->format));
+    if (in->host_cpu)
+        EVIDENCE("cpu: %s (%s, the host's)", in->host_cpu_path,
+                 cpu_format_title(in->host_cpu->format));
 #undef EVIDENCE
     buf_release(&b);
 

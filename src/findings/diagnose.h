@@ -35,8 +35,10 @@ struct diag_input {
     bool profile_nested;    /* --profile nested */
     const struct console_info *con; /* NULL when not given or not readable */
     const char *con_path;
-    const struct cpu_info *cpu; /* NULL when not given or not readable */
+    const struct cpu_info *cpu; /* the guest's listing; NULL when not given or not readable */
     const char *cpu_path;
+    const struct cpu_info *host_cpu; /* the host's (esxcli, or a bare-metal cpuinfo), or NULL */
+    const char *host_cpu_path;
     const struct crash_dump *const *dumps; /* the dumps read */
     const char *const *dump_paths;
     size_t ndumps;

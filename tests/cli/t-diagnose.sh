@@ -188,16 +188,28 @@ cna "$C" cna5 'virtualHW.version = "19"' 'memSize = "16384"' 'sched.mem.min = "1
 printf '%s\n' '2024-03-03T21:30:12.001Z| vmx| I125: Log for VMware ESX pid=1 version=7.0.3 build=build-19193900 option=Release' >"$C/vmware.log"
 printf '%s\n' '[    0.000000] Linux version 3.10.0' '[    2.000000] EXT4-fs (sda1): mounted filesystem with ordered data mode' >"$WORK/boot.txt"
 printf 'processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) Gold 6230\nflags\t\t: fpu vmx ept sse4_1 sse4_2 popcnt avx2 hypervisor\n' >"$WORK/cpuinfo"
-run diagnose -f json --console "$WORK/boot.txt" --cpuinfo "$WORK/cpuinfo" "$C"
+# the host's esxcli hardware cpu global get (HV Support 3: enabled in the BIOS and usable, KB 1011712)
+printf 'CPU Packages: 2\nCPU Cores: 16\nCPU Threads: 32\nHV Support: 3\n' >"$WORK/host-hv3.txt"
+run diagnose -f json --console "$WORK/boot.txt" --cpuinfo "$WORK/cpuinfo" --cpuinfo "$WORK/host-hv3.txt" "$C"
 ok "clean VM: exit 0, no cause" json "d['diagnoses'][0]['causes'] == []"
 ok "clean VM: exit status 0" [ "$RC" -eq 0 ]
 ok "clean VM: no node is a problem" json "all(n['verdict'] != 'problem' for n in d['diagnoses'][0]['nodes'])"
 ok "clean VM: every node its inputs answer is ok (stop-code, storage, hw-virt, cpu-features, memory, scheduling, nic, firmware, hw-version, time-sync, devices, vm-log, console)" \
     json "all(n['verdict'] == 'ok' for n in d['diagnoses'][0]['nodes'] if n['id'] in ('stop-code','storage','hw-virt','cpu-features','memory','scheduling','nic','firmware','hw-version','time-sync','devices','vm-log','console'))"
-ok "clean VM: what was not given (the host's listing, a dump) is unknown with what to give" \
-    json "[(n['id'], n['verdict']) for n in d['diagnoses'][0]['nodes'] if n['verdict'] != 'ok'] == [('host-hv', 'unknown'), ('dump', 'unknown')] and all(any(e.startswith('not given: ') for e in n['evidence']) for n in d['diagnoses'][0]['nodes'] if n['verdict'] == 'unknown')"
+ok "clean VM: the host's HV Support 3 answers host-hv (ok, its line)" \
+    sh -c "[ \"\$(dverdict host-hv)\" = ok ] && dnode host-hv evidence | grep -q 'host-hv3.txt:4: HV Support: 3'"
+ok "clean VM: only the dump (a clean VM has none) is unknown, and says what to give" \
+    json "[(n['id'], n['verdict']) for n in d['diagnoses'][0]['nodes'] if n['verdict'] != 'ok'] == [('dump', 'unknown')] and all(any(e.startswith('not given: ') for e in n['evidence']) for n in d['diagnoses'][0]['nodes'] if n['verdict'] == 'unknown')"
 ok "clean VM: the console without a panic is a note naming the file" \
     json "any(e['severity'] == 'note' and e['path'] == '$WORK/boot.txt' and 'no kernel panic' in e['message'] for e in d['errors'])"
+# the same VM on a host whose BIOS leaves VT-x off (HV Support 2, KB 1011712)
+printf 'CPU Packages: 2\nHV Support: 2\n' >"$WORK/host-hv2.txt"
+run diagnose -f json --cpuinfo "$WORK/host-hv2.txt" "$C"
+ok "HV Support 2 on the host: host-hv problem by cpu-esxi-hv-disabled, the guest nodes untouched" \
+    json "[(n['verdict'], n['fix_rules']) for n in d['diagnoses'][0]['nodes'] if n['id']=='host-hv'] == [('problem', ['cpu-esxi-hv-disabled'])] and [n['verdict'] for n in d['diagnoses'][0]['nodes'] if n['id']=='cpu-features'] == ['unknown']"
+run diagnose --cpuinfo "$WORK/host-hv2.txt" --cpuinfo "$WORK/host-hv3.txt" "$C"
+ok "two host listings: exit 3, an error naming the second" \
+    sh -c "[ $RC -eq 3 ] && grep -q 'host-hv3.txt: a second host CPU listing' '$WORK/err'"
 
 # ---------------------------------------------------------------- the shared corpus
 NODES=$(grep -v '^#' "$ROOT/data/diagnose_tree.tsv" | grep -c .)
