@@ -616,15 +616,22 @@ add_cause(struct diagnosis *d, const struct walk *w, const struct tree_node *t,
         buf_addf(&why, "%s%s (%s, %s): %s", why.len ? "; " : "", f->rule->id,
                  level_name(f->level), f->subject, f->rule->title);
     }
-    /* a rule's title names the cause better than a console message, which names the symptom */
+    /* the title: the most serious rule's, when it is medium or above or no console message
+       spoke; else the console message's meaning (a low checklist item names the cause less
+       well than "the kernel could not mount its root file system") */
+    const struct finding *bestf = NULL;
     for (size_t i = 0; in->findings && i < in->findings->n; i++) {
         const struct finding *f = &in->findings->v[i];
         if (f->level != LEVEL_INFORMATIONAL && list_has(t->rules, f->rule->id) &&
-            own_subject(w, f->subject)) {
-            buf_reset(&title);
-            buf_adds(&title, f->rule->title);
-            break;
-        }
+            own_subject(w, f->subject) && host_listing_fits(in, t, f) &&
+            !(in->stop_subject && strcmp(t->id, "dump") == 0 &&
+              strcmp(f->subject, in->stop_subject) == 0) &&
+            (bestf == NULL || f->level > bestf->level))
+            bestf = f;
+    }
+    if (bestf && (bestf->level >= LEVEL_MEDIUM || title.len == 0)) {
+        buf_reset(&title);
+        buf_adds(&title, bestf->rule->title);
     }
     d->causes = xreallocarray(d->causes, d->ncauses + 1, sizeof(*d->causes));
     d->causes[d->ncauses++] =
