@@ -211,6 +211,21 @@ run diagnose --cpuinfo "$WORK/host-hv2.txt" --cpuinfo "$WORK/host-hv3.txt" "$C"
 ok "two host listings: exit 3, an error naming the second" \
     sh -c "[ $RC -eq 3 ] && grep -q 'host-hv3.txt: a second host CPU listing' '$WORK/err'"
 
+# ---------------------------------------------------------------- the VM's vmware.log
+# the line of rules/log-vm.yml's own sample (packer issue 1334)
+C=$WORK/cna-log
+cna "$C" cna6 'virtualHW.version = "19"' 'memSize = "16384"' 'sched.mem.min = "16384"' 'vhv.enable = "TRUE"'
+SAMPLE=$(python3 -c "
+import yaml
+for r in yaml.safe_load_all(open('$ROOT/rules/log-vm.yml')):
+    if r and r.get('id') == 'log-vm-poweron-failed':
+        print(r['tests']['match'][0])")
+printf '%s\n' '2014-07-14T14:52:13.880Z| vmx| I120: Log for VMware ESX pid=1 version=5.5.0' "$SAMPLE" >"$C/vmware.log"
+run diagnose -f json "$C"
+ok "vmware.log with a failed power-on: vm-log problem by log-vm-poweron-failed, its line (2) as evidence" \
+    sh -c "[ \"\$(dverdict vm-log)\" = problem ] && dnode vm-log fix_rules | grep -qx log-vm-poweron-failed && dnode vm-log evidence | grep -q '$C/vmware.log:2: '"
+ok "vmware.log: the diagnosis says it was read" json "'vmware.log: 1 file in $C' in d['diagnoses'][0]['evidence']"
+
 # ---------------------------------------------------------------- the shared corpus
 NODES=$(grep -v '^#' "$ROOT/data/diagnose_tree.tsv" | grep -c .)
 if have_shared "$SHARED/corpus/vmx" "corpus .vmx files" && have_shared "$SHARED/corpus/minidump" "corpus dumps"; then
