@@ -226,6 +226,22 @@ ok "vmware.log with a failed power-on: vm-log problem by log-vm-poweron-failed, 
     sh -c "[ \"\$(dverdict vm-log)\" = problem ] && dnode vm-log fix_rules | grep -qx log-vm-poweron-failed && dnode vm-log evidence | grep -q '$C/vmware.log:2: '"
 ok "vmware.log: the diagnosis says it was read" json "'vmware.log: 1 file in $C' in d['diagnoses'][0]['evidence']"
 
+# ---------------------------------------------------------------- a guest dump (the shared corpus)
+MD=$SHARED/corpus/minidump
+if have_shared "$MD/rizintb_triage_x64.dmp" "the x64 triage dump"; then
+    # its bug check (DECODED.md) and culprit (PROVENANCE.tsv: rizin's faulting driver)
+    code=$(python3 -c "
+import re
+sec = open('$MD/DECODED.md').read().split('### rizintb_triage_x64.dmp')[1].split('\n### ')[0]
+print('0x%08X' % int(re.search(r'BugCheckCode: (0x[0-9A-Fa-f]+)', sec).group(1), 16))")
+want=$(grep '^rizintb_triage_x64.dmp' "$MD/PROVENANCE.tsv" | grep -o 'faulting driver [A-Za-z0-9_.]*' | awk '{print $3}')
+    run diagnose -f json --dump "$MD/rizintb_triage_x64.dmp" "$W"
+    ok "a dump, no --stop-code: the stop code is the dump's bug check ($code)" \
+        sh -c "dnode stop-code answer | grep -q '^$code ' && dnode stop-code evidence | grep -q 'the dump .*rizintb_triage_x64.dmp'"
+    ok "a dump: the dump node names its culprit $want" sh -c "dnode dump answer | grep -q 'culprit $want'"
+    ok "a dump: the dump node is not unknown (it was read)" sh -c "[ \"\$(dverdict dump)\" != unknown ]"
+fi
+
 # ---------------------------------------------------------------- the shared corpus
 NODES=$(grep -v '^#' "$ROOT/data/diagnose_tree.tsv" | grep -c .)
 if have_shared "$SHARED/corpus/vmx" "corpus .vmx files" && have_shared "$SHARED/corpus/minidump" "corpus dumps"; then
