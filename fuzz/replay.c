@@ -5,7 +5,7 @@
  * Usage: fuzz-replay DIR...
  * Every regular file of each DIR (not recursive, dot files and README* left
  * out) goes to the target named by a path component of DIR (`vmx`, `rules`,
- * `psod`, `logs`, `logline`, `logdecode`, `dump`, `bundle`, `cpu`, `hostfacts`; `esxi`, the shared corpus of
+ * `psod`, `logs`, `logline`, `logdecode`, `dump`, `bundle`, `cpu`, `hostfacts`, `console`; `esxi`, the shared corpus of
  * purple screens and host logs, goes through both `psod` and `logs`;
  * `minidump`, the shared corpus of Windows crash dumps, through `dump`); in a
  * folder named none of them, such as fuzz/crashers, by the file name's
@@ -14,6 +14,7 @@
  * (under ASan with a report). Exits 2 on bad usage or an input whose target is unknown. */
 #define VT_FUZZ_REPLAY 1
 #include "fuzz_bundle.c"
+#include "fuzz_console.c"
 #include "fuzz_cpu.c"
 #include "fuzz_dump.c"
 #include "fuzz_hostfacts.c"
@@ -43,7 +44,7 @@ fuzz_esxi_one(const uint8_t *data, size_t size)
     return fuzz_logs_one(data, size);
 }
 
-enum target { T_NONE, T_VMX, T_RULES, T_PSOD, T_LOGDECODE, T_LOGLINE, T_LOGS, T_ESXI, T_DUMP, T_BUNDLE, T_CPU, T_HOSTFACTS, T_QUOTE };
+enum target { T_NONE, T_VMX, T_RULES, T_PSOD, T_LOGDECODE, T_LOGLINE, T_LOGS, T_ESXI, T_DUMP, T_BUNDLE, T_CPU, T_HOSTFACTS, T_QUOTE, T_CONSOLE };
 
 static const struct {
     const char *name;
@@ -62,6 +63,7 @@ static const struct {
     {"cpu", T_CPU, fuzz_cpu_one},
     {"hostfacts", T_HOSTFACTS, fuzz_hostfacts_one},
     {"quote", T_QUOTE, fuzz_quote_one},
+    {"console", T_CONSOLE, fuzz_console_one},
     {"minidump", T_DUMP, fuzz_dump_one}, /* shared corpus/minidump: Windows crash dumps */
 };
 

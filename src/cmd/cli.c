@@ -25,7 +25,8 @@ cli_error(const char *fmt, ...)
 }
 
 const struct command *const vt_commands[] = {&bundle_cmd, &scan_cmd, &psod_cmd, &logs_cmd,
-                                             &dump_cmd,   &cpu_cmd,  &rules_cmd};
+                                             &dump_cmd,   &cpu_cmd,  &diagnose_cmd,
+                                             &rules_cmd};
 const size_t vt_ncommands = sizeof(vt_commands) / sizeof(vt_commands[0]);
 
 /* Every option, the CO_* bit of the commands that take it, and its help. */
@@ -39,7 +40,11 @@ enum {
     OPT_UNTIL,
     OPT_EXAMPLES,
     OPT_KIND,
-    OPT_BUILD
+    OPT_BUILD,
+    OPT_DUMP,
+    OPT_STOP,
+    OPT_CONSOLE,
+    OPT_CPUINFO
 };
 static const struct optdef {
     const char *name; /* long name */
@@ -67,6 +72,15 @@ static const struct optdef {
     {"kind", OPT_KIND, CO_KIND, "KIND",
      "list only the rules of one record kind (vm, nic, controller,\ncrash, log, dump, cpu), "
      "and count them"},
+    {"dump", OPT_DUMP, CO_DIAG, "FILE|DIR",
+     "the guest's Windows crash dumps (Minidump\\*.dmp, MEMORY.DMP;\nrepeatable)"},
+    {"stop-code", OPT_STOP, CO_DIAG, "CODE",
+     "what the blue screen said: 0x7B, 7B, INACCESSIBLE_BOOT_DEVICE\nor its 'Stop code:' line"},
+    {"console", OPT_CONSOLE, CO_DIAG, "FILE|-",
+     "the guest's console or serial text (a Linux panic, a\nWindows stop screen as text)"},
+    {"cpuinfo", OPT_CPUINFO, CO_DIAG, "FILE",
+     "the guest's /proc/cpuinfo or lscpu output, and/or the\nhost's esxcli hardware cpu global get "
+     "(given twice)"},
     {"vms", OPT_VMS, CO_VMS, "PATH",
      "also scan the VMs under PATH (repeatable) and list\nthose that carry a known crash's "
      "trigger"},
@@ -369,6 +383,26 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
             }
             o->build = optarg;
             break;
+        case OPT_DUMP:
+            if (o->ndumps == VT_MAX_VMS_PATHS) {
+                cli_error("at most %d --dump paths", VT_MAX_VMS_PATHS);
+                return -1;
+            }
+            o->dumps[o->ndumps++] = optarg;
+            break;
+        case OPT_STOP:
+            o->stop_code = optarg;
+            break;
+        case OPT_CONSOLE:
+            o->console = optarg;
+            break;
+        case OPT_CPUINFO:
+            if (o->ncpuinfos == 2) {
+                cli_error("at most two --cpuinfo listings (the guest's and the host's)");
+                return -1;
+            }
+            o->cpuinfos[o->ncpuinfos++] = optarg;
+            break;
         case OPT_KIND:
             if (record_kind_from_name(optarg) < 0) {
                 cli_error("--kind takes vm, nic, controller, crash, log, dump or cpu, not '%s'",
@@ -392,7 +426,10 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
         return -1;
     }
     if (o->output && (output_is_input(o->output, argv + optind, (size_t)(argc - optind)) ||
-                      output_is_input(o->output, o->vms, o->nvms)))
+                      output_is_input(o->output, o->vms, o->nvms) ||
+                      output_is_input(o->output, o->dumps, o->ndumps) ||
+                      (o->console && output_is_input(o->output, (char **)&o->console, 1)) ||
+                      output_is_input(o->output, o->cpuinfos, o->ncpuinfos)))
         return -1;
     return optind;
 }
@@ -451,6 +488,20 @@ cli_load_rules(const struct vt_opts *o, struct ruleset *rs)
     return errors == 0;
 }
 
+/* Whether the user's locale is UTF-8, from the environment as setlocale reads
+ * it (LC_ALL, then LC_CTYPE, then LANG): the static binary loads no locale. */
+static bool
+locale_utf8(void)
+{
+    const char *names[] = {"LC_ALL", "LC_CTYPE", "LANG"};
+    for (size_t i = 0; i < 3; i++) {
+        const char *v = getenv(names[i]);
+        if (v && *v)
+            return strcasestr(v, "utf-8") != NULL || strcasestr(v, "utf8") != NULL;
+    }
+    return false;
+}
+
 /* The exit status of a report: 2 with a critical finding, else 3 with an
  * input error, else 1 with a medium/high finding, else 0. */
 static int
@@ -496,7 +547,9 @@ cli_finish(struct report *r, const struct vt_opts *o)
     } else {
         struct report_opts ro = {.color = !o->no_color && getenv("NO_COLOR") == NULL &&
                                           fp == stdout && isatty(1),
-                                 .width = fp == stdout ? fit_terminal_width(1) : 0};
+                                 .width = fp == stdout ? fit_terminal_width(1) : 0,
+                                 .utf8 = !o->no_color && getenv("NO_COLOR") == NULL &&
+                                         locale_utf8()};
         rc = report_text(fp, r, &ro);
     }
     if (fp != stdout && fclose(fp) != 0)

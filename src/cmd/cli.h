@@ -33,6 +33,12 @@ struct vt_opts {
     int examples;             /* --examples N (logs, psod); -1: the default */
     const char *kind;         /* --kind KIND (rules list), or NULL */
     const char *build;        /* --build N (psod): the host's build when the screen has none */
+    char *dumps[VT_MAX_VMS_PATHS]; /* --dump FILE|DIR (diagnose), repeatable */
+    size_t ndumps;
+    const char *stop_code; /* --stop-code CODE|NAME (diagnose) */
+    const char *console;   /* --console FILE|- (diagnose) */
+    char *cpuinfos[4];     /* --cpuinfo FILE (diagnose): the guest's listing, the host's, or both */
+    size_t ncpuinfos;
 };
 
 /* The options a command honours (struct command.opts). Its --help, the
@@ -51,6 +57,7 @@ enum {
     CO_WINDOW = 1 << 8,  /* --since, --until, --examples */
     CO_KIND = 1 << 9,    /* --kind KIND (rules list) */
     CO_BUILD = 1 << 10,  /* --build N (psod) */
+    CO_DIAG = 1 << 11,   /* --dump, --stop-code, --console, --cpuinfo (diagnose) */
 };
 /* What every report-writing command takes. */
 #define CO_REPORT (CO_FORMAT | CO_OUTPUT | CO_RULES | CO_MIN | CO_COLOR)
@@ -108,7 +115,8 @@ int cli_run(const struct command *cmd, int argc, char **argv);
 /* The commands, in `vmtriage --help` order (cli.c). */
 extern const struct command *const vt_commands[];
 extern const size_t vt_ncommands;
-extern const struct command bundle_cmd, scan_cmd, psod_cmd, logs_cmd, dump_cmd, cpu_cmd, rules_cmd;
+extern const struct command bundle_cmd, scan_cmd, psod_cmd, logs_cmd, dump_cmd, cpu_cmd, rules_cmd,
+    diagnose_cmd;
 
 /* `vmtriage CMD --help`: usage, summary, the options the command honours. */
 void cli_help(const struct command *cmd, FILE *fp);
@@ -169,6 +177,9 @@ bool log_file_wanted(const char *name);
 /* Reads the dump behind `in` into r->dumps; returns whether it was one. A
  * file that is no dump is an error when the user named it, else a note. */
 bool dumps_add(struct report *r, const char *path, const struct dump_input *in, bool named);
+/* Reads the dumps of files and folders (a folder gives its *.dmp) into
+ * r->dumps, as `dump` does (cmd_dump.c). */
+void dumps_read_paths(struct report *r, char *const *paths, size_t n);
 /* Sorts r's dumps by crash time (undated last) and runs the dump rules on
  * each (cmd_dump.c): what `dump` and `bundle` do once every dump is read. */
 void dumps_audit(const struct ruleset *rules, struct report *r);

@@ -164,15 +164,21 @@ dumps_audit(const struct ruleset *rules, struct report *r)
     }
 }
 
+void
+dumps_read_paths(struct report *r, char *const *paths, size_t n)
+{
+    struct reading rd = {r, NULL};
+    for (size_t i = 0; i < n; i++) {
+        rd.root = paths[i];
+        walk_paths_want(&paths[i], 1, dump_file_wanted, found, &rd, &r->diags);
+    }
+}
+
 static int
 run_dump(struct cmd_ctx *c)
 {
     c->rep.has_dumps = true;
-    struct reading rd = {&c->rep, NULL};
-    for (size_t i = 0; i < c->nargs; i++) {
-        rd.root = c->args[i];
-        walk_paths_want(&c->args[i], 1, dump_file_wanted, found, &rd, &c->rep.diags);
-    }
+    dumps_read_paths(&c->rep, c->args, c->nargs);
     dumps_audit(&c->rules, &c->rep);
     return VT_EXIT_OK;
 }

@@ -7,6 +7,7 @@
 
 #include "findings/audit_log.h"
 #include "parse/host/host_facts.h"
+#include "findings/diagnose.h"
 #include "findings/findings.h"
 #include "util/json.h"
 
@@ -83,6 +84,9 @@ struct report {
     struct report_cpu *cpus; /* owned; cpu, in the order given */
     size_t ncpus;
     bool has_cpus; /* the report has `cpus` */
+    struct diagnosis **diagnoses; /* owned; diagnose, one per VM in the order given */
+    size_t ndiagnoses;
+    bool has_diagnoses; /* the report has `diagnoses` */
     struct findings findings;
     struct diags diags;
 };
@@ -90,6 +94,7 @@ struct report {
 struct report_opts {
     bool color;
     size_t width; /* terminal columns to fit text to; 0: no limit (piped, files) */
+    bool utf8;    /* marks may be UTF-8 (✔ ✘); else ASCII ([ok] [PROBLEM]) */
 };
 
 void report_release(struct report *r);
@@ -141,5 +146,10 @@ void cpus_to_json(struct json *j, const struct report *r);
 void report_text_cpus(FILE *fp, const struct report *r, const struct report_opts *o);
 /* The text section of the crashes and non-fatal backtraces. */
 void report_text_crashes(FILE *fp, const struct report *r, const struct report_opts *o);
+
+/* "diagnoses": [...] of diagnose, and its text section: per VM the walk as
+ * an indented tree with verdict marks, then the likely causes (report_diagnose.c). */
+void diagnoses_to_json(struct json *j, const struct report *r);
+void report_text_diagnoses(FILE *fp, const struct report *r, const struct report_opts *o);
 
 #endif

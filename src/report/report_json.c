@@ -198,6 +198,8 @@ report_json(FILE *fp, const struct report *r)
         dumps_to_json(&j, r);
     if (r->has_cpus)
         cpus_to_json(&j, r);
+    if (r->has_diagnoses)
+        diagnoses_to_json(&j, r);
     json_key(&j, "findings");
     json_arr(&j);
     for (size_t i = 0; i < r->findings.n; i++)
@@ -242,6 +244,8 @@ report_json(FILE *fp, const struct report *r)
         json_kv_int(&j, "hosts", (long long)r->nhosts);
     if (r->has_cpus)
         json_kv_int(&j, "cpus", (long long)r->ncpus);
+    if (r->has_diagnoses)
+        json_kv_int(&j, "diagnoses", (long long)r->ndiagnoses);
     json_kv_int(&j, "findings", (long long)r->findings.n);
     json_obj_end(&j);
     json_obj_end(&j);
@@ -286,6 +290,9 @@ report_release(struct report *r)
         free(r->cpus[i].verdict);
     }
     free(r->cpus);
+    for (size_t i = 0; i < r->ndiagnoses; i++)
+        diagnosis_free(r->diagnoses[i]);
+    free(r->diagnoses);
     findings_release(&r->findings);
     diags_release(&r->diags);
 }

@@ -307,6 +307,8 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
         report_text_dumps(fp, r, o);
     if (r->has_cpus)
         report_text_cpus(fp, r, o);
+    if (r->has_diagnoses)
+        report_text_diagnoses(fp, r, o);
 
     const char *subject_head = r->has_crashes || r->has_dumps || r->has_cpus ? "SUBJECT" : "VM";
     if (n) {

@@ -87,6 +87,7 @@ static const struct {
     {"dump", test_dump},
     {"bundle", test_bundle},
     {"cpu", test_cpu},
+    {"console", test_console},
 };
 
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))

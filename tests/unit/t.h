@@ -75,5 +75,6 @@ int test_host_facts(void);
 int test_dump(void);
 int test_bundle(void);
 int test_cpu(void);
+int test_console(void);
 
 #endif

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define CONTEXT_MODIFIER 0x80000000u /* BUGCHECK_CONTEXT_MODIFIER, SDK bugcodes.h */
 #define M_VARIANT 0x10000000u        /* the _M codes (kb windows-crash-dumps.md §3) */
@@ -83,4 +84,14 @@ bugcheck_parameter(uint32_t code, int i)
         if (params[k].code == code && params[k].index == i)
             return params[k].meaning;
     return NULL;
+}
+
+long long
+bugcheck_code(const char *name)
+{
+    pthread_once(&once, load);
+    for (size_t i = 0; i < nnames; i++)
+        if (strcasecmp(names[i].name, name) == 0)
+            return names[i].code;
+    return -1;
 }

@@ -13,5 +13,8 @@ const char *bugcheck_name(uint32_t code);
 /* What parameter `i` (1-4) of `code` means, or NULL when not listed; the
  * `_M` variants mean what their base code means. Static. */
 const char *bugcheck_parameter(uint32_t code, int i);
+/* The code named `name` (INACCESSIBLE_BOOT_DEVICE; ASCII case ignored),
+ * or -1 when the table has no such name. */
+long long bugcheck_code(const char *name);
 
 #endif
