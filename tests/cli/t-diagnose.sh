@@ -226,6 +226,17 @@ ok "vmware.log with a failed power-on: vm-log problem by log-vm-poweron-failed, 
     sh -c "[ \"\$(dverdict vm-log)\" = problem ] && dnode vm-log fix_rules | grep -qx log-vm-poweron-failed && dnode vm-log evidence | grep -q '$C/vmware.log:2: '"
 ok "vmware.log: the diagnosis says it was read" json "'vmware.log: 1 file in $C' in d['diagnoses'][0]['evidence']"
 
+# a triple fault (KB 432359's 7.x form, as rules/log-vm.yml's first sample of the rule writes it)
+SAMPLE=$(python3 -c "
+import yaml
+for r in yaml.safe_load_all(open('$ROOT/rules/log-vm.yml')):
+    if r and r.get('id') == 'log-vm-triple-fault':
+        print(r['tests']['match'][0])")
+printf '%s\n' "$SAMPLE" >"$C/vmware.log"
+run diagnose -f json "$C"
+ok "vmware.log with a triple fault: vm-log problem by log-vm-triple-fault" \
+    sh -c "[ \"\$(dverdict vm-log)\" = problem ] && dnode vm-log fix_rules | grep -qx log-vm-triple-fault"
+
 # ---------------------------------------------------------------- a guest dump (the shared corpus)
 MD=$SHARED/corpus/minidump
 if have_shared "$MD/rizintb_triage_x64.dmp" "the x64 triage dump"; then
