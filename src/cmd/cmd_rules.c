@@ -63,11 +63,7 @@ rule_json(struct json *j, const struct rule *r, bool full)
     json_kv_str(j, "level", level_name(r->level));
     json_kv_str(j, "kind", record_kind_name(r->kind));
     json_kv_bool(j, "fallback", r->fallback);
-    json_key(j, "references");
-    json_arr(j);
-    for (size_t i = 0; i < r->nrefs; i++)
-        json_str(j, r->refs[i]);
-    json_arr_end(j);
+    json_kv_strs(j, "references", r->refs, r->nrefs);
     json_kv_str(j, "file", r->file);
     json_kv_int(j, "line", (long long)r->line);
     if (full) {
@@ -77,16 +73,8 @@ rule_json(struct json *j, const struct rule *r, bool full)
         for (size_t i = 0; i < r->nremedies; i++)
             json_kv_str(j, r->remedies[i].tool, r->remedies[i].text);
         json_obj_end(j);
-        json_key(j, "related_rules");
-        json_arr(j);
-        for (size_t i = 0; i < r->nrelated; i++)
-            json_str(j, r->related[i]);
-        json_arr_end(j);
-        json_key(j, "affects");
-        json_arr(j);
-        for (size_t i = 0; i < r->naffects; i++)
-            json_str(j, r->affects[i]);
-        json_arr_end(j);
+        json_kv_strs(j, "related_rules", r->related, r->nrelated);
+        json_kv_strs(j, "affects", r->affects, r->naffects);
         json_key(j, "fixed_in");
         json_arr(j);
         for (size_t i = 0; i < r->nfixed_in; i++) {

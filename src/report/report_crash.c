@@ -32,15 +32,6 @@ frames_to_json(struct json *j, const struct psod_frames *fr)
     json_arr_end(j);
 }
 
-static void
-strings_to_json(struct json *j, char *const *v, size_t n)
-{
-    json_arr(j);
-    for (size_t i = 0; i < n; i++)
-        json_str(j, v[i]);
-    json_arr_end(j);
-}
-
 /* "score": the similarity with two decimals, as a JSON number. */
 static void
 json_raw_score(struct json *j, double score)
@@ -105,8 +96,7 @@ crash_to_json(struct json *j, const struct crash_view *v, const struct findings 
     } else {
         json_null(j);
     }
-    json_key(j, "modules_involved");
-    strings_to_json(j, c->modules_involved_detail, c->nmodules_involved);
+    json_kv_strs(j, "modules_involved", c->modules_involved_detail, c->nmodules_involved);
     json_key(j, "culprit");
     json_obj(j);
     json_kv_str(j, "module", c->culprit_module);

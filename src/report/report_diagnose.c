@@ -19,11 +19,7 @@ node_to_json(struct json *j, const struct diag_node *n)
     json_kv_str(j, "verdict", diag_verdict_name(n->verdict));
     json_kv_str(j, "answer", n->answer);
     json_kv_bool(j, "on_branch", n->on_branch);
-    json_key(j, "evidence");
-    json_arr(j);
-    for (size_t i = 0; i < n->nevidence; i++)
-        json_str(j, n->evidence[i]);
-    json_arr_end(j);
+    json_kv_strs(j, "evidence", n->evidence, n->nevidence);
     /* tool -> text; two rules' fixes for one tool are joined by a newline */
     json_key(j, "fix");
     json_obj(j);
@@ -67,11 +63,7 @@ diagnoses_to_json(struct json *j, const struct report *r)
         json_kv_bool(j, "nested", d->nested);
         json_kv_str(j, "nested_why", d->nested_why);
         json_kv_str(j, "rerun", d->rerun);
-        json_key(j, "evidence");
-        json_arr(j);
-        for (size_t k = 0; k < d->nevidence; k++)
-            json_str(j, d->evidence[k]);
-        json_arr_end(j);
+        json_kv_strs(j, "evidence", d->evidence, d->nevidence);
         json_key(j, "nodes");
         json_arr(j);
         for (size_t k = 0; k < d->nnodes; k++)

@@ -46,11 +46,7 @@ hosts_to_json(struct json *j, const struct report *r)
             json_obj_end(j);
         }
         json_arr_end(j);
-        json_key(j, "registered_vms");
-        json_arr(j);
-        for (size_t k = 0; k < f->nvms; k++)
-            json_str(j, f->vms[k]);
-        json_arr_end(j);
+        json_kv_strs(j, "registered_vms", f->vms, f->nvms);
         json_kv_int(j, "vmx_read", (long long)h->vmx);
         json_kv_int(j, "log_files", (long long)h->log_files);
         json_kv_int(j, "crashes", (long long)h->crashes);

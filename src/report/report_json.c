@@ -97,11 +97,7 @@ finding_to_json(struct json *j, const struct finding *f)
     json_kv_str(j, "name", f->name);
     json_kv_str(j, "title", f->rule->title);
     json_kv_str(j, "description", f->rule->description);
-    json_key(j, "devices");
-    json_arr(j);
-    for (size_t i = 0; i < f->ndevices; i++)
-        json_str(j, f->devices[i]);
-    json_arr_end(j);
+    json_kv_strs(j, "devices", f->devices, f->ndevices);
     json_key(j, "evidence");
     json_arr(j);
     for (size_t i = 0; i < f->nev; i++) {
@@ -117,11 +113,7 @@ finding_to_json(struct json *j, const struct finding *f)
         json_obj_end(j);
     }
     json_arr_end(j);
-    json_key(j, "references");
-    json_arr(j);
-    for (size_t i = 0; i < f->rule->nrefs; i++)
-        json_str(j, f->rule->refs[i]);
-    json_arr_end(j);
+    json_kv_strs(j, "references", f->rule->refs, f->rule->nrefs);
     if (f->rule->kind == REC_CRASH) { /* what the known issue's fix means for this host */
         json_key(j, "fix");
         json_obj(j);

@@ -27,11 +27,7 @@ involved_to_json(struct json *j, const struct finding *f)
     json_obj(j);
     for (int k = 0; k < INV__COUNT; k++) {
         const struct name_list *l = &f->involved[k];
-        json_key(j, involved_kind_name((enum involved_kind)k));
-        json_arr(j);
-        for (size_t i = 0; i < l->n; i++)
-            json_str(j, l->v[i]);
-        json_arr_end(j);
+        json_kv_strs(j, involved_kind_name((enum involved_kind)k), l->v, l->n);
     }
     json_obj_end(j);
 }

@@ -67,6 +67,15 @@ json_arr_end(struct json *j)
 {
     close_(j, ']');
 }
+void
+json_kv_strs(struct json *j, const char *key, char *const *v, size_t n)
+{
+    json_key(j, key);
+    json_arr(j);
+    for (size_t i = 0; i < n; i++)
+        json_str(j, v[i]);
+    json_arr_end(j);
+}
 
 static bool
 is_plain(unsigned char c)

@@ -34,6 +34,8 @@ void json_null(struct json *j);
 void json_tri(struct json *j, int v);
 /* key + value in one call; json_kv_int_opt writes null when `present` is false. */
 void json_kv_str(struct json *j, const char *key, const char *s);
+/* "key": an array of the n strings of v (NULL ones as null). */
+void json_kv_strs(struct json *j, const char *key, char *const *v, size_t n);
 void json_kv_int(struct json *j, const char *key, long long v);
 void json_kv_int_opt(struct json *j, const char *key, bool present, long long v);
 void json_kv_bool(struct json *j, const char *key, bool v);
