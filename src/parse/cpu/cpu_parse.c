@@ -548,17 +548,20 @@ finish(struct parser *P)
         c->hypervisor = cpu_has_flag(c, "hypervisor");
 }
 
+/* A listing with nothing read yet: every count unknown (-1). */
+static const struct cpu_info cpu_info_empty = {.processors = -1,
+                                               .flags_processor = -1,
+                                               .flags_consistent = true,
+                                               .hypervisor = -1,
+                                               .hv_support = -1,
+                                               .packages = -1,
+                                               .cores = -1,
+                                               .threads = -1};
+
 int
 cpu_parse(const char *text, size_t len, const char *name, struct cpu_info *out, struct diags *d)
 {
-    *out = (struct cpu_info){.processors = -1,
-                             .flags_processor = -1,
-                             .flags_consistent = true,
-                             .hypervisor = -1,
-                             .hv_support = -1,
-                             .packages = -1,
-                             .cores = -1,
-                             .threads = -1};
+    *out = cpu_info_empty;
     struct parser P = {.name = name,
                        .d = d,
                        .c = out,
@@ -614,14 +617,7 @@ cpu_release(struct cpu_info *c)
     free(c->model);
     free(c->hypervisor_vendor);
     free(c->virtualization);
-    *c = (struct cpu_info){.processors = -1,
-                           .flags_processor = -1,
-                           .flags_consistent = true,
-                           .hypervisor = -1,
-                           .hv_support = -1,
-                           .packages = -1,
-                           .cores = -1,
-                           .threads = -1};
+    *c = cpu_info_empty;
 }
 
 bool
