@@ -131,8 +131,12 @@ bool psod_function_shaped(const char *s, size_t n);
  * strings in out; returns how many. With calls_only, only those written as a
  * call (`lpfc_external_dif_cmpl()`): a line near a crash word, not on it. */
 size_t psod_named_functions(const char *s, size_t n, bool calls_only, char **out, size_t max);
-/* The one function a list item names (`- Fn`, `2. Fn()`, `• Fn`, a name
- * alone), or NULL for anything else; *len its length. */
+/* Appends a frame that is only a function named in prose (ownership of
+ * `function` moves), with no address or module. */
+void psod_frames_push_named(struct psod_frames *fs, char *function, unsigned long line);
+/* The one function a list item names, its bullet or number already gone
+ * with the line's prefix (`Fn`, `Fn()`, `` `Fn` ``), or NULL for anything
+ * else; *len its length. */
 const char *psod_named_list_item(const char *s, size_t n, size_t *len);
 
 /* ---- psod_message.c ---- */

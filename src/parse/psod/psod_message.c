@@ -199,6 +199,19 @@ message_sep(int c)
     return !isalnum(c) && c != '_' && c != '/' && c != '.' && c != '#' && c != '@';
 }
 
+/* The length of the function-shaped name after ` in ` at s
+ * (`#PF Exception 14 in IpfixFilterPacket`), or 0. */
+static size_t
+in_function(const char *s, size_t n)
+{
+    if (!pt_starts(s, n, " in "))
+        return 0;
+    size_t k = 4;
+    while (k < n && (isalnum((unsigned char)s[k]) || s[k] == '_'))
+        k++;
+    return psod_function_shaped(s + 4, k - 4) ? k - 4 : 0;
+}
+
 const char *
 psod_panic_message(const char *s, size_t n, bool logged)
 {
@@ -213,13 +226,8 @@ psod_panic_message(const char *s, size_t n, bool logged)
             pt_starts(s + after, n - after, " ip ") || pt_starts(s + after, n - after, " @ "))
             return e;
         /* a KB title's `#PF Exception 14 in IpfixFilterPacket`: in a function */
-        if (pt_starts(s + after, n - after, " in ")) {
-            size_t b = after + 4, k = b;
-            while (k < n && (isalnum((unsigned char)s[k]) || s[k] == '_'))
-                k++;
-            if (psod_function_shaped(s + b, k - b))
-                return e;
-        }
+        if (in_function(s + after, n - after) > 0)
+            return e;
     }
     /* an APEI hardware error source that asks for the purple screen:
      * `NMI: 1234: ApeiHESTNmiHandler requested PSOD`, the whole line */
@@ -502,19 +510,9 @@ psod_message_fields(struct psod_crash *c, const char *m, size_t n, bool overwrit
         r = hex_after(rest, rn, " addr ", &v);
         set_addr(c, r, v, overwrite);
         /* `#PF Exception 14 in IpfixFilterPacket`: the function it names */
-        if (e != NULL && c->frames.n == 0 && pt_starts(rest, rn, " in ")) {
-            size_t k = 4;
-            while (k < rn && (isalnum((unsigned char)rest[k]) || rest[k] == '_'))
-                k++;
-            if (psod_function_shaped(rest + 4, k - 4)) {
-                struct psod_frame f;
-                memset(&f, 0, sizeof(f));
-                f.function = xstrndup(rest + 4, k - 4);
-                f.named = true;
-                f.line = c->line;
-                psod_frames_push(&c->frames, &f);
-            }
-        }
+        size_t fl = e != NULL && c->frames.n == 0 ? in_function(rest, rn) : 0;
+        if (fl > 0)
+            psod_frames_push_named(&c->frames, xstrndup(rest + 4, fl), c->line);
         break;
     }
     case PSOD_HEARTBEAT: {

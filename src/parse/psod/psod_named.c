@@ -18,9 +18,8 @@
 static bool
 ci_has(const char *s, size_t n, const char *lit)
 {
-    size_t m = strlen(lit);
-    for (size_t i = 0; i + m <= n; i++)
-        if (strncasecmp(s + i, lit, m) == 0)
+    for (size_t i = 0; i < n; i++)
+        if (pt_starts_ci(s + i, n - i, lit))
             return true;
     return false;
 }
@@ -150,21 +149,9 @@ psod_named_functions(const char *s, size_t n, bool calls_only, char **out, size_
 const char *
 psod_named_list_item(const char *s, size_t n, size_t *len)
 {
+    /* the bullet or number (`- `, `• `, `2. `) went with the line's prefix
+     * (psod_strip_prefix): what is left is the name alone */
     size_t i = 0;
-    while (i < n && (s[i] == ' ' || s[i] == '\t'))
-        i++;
-    if (i < n && (s[i] == '-' || s[i] == '*' || s[i] == '+')) {
-        i++;
-    } else if (i + 2 < n && (unsigned char)s[i] == 0xe2 && (unsigned char)s[i + 1] == 0x80 &&
-               (unsigned char)s[i + 2] == 0xa2) {
-        i += 3; /* • */
-    } else if (i < n && isdigit((unsigned char)s[i])) {
-        while (i < n && isdigit((unsigned char)s[i]))
-            i++;
-        if (i >= n || (s[i] != '.' && s[i] != ')'))
-            return NULL;
-        i++;
-    }
     while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '`'))
         i++;
     size_t b = i;
@@ -179,4 +166,15 @@ psod_named_list_item(const char *s, size_t n, size_t *len)
         return NULL; /* a sentence, not a list of names */
     *len = e - b;
     return s + b;
+}
+
+void
+psod_frames_push_named(struct psod_frames *fs, char *function, unsigned long line)
+{
+    struct psod_frame f;
+    memset(&f, 0, sizeof(f));
+    f.function = function;
+    f.named = true;
+    f.line = line;
+    psod_frames_push(fs, &f);
 }

@@ -1107,12 +1107,7 @@ named(struct psod_reader *r, const char *s, size_t n, const struct psod_prefix *
             free(fn[i]);
             continue;
         }
-        struct psod_frame f;
-        memset(&f, 0, sizeof(f));
-        f.function = fn[i];
-        f.named = true;
-        f.line = lineno;
-        psod_frames_push(&c->frames, &f);
+        psod_frames_push_named(&c->frames, fn[i], lineno);
     }
     mark(r, lineno);
     return true;
