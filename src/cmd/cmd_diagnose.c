@@ -48,6 +48,17 @@ const struct command diagnose_cmd = {
     .opts = CO_REPORT | CO_PROFILE | CO_DIAG,
     .formats = FMT_BIT(FMT_TEXT) | FMT_BIT(FMT_JSON)};
 
+/* A stop code and where it came from. */
+struct diag_stop {
+    bool has;
+    uint32_t code;
+    char *from;    /* owned */
+    char *subject; /* owned, or NULL when the stop code is a dump's own */
+    struct crash_dump dump; /* the dump that holds only the stop code */
+    struct dump_view view;
+    bool has_view;
+};
+
 /* What the evidence options gave, shared by every VM. */
 struct diag_evidence {
     struct console_info con;
@@ -55,13 +66,7 @@ struct diag_evidence {
     struct cpu_info cpu[2]; /* [0] the guest's listing, [1] the host's */
     bool has_cpu[2];
     const char *cpu_path[2];
-    bool has_stop;
-    uint32_t stop_code;
-    char *stop_from;    /* owned */
-    char *stop_subject; /* owned, or NULL when the stop code is a dump's own */
-    struct crash_dump stop_dump; /* the dump that holds only the stop code */
-    struct dump_view stop_view;
-    bool has_stop_view;
+    struct diag_stop stop;
     const struct crash_dump **dumps; /* owned array; borrowed from rep->dumps */
     const char **dump_paths;
     size_t ndumps;
@@ -149,19 +154,39 @@ read_cpu(const char *path, const struct ruleset *rules, struct diag_evidence *ev
  * (their remediation is the fix). The format field says kernel64 because the
  * rules tell user-mode dumps by it; nothing else of a dump is claimed. */
 static void
-audit_stop(const struct ruleset *rules, struct diag_evidence *ev, struct report *rep)
+audit_stop(const struct ruleset *rules, struct diag_stop *st, struct report *rep)
 {
-    ev->stop_dump = (struct crash_dump){.format = DUMP_FORMAT_KERNEL64,
-                                        .has_bugcheck = true,
-                                        .bugcheck = ev->stop_code};
-    dump_view_init(&ev->stop_view, &ev->stop_dump, ev->stop_subject);
-    ev->has_stop_view = true;
+    st->dump = (struct crash_dump){
+        .format = DUMP_FORMAT_KERNEL64, .has_bugcheck = true, .bugcheck = st->code};
+    dump_view_init(&st->view, &st->dump, st->subject);
+    st->has_view = true;
     struct buf b = BUF_INIT;
-    const char *nm = bugcheck_name(ev->stop_code);
-    buf_addf(&b, "stop code 0x%08X %s (%s)", ev->stop_code, nm ? nm : "", ev->stop_from);
-    audit_dump(rules, &ev->stop_view, b.p, &rep->findings);
-    rule_re_report(&rep->diags, ev->stop_subject, 0);
+    const char *nm = bugcheck_name(st->code);
+    buf_addf(&b, "stop code 0x%08X %s (%s)", st->code, nm ? nm : "", st->from);
+    audit_dump(rules, &st->view, b.p, &rep->findings);
+    rule_re_report(&rep->diags, st->subject, 0);
     buf_release(&b);
+}
+
+/* A stop code read from `where` (its text is also the subject of its findings). */
+static void
+stop_set(struct diag_stop *st, uint32_t code, char *where)
+{
+    st->has = true;
+    st->code = code;
+    st->subject = where;
+    st->from = xstrdup(where);
+}
+
+/* The findings of the stop code point at its view: release it once the walk is done. */
+static void
+stop_release(struct diag_stop *st)
+{
+    if (st->has_view)
+        dump_view_release(&st->view);
+    free(st->from);
+    free(st->subject);
+    *st = (struct diag_stop){0};
 }
 
 static void
@@ -172,12 +197,7 @@ read_evidence(struct cmd_ctx *c, struct diag_evidence *ev)
     if (o->stop_code) {
         uint32_t code;
         if (stopcode_parse(o->stop_code, strlen(o->stop_code), &code) == 0) {
-            ev->has_stop = true;
-            ev->stop_code = code;
-            struct buf b = BUF_INIT;
-            buf_addf(&b, "--stop-code 0x%08X", code);
-            ev->stop_subject = buf_detach(&b);
-            ev->stop_from = xstrdup(ev->stop_subject);
+            stop_set(&ev->stop, code, xasprintf("--stop-code 0x%08X", code));
         } else {
             diags_add(&rep->diags, DIAG_ERROR, "--stop-code", 0,
                       "'%s' is no stop code: give its number (0x7B, 7B, 0x0000007B) or its "
@@ -199,24 +219,17 @@ read_evidence(struct cmd_ctx *c, struct diag_evidence *ev)
             ev->dump_paths[ev->ndumps++] = rep->dumps[i].path;
         }
     }
-    for (size_t i = 0; !ev->has_stop && i < ev->ndumps; i++)
+    for (size_t i = 0; !ev->stop.has && i < ev->ndumps; i++)
         if (ev->dumps[i]->has_bugcheck) {
-            ev->has_stop = true;
-            ev->stop_code = ev->dumps[i]->bugcheck;
-            struct buf b = BUF_INIT;
-            buf_addf(&b, "the dump %s", ev->dump_paths[i]);
-            ev->stop_from = buf_detach(&b); /* its findings are the dump's own */
+            ev->stop.has = true;
+            ev->stop.code = ev->dumps[i]->bugcheck;
+            /* its findings are the dump's own */
+            ev->stop.from = xasprintf("the dump %s", ev->dump_paths[i]);
         }
-    if (!ev->has_stop && ev->has_con && ev->con.has_stop) {
-        ev->has_stop = true;
-        ev->stop_code = ev->con.stop_code;
-        struct buf b = BUF_INIT;
-        buf_addf(&b, "%s:%lu", o->console, ev->con.stop_line);
-        ev->stop_subject = buf_detach(&b);
-        ev->stop_from = xstrdup(ev->stop_subject);
-    }
-    if (ev->stop_subject)
-        audit_stop(&c->rules, ev, rep);
+    if (!ev->stop.has && ev->has_con && ev->con.has_stop)
+        stop_set(&ev->stop, ev->con.stop_code, xasprintf("%s:%lu", o->console, ev->con.stop_line));
+    if (ev->stop.subject)
+        audit_stop(&c->rules, &ev->stop, rep);
 }
 
 static bool
@@ -360,6 +373,26 @@ read_vm_logs(struct cmd_ctx *c, const char *folder)
     return n;
 }
 
+/* The stop code a Windows guest handed the hypervisor when it crashed, as the
+ * VM's vmware.log recorded it (findings[from..]: the log findings of its
+ * folder): the first "WinBSOD: Synthetic MSR[0x40000100]" line. */
+static bool
+log_stop(const struct findings *fs, size_t from, struct diag_stop *st)
+{
+    for (size_t i = from; i < fs->n; i++)
+        for (size_t k = 0; k < fs->v[i].nev; k++) {
+            const struct evidence *e = &fs->v[i].ev[k];
+            uint32_t code;
+            if (e->text && strstr(e->text, "WinBSOD") &&
+                stopcode_parse(e->text, strlen(e->text), &code) == 0) {
+                stop_set(st, code,
+                         xasprintf("%s:%lu", e->source ? e->source : fs->v[i].subject, e->line));
+                return true;
+            }
+        }
+    return false;
+}
+
 static void
 diagnose_one(struct cmd_ctx *c, const struct diag_evidence *ev, const char *arg)
 {
@@ -367,16 +400,24 @@ diagnose_one(struct cmd_ctx *c, const struct diag_evidence *ev, const char *arg)
     char *folder;
     char *vmx = find_vmx(arg, &folder, &rep->diags);
     struct vm *vm = vmx ? read_vm(vmx, &rep->diags) : NULL;
+    size_t first_log = rep->findings.n;
+    size_t nlogs = folder ? read_vm_logs(c, folder) : 0;
+    /* without a stop code given, the one the VM's own log recorded */
+    const struct diag_stop *stop = &ev->stop;
+    struct diag_stop own = {0};
+    if (!stop->has && log_stop(&rep->findings, first_log, &own)) {
+        audit_stop(&c->rules, &own, rep);
+        stop = &own;
+    }
     if (vm) {
         char *why;
         bool nested = diagnose_nested(vm, c->o.profile_nested, ev->has_con ? &ev->con : NULL,
-                                      ev->has_stop, ev->stop_code, &why);
+                                      stop->has, stop->code, &why);
         free(why);
         struct record_ctx ctx = {.profile_nested = nested};
         audit_vm(&c->rules, vm, &ctx, &rep->findings);
         rule_re_report(&rep->diags, vmx, 0);
     }
-    size_t nlogs = folder ? read_vm_logs(c, folder) : 0;
     struct diag_input in = {
         .vm_path = arg,
         .vmx_path = vm ? vmx : NULL,
@@ -393,16 +434,17 @@ diagnose_one(struct cmd_ctx *c, const struct diag_evidence *ev, const char *arg)
         .dumps = ev->dumps,
         .dump_paths = ev->dump_paths,
         .ndumps = ev->ndumps,
-        .has_stop = ev->has_stop,
-        .stop_code = ev->stop_code,
-        .stop_from = ev->stop_from,
-        .stop_subject = ev->stop_subject,
+        .has_stop = stop->has,
+        .stop_code = stop->code,
+        .stop_from = stop->from,
+        .stop_subject = stop->subject,
         .findings = &rep->findings,
     };
     struct diagnosis *d = diagnose_walk(&in);
     rep->diagnoses = xreallocarray(rep->diagnoses, rep->ndiagnoses + 1, sizeof(*rep->diagnoses));
     rep->diagnoses[rep->ndiagnoses++] = d;
     rep->nvms += vm != NULL;
+    stop_release(&own);
     if (vm)
         vm_free(vm);
     free(vmx);
@@ -417,16 +459,12 @@ run_diagnose(struct cmd_ctx *c)
     read_evidence(c, &ev);
     for (size_t i = 0; i < c->nargs; i++)
         diagnose_one(c, &ev, c->args[i]);
-    /* the findings of the stop code point at its view; the walk is done with them */
-    if (ev.has_stop_view)
-        dump_view_release(&ev.stop_view);
+    stop_release(&ev.stop);
     console_release(&ev.con);
     for (int i = 0; i < 2; i++)
         if (ev.has_cpu[i])
             cpu_release(&ev.cpu[i]);
     free(ev.dumps);
     free(ev.dump_paths);
-    free(ev.stop_from);
-    free(ev.stop_subject);
     return VT_EXIT_OK;
 }

@@ -237,6 +237,25 @@ run diagnose -f json "$C"
 ok "vmware.log with a triple fault: vm-log problem by log-vm-triple-fault" \
     sh -c "[ \"\$(dverdict vm-log)\" = problem ] && dnode vm-log fix_rules | grep -qx log-vm-triple-fault"
 
+# the stop code a Windows guest handed the hypervisor (log-vm-guest-bsod's second sample, 0x7b),
+# in the VM's own vmware.log: the walk takes it when no stop code is given
+BS=$WORK/win-bsod
+cp -r "$W" "$BS"
+SAMPLE=$(python3 -c "
+import yaml
+for r in yaml.safe_load_all(open('$ROOT/rules/log-vm.yml')):
+    if r and r.get('id') == 'log-vm-guest-bsod':
+        print(r['tests']['match'][1])")
+CODE=$(printf '%s' "$SAMPLE" | sed 's/.*MSR\[0x40000100\] 0x//')
+printf '%s\n' '2020-11-03T04:05:00.000Z| vmx| I005: Log for VMware ESX pid=1 version=7.0.3' "$SAMPLE" >"$BS/vmware.log"
+run diagnose -f json "$BS"
+ok "vmware.log WinBSOD 0x$CODE, no --stop-code: the stop code is the log's, its line (2) as the source" \
+    sh -c "dnode stop-code answer | grep -qi '^0x0000007B ' && [ '$CODE' = 7b ] && dnode stop-code evidence | grep -qx '$BS/vmware.log:2'"
+ok "vmware.log WinBSOD 0x7b: storage is on the stop code's branch, by the 0x7B rule too" \
+    sh -c "[ \"\$(dnode storage on_branch)\" = True ] && dnode storage fix_rules | grep -qx dump-0x7b-boot-controller"
+run diagnose -f json --stop-code 0x3B "$BS"
+ok "--stop-code given: it wins over the log's" sh -c "dnode stop-code answer | grep -q '^0x0000003B '"
+
 # ---------------------------------------------------------------- a guest dump (the shared corpus)
 MD=$SHARED/corpus/minidump
 if have_shared "$MD/rizintb_triage_x64.dmp" "the x64 triage dump"; then

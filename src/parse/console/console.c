@@ -171,8 +171,11 @@ is_hex_word(const char *s, size_t n)
 int
 stopcode_parse(const char *s, size_t len, uint32_t *code)
 {
+    /* the last: vmware.log's record of the code a Windows guest wrote to the
+       hypervisor's crash MSR (rules/log-vm.yml log-vm-guest-bsod, KB 427504) */
     static const char *const prefixes[] = {"stop code:", "*** stop:", "stop:",
-                                           "search online later for this error:"};
+                                           "search online later for this error:",
+                                           "winbsod: synthetic msr[0x40000100]"};
     const char *end = s + len;
     for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
         const char *p = ci_find(s, len, prefixes[i]);
@@ -284,7 +287,8 @@ read_line(struct console_info *c, const char *s, size_t n, unsigned long line,
         add_event(c, p->kind, line, s, n);
     }
     static const char *const stop_words[] = {"Stop code:", "*** STOP: 0x",
-                                             "search online later for this error:"};
+                                             "search online later for this error:",
+                                             "WinBSOD: Synthetic MSR[0x40000100]"};
     for (size_t i = 0; i < sizeof(stop_words) / sizeof(stop_words[0]); i++) {
         if (!ci_find(s, n, stop_words[i]))
             continue;

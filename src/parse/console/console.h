@@ -12,7 +12,9 @@
  * The stop-code reader takes what a Windows blue screen shows or an admin types:
  * 0x7B, 7B, 0x0000007B, INACCESSIBLE_BOOT_DEVICE (case ignored, blanks read as
  * '_'), the Windows 10+ line "Stop code: INACCESSIBLE_BOOT_DEVICE", the
- * Windows XP/7 line "*** STOP: 0x0000007B (0x..., ...)". Names come from the
+ * Windows XP/7 line "*** STOP: 0x0000007B (0x..., ...)", vmware.log's
+ * "WinBSOD: Synthetic MSR[0x40000100] 0x7b" (the code the guest handed the
+ * hypervisor when it crashed, Broadcom KB 427504). Names come from the
  * embedded data/bugcheck_codes.tsv.
  *
  * Pure: bytes in, struct out; no I/O, never prints. Problems go to `struct
