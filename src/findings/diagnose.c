@@ -161,16 +161,6 @@ diagnose_nested(const struct vm *vm, bool profile, const struct console_info *co
 
 /* ---- one node ---- */
 
-/* The host's listing answers only host-hv, and only the host's listing does. */
-static bool
-host_listing_fits(const struct diag_input *in, const struct tree_node *t, const struct finding *f)
-{
-    bool host_node = strcmp(t->id, "host-hv") == 0;
-    bool from_host = in->host_cpu_path && strcmp(f->subject, in->host_cpu_path) == 0;
-    bool from_guest = in->cpu_path && strcmp(f->subject, in->cpu_path) == 0;
-    return host_node ? !from_guest : !from_host;
-}
-
 struct walk {
     const struct diag_input *in;
     const char *subjects[70];
@@ -185,6 +175,47 @@ own_subject(const struct walk *w, const char *s)
         if (strcmp(w->subjects[i], s) == 0)
             return true;
     return false;
+}
+
+/* The host's listing answers only host-hv, and only the host's listing does. */
+static bool
+host_listing_fits(const struct diag_input *in, const struct tree_node *t, const struct finding *f)
+{
+    bool host_node = strcmp(t->id, "host-hv") == 0;
+    bool from_host = in->host_cpu_path && strcmp(f->subject, in->host_cpu_path) == 0;
+    bool from_guest = in->cpu_path && strcmp(f->subject, in->cpu_path) == 0;
+    return host_node ? !from_guest : !from_host;
+}
+
+/* The findings that speak for node `t` of this VM (owned array of borrowed
+ * findings, *n of them): the host-log node takes the host's findings about
+ * the VM; every other node the findings of its rules on this VM's own
+ * inputs (a stop code is no dump: the dump node asks for the file). */
+static const struct finding **
+node_findings(const struct walk *w, const struct tree_node *t, size_t *n)
+{
+    const struct diag_input *in = w->in;
+    const struct finding **out = NULL;
+    size_t cap = 0;
+    *n = 0;
+    if (strcmp(t->id, "host-log") == 0) {
+        for (size_t i = 0; i < in->nhost_findings; i++) {
+            XGROW(out, cap, *n + 1);
+            out[(*n)++] = in->host_findings[i];
+        }
+        return out;
+    }
+    for (size_t i = 0; in->findings && i < in->findings->n; i++) {
+        const struct finding *f = &in->findings->v[i];
+        if (!list_has(t->rules, f->rule->id) || !own_subject(w, f->subject) ||
+            !host_listing_fits(in, t, f) ||
+            (in->stop_subject && strcmp(t->id, "dump") == 0 &&
+             strcmp(f->subject, in->stop_subject) == 0))
+            continue;
+        XGROW(out, cap, *n + 1);
+        out[(*n)++] = f;
+    }
+    return out;
 }
 
 static void
@@ -292,7 +323,11 @@ answer(const struct walk *w, const struct tree_node *t, struct diag_node *n, str
         const struct cpu_info *h = in->host_cpu;
         if (h && h->hv_support >= 0) {
             buf_addf(a, "HV Support %ld", h->hv_support);
-            add_evf(n, "%s:%lu: HV Support: %ld", in->host_cpu_path, h->hv_line, h->hv_support);
+            if (h->hv_line)
+                add_evf(n, "%s:%lu: HV Support: %ld", in->host_cpu_path, h->hv_line,
+                        h->hv_support);
+            else
+                add_evf(n, "%s: HV Support: %ld", in->host_cpu_path, h->hv_support);
             return true;
         }
         if (h && h->has_flags) {
@@ -427,6 +462,12 @@ answer(const struct walk *w, const struct tree_node *t, struct diag_node *n, str
             buf_addf(a, "%zu vmware.log file%s read", in->nlogs, in->nlogs == 1 ? "" : "s");
         return in->nlogs > 0;
     }
+    if (strcmp(id, "host-log") == 0) {
+        if (in->host_path)
+            buf_addf(a, "%zu finding%s of the host's logs name%s this VM", in->nhost_findings,
+                     in->nhost_findings == 1 ? "" : "s", in->nhost_findings == 1 ? "s" : "");
+        return in->host_path != NULL;
+    }
     if (strcmp(id, "dump") == 0) {
         for (size_t i = 0; i < in->ndumps; i++) {
             const struct crash_dump *d = in->dumps[i];
@@ -486,15 +527,10 @@ walk_node(const struct walk *w, const struct tree_node *t, struct diag_node *n)
     const struct finding *first = NULL;
     int best = -1;
     size_t kinds = 0;
-    for (size_t i = 0; in->findings && i < in->findings->n; i++) {
-        const struct finding *f = &in->findings->v[i];
-        if (!list_has(t->rules, f->rule->id) || !own_subject(w, f->subject))
-            continue;
-        if (in->stop_subject && strcmp(t->id, "dump") == 0 &&
-            strcmp(f->subject, in->stop_subject) == 0)
-            continue; /* a stop code is no dump: the dump node asks for the file */
-        if (!host_listing_fits(in, t, f))
-            continue;
+    size_t nfs;
+    const struct finding **fs = node_findings(w, t, &nfs);
+    for (size_t i = 0; i < nfs; i++) {
+        const struct finding *f = fs[i];
         unsigned long line = f->nev ? f->ev[0].line : 0;
         if (f->level == LEVEL_INFORMATIONAL) {
             add_evf(n, "%s (informational): %s", f->rule->id, f->rule->title);
@@ -522,6 +558,7 @@ walk_node(const struct walk *w, const struct tree_node *t, struct diag_node *n)
                 (struct diag_fix){f->fixes[k].tool, xstrdup(f->fixes[k].text), f->rule->id};
         }
     }
+    free(fs);
     bool seen[CON__COUNT] = {false};
     const struct console_event *first_ev = NULL;
     for (size_t i = 0; in->con && i < in->con->nev; i++) {
@@ -606,29 +643,22 @@ add_cause(struct diagnosis *d, const struct walk *w, const struct tree_node *t,
         buf_addf(&why, "%s%s:%lu: %s (%s)", why.len ? "; " : "", in->con_path, e->line,
                  console_kind_what(e->kind), console_kind_source(e->kind));
     }
-    for (size_t i = 0; in->findings && i < in->findings->n; i++) {
-        const struct finding *f = &in->findings->v[i];
-        if (f->level == LEVEL_INFORMATIONAL || !list_has(t->rules, f->rule->id) ||
-            !own_subject(w, f->subject) || !host_listing_fits(in, t, f) ||
-            (in->stop_subject && strcmp(t->id, "dump") == 0 &&
-             strcmp(f->subject, in->stop_subject) == 0))
-            continue;
-        buf_addf(&why, "%s%s (%s, %s): %s", why.len ? "; " : "", f->rule->id,
-                 level_name(f->level), f->subject, f->rule->title);
-    }
     /* the title: the most serious rule's, when it is medium or above or no console message
        spoke; else the console message's meaning (a low checklist item names the cause less
        well than "the kernel could not mount its root file system") */
+    size_t nfs;
+    const struct finding **fs = node_findings(w, t, &nfs);
     const struct finding *bestf = NULL;
-    for (size_t i = 0; in->findings && i < in->findings->n; i++) {
-        const struct finding *f = &in->findings->v[i];
-        if (f->level != LEVEL_INFORMATIONAL && list_has(t->rules, f->rule->id) &&
-            own_subject(w, f->subject) && host_listing_fits(in, t, f) &&
-            !(in->stop_subject && strcmp(t->id, "dump") == 0 &&
-              strcmp(f->subject, in->stop_subject) == 0) &&
-            (bestf == NULL || f->level > bestf->level))
+    for (size_t i = 0; i < nfs; i++) {
+        const struct finding *f = fs[i];
+        if (f->level == LEVEL_INFORMATIONAL)
+            continue;
+        buf_addf(&why, "%s%s (%s, %s): %s", why.len ? "; " : "", f->rule->id,
+                 level_name(f->level), f->subject, f->rule->title);
+        if (bestf == NULL || f->level > bestf->level)
             bestf = f;
     }
+    free(fs);
     if (bestf && (bestf->level >= LEVEL_MEDIUM || title.len == 0)) {
         buf_reset(&title);
         buf_adds(&title, bestf->rule->title);
@@ -651,7 +681,8 @@ rerun(const struct diag_input *in, const struct diag_node *nodes, size_t n)
                 {"dump", "--dump MINIDUMP-FOLDER"},
                 {"console", "--console CONSOLE.TXT"},
                 {"cpu-features", "--cpuinfo CPUINFO.TXT"},
-                {"host-hv", "--cpuinfo HOST-ESXCLI-CPU.TXT"}};
+                {"host-hv", "--cpuinfo HOST-ESXCLI-CPU.TXT"},
+                {"host-log", "--host SUPPORT-BUNDLE"}};
     struct buf b = BUF_INIT;
     buf_adds(&b, "vmtriage diagnose");
     bool any = false;
@@ -733,6 +764,9 @@ diagnose_walk(const struct diag_input *in)
     if (in->host_cpu)
         EVIDENCE("cpu: %s (%s, the host's)", in->host_cpu_path,
                  cpu_format_title(in->host_cpu->format));
+    if (in->host_path)
+        EVIDENCE("host: %s (%s)", in->host_path,
+                 in->host_summary ? in->host_summary : "its product and build not found");
 #undef EVIDENCE
     buf_release(&b);
 

@@ -47,6 +47,10 @@ struct diag_input {
     const char *stop_from;    /* where it came from, for people ("--stop-code 0x7B") */
     const char *stop_subject; /* the subject of its dump-rule findings, or NULL */
     const struct findings *findings; /* every finding of the run; the walk picks this VM's */
+    const char *host_path;    /* --host as given, or NULL */
+    const char *host_summary; /* what the host is ("VMware ESXi 7.0.3 build 21424296"), or NULL */
+    const struct finding *const *host_findings; /* the host's log findings about this VM */
+    size_t nhost_findings;
 };
 
 struct diag_fix {
