@@ -44,7 +44,8 @@ enum {
     OPT_DUMP,
     OPT_STOP,
     OPT_CONSOLE,
-    OPT_CPUINFO
+    OPT_CPUINFO,
+    OPT_HOST
 };
 static const struct optdef {
     const char *name; /* long name */
@@ -81,6 +82,9 @@ static const struct optdef {
     {"cpuinfo", OPT_CPUINFO, CO_DIAG, "FILE",
      "the guest's /proc/cpuinfo or lscpu output, and/or the\nhost's esxcli hardware cpu global get "
      "(given twice)"},
+    {"host", OPT_HOST, CO_DIAG, "PATH",
+     "the ESXi host the VM runs on: its support bundle\n(vm-support .tgz or folder) or a copy of its "
+     "file system:\nits build, HV Support and log lines about the VM"},
     {"vms", OPT_VMS, CO_VMS, "PATH",
      "also scan the VMs under PATH (repeatable) and list\nthose that carry a known crash's "
      "trigger"},
@@ -396,6 +400,9 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
         case OPT_CONSOLE:
             o->console = optarg;
             break;
+        case OPT_HOST:
+            o->host = optarg;
+            break;
         case OPT_CPUINFO:
             if (o->ncpuinfos == 2) {
                 cli_error("at most two --cpuinfo listings (the guest's and the host's)");
@@ -429,7 +436,8 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
                       output_is_input(o->output, o->vms, o->nvms) ||
                       output_is_input(o->output, o->dumps, o->ndumps) ||
                       (o->console && output_is_input(o->output, (char **)&o->console, 1)) ||
-                      output_is_input(o->output, o->cpuinfos, o->ncpuinfos)))
+                      output_is_input(o->output, o->cpuinfos, o->ncpuinfos) ||
+                      (o->host && output_is_input(o->output, (char **)&o->host, 1))))
         return -1;
     return optind;
 }

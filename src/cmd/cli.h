@@ -37,6 +37,7 @@ struct vt_opts {
     size_t ndumps;
     const char *stop_code; /* --stop-code CODE|NAME (diagnose) */
     const char *console;   /* --console FILE|- (diagnose) */
+    const char *host;      /* --host PATH (diagnose): the host's bundle or file system */
     char *cpuinfos[4];     /* --cpuinfo FILE (diagnose): the guest's listing, the host's, or both */
     size_t ncpuinfos;
 };
@@ -183,6 +184,11 @@ void dumps_read_paths(struct report *r, char *const *paths, size_t n);
 /* Sorts r's dumps by crash time (undated last) and runs the dump rules on
  * each (cmd_dump.c): what `dump` and `bundle` do once every dump is read. */
 void dumps_audit(const struct ruleset *rules, struct report *r);
+/* Reads support bundles (`inputs`), or the host file system under host_root
+ * ("" for this host; NULL for none), into `rep`: one correlated report per
+ * host, as `vmtriage bundle` and the default run make it (cmd_bundle.c). */
+void bundles_read(const struct ruleset *rules, const struct vt_opts *o, struct report *rep,
+                  char *const *inputs, size_t n, const char *host_root);
 /* When the .vmx is an encrypted VM configuration, adds the note that says so
  * (naming the key's line: its devices cannot be audited offline) and returns
  * true: the caller neither audits it nor counts it as a VM (cmd_scan.c). */

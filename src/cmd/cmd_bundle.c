@@ -544,16 +544,14 @@ read_host_root(struct bundling *bd, const char *root)
 
 /* ---- the command ---- */
 
-/* Reads the inputs, or the host file system under host_root ("" for this
- * host), into c->rep: one correlated report per host. */
-static void
-read_bundles(struct cmd_ctx *c, char *const *inputs, size_t n, const char *host_root)
+void
+bundles_read(const struct ruleset *rules, const struct vt_opts *o, struct report *rep,
+             char *const *inputs, size_t n, const char *host_root)
 {
-    struct report *rep = &c->rep;
     /* crashes and files even when nothing was read: the same report shape */
     rep->has_hosts = rep->has_dumps = rep->has_crashes = rep->has_files = true;
     struct bundling bd = {
-        .rules = &c->rules, .o = &c->o, .r = rep, .ctx = {.profile_nested = c->o.profile_nested}};
+        .rules = rules, .o = o, .r = rep, .ctx = {.profile_nested = o->profile_nested}};
     if (host_root != NULL)
         read_host_root(&bd, host_root);
     for (size_t i = 0; i < n; i++) {
@@ -564,12 +562,18 @@ read_bundles(struct cmd_ctx *c, char *const *inputs, size_t n, const char *host_
         input_verdict(&bd, inputs[i], errors);
     }
     host_end(&bd);
-    dumps_audit(&c->rules, rep);
-    if (c->o.format == FMT_JSON) {
+    dumps_audit(rules, rep);
+    if (o->format == FMT_JSON) {
         rep->vm_json = bd.vms_json ? bd.vms_json : xcalloc(1, sizeof(*rep->vm_json));
         bd.vms_json = NULL;
     }
     buf_release(&bd.vm_json);
+}
+
+static void
+read_bundles(struct cmd_ctx *c, char *const *inputs, size_t n, const char *host_root)
+{
+    bundles_read(&c->rules, &c->o, &c->rep, inputs, n, host_root);
 }
 
 static int

@@ -70,6 +70,13 @@ struct diag_evidence {
     const struct crash_dump **dumps; /* owned array; borrowed from rep->dumps */
     const char **dump_paths;
     size_t ndumps;
+    /* --host: the host read as `vmtriage bundle` reads it */
+    bool has_host;
+    struct report host;   /* its findings stay here until every VM is walked */
+    bool *host_used;      /* per finding of `host`: some VM's walk showed it */
+    char *host_summary;   /* owned: "VMware ESXi 7.0.3 build 21424296", or NULL */
+    char *host_cpu_path;  /* owned: what the host's HV Support came from, or NULL */
+    size_t host_logs;     /* log files read of it */
 };
 
 /* Reads all of `path` ("-": standard input) up to max bytes; -1 after an error. */
@@ -189,6 +196,139 @@ stop_release(struct diag_stop *st)
     *st = (struct diag_stop){0};
 }
 
+/* A folder that is a copy of a host's file system rather than a support
+ * bundle: it has the host's folders at its top and no commands/ of
+ * vm-support. */
+static bool
+host_root_like(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+        return false;
+    char *cmds = xasprintf("%s/commands", path), *log = xasprintf("%s/var/run/log", path),
+         *inv = xasprintf("%s/etc/vmware/hostd/vmInventory.xml", path);
+    bool r = stat(cmds, &st) != 0 && (stat(log, &st) == 0 || stat(inv, &st) == 0);
+    free(cmds);
+    free(log);
+    free(inv);
+    return r;
+}
+
+/* --host: the host's bundle or file system through the bundle reader (its
+ * logs through the log rules), its facts for the walk: the build for
+ * people, HV Support as the host's CPU listing when --cpuinfo gave none. */
+static void
+read_host(struct cmd_ctx *c, struct diag_evidence *ev)
+{
+    const char *path = c->o.host;
+    ev->host = (struct report){.command = "bundle"};
+    struct vt_opts o = c->o;
+    o.format = FMT_TEXT; /* no VM JSON is kept */
+    char *inputs[] = {(char *)path};
+    if (host_root_like(path))
+        bundles_read(&c->rules, &o, &ev->host, NULL, 0, path);
+    else
+        bundles_read(&c->rules, &o, &ev->host, inputs, 1, NULL);
+    diags_move(&c->rep.diags, &ev->host.diags);
+    ev->has_host = true;
+    ev->host_used = xcalloc(ev->host.findings.n + 1, sizeof(*ev->host_used));
+    for (size_t i = 0; i < ev->host.nhosts; i++)
+        ev->host_logs += ev->host.hosts[i].log_files;
+    if (ev->host.nhosts == 0)
+        return;
+    if (ev->host.nhosts > 1)
+        diags_add(&c->rep.diags, DIAG_NOTE, path, 0,
+                  "%zu hosts in it: the first one's build and CPU are used; every host's log "
+                  "lines about the VM are read",
+                  ev->host.nhosts);
+    const struct host_facts *h = &ev->host.hosts[0].facts;
+    if (h->product || h->build)
+        ev->host_summary = xasprintf("%s%s%s%s%s", h->product ? h->product : "ESXi",
+                                     h->version ? " " : "", h->version ? h->version : "",
+                                     h->build ? " build " : "", h->build ? h->build : "");
+    if (h->hv_support >= 0 && !ev->has_cpu[1]) {
+        struct cpu_info info = CPU_INFO_EMPTY;
+        info.format = CPU_FORMAT_ESXCLI;
+        info.hv_support = h->hv_support;
+        ev->cpu[1] = info;
+        ev->has_cpu[1] = true;
+        ev->host_cpu_path = xasprintf("%s (esxcli hardware cpu global get)", path);
+        ev->cpu_path[1] = ev->host_cpu_path;
+        struct cpu_view v = {&ev->cpu[1], ev->host_cpu_path};
+        char *e = cpu_evidence_text(&ev->cpu[1]);
+        audit_cpu(&c->rules, &v, 0, e, &c->rep.findings);
+        free(e);
+    }
+}
+
+static bool
+names_vm(const char *text, const char *const *names, size_t n)
+{
+    for (size_t i = 0; text && i < n; i++)
+        if (strstr(text, names[i]))
+            return true;
+    return false;
+}
+
+/* The host's findings whose lines name the VM: the .vmx path the log reader
+ * took from them (its file name), or, in a line, the VM's display name or
+ * its .vmx file name (names of 3 bytes or more). Owned array; *n of them. */
+static const struct finding **
+host_findings_for(struct diag_evidence *ev, const struct vm *vm, const char *vmx, size_t *n)
+{
+    const char *names[2];
+    size_t nn = 0;
+    const char *base = vmx ? strrchr(vmx, '/') : NULL;
+    base = base ? base + 1 : vmx;
+    if (base && strlen(base) >= 3)
+        names[nn++] = base;
+    if (vm && vm->name && strlen(vm->name) >= 3)
+        names[nn++] = vm->name;
+    const struct finding **out = NULL;
+    size_t cap = 0;
+    *n = 0;
+    for (size_t i = 0; i < ev->host.findings.n; i++) {
+        const struct finding *f = &ev->host.findings.v[i];
+        bool about = false;
+        for (size_t k = 0; !about && base && k < f->involved[INV_VM].n; k++) {
+            const char *p = f->involved[INV_VM].v[k], *s = strrchr(p, '/');
+            about = strcmp(s ? s + 1 : p, base) == 0;
+        }
+        for (size_t k = 0; !about && k < f->nev; k++)
+            about = names_vm(f->ev[k].text, names, nn);
+        if (!about)
+            continue;
+        XGROW(out, cap, *n + 1);
+        out[(*n)++] = f;
+        ev->host_used[i] = true;
+    }
+    return out;
+}
+
+/* The host's findings some walk showed join the report's; the rest are about
+ * other VMs or none, and go. */
+static void
+host_release(struct diag_evidence *ev, struct report *rep)
+{
+    if (!ev->has_host)
+        return;
+    struct findings *hf = &ev->host.findings;
+    for (size_t i = 0; i < hf->n; i++) {
+        if (ev->host_used[i]) {
+            XGROW(rep->findings.v, rep->findings.cap, rep->findings.n + 1);
+            rep->findings.v[rep->findings.n++] = hf->v[i];
+        } else {
+            finding_release(&hf->v[i]);
+        }
+    }
+    free(hf->v);
+    *hf = (struct findings)FINDINGS_INIT;
+    report_release(&ev->host);
+    free(ev->host_used);
+    free(ev->host_summary);
+    free(ev->host_cpu_path);
+}
+
 static void
 read_evidence(struct cmd_ctx *c, struct diag_evidence *ev)
 {
@@ -209,6 +349,8 @@ read_evidence(struct cmd_ctx *c, struct diag_evidence *ev)
         read_console(o, ev, rep);
     for (size_t i = 0; i < o->ncpuinfos; i++)
         read_cpu(o->cpuinfos[i], &c->rules, ev, rep);
+    if (o->host)
+        read_host(c, ev);
     if (o->ndumps) {
         dumps_read_paths(rep, o->dumps, o->ndumps);
         dumps_audit(&c->rules, rep);
@@ -394,7 +536,7 @@ log_stop(const struct findings *fs, size_t from, struct diag_stop *st)
 }
 
 static void
-diagnose_one(struct cmd_ctx *c, const struct diag_evidence *ev, const char *arg)
+diagnose_one(struct cmd_ctx *c, struct diag_evidence *ev, const char *arg)
 {
     struct report *rep = &c->rep;
     char *folder;
@@ -440,7 +582,16 @@ diagnose_one(struct cmd_ctx *c, const struct diag_evidence *ev, const char *arg)
         .stop_subject = stop->subject,
         .findings = &rep->findings,
     };
+    const struct finding **hf = NULL;
+    if (ev->has_host) {
+        in.host_path = c->o.host;
+        in.host_summary = ev->host_summary;
+        in.host_logs = ev->host_logs;
+        hf = host_findings_for(ev, vm, vmx ? vmx : arg, &in.nhost_findings);
+        in.host_findings = hf;
+    }
     struct diagnosis *d = diagnose_walk(&in);
+    free(hf);
     rep->diagnoses = xreallocarray(rep->diagnoses, rep->ndiagnoses + 1, sizeof(*rep->diagnoses));
     rep->diagnoses[rep->ndiagnoses++] = d;
     rep->nvms += vm != NULL;
@@ -460,6 +611,7 @@ run_diagnose(struct cmd_ctx *c)
     for (size_t i = 0; i < c->nargs; i++)
         diagnose_one(c, &ev, c->args[i]);
     stop_release(&ev.stop);
+    host_release(&ev, &c->rep);
     console_release(&ev.con);
     for (int i = 0; i < 2; i++)
         if (ev.has_cpu[i])

@@ -463,10 +463,13 @@ answer(const struct walk *w, const struct tree_node *t, struct diag_node *n, str
         return in->nlogs > 0;
     }
     if (strcmp(id, "host-log") == 0) {
-        if (in->host_path)
-            buf_addf(a, "%zu finding%s of the host's logs name%s this VM", in->nhost_findings,
-                     in->nhost_findings == 1 ? "" : "s", in->nhost_findings == 1 ? "s" : "");
-        return in->host_path != NULL;
+        if (in->host_path && in->host_logs)
+            buf_addf(a, "%zu finding%s in %zu log file%s of the host name%s this VM",
+                     in->nhost_findings, in->nhost_findings == 1 ? "" : "s", in->host_logs,
+                     in->host_logs == 1 ? "" : "s", in->nhost_findings == 1 ? "s" : "");
+        else if (in->host_path)
+            buf_addf(a, "no log file read in %s", in->host_path);
+        return in->host_path && in->host_logs;
     }
     if (strcmp(id, "dump") == 0) {
         for (size_t i = 0; i < in->ndumps; i++) {
@@ -515,6 +518,24 @@ panic_names(const struct console_info *con, const char *kinds)
     return panic_line(con, kinds) != 0;
 }
 
+/* The example line a node shows for finding `f`: the first; for the host's
+ * findings, the first that names this VM (its display name or .vmx file). */
+static const struct evidence *
+shown_ev(const struct walk *w, const struct tree_node *t, const struct finding *f)
+{
+    if (f->nev == 0)
+        return NULL;
+    const struct vm *vm = w->in->vm;
+    const char *vmx = w->in->vmx_path, *base = vmx ? strrchr(vmx, '/') : NULL;
+    base = base ? base + 1 : vmx;
+    for (size_t k = 0; strcmp(t->id, "host-log") == 0 && k < f->nev; k++) {
+        const char *x = f->ev[k].text;
+        if (x && ((base && strstr(x, base)) || (vm && vm->name && strstr(x, vm->name))))
+            return &f->ev[k];
+    }
+    return &f->ev[0];
+}
+
 static const int level_score[] = {0, 20, 30, 40, 50}; /* informational .. critical */
 
 static void
@@ -531,14 +552,14 @@ walk_node(const struct walk *w, const struct tree_node *t, struct diag_node *n)
     const struct finding **fs = node_findings(w, t, &nfs);
     for (size_t i = 0; i < nfs; i++) {
         const struct finding *f = fs[i];
-        unsigned long line = f->nev ? f->ev[0].line : 0;
+        const struct evidence *e = shown_ev(w, t, f);
         if (f->level == LEVEL_INFORMATIONAL) {
             add_evf(n, "%s (informational): %s", f->rule->id, f->rule->title);
             continue;
         }
-        if (line)
-            add_evf(n, "%s:%lu: %s [%s %s]", f->ev[0].source ? f->ev[0].source : f->subject, line, f->ev[0].text ? f->ev[0].text : "",
-                    f->rule->id, level_name(f->level));
+        if (e && e->line)
+            add_evf(n, "%s:%lu: %s [%s %s]", e->source ? e->source : f->subject, e->line,
+                    e->text ? e->text : "", f->rule->id, level_name(f->level));
         else
             add_evf(n, "%s: %s [%s %s]", f->subject, f->rule->title, f->rule->id,
                     level_name(f->level));

@@ -49,6 +49,7 @@ struct diag_input {
     const struct findings *findings; /* every finding of the run; the walk picks this VM's */
     const char *host_path;    /* --host as given, or NULL */
     const char *host_summary; /* what the host is ("VMware ESXi 7.0.3 build 21424296"), or NULL */
+    size_t host_logs;         /* its log files read: none leaves host-log unknown */
     const struct finding *const *host_findings; /* the host's log findings about this VM */
     size_t nhost_findings;
 };

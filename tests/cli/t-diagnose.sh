@@ -190,12 +190,17 @@ printf '%s\n' '[    0.000000] Linux version 3.10.0' '[    2.000000] EXT4-fs (sda
 printf 'processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) Gold 6230\nflags\t\t: fpu vmx ept sse4_1 sse4_2 popcnt avx2 hypervisor\n' >"$WORK/cpuinfo"
 # the host's esxcli hardware cpu global get (HV Support 3: enabled in the BIOS and usable, KB 1011712)
 printf 'CPU Packages: 2\nCPU Cores: 16\nCPU Threads: 32\nHV Support: 3\n' >"$WORK/host-hv3.txt"
-run diagnose -f json --console "$WORK/boot.txt" --cpuinfo "$WORK/cpuinfo" --cpuinfo "$WORK/host-hv3.txt" "$C"
+# the host's bundle: its hostd.log says nothing about the VM
+CH=$WORK/cleanhost/esx-h2-2024-03-03--21.30-1
+mkdir -p "$CH/commands" "$CH/var/run/log"
+printf 'VMware ESXi 7.0.3 build-19193900\n' >"$CH/commands/vmware_-vl.txt"
+printf '%s\n' '2024-03-03T21:30:12.001Z info hostd[2099376] [Originator@6876 sub=Hostsvc] Loaded configuration' >"$CH/var/run/log/hostd.log"
+run diagnose -f json --console "$WORK/boot.txt" --cpuinfo "$WORK/cpuinfo" --cpuinfo "$WORK/host-hv3.txt" --host "$WORK/cleanhost" "$C"
 ok "clean VM: exit 0, no cause" json "d['diagnoses'][0]['causes'] == []"
 ok "clean VM: exit status 0" [ "$RC" -eq 0 ]
 ok "clean VM: no node is a problem" json "all(n['verdict'] != 'problem' for n in d['diagnoses'][0]['nodes'])"
-ok "clean VM: every node its inputs answer is ok (stop-code, storage, hw-virt, cpu-features, memory, scheduling, nic, firmware, hw-version, time-sync, devices, vm-log, console)" \
-    json "all(n['verdict'] == 'ok' for n in d['diagnoses'][0]['nodes'] if n['id'] in ('stop-code','storage','hw-virt','cpu-features','memory','scheduling','nic','firmware','hw-version','time-sync','devices','vm-log','console'))"
+ok "clean VM: every node its inputs answer is ok (stop-code, storage, hw-virt, cpu-features, memory, scheduling, nic, firmware, hw-version, time-sync, devices, vm-log, host-log, console)" \
+    json "all(n['verdict'] == 'ok' for n in d['diagnoses'][0]['nodes'] if n['id'] in ('stop-code','storage','hw-virt','cpu-features','memory','scheduling','nic','firmware','hw-version','time-sync','devices','vm-log','host-log','console'))"
 ok "clean VM: the host's HV Support 3 answers host-hv (ok, its line)" \
     sh -c "[ \"\$(dverdict host-hv)\" = ok ] && dnode host-hv evidence | grep -q 'host-hv3.txt:4: HV Support: 3'"
 ok "clean VM: only the dump (a clean VM has none) is unknown, and says what to give" \
@@ -271,6 +276,50 @@ want=$(grep '^rizintb_triage_x64.dmp' "$MD/PROVENANCE.tsv" | grep -o 'faulting d
     ok "a dump: the dump node names its culprit $want" sh -c "dnode dump answer | grep -q 'culprit $want'"
     ok "a dump: the dump node is not unknown (it was read)" sh -c "[ \"\$(dverdict dump)\" != unknown ]"
 fi
+
+# ---------------------------------------------------------------- --host: the host's bundle
+# a vm-support folder written here: vmware -vl, HV Support 2 (VT-x off in the BIOS: KB 1011712),
+# and a hostd.log whose lines are log-kb-hostd-iotracker-slow's first sample with the .vmx path
+# of our VM, and once of another VM
+H=$WORK/hostb/esx-h1-2024-05-06--07.08-1
+mkdir -p "$H/commands" "$H/var/run/log"
+printf 'VMware ESXi 7.0.3 build-21424296\nVMware ESXi 7.0.3 Update 3\n' >"$H/commands/vmware_-vl.txt"
+printf '   CPU Packages: 2\n   HV Support: 2\n' >"$H/commands/localcli_hardware-cpu-global-get.txt"
+IOT=$(python3 -c "
+import yaml
+for r in yaml.safe_load_all(open('$ROOT/rules/log-kb-host.yml')):
+    if r and r.get('id') == 'log-kb-hostd-iotracker-slow':
+        print(r['tests']['match'][0])")
+C=$WORK/cna-host
+cna "$C" cna7 'virtualHW.version = "19"' 'memSize = "16384"' 'sched.mem.min = "16384"' 'vhv.enable = "TRUE"'
+printf '%s\n' "$(printf '%s' "$IOT" | sed 's#vm-name/vm-name.vmx#cna7/cna7.vmx#')" >"$H/var/run/log/hostd.log"
+printf '%s\n' "$(printf '%s' "$IOT" | sed 's#vm-name/vm-name.vmx#other/other.vmx#')" >>"$H/var/run/log/hostd.log"
+run diagnose -f json --host "$WORK/hostb" "$C" "$W"
+ok "--host: the host's product and build are in the evidence" \
+    json "'host: $WORK/hostb (VMware ESXi 7.0.3 build 21424296)' in d['diagnoses'][0]['evidence']"
+ok "--host: HV Support 2 from the bundle makes host-hv a problem (cpu-esxi-hv-disabled)" \
+    sh -c "[ \"\$(dverdict host-hv)\" = problem ] && dnode host-hv fix_rules | grep -qx cpu-esxi-hv-disabled"
+ok "--host: the hostd line naming cna7.vmx makes host-log a problem, that line (1) as evidence" \
+    sh -c "[ \"\$(dverdict host-log)\" = problem ] && dnode host-log fix_rules | grep -qx log-kb-hostd-iotracker-slow && dnode host-log evidence | grep -q '$H/var/run/log/hostd.log:1: .*cna7/cna7.vmx'"
+ok "--host: the other VM (win01) is named by no host line: host-log ok" \
+    json "[n['verdict'] for n in d['diagnoses'][1]['nodes'] if n['id'] == 'host-log'] == ['ok']"
+ok "--host: the host finding about the VM is reported once, the other VM's line is not" \
+    json "len([f for f in d['findings'] if f['rule'] == 'log-kb-hostd-iotracker-slow']) == 1"
+# the same host as a copy of its file system (no commands/: no build, no HV Support)
+mkdir -p "$WORK/hostroot/var/run/log"
+cp "$H/var/run/log/hostd.log" "$WORK/hostroot/var/run/log/"
+run diagnose -f json --host "$WORK/hostroot" "$C"
+ok "--host on a host's file system: host-log problem from its hostd.log, host-hv unknown" \
+    sh -c "[ \"\$(dverdict host-log)\" = problem ] && [ \"\$(dverdict host-hv)\" = unknown ]"
+# a host path that holds no bundle: an error naming it, exit 3, host-log unknown (never ok)
+mkdir -p "$WORK/nohost" && echo hello >"$WORK/nohost/notes.txt"
+run diagnose -f json --host "$WORK/nohost" "$C"
+ok "--host on a folder that is no bundle: exit 3, an error naming it, host-log unknown" \
+    sh -c "[ $RC -eq 3 ] && [ \"\$(dverdict host-log)\" = unknown ]"
+ok "--host on a folder that is no bundle: the error names the folder" \
+    json "any(e['path'] == '$WORK/nohost' and e['severity'] == 'error' for e in d['errors'])"
+run diagnose -f json --host "$WORK/missing-host" "$C"
+ok "--host on a missing path: exit 3, host-log unknown" sh -c "[ $RC -eq 3 ] && [ \"\$(dverdict host-log)\" = unknown ]"
 
 # ---------------------------------------------------------------- the shared corpus
 NODES=$(grep -v '^#' "$ROOT/data/diagnose_tree.tsv" | grep -c .)

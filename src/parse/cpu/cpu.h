@@ -68,6 +68,13 @@ struct cpu_info {
     long packages, cores, threads; /* esxcli CPU Packages/Cores/Threads; -1 */
 };
 
+/* A listing with nothing read yet: every count unknown (-1). */
+#define CPU_INFO_EMPTY                                                                             \
+    {                                                                                              \
+        .processors = -1, .flags_processor = -1, .flags_consistent = true, .hypervisor = -1,       \
+        .hv_support = -1, .packages = -1, .cores = -1, .threads = -1                               \
+    }
+
 /* Parses `len` bytes named `name` (for diagnostics). Returns 0 with *out
  * filled, or -1 after exactly one DIAG_ERROR naming the line or offset:
  * empty input, a NUL or other control byte, a line that is no listing's, two

@@ -548,15 +548,7 @@ finish(struct parser *P)
         c->hypervisor = cpu_has_flag(c, "hypervisor");
 }
 
-/* A listing with nothing read yet: every count unknown (-1). */
-static const struct cpu_info cpu_info_empty = {.processors = -1,
-                                               .flags_processor = -1,
-                                               .flags_consistent = true,
-                                               .hypervisor = -1,
-                                               .hv_support = -1,
-                                               .packages = -1,
-                                               .cores = -1,
-                                               .threads = -1};
+static const struct cpu_info cpu_info_empty = CPU_INFO_EMPTY;
 
 int
 cpu_parse(const char *text, size_t len, const char *name, struct cpu_info *out, struct diags *d)
