@@ -161,7 +161,8 @@ read_cpu(const char *path, const struct ruleset *rules, struct diag_evidence *ev
  * (their remediation is the fix). The format field says kernel64 because the
  * rules tell user-mode dumps by it; nothing else of a dump is claimed. */
 static void
-audit_stop(const struct ruleset *rules, struct diag_stop *st, struct report *rep)
+audit_stop(const struct ruleset *rules, struct diag_stop *st, struct findings *out,
+           struct diags *d)
 {
     st->dump = (struct crash_dump){
         .format = DUMP_FORMAT_KERNEL64, .has_bugcheck = true, .bugcheck = st->code};
@@ -170,8 +171,8 @@ audit_stop(const struct ruleset *rules, struct diag_stop *st, struct report *rep
     struct buf b = BUF_INIT;
     const char *nm = bugcheck_name(st->code);
     buf_addf(&b, "stop code 0x%08X %s (%s)", st->code, nm ? nm : "", st->from);
-    audit_dump(rules, &st->view, b.p, &rep->findings);
-    rule_re_report(&rep->diags, st->subject, 0);
+    audit_dump(rules, &st->view, b.p, out);
+    rule_re_report(d, st->subject, 0);
     buf_release(&b);
 }
 
@@ -214,6 +215,36 @@ host_root_like(const char *path)
     return r;
 }
 
+/* "VMware ESXi 7.0.3 build 21424296" (owned), or NULL when the host's facts
+ * name neither product nor build. */
+static char *
+host_summary(const struct host_facts *h)
+{
+    if (!h->product && !h->build)
+        return NULL;
+    return xasprintf("%s%s%s%s%s", h->product ? h->product : "ESXi", h->version ? " " : "",
+                     h->version ? h->version : "", h->build ? " build " : "",
+                     h->build ? h->build : "");
+}
+
+/* The host's HV Support (h->hv_support >= 0) as its CPU listing *info, through
+ * the cpu rules into `out`; returns the listing's name (owned), the subject
+ * of its findings. */
+static char *
+host_cpu(const struct ruleset *rules, const struct host_facts *h, const char *host,
+         struct cpu_info *info, struct findings *out)
+{
+    *info = (struct cpu_info)CPU_INFO_EMPTY;
+    info->format = CPU_FORMAT_ESXCLI;
+    info->hv_support = h->hv_support;
+    char *path = xasprintf("%s (esxcli hardware cpu global get)", host);
+    struct cpu_view v = {info, path};
+    char *e = cpu_evidence_text(info);
+    audit_cpu(rules, &v, 0, e, out);
+    free(e);
+    return path;
+}
+
 /* --host: the host's bundle or file system through the bundle reader (its
  * logs through the log rules), its facts for the walk: the build for
  * people, HV Support as the host's CPU listing when --cpuinfo gave none. */
@@ -242,22 +273,11 @@ read_host(struct cmd_ctx *c, struct diag_evidence *ev)
                   "lines about the VM are read",
                   ev->host.nhosts);
     const struct host_facts *h = &ev->host.hosts[0].facts;
-    if (h->product || h->build)
-        ev->host_summary = xasprintf("%s%s%s%s%s", h->product ? h->product : "ESXi",
-                                     h->version ? " " : "", h->version ? h->version : "",
-                                     h->build ? " build " : "", h->build ? h->build : "");
+    ev->host_summary = host_summary(h);
     if (h->hv_support >= 0 && !ev->has_cpu[1]) {
-        struct cpu_info info = CPU_INFO_EMPTY;
-        info.format = CPU_FORMAT_ESXCLI;
-        info.hv_support = h->hv_support;
-        ev->cpu[1] = info;
+        ev->host_cpu_path = host_cpu(&c->rules, h, path, &ev->cpu[1], &c->rep.findings);
         ev->has_cpu[1] = true;
-        ev->host_cpu_path = xasprintf("%s (esxcli hardware cpu global get)", path);
         ev->cpu_path[1] = ev->host_cpu_path;
-        struct cpu_view v = {&ev->cpu[1], ev->host_cpu_path};
-        char *e = cpu_evidence_text(&ev->cpu[1]);
-        audit_cpu(&c->rules, &v, 0, e, &c->rep.findings);
-        free(e);
     }
 }
 
@@ -270,11 +290,14 @@ names_vm(const char *text, const char *const *names, size_t n)
     return false;
 }
 
-/* The host's findings whose lines name the VM: the .vmx path the log reader
- * took from them (its file name), or, in a line, the VM's display name or
- * its .vmx file name (names of 3 bytes or more). Owned array; *n of them. */
+/* The host's findings (of `fs`, but for those of `skip`: the VM's own
+ * folder and .vmx) whose lines name the VM: the .vmx path the log reader took
+ * from them (its file name), or, in a line, the VM's display name or its
+ * .vmx file name (names of 3 bytes or more). Marks them in used[] (when not
+ * NULL). Owned array; *n of them. */
 static const struct finding **
-host_findings_for(struct diag_evidence *ev, const struct vm *vm, const char *vmx, size_t *n)
+host_findings_for(const struct findings *fs, const char *const skip[2], const struct vm *vm,
+                  const char *vmx, bool *used, size_t *n)
 {
     const char *names[2];
     size_t nn = 0;
@@ -287,20 +310,25 @@ host_findings_for(struct diag_evidence *ev, const struct vm *vm, const char *vmx
     const struct finding **out = NULL;
     size_t cap = 0;
     *n = 0;
-    for (size_t i = 0; i < ev->host.findings.n; i++) {
-        const struct finding *f = &ev->host.findings.v[i];
+    for (size_t i = 0; i < fs->n; i++) {
+        const struct finding *f = &fs->v[i];
+        if (f->rule->kind != REC_LOG && f->rule->kind != REC_CRASH)
+            continue; /* a .vmx's own lines name it too */
         bool about = false;
         for (size_t k = 0; !about && base && k < f->involved[INV_VM].n; k++) {
-            const char *p = f->involved[INV_VM].v[k], *s = strrchr(p, '/');
-            about = strcmp(s ? s + 1 : p, base) == 0;
+            const char *p = f->involved[INV_VM].v[k], *sl = strrchr(p, '/');
+            about = strcmp(sl ? sl + 1 : p, base) == 0;
         }
         for (size_t k = 0; !about && k < f->nev; k++)
             about = names_vm(f->ev[k].text, names, nn);
+        for (size_t k = 0; about && skip && k < 2; k++)
+            about = !skip[k] || strcmp(f->subject, skip[k]) != 0;
         if (!about)
             continue;
         XGROW(out, cap, *n + 1);
         out[(*n)++] = f;
-        ev->host_used[i] = true;
+        if (used)
+            used[i] = true;
     }
     return out;
 }
@@ -371,7 +399,7 @@ read_evidence(struct cmd_ctx *c, struct diag_evidence *ev)
     if (!ev->stop.has && ev->has_con && ev->con.has_stop)
         stop_set(&ev->stop, ev->con.stop_code, xasprintf("%s:%lu", o->console, ev->con.stop_line));
     if (ev->stop.subject)
-        audit_stop(&c->rules, &ev->stop, rep);
+        audit_stop(&c->rules, &ev->stop, &rep->findings, &rep->diags);
 }
 
 static bool
@@ -516,13 +544,15 @@ read_vm_logs(struct cmd_ctx *c, const char *folder)
 }
 
 /* The stop code a Windows guest handed the hypervisor when it crashed, as the
- * VM's vmware.log recorded it (findings[from..]: the log findings of its
- * folder): the first "WinBSOD: Synthetic MSR[0x40000100]" line. */
+ * VM's vmware.log recorded it (findings[from..], those of `folder` when it is
+ * not NULL: the log findings of the VM's folder): the first
+ * "WinBSOD: Synthetic MSR[0x40000100]" line. */
 static bool
-log_stop(const struct findings *fs, size_t from, struct diag_stop *st)
+log_stop(const struct findings *fs, size_t from, const char *folder, struct diag_stop *st)
 {
     for (size_t i = from; i < fs->n; i++)
-        for (size_t k = 0; k < fs->v[i].nev; k++) {
+        for (size_t k = 0; (!folder || strcmp(fs->v[i].subject, folder) == 0) && k < fs->v[i].nev;
+             k++) {
             const struct evidence *e = &fs->v[i].ev[k];
             uint32_t code;
             if (e->text && strstr(e->text, "WinBSOD") &&
@@ -547,8 +577,8 @@ diagnose_one(struct cmd_ctx *c, struct diag_evidence *ev, const char *arg)
     /* without a stop code given, the one the VM's own log recorded */
     const struct diag_stop *stop = &ev->stop;
     struct diag_stop own = {0};
-    if (!stop->has && log_stop(&rep->findings, first_log, &own)) {
-        audit_stop(&c->rules, &own, rep);
+    if (!stop->has && log_stop(&rep->findings, first_log, NULL, &own)) {
+        audit_stop(&c->rules, &own, &rep->findings, &rep->diags);
         stop = &own;
     }
     if (vm) {
@@ -587,7 +617,8 @@ diagnose_one(struct cmd_ctx *c, struct diag_evidence *ev, const char *arg)
         in.host_path = c->o.host;
         in.host_summary = ev->host_summary;
         in.host_logs = ev->host_logs;
-        hf = host_findings_for(ev, vm, vmx ? vmx : arg, &in.nhost_findings);
+        hf = host_findings_for(&ev->host.findings, NULL, vm, vmx ? vmx : arg, ev->host_used,
+                               &in.nhost_findings);
         in.host_findings = hf;
     }
     struct diagnosis *d = diagnose_walk(&in);

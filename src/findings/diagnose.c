@@ -205,16 +205,19 @@ node_findings(const struct walk *w, const struct tree_node *t, size_t *n)
         }
         return out;
     }
-    for (size_t i = 0; in->findings && i < in->findings->n; i++) {
-        const struct finding *f = &in->findings->v[i];
-        if (!list_has(t->rules, f->rule->id) || !own_subject(w, f->subject) ||
-            !host_listing_fits(in, t, f) ||
-            (in->stop_subject && strcmp(t->id, "dump") == 0 &&
-             strcmp(f->subject, in->stop_subject) == 0))
-            continue;
-        XGROW(out, cap, *n + 1);
-        out[(*n)++] = f;
-    }
+    const struct findings *lists[] = {in->own, in->findings};
+    for (size_t l = 0; l < 2; l++)
+        for (size_t i = 0; lists[l] && i < lists[l]->n; i++) {
+            const struct finding *f = &lists[l]->v[i];
+            if (!list_has(t->rules, f->rule->id) || !own_subject(w, f->subject) ||
+                !host_listing_fits(in, t, f) ||
+                (in->stop_subject && strcmp(t->id, "dump") == 0 &&
+                 strcmp(f->subject, in->stop_subject) == 0) ||
+                (l == 1 && in->own && in->vmx_path && strcmp(f->subject, in->vmx_path) == 0))
+                continue;
+            XGROW(out, cap, *n + 1);
+            out[(*n)++] = f;
+        }
     return out;
 }
 
@@ -765,6 +768,8 @@ diagnose_walk(const struct diag_input *in)
         d->evidence = xreallocarray(d->evidence, d->nevidence + 1, sizeof(char *));                \
         d->evidence[d->nevidence++] = xstrdup(b.p);                                                \
     } while (0)
+    if (in->started_by)
+        EVIDENCE("started because %s", in->started_by);
     if (in->vm)
         EVIDENCE("vmx: %s", in->vmx_path);
     else

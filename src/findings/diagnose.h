@@ -47,6 +47,10 @@ struct diag_input {
     const char *stop_from;    /* where it came from, for people ("--stop-code 0x7B") */
     const char *stop_subject; /* the subject of its dump-rule findings, or NULL */
     const struct findings *findings; /* every finding of the run; the walk picks this VM's */
+    const struct findings *own;      /* or NULL: findings made for this walk alone (the .vmx
+                                        audited as nested, the host's HV Support, the stop
+                                        code); with it, `findings` gives none of the .vmx's */
+    const char *started_by;          /* why the walk was started unasked, or NULL */
     const char *host_path;    /* --host as given, or NULL */
     const char *host_summary; /* what the host is ("VMware ESXi 7.0.3 build 21424296"), or NULL */
     size_t host_logs;         /* its log files read: none leaves host-log unknown */
