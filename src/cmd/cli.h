@@ -186,9 +186,32 @@ void dumps_read_paths(struct report *r, char *const *paths, size_t n);
 void dumps_audit(const struct ruleset *rules, struct report *r);
 /* Reads support bundles (`inputs`), or the host file system under host_root
  * ("" for this host; NULL for none), into `rep`: one correlated report per
- * host, as `vmtriage bundle` and the default run make it (cmd_bundle.c). */
+ * host, as `vmtriage bundle` and the default run make it (cmd_bundle.c).
+ * With `diagnose`, the VMs whose vmware.log shows a crash are walked through
+ * the diagnose tree too (rep->diagnoses). */
 void bundles_read(const struct ruleset *rules, const struct vt_opts *o, struct report *rep,
-                  char *const *inputs, size_t n, const char *host_root);
+                  char *const *inputs, size_t n, const char *host_root, bool diagnose);
+
+/* A VM of a bundle that the bundle reader hands to the diagnose walk. */
+struct bundle_vm_text {
+    const char *folder; /* the subject of its vmware.log findings */
+    const char *vmx;    /* its .vmx as messages name it, or NULL when the folder has none */
+    const char *text;   /* the .vmx's bytes, or NULL */
+    size_t len;
+    size_t nlogs; /* its vmware*.log files read */
+};
+/* Why the VM whose log findings have `folder` as their subject should be
+ * diagnosed unasked (data/diagnose_triggers.tsv: a guest crash, a monitor
+ * panic, a reset loop), or NULL (cmd_diagnose.c). */
+const char *diagnose_trigger(const struct findings *fs, const char *folder);
+/* Walks that VM through the diagnose tree with what the bundle read (its
+ * vmware.log findings, the host's facts and log findings naming it) and
+ * appends the diagnosis to rep->diagnoses. Its own findings (the .vmx as a
+ * nested hypervisor's, the host's HV Support, the stop code) serve the walk
+ * only: the report's findings stay the bundle's. */
+void diagnose_bundle_vm(const struct ruleset *rules, const struct vt_opts *o, struct report *rep,
+                        const struct report_host *host, const struct bundle_vm_text *bv,
+                        const char *why);
 /* When the .vmx is an encrypted VM configuration, adds the note that says so
  * (naming the key's line: its devices cannot be audited offline) and returns
  * true: the caller neither audits it nor counts it as a VM (cmd_scan.c). */

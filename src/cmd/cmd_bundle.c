@@ -25,6 +25,7 @@
 #include "cmd/cli.h"
 #include "source/input.h"
 #include "source/log_source.h"
+#include "rules/log_scan.h"
 #include "rules/rules_re.h"
 #include "util/util_buf.h"
 #include "util/util_mem.h"
@@ -70,6 +71,17 @@ static int run_default(struct cmd_ctx *c);
 const struct command bundle_cmd = BUNDLE_COMMAND(run_bundle, CMD_OPERAND);
 const struct command default_cmd = BUNDLE_COMMAND(run_default, 0);
 
+/* A VM folder of the input being walked: its .vmx and vmware*.log files. */
+struct bundle_vm {
+    char *folder;  /* owned: the subject of its log findings (log_dirname of a log) */
+    char *vmx;     /* owned: its first .vmx as messages name it, or NULL */
+    size_t nlogs;  /* vmware*.log files read */
+    size_t host;   /* r->hosts[host] it belongs to */
+    char *text;    /* owned: the .vmx's bytes, once a diagnosis wants them */
+    size_t len;
+    bool wanted;
+};
+
 /* One file of a bundle, wherever its bytes come from. */
 struct member {
     const char *path;    /* inside the bundle: "var/run/log/vmkernel.log" */
@@ -99,6 +111,10 @@ struct bundling {
     size_t used;      /* of them, read by an analyzer */
     size_t vmx_left, logs_left, archives_left; /* not read, by kind: for the hint */
     char *first_seen;                          /* the first file's display name (owned) */
+    /* the VM folders of the input being walked, for the diagnoses it may start */
+    struct bundle_vm *vms;
+    size_t nvms;
+    bool diagnose; /* walk the VMs whose vmware.log shows a crash (data/diagnose_triggers.tsv) */
 };
 
 /* Looks of a file that was not read, for the hint: a VM config, a log, an
@@ -170,6 +186,21 @@ is_log(const char *path)
            (ends_with_ci(base, ".log") || ends_with_ci(base, ".log.gz"));
 }
 
+/* The VM folder holding `display` (a .vmx or a vmware.log), added when new. */
+static struct bundle_vm *
+vm_folder(struct bundling *bd, const char *display)
+{
+    char *folder = log_dirname(display);
+    for (size_t i = 0; i < bd->nvms; i++)
+        if (strcmp(bd->vms[i].folder, folder) == 0) {
+            free(folder);
+            return &bd->vms[i];
+        }
+    bd->vms = xreallocarray(bd->vms, bd->nvms + 1, sizeof(*bd->vms));
+    bd->vms[bd->nvms] = (struct bundle_vm){.folder = folder, .host = bd->r->nhosts - 1};
+    return &bd->vms[bd->nvms++];
+}
+
 static void
 read_vmx(struct bundling *bd, const struct member *m)
 {
@@ -197,6 +228,9 @@ read_vmx(struct bundling *bd, const struct member *m)
         return;
     }
     struct vm *vm = vm_from_vmx_checked(doc, m->display, &r->diags);
+    struct bundle_vm *bv = vm_folder(bd, m->display);
+    if (bv->vmx == NULL)
+        bv->vmx = xstrdup(m->display);
     audit_vm(bd->rules, vm, &bd->ctx, &r->findings);
     rule_re_report(&r->diags, m->display, 0);
     if (vm->is_template)
@@ -260,6 +294,8 @@ read_member(struct bundling *bd, const struct member *m)
         size_t files = r->nfiles;
         log_reading_source(bd->logs, m->display, src, false);
         r->hosts[r->nhosts - 1].log_files += r->nfiles - files;
+        if (strncmp(m->path, "vmfs/volumes/", 13) == 0 && strncmp(base, "vmware", 6) == 0)
+            vm_folder(bd, m->display)->nlogs += r->nfiles - files;
     } else {
         return false;
     }
@@ -542,24 +578,98 @@ read_host_root(struct bundling *bd, const char *root)
     bd->seen = bd->in_layout = bd->used = 0;
 }
 
+/* ---- the VMs whose own log shows a crash ---- */
+
+static int
+grab_vmx(void *arg, const struct bundle_entry *e, struct bundle_reader *rd)
+{
+    struct bundling *bd = arg;
+    for (size_t i = 0; i < bd->nvms; i++) {
+        struct bundle_vm *v = &bd->vms[i];
+        if (!v->wanted || v->text || strcmp(v->vmx, e->display) != 0)
+            continue;
+        struct buf t = BUF_INIT;
+        struct member m = {e->path, e->display, bundle_member_read, rd, e->written_ms};
+        if (read_all(&m, VMX_MAX_BYTES, &t, &bd->r->diags) == 0) {
+            v->len = t.len;
+            v->text = t.p ? buf_detach(&t) : xstrdup("");
+        }
+        buf_release(&t);
+    }
+    return 0;
+}
+
+/* Diagnoses the VMs of the input just walked whose vmware.log findings ask
+ * for it (diagnose_trigger), then forgets the input's VM folders. Their .vmx
+ * is read again: from its file (a folder, a host's file system), else by a
+ * second walk of the archive, only when some VM is wanted. */
+static void
+diagnose_vms(struct bundling *bd, const char *input)
+{
+    struct report *r = bd->r;
+    size_t from_archive = 0;
+    for (size_t i = 0; bd->diagnose && i < bd->nvms; i++) {
+        struct bundle_vm *v = &bd->vms[i];
+        v->wanted = diagnose_trigger(&r->findings, v->folder) != NULL;
+        if (!v->wanted || v->vmx == NULL)
+            continue;
+        char *data;
+        size_t len;
+        struct stat st;
+        struct diags quiet = DIAGS_INIT;
+        if (stat(v->vmx, &st) == 0 && S_ISREG(st.st_mode) &&
+            read_small_file(v->vmx, VMX_MAX_BYTES, &data, &len, &quiet) == 0) {
+            v->text = data;
+            v->len = len;
+        } else {
+            from_archive++;
+        }
+        diags_release(&quiet);
+    }
+    if (from_archive && input)
+        bundle_walk(input, grab_vmx, bd, &r->diags);
+    for (size_t i = 0; i < bd->nvms; i++) {
+        struct bundle_vm *v = &bd->vms[i];
+        if (v->wanted) {
+            struct bundle_vm_text t = {v->folder, v->vmx, v->text, v->len, v->nlogs};
+            diagnose_bundle_vm(bd->rules, bd->o, r, &r->hosts[v->host], &t,
+                               diagnose_trigger(&r->findings, v->folder));
+        }
+        free(v->folder);
+        free(v->vmx);
+        free(v->text);
+    }
+    free(bd->vms);
+    bd->vms = NULL;
+    bd->nvms = 0;
+}
+
 /* ---- the command ---- */
 
 void
 bundles_read(const struct ruleset *rules, const struct vt_opts *o, struct report *rep,
-             char *const *inputs, size_t n, const char *host_root)
+             char *const *inputs, size_t n, const char *host_root, bool diagnose)
 {
     /* crashes and files even when nothing was read: the same report shape */
     rep->has_hosts = rep->has_dumps = rep->has_crashes = rep->has_files = true;
-    struct bundling bd = {
-        .rules = rules, .o = o, .r = rep, .ctx = {.profile_nested = o->profile_nested}};
-    if (host_root != NULL)
+    rep->has_diagnoses = diagnose;
+    struct bundling bd = {.rules = rules,
+                          .o = o,
+                          .r = rep,
+                          .ctx = {.profile_nested = o->profile_nested},
+                          .diagnose = diagnose};
+    if (host_root != NULL) {
         read_host_root(&bd, host_root);
+        host_end(&bd);
+        diagnose_vms(&bd, NULL);
+    }
     for (size_t i = 0; i < n; i++) {
         size_t errors = diags_count(&rep->diags, DIAG_ERROR);
         bd.new_input = true;
         bundle_walk(inputs[i], on_entry, &bd, &rep->diags);
         host_end(&bd);
         input_verdict(&bd, inputs[i], errors);
+        diagnose_vms(&bd, inputs[i]);
     }
     host_end(&bd);
     dumps_audit(rules, rep);
@@ -573,7 +683,7 @@ bundles_read(const struct ruleset *rules, const struct vt_opts *o, struct report
 static void
 read_bundles(struct cmd_ctx *c, char *const *inputs, size_t n, const char *host_root)
 {
-    bundles_read(&c->rules, &c->o, &c->rep, inputs, n, host_root);
+    bundles_read(&c->rules, &c->o, &c->rep, inputs, n, host_root, true);
 }
 
 static int

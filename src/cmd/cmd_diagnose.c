@@ -18,11 +18,13 @@
 #include "rules/rules_re.h"
 #include "source/input.h"
 #include "source/walk.h"
+#include "util/embedded.h"
 #include "util/util_buf.h"
 #include "util/util_mem.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -257,9 +259,9 @@ read_host(struct cmd_ctx *c, struct diag_evidence *ev)
     o.format = FMT_TEXT; /* no VM JSON is kept */
     char *inputs[] = {(char *)path};
     if (host_root_like(path))
-        bundles_read(&c->rules, &o, &ev->host, NULL, 0, path);
+        bundles_read(&c->rules, &o, &ev->host, NULL, 0, path, false);
     else
-        bundles_read(&c->rules, &o, &ev->host, inputs, 1, NULL);
+        bundles_read(&c->rules, &o, &ev->host, inputs, 1, NULL, false);
     diags_move(&c->rep.diags, &ev->host.diags);
     ev->has_host = true;
     ev->host_used = xcalloc(ev->host.findings.n + 1, sizeof(*ev->host_used));
@@ -650,4 +652,113 @@ run_diagnose(struct cmd_ctx *c)
     free(ev.dumps);
     free(ev.dump_paths);
     return VT_EXIT_OK;
+}
+
+/* ---- the walks `bundle` and the default run start unasked ---- */
+
+struct trigger {
+    const char *rule, *why;
+    unsigned long lines;
+};
+
+static struct trigger triggers[16];
+static size_t ntriggers;
+static pthread_once_t triggers_once = PTHREAD_ONCE_INIT;
+
+static void
+trigger_row(char **col)
+{
+    if (ntriggers == sizeof(triggers) / sizeof(triggers[0]))
+        VT_BUG("data/diagnose_triggers.tsv: more than %zu rows", ntriggers);
+    triggers[ntriggers++] = (struct trigger){col[0], col[2], strtoul(col[1], NULL, 10)};
+}
+
+static void
+triggers_load(void)
+{
+    embedded_rows("data/diagnose_triggers.tsv", 3, trigger_row);
+}
+
+const char *
+diagnose_trigger(const struct findings *fs, const char *folder)
+{
+    pthread_once(&triggers_once, triggers_load);
+    for (size_t t = 0; t < ntriggers; t++)
+        for (size_t i = 0; i < fs->n; i++) {
+            const struct finding *f = &fs->v[i];
+            if (strcmp(f->rule->id, triggers[t].rule) == 0 && strcmp(f->subject, folder) == 0 &&
+                f->count >= triggers[t].lines)
+                return triggers[t].why;
+        }
+    return NULL;
+}
+
+void
+diagnose_bundle_vm(const struct ruleset *rules, const struct vt_opts *o, struct report *rep,
+                   const struct report_host *host, const struct bundle_vm_text *bv,
+                   const char *why)
+{
+    /* the first reading reported what is wrong with the .vmx: not again */
+    struct diags scratch = DIAGS_INIT;
+    struct vm *vm = NULL;
+    struct vmx_doc *doc = bv->text ? vmx_parse(bv->text, bv->len, bv->vmx, &scratch) : NULL;
+    if (doc && !vmx_encrypted_note(doc, bv->vmx, &scratch) && vmx_doc_is_vmware(doc))
+        vm = vm_from_vmx_checked(doc, bv->vmx, &scratch);
+    else if (doc)
+        vmx_doc_free(doc);
+    diags_release(&scratch);
+
+    struct findings own = FINDINGS_INIT;
+    struct diag_stop stop = {0};
+    if (log_stop(&rep->findings, 0, bv->folder, &stop))
+        audit_stop(rules, &stop, &own, &rep->diags);
+    if (vm) {
+        char *nested_why;
+        struct record_ctx ctx = {.profile_nested = diagnose_nested(vm, o->profile_nested, NULL,
+                                                                   stop.has, stop.code,
+                                                                   &nested_why)};
+        free(nested_why);
+        audit_vm(rules, vm, &ctx, &own);
+    }
+    struct cpu_info hc;
+    char *hc_path = NULL, *summary = host_summary(&host->facts);
+    if (host->facts.hv_support >= 0)
+        hc_path = host_cpu(rules, &host->facts, host->bundle, &hc, &own);
+    const char *skip[2] = {bv->folder, bv->vmx};
+    struct diag_input in = {
+        .vm_path = bv->folder,
+        .vmx_path = vm ? bv->vmx : NULL,
+        .vm = vm,
+        .vm_folder = bv->nlogs ? bv->folder : NULL,
+        .nlogs = bv->nlogs,
+        .profile_nested = o->profile_nested,
+        .cpu_path = NULL,
+        .host_cpu = hc_path ? &hc : NULL,
+        .host_cpu_path = hc_path,
+        .has_stop = stop.has,
+        .stop_code = stop.code,
+        .stop_from = stop.from,
+        .stop_subject = stop.subject,
+        .findings = &rep->findings,
+        .own = &own,
+        .started_by = why,
+        .host_path = host->bundle,
+        .host_summary = summary,
+        .host_logs = host->log_files,
+    };
+    const struct finding **hf =
+        host_findings_for(&rep->findings, skip, vm, bv->vmx, NULL, &in.nhost_findings);
+    in.host_findings = hf;
+    struct diagnosis *d = diagnose_walk(&in);
+    free(hf);
+    rep->diagnoses = xreallocarray(rep->diagnoses, rep->ndiagnoses + 1, sizeof(*rep->diagnoses));
+    rep->diagnoses[rep->ndiagnoses++] = d;
+    findings_release(&own);
+    stop_release(&stop);
+    if (hc_path)
+        cpu_release(&hc);
+    free(hc_path);
+    free(summary);
+    if (vm)
+        vm_free(vm);
 }

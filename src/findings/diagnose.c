@@ -276,10 +276,12 @@ answer(const struct walk *w, const struct tree_node *t, struct diag_node *n, str
                 buf_addf(a, "%sa Linux kernel panic", a->len ? "; " : "");
                 break;
             }
+        if (a->len == 0 && in->started_by)
+            buf_addf(a, "no stop code; the VM's log shows it stopped: %s", in->started_by);
         if (a->len == 0 && in->con)
             buf_addf(a, "no stop code or kernel panic in %s (%lu lines)", in->con_path,
                      in->con->lines);
-        return in->has_stop || in->con;
+        return in->has_stop || in->con || in->started_by;
     }
     if (strcmp(id, "storage") == 0) {
         if (!vm)
@@ -603,7 +605,7 @@ walk_node(const struct walk *w, const struct tree_node *t, struct diag_node *n)
     bool symptom = strcmp(t->id, "stop-code") == 0 || strcmp(t->id, "console") == 0;
     n->on_branch = !symptom && (stop_branch || kinds > 0);
     if (strcmp(t->id, "stop-code") == 0) {
-        n->verdict = answered && (in->has_stop || first_ev) ? DV_PROBLEM
+        n->verdict = answered && (in->has_stop || first_ev || in->started_by) ? DV_PROBLEM
                      : answered                             ? DV_OK
                                                             : DV_UNKNOWN;
     } else if (strcmp(t->scope, "nested") == 0 && !w->nested) {

@@ -47,6 +47,7 @@ vmx() { # vmx DIR NAME LINES...: writes DIR/NAME.vmx
     printf '%s\n' 'config.version = "8"' "$@" >"$d/$n.vmx"
 }
 line_of() { grep -n -F "$2" "$1" | head -n 1 | cut -d: -f1; } # line_of FILE TEXT
+NODES=$(grep -v '^#' "$ROOT/data/diagnose_tree.tsv" | grep -c .)
 
 # ---------------------------------------------------------------- Windows 0x7B on PVSCSI
 W=$WORK/win01
@@ -321,8 +322,45 @@ ok "--host on a folder that is no bundle: the error names the folder" \
 run diagnose -f json --host "$WORK/missing-host" "$C"
 ok "--host on a missing path: exit 3, host-log unknown" sh -c "[ $RC -eq 3 ] && [ \"\$(dverdict host-log)\" = unknown ]"
 
+# ---------------------------------------------------------------- bundle and the default run: unasked
+# a vm-support folder whose nested VM triple-faulted (log-vm-triple-fault's first sample, the
+# first trigger of data/diagnose_triggers.tsv) and whose other VM's log is quiet
+TB=$WORK/tb/esx-h9-2024-01-01--00.00-1
+mkdir -p "$TB/commands" "$TB/var/run/log" "$TB/vmfs/volumes/ds1/quiet"
+printf 'VMware ESXi 7.0.3 build-21424296\n' >"$TB/commands/vmware_-vl.txt"
+printf '   HV Support: 3\n' >"$TB/commands/localcli_hardware-cpu-global-get.txt"
+cna "$TB/vmfs/volumes/ds1/cna9" cna9 'virtualHW.version = "19"' 'memSize = "4096"' 'vhv.enable = "TRUE"'
+TF=$(python3 -c "
+import yaml
+for r in yaml.safe_load_all(open('$ROOT/rules/log-vm.yml')):
+    if r and r.get('id') == 'log-vm-triple-fault':
+        print(r['tests']['match'][0])")
+WHY=$(awk -F '\t' '$1 == "log-vm-triple-fault" {print $3}' "$ROOT/data/diagnose_triggers.tsv")
+printf '%s\n' "$TF" >"$TB/vmfs/volumes/ds1/cna9/vmware.log"
+cna "$TB/vmfs/volumes/ds1/quiet" quiet 'virtualHW.version = "19"' 'memSize = "16384"' 'sched.mem.min = "16384"' 'vhv.enable = "TRUE"'
+printf '%s\n' '2024-03-03T21:30:12.001Z| vmx| I125: Log for VMware ESX pid=1 version=7.0.3' >"$TB/vmfs/volumes/ds1/quiet/vmware.log"
+printf '%s\n' "$(printf '%s' "$IOT" | sed 's#vm-name/vm-name.vmx#cna9/cna9.vmx#')" >"$TB/var/run/log/hostd.log"
+(cd "$WORK/tb" && tar -czf "$WORK/tb.tgz" esx-h9-2024-01-01--00.00-1)
+for input in "$WORK/tb" "$WORK/tb.tgz"; do
+    run bundle -f json "$input"
+    ok "bundle $(basename "$input"): the triple-faulted VM alone is diagnosed, started by the trigger's reason" \
+        json "len(d['diagnoses']) == 1 and d['diagnoses'][0]['vm'].endswith('ds1/cna9') and 'started because $WHY' in d['diagnoses'][0]['evidence']"
+    ok "bundle $(basename "$input"): its walk has every node of the tree ($NODES)" \
+        json "len(d['diagnoses'][0]['nodes']) == $NODES"
+    ok "bundle $(basename "$input"): the host's build and HV Support 3 answer host-hv" \
+        json "any(e.endswith('(VMware ESXi 7.0.3 build 21424296)') for e in d['diagnoses'][0]['evidence']) and [n['verdict'] for n in d['diagnoses'][0]['nodes'] if n['id'] == 'host-hv'] == ['ok']"
+    ok "bundle $(basename "$input"): 4 GB unreserved (vmx-nested-memory-small), the triple fault (vm-log), the hostd line (host-log)" \
+        json "{n['id']: n['verdict'] for n in d['diagnoses'][0]['nodes']}.items() >= {'memory': 'problem', 'vm-log': 'problem', 'host-log': 'problem'}.items()"
+    ok "bundle $(basename "$input"): the walk's own audit adds no finding to the bundle's" \
+        json "not any(f['rule'].startswith('cpu-esxi-hv') for f in d['findings'])"
+done
+run bundle -f json "$WORK/hostb"
+ok "bundle without a crashed VM: no diagnosis, the key is there" json "d['diagnoses'] == []"
+(VMTRIAGE_HOST_ROOT=$WORK/tb/esx-h9-2024-01-01--00.00-1 run -f json)
+ok "the default run on a host's file system (VMTRIAGE_HOST_ROOT) diagnoses the triple-faulted VM" \
+    json "len(d['diagnoses']) == 1 and d['diagnoses'][0]['vm'].endswith('ds1/cna9')"
+
 # ---------------------------------------------------------------- the shared corpus
-NODES=$(grep -v '^#' "$ROOT/data/diagnose_tree.tsv" | grep -c .)
 if have_shared "$SHARED/corpus/vmx" "corpus .vmx files" && have_shared "$SHARED/corpus/minidump" "corpus dumps"; then
     bad=
     for f in "$SHARED"/corpus/vmx/*.vmx; do
