@@ -371,11 +371,16 @@ answer(const struct walk *w, const struct tree_node *t, struct diag_node *n, str
                     add_evf(n, "%s:%lu: %s", in->vmx_path, e->line, e->raw);
             }
         }
-        if (masks)
-            buf_addf(a, "%s%zu cpuid mask or EVC key%s in the .vmx hide%s CPU features from the "
-                        "guest%s",
-                     a->len ? "; " : "", masks, masks == 1 ? "" : "s", masks == 1 ? "s" : "",
-                     read ? "" : " (which ones: the guest's /proc/cpuinfo shows)");
+        if (vm && vm->ncpuid_hidden) {
+            buf_addf(a, "%sthe .vmx's CPUID masks hide ", a->len ? "; " : "");
+            for (size_t i = 0; i < vm->ncpuid_hidden; i++)
+                buf_addf(a, "%s%s", i ? ", " : "", vm->cpuid_hidden[i]);
+            buf_adds(a, " from the guest");
+        } else if (masks) {
+            buf_addf(a, "%s%zu cpuid mask or EVC key%s in the .vmx, none hiding POPCNT, SSE4.x, "
+                        "AVX2, VMX or SVM",
+                     a->len ? "; " : "", masks, masks == 1 ? "" : "s");
+        }
         else if (vm && !read)
             buf_adds(a, "no cpuid mask in the .vmx (an EVC baseline set on the cluster is not in "
                         "it)");

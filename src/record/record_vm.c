@@ -311,6 +311,17 @@ s_boot(const struct record *r)
     return c ? vmx_findf(VM->doc, "%s%d.virtualDev", vm_bus_name(c->bus), c->index) : NULL;
 }
 
+static struct fv
+g_cpuid_hidden(const struct record *r)
+{
+    return v_list(VM->cpuid_hidden, VM->ncpuid_hidden);
+}
+static const struct vmx_entry *
+s_cpuid_hidden(const struct record *r)
+{
+    return VM->cpuid_hidden_at;
+}
+
 const struct field_def record_vm_fields[] = {
     {"vm.path", K_VMS, FV_STR, g_path, NULL, NULL, NULL},
     {"vm.name", K_VMS, FV_STR, g_name, s_name, NULL, NULL},
@@ -338,6 +349,7 @@ const struct field_def record_vm_fields[] = {
     {"vm.runs_hypervisor", K_VMS, FV_BOOL, g_runs_hv, s_vhv, NULL, NULL},
     {"vm.nested", K_VMS, FV_BOOL, g_nested, s_vhv, NULL, NULL},
     {"vm.is_template", K_VMS, FV_BOOL, g_template, NULL, NULL, NULL},
+    {"vm.cpuid_hidden", K_VMS, FV_LIST, g_cpuid_hidden, s_cpuid_hidden, NULL, NULL},
     {"vm.nics_present", K_VMS, FV_INT, g_nnics, NULL, NULL, NULL},
     {"vm.boot_controller_type", K_VMS, FV_STR, g_boot_type, s_boot, NULL, NULL},
     {"vm.boot_controller_bus", K_VMS, FV_STR, g_boot_bus, s_boot, NULL, NULL},

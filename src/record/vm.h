@@ -65,6 +65,9 @@ struct vm {
     int serial_ports, parallel_ports;
     int tools_sync_time;    /* tools.syncTime: 1, 0, -1 */
     bool runs_hypervisor;   /* guest vmkernel* or a vhv.enable key */
+    const char *cpuid_hidden[8]; /* features the .vmx CPUID masks hide (record/cpuid_mask.h) */
+    size_t ncpuid_hidden;
+    const struct vmx_entry *cpuid_hidden_at; /* the mask that hides the first, or NULL */
     const char *boot_basis; /* "bios.hddOrder", "first disk" or NULL */
     struct vm_nic *nics;
     size_t nnics;

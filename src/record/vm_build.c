@@ -7,6 +7,7 @@
  * number, or is out of its range (a negative memSize, a device index past
  * 99, anything past int), is an error naming the line and is read as
  * missing; never clamped or wrapped. */
+#include "record/cpuid_mask.h"
 #include "record/vm.h"
 #include "util/util_buf.h"
 #include "util/util_mem.h"
@@ -538,6 +539,7 @@ vm_from_vmx_checked(struct vmx_doc *doc, const char *path, struct diags *d)
     count_ports(vm);
     vm->tools_sync_time = present_flag(doc, "tools.syncTime");
     vm->runs_hypervisor = vm->family == GUEST_VMKERNEL || vmx_find(doc, "vhv.enable") != NULL;
+    vm->ncpuid_hidden = cpuid_mask_hidden(doc, vm->cpuid_hidden, &vm->cpuid_hidden_at);
     read_devices(p);
     mark_boot(vm);
     return vm;

@@ -204,8 +204,8 @@ ok "clean VM: every node its inputs answer is ok (stop-code, storage, hw-virt, c
     json "all(n['verdict'] == 'ok' for n in d['diagnoses'][0]['nodes'] if n['id'] in ('stop-code','storage','hw-virt','cpu-features','memory','scheduling','nic','firmware','hw-version','time-sync','devices','vm-log','host-log','console'))"
 ok "clean VM: the host's HV Support 3 answers host-hv (ok, its line)" \
     sh -c "[ \"\$(dverdict host-hv)\" = ok ] && dnode host-hv evidence | grep -q 'host-hv3.txt:4: HV Support: 3'"
-ok "clean VM: only the dump (a clean VM has none) is unknown, and says what to give" \
-    json "[(n['id'], n['verdict']) for n in d['diagnoses'][0]['nodes'] if n['verdict'] != 'ok'] == [('dump', 'unknown')] and all(any(e.startswith('not given: ') for e in n['evidence']) for n in d['diagnoses'][0]['nodes'] if n['verdict'] == 'unknown')"
+ok "clean VM: only the power policy (no file holds it) and the dump (a clean VM has none) are unknown, and say what to give" \
+    json "[(n['id'], n['verdict']) for n in d['diagnoses'][0]['nodes'] if n['verdict'] != 'ok'] == [('power-policy', 'unknown'), ('dump', 'unknown')] and all(any(e.startswith('not given: ') for e in n['evidence']) for n in d['diagnoses'][0]['nodes'] if n['verdict'] == 'unknown')"
 ok "clean VM: the console without a panic is a note naming the file" \
     json "any(e['severity'] == 'note' and e['path'] == '$WORK/boot.txt' and 'no kernel panic' in e['message'] for e in d['errors'])"
 # the same VM on a host whose BIOS leaves VT-x off (HV Support 2, KB 1011712)
@@ -277,6 +277,28 @@ want=$(grep '^rizintb_triage_x64.dmp' "$MD/PROVENANCE.tsv" | grep -o 'faulting d
     ok "a dump: the dump node names its culprit $want" sh -c "dnode dump answer | grep -q 'culprit $want'"
     ok "a dump: the dump node is not unknown (it was read)" sh -c "[ \"\$(dverdict dump)\" != unknown ]"
 fi
+
+# ---------------------------------------------------------------- CPUID masks in the .vmx
+# a mask with '0' at bit 23 of CPUID 1 ECX (POPCNT: cpufeatures.h X86_FEATURE_POPCNT, word 4 =
+# CPUID 1 ECX, bit 23; the vSphere API's HostCpuIdInfo: '0' reports the bit as disabled, the
+# string is bit 31 first), and one with '0' at bit 5 (VMX)
+C=$WORK/cna-mask
+MASK=$(python3 -c "
+m = ['-'] * 32; m[31 - 23] = '0'; s = ''.join(m)
+print(':'.join(s[i:i + 4] for i in range(0, 32, 4)))")
+cna "$C" cna8 'virtualHW.version = "19"' 'memSize = "16384"' 'sched.mem.min = "16384"' 'vhv.enable = "TRUE"' "cpuid.1.ecx = \"$MASK\""
+run diagnose -f json "$C"
+ok "a cpuid.1.ecx mask with 0 at bit 23: cpu-features problem by vmx-cpuid-mask-hides-feature, naming popcnt" \
+    sh -c "[ \"\$(dverdict cpu-features)\" = problem ] && dnode cpu-features fix_rules | grep -qx vmx-cpuid-mask-hides-feature && dnode cpu-features answer | grep -q 'hide popcnt from the guest'"
+ok "the mask's .vmx line ($(line_of "$C/cna8.vmx" cpuid.1.ecx)) is the evidence" \
+    sh -c "dnode cpu-features evidence | grep -q '$C/cna8.vmx:$(line_of "$C/cna8.vmx" cpuid.1.ecx): cpuid.1.ecx'"
+MASK=$(python3 -c "
+m = ['-'] * 32; m[31 - 5] = '0'; s = ''.join(m)
+print(':'.join(s[i:i + 4] for i in range(0, 32, 4)))")
+cna "$C" cna8 'virtualHW.version = "19"' 'memSize = "16384"' 'sched.mem.min = "16384"' 'vhv.enable = "TRUE"' "cpuid.1.ecx = \"$MASK\""
+run diagnose -f json "$C"
+ok "a cpuid.1.ecx mask with 0 at bit 5 (VMX) on a nested VM with vhv.enable: hw-virt problem by vmx-cpuid-mask-hides-vtx" \
+    sh -c "[ \"\$(dverdict hw-virt)\" = problem ] && dnode hw-virt fix_rules | grep -qx vmx-cpuid-mask-hides-vtx && [ \"\$(dverdict cpu-features)\" != problem ]"
 
 # ---------------------------------------------------------------- --host: the host's bundle
 # a vm-support folder written here: vmware -vl, HV Support 2 (VT-x off in the BIOS: KB 1011712),

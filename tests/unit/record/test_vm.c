@@ -3,6 +3,7 @@
  * corpus) and data/guestos.tsv (guest family and Windows NT version, sourced
  * there from open-vm-tools and Microsoft's version table). */
 #include "t.h"
+#include "record/cpuid_mask.h"
 #include "record/vm.h"
 
 #include <string.h>
@@ -343,6 +344,67 @@ test_identity_devices(void)
     vm_free(vm);
 }
 
+/* CPUID masks: the vSphere API's HostCpuIdInfo (32 positions, '0' and 'R'
+ * report a bit disabled; '1', 'H', '-' do not) and the bits of cpufeatures.h
+ * (CPUID 1 ECX: 5 VMX, 19 SSE4.1, 20 SSE4.2, 23 POPCNT; CPUID 7 EBX: 5 AVX2;
+ * CPUID 0x80000001 ECX: 2 SVM). Each mask is built here from the bit. */
+static void
+mask_with(char *out, int bit, char c)
+{
+    char pos[32];
+    memset(pos, '-', sizeof(pos));
+    pos[31 - bit] = c;
+    size_t n = 0;
+    for (int i = 0; i < 32; i++) {
+        if (i && i % 4 == 0)
+            out[n++] = ':';
+        out[n++] = pos[i];
+    }
+    out[n] = '\0';
+}
+
+static void
+test_cpuid_masks(void)
+{
+    static const struct {
+        const char *key, *feature;
+        int bit;
+    } cases[] = {{"cpuid.1.ecx", "vmx", 5},     {"cpuid.1.ecx", "sse4_1", 19},
+                 {"cpuid.1.ecx", "sse4_2", 20}, {"cpuid.1.ecx", "popcnt", 23},
+                 {"cpuid.7.ebx", "avx2", 5},    {"cpuid.80000001.ecx", "svm", 2}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        for (const char *c = "0R1H-"; *c; c++) {
+            char mask[40], text[160];
+            mask_with(mask, cases[i].bit, *c);
+            snprintf(text, sizeof(text), "config.version = \"8\"\n%s = \"%s\"\n", cases[i].key,
+                     mask);
+            struct vm *vm = build(text, "mask.vmx");
+            bool hides = *c == '0' || *c == 'R';
+            T_EQ_INT(t_fmt("%s '%c' at bit %d: %s hidden", cases[i].key, *c, cases[i].bit,
+                           cases[i].feature),
+                     (int)vm->ncpuid_hidden, hides ? 1 : 0);
+            if (hides && vm->ncpuid_hidden == 1) {
+                T_EQ_STR(t_fmt("%s bit %d is %s", cases[i].key, cases[i].bit, cases[i].feature),
+                         vm->cpuid_hidden[0], cases[i].feature);
+                T_EQ_INT("the mask's line", (long)(vm->cpuid_hidden_at ? vm->cpuid_hidden_at->line
+                                                                       : 0), 2);
+            }
+            vm_free(vm);
+        }
+    /* not masks: too short, a foreign character, 33 positions */
+    T_EQ_INT("31 positions", cpuid_mask_at("---:----:----:----:----:----:----:----", 0), 0);
+    T_EQ_INT("a 'z'", cpuid_mask_at("z---:----:----:----:----:----:----:----", 31), 0);
+    T_EQ_INT("33 positions", cpuid_mask_at("-----:----:----:----:----:----:----:----", 0), 0);
+    T_EQ_INT("bit 31 is the first position", cpuid_mask_at("0---:----:----:----:----:----:----:----", 31), '0');
+    T_EQ_INT("bit 0 is the last position", cpuid_mask_at("----:----:----:----:----:----:----:---1", 0), '1');
+    /* the vendor string: cpuid.0.ebx of GenuineIntel reads 0x756E6547 ("Genu") bit 31 first */
+    const char *genu = "0111:0101:0110:1110:0110:0101:0100:0111";
+    unsigned v = 0;
+    for (int b = 31; b >= 0; b--)
+        v = v << 1 | (unsigned)(cpuid_mask_at(genu, b) == '1');
+    T_EQ_INT("cpuid.0.ebx bit 31 first reads Genu", (long)v, 0x756E6547L);
+}
+
 int
 test_vm(void)
 {
@@ -353,5 +415,6 @@ test_vm(void)
     test_nested_and_firmware();
     test_guest();
     test_identity_devices();
+    test_cpuid_masks();
     return t_failed - before;
 }
