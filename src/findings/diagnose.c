@@ -150,10 +150,14 @@ diagnose_nested(const struct vm *vm, bool profile, const struct console_info *co
     for (size_t i = 0; b.len == 0 && con && i < con->nev; i++)
         if (con->ev[i].kind == CON_KVM_BIOS || con->ev[i].kind == CON_KVM_NOHW)
             buf_addf(&b, "its console shows KVM starting (line %lu)", con->ev[i].line);
+        else if (con->ev[i].kind == CON_VHC_TYPO)
+            buf_addf(&b, "the console text sets up nested virtualization with vhc.enable (line "
+                         "%lu)",
+                     con->ev[i].line);
     bool nested = b.len > 0;
     if (!nested)
         buf_adds(&b, "no sign of a hypervisor in the guest (no vmkernel guest OS, no vhv.enable "
-                     "or vhc.enable key, no KVM message, no stop code 0x20001; --profile nested "
+                     "or vhc.enable key, no KVM or vhc.enable line on its console, no stop code 0x20001; --profile nested "
                      "makes it one)");
     *why = buf_detach(&b);
     return nested;

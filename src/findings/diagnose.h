@@ -99,7 +99,7 @@ struct diagnosis {
 };
 
 /* Whether the VM counts as a nested hypervisor for the walk: --profile nested,
- * a vmkernel guest, a vhv.enable or vhc.enable key, KVM messages on its
+ * a vmkernel guest, a vhv.enable or vhc.enable key, KVM messages (or vhc.enable) on its
  * console, or the stop code 0x20001 HYPERVISOR_ERROR (Hyper-V runs in the
  * guest: rules/dump-windows.yml). *why (owned) says which, or why not. The command audits such a VM
  * with the nested profile so that the nested rules speak for it. */

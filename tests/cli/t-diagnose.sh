@@ -278,6 +278,17 @@ want=$(grep '^rizintb_triage_x64.dmp' "$MD/PROVENANCE.tsv" | grep -o 'faulting d
     ok "a dump: the dump node is not unknown (it was read)" sh -c "[ \"\$(dverdict dump)\" != unknown ]"
 fi
 
+# the field report's own advice, copied into a text: "esxcli system settings kernel set -s
+# vhc.enable" (no such setting: the VMX key is vhv.enable, rules/vmx-nested.yml)
+printf '%s\n' 'Step 3 of the guide:' 'esxcli system settings kernel set -s vhc.enable -v TRUE' >"$WORK/guide.txt"
+C=$WORK/cna-guide
+cna "$C" cna10 'virtualHW.version = "19"' 'memSize = "16384"' 'sched.mem.min = "16384"'
+run diagnose -f json --console "$WORK/guide.txt" "$C"
+ok "a text that sets vhc.enable: the VM counts as nested, hw-virt is a problem and shows that line (2)" \
+    sh -c "dnode hw-virt evidence | grep -q 'guide.txt:2: esxcli system settings kernel set -s vhc.enable.*vhc-typo' && [ \"\$(dverdict hw-virt)\" = problem ]" 
+ok "a text that sets vhc.enable: the reason for nested names it" \
+    json "'vhc.enable' in d['diagnoses'][0]['nested_why'] and d['diagnoses'][0]['nested']"
+
 # ---------------------------------------------------------------- CPUID masks in the .vmx
 # a mask with '0' at bit 23 of CPUID 1 ECX (POPCNT: cpufeatures.h X86_FEATURE_POPCNT, word 4 =
 # CPUID 1 ECX, bit 23; the vSphere API's HostCpuIdInfo: '0' reports the bit as disabled, the

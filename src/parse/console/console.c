@@ -78,6 +78,13 @@ static const struct kind_def {
     [CON_WIN_STOP] = {"win-stop", "a Windows stop screen (blue screen) with its stop code",
                       "Microsoft bug check code reference: the stop screen's \"Stop code:\" line "
                       "(Windows 10 and later), \"*** STOP: 0x...\" (Windows 7 and earlier)"},
+    [CON_VHC_TYPO] = {"vhc-typo",
+                      "the text sets vhc.enable (for instance 'esxcli system settings kernel set "
+                      "-s vhc.enable'): no ESXi or VMX setting has that name; nested "
+                      "virtualization is the VM's vhv.enable (Expose hardware assisted "
+                      "virtualization)",
+                      "vSphere API VirtualMachineConfigSpec.nestedHVEnabled, written vhv.enable "
+                      "in the .vmx (rules/vmx-nested.yml vmx-vhc-enable-typo)"},
 };
 
 /* A line holds every non-NULL word of a row. */
@@ -105,6 +112,7 @@ static const struct pattern {
     {CON_VMXNET3, "] error 0x", "tq["},
     {CON_VMXNET3, "] error 0x", "rq["},
     {CON_VMXNET3, "vmxnet3", "fail"},
+    {CON_VHC_TYPO, "vhc.enable", NULL},
 };
 
 /* The oops after a kernel BUG() says "invalid opcode" (ud2) within a few lines. */

@@ -50,6 +50,7 @@ enum console_kind {
     CON_PANIC,          /* Kernel panic - not syncing: */
     CON_VMXNET3,        /* vmxnet3 queue errors and failures */
     CON_WIN_STOP,       /* a Windows stop screen: Stop code: / *** STOP: */
+    CON_VHC_TYPO,       /* vhc.enable: a copied guide's misspelling of vhv.enable */
     CON__COUNT
 };
 
