@@ -289,6 +289,15 @@ ok "a text that sets vhc.enable: the VM counts as nested, hw-virt is a problem a
 ok "a text that sets vhc.enable: the reason for nested names it" \
     json "'vhc.enable' in d['diagnoses'][0]['nested_why'] and d['diagnoses'][0]['nested']"
 
+# on UEFI (the checklist: BIOS firmware; rules/vmx-nested.yml vmx-nested-efi)
+C=$WORK/cna-efi
+cna "$C" cna11 'virtualHW.version = "19"' 'memSize = "16384"' 'sched.mem.min = "16384"' 'vhv.enable = "TRUE"' 'firmware = "efi"'
+run diagnose -f json "$C"
+ok "a nested CNA on UEFI: firmware problem by vmx-nested-efi, its firmware line ($(line_of "$C/cna11.vmx" firmware)) as evidence" \
+    sh -c "[ \"\$(dverdict firmware)\" = problem ] && dnode firmware fix_rules | grep -qx vmx-nested-efi && dnode firmware evidence | grep -q 'cna11.vmx:$(line_of "$C/cna11.vmx" firmware): firmware'"
+ok "a nested CNA on UEFI: the other configuration nodes are ok" \
+    json "all(n['verdict'] == 'ok' for n in d['diagnoses'][0]['nodes'] if n['id'] in ('storage', 'hw-virt', 'memory', 'nic', 'hw-version', 'time-sync', 'devices'))"
+
 # ---------------------------------------------------------------- CPUID masks in the .vmx
 # a mask with '0' at bit 23 of CPUID 1 ECX (POPCNT: cpufeatures.h X86_FEATURE_POPCNT, word 4 =
 # CPUID 1 ECX, bit 23; the vSphere API's HostCpuIdInfo: '0' reports the bit as disabled, the
