@@ -303,20 +303,19 @@ ok "a nested CNA on UEFI: the other configuration nodes are ok" \
 # CPUID 1 ECX, bit 23; the vSphere API's HostCpuIdInfo: '0' reports the bit as disabled, the
 # string is bit 31 first), and one with '0' at bit 5 (VMX)
 C=$WORK/cna-mask
-MASK=$(python3 -c "
-m = ['-'] * 32; m[31 - 23] = '0'; s = ''.join(m)
+masked() { # masked BIT: a nested CNA whose cpuid.1.ecx mask has '0' at BIT, diagnosed
+    mask=$(python3 -c "
+m = ['-'] * 32; m[31 - $1] = '0'; s = ''.join(m)
 print(':'.join(s[i:i + 4] for i in range(0, 32, 4)))")
-cna "$C" cna8 'virtualHW.version = "19"' 'memSize = "16384"' 'sched.mem.min = "16384"' 'vhv.enable = "TRUE"' "cpuid.1.ecx = \"$MASK\""
-run diagnose -f json "$C"
+    cna "$C" cna8 'virtualHW.version = "19"' 'memSize = "16384"' 'sched.mem.min = "16384"' 'vhv.enable = "TRUE"' "cpuid.1.ecx = \"$mask\""
+    run diagnose -f json "$C"
+}
+masked 23
 ok "a cpuid.1.ecx mask with 0 at bit 23: cpu-features problem by vmx-cpuid-mask-hides-feature, naming popcnt" \
     sh -c "[ \"\$(dverdict cpu-features)\" = problem ] && dnode cpu-features fix_rules | grep -qx vmx-cpuid-mask-hides-feature && dnode cpu-features answer | grep -q 'hide popcnt from the guest'"
 ok "the mask's .vmx line ($(line_of "$C/cna8.vmx" cpuid.1.ecx)) is the evidence" \
     sh -c "dnode cpu-features evidence | grep -q '$C/cna8.vmx:$(line_of "$C/cna8.vmx" cpuid.1.ecx): cpuid.1.ecx'"
-MASK=$(python3 -c "
-m = ['-'] * 32; m[31 - 5] = '0'; s = ''.join(m)
-print(':'.join(s[i:i + 4] for i in range(0, 32, 4)))")
-cna "$C" cna8 'virtualHW.version = "19"' 'memSize = "16384"' 'sched.mem.min = "16384"' 'vhv.enable = "TRUE"' "cpuid.1.ecx = \"$MASK\""
-run diagnose -f json "$C"
+masked 5
 ok "a cpuid.1.ecx mask with 0 at bit 5 (VMX) on a nested VM with vhv.enable: hw-virt problem by vmx-cpuid-mask-hides-vtx" \
     sh -c "[ \"\$(dverdict hw-virt)\" = problem ] && dnode hw-virt fix_rules | grep -qx vmx-cpuid-mask-hides-vtx && [ \"\$(dverdict cpu-features)\" != problem ]"
 
