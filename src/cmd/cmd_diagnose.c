@@ -13,18 +13,17 @@
  * optional except the VM; what could not be read is an error naming it (exit
  * 3) and the walk goes on, its nodes unknown. */
 #include "cmd/cli.h"
+#include "cmd/diagnose_parts.h"
 #include "parse/console/console.h"
 #include "parse/dump/bugcheck.h"
 #include "rules/rules_re.h"
 #include "source/input.h"
 #include "source/walk.h"
-#include "util/embedded.h"
 #include "util/util_buf.h"
 #include "util/util_mem.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -49,17 +48,6 @@ const struct command diagnose_cmd = {
         "options are all optional and apply to every VM given.",
     .opts = CO_REPORT | CO_PROFILE | CO_DIAG,
     .formats = FMT_BIT(FMT_TEXT) | FMT_BIT(FMT_JSON)};
-
-/* A stop code and where it came from. */
-struct diag_stop {
-    bool has;
-    uint32_t code;
-    char *from;    /* owned */
-    char *subject; /* owned, or NULL when the stop code is a dump's own */
-    struct crash_dump dump; /* the dump that holds only the stop code */
-    struct dump_view view;
-    bool has_view;
-};
 
 /* What the evidence options gave, shared by every VM. */
 struct diag_evidence {
@@ -159,46 +147,6 @@ read_cpu(const char *path, const struct ruleset *rules, struct diag_evidence *ev
     free(e);
 }
 
-/* The stop code as a dump that holds only its code, through the dump rules
- * (their remediation is the fix). The format field says kernel64 because the
- * rules tell user-mode dumps by it; nothing else of a dump is claimed. */
-static void
-audit_stop(const struct ruleset *rules, struct diag_stop *st, struct findings *out,
-           struct diags *d)
-{
-    st->dump = (struct crash_dump){
-        .format = DUMP_FORMAT_KERNEL64, .has_bugcheck = true, .bugcheck = st->code};
-    dump_view_init(&st->view, &st->dump, st->subject);
-    st->has_view = true;
-    struct buf b = BUF_INIT;
-    const char *nm = bugcheck_name(st->code);
-    buf_addf(&b, "stop code 0x%08X %s (%s)", st->code, nm ? nm : "", st->from);
-    audit_dump(rules, &st->view, b.p, out);
-    rule_re_report(d, st->subject, 0);
-    buf_release(&b);
-}
-
-/* A stop code read from `where` (its text is also the subject of its findings). */
-static void
-stop_set(struct diag_stop *st, uint32_t code, char *where)
-{
-    st->has = true;
-    st->code = code;
-    st->subject = where;
-    st->from = xstrdup(where);
-}
-
-/* The findings of the stop code point at its view: release it once the walk is done. */
-static void
-stop_release(struct diag_stop *st)
-{
-    if (st->has_view)
-        dump_view_release(&st->view);
-    free(st->from);
-    free(st->subject);
-    *st = (struct diag_stop){0};
-}
-
 /* A folder that is a copy of a host's file system rather than a support
  * bundle: it has the host's folders at its top and no commands/ of
  * vm-support. */
@@ -215,36 +163,6 @@ host_root_like(const char *path)
     free(log);
     free(inv);
     return r;
-}
-
-/* "VMware ESXi 7.0.3 build 21424296" (owned), or NULL when the host's facts
- * name neither product nor build. */
-static char *
-host_summary(const struct host_facts *h)
-{
-    if (!h->product && !h->build)
-        return NULL;
-    return xasprintf("%s%s%s%s%s", h->product ? h->product : "ESXi", h->version ? " " : "",
-                     h->version ? h->version : "", h->build ? " build " : "",
-                     h->build ? h->build : "");
-}
-
-/* The host's HV Support (h->hv_support >= 0) as its CPU listing *info, through
- * the cpu rules into `out`; returns the listing's name (owned), the subject
- * of its findings. */
-static char *
-host_cpu(const struct ruleset *rules, const struct host_facts *h, const char *host,
-         struct cpu_info *info, struct findings *out)
-{
-    *info = (struct cpu_info)CPU_INFO_EMPTY;
-    info->format = CPU_FORMAT_ESXCLI;
-    info->hv_support = h->hv_support;
-    char *path = xasprintf("%s (esxcli hardware cpu global get)", host);
-    struct cpu_view v = {info, path};
-    char *e = cpu_evidence_text(info);
-    audit_cpu(rules, &v, 0, e, out);
-    free(e);
-    return path;
 }
 
 /* --host: the host's bundle or file system through the bundle reader (its
@@ -281,58 +199,6 @@ read_host(struct cmd_ctx *c, struct diag_evidence *ev)
         ev->has_cpu[1] = true;
         ev->cpu_path[1] = ev->host_cpu_path;
     }
-}
-
-static bool
-names_vm(const char *text, const char *const *names, size_t n)
-{
-    for (size_t i = 0; text && i < n; i++)
-        if (strstr(text, names[i]))
-            return true;
-    return false;
-}
-
-/* The host's findings (of `fs`, but for those of `skip`: the VM's own
- * folder and .vmx) whose lines name the VM: the .vmx path the log reader took
- * from them (its file name), or, in a line, the VM's display name or its
- * .vmx file name (names of 3 bytes or more). Marks them in used[] (when not
- * NULL). Owned array; *n of them. */
-static const struct finding **
-host_findings_for(const struct findings *fs, const char *const skip[2], const struct vm *vm,
-                  const char *vmx, bool *used, size_t *n)
-{
-    const char *names[2];
-    size_t nn = 0;
-    const char *base = vmx ? strrchr(vmx, '/') : NULL;
-    base = base ? base + 1 : vmx;
-    if (base && strlen(base) >= 3)
-        names[nn++] = base;
-    if (vm && vm->name && strlen(vm->name) >= 3)
-        names[nn++] = vm->name;
-    const struct finding **out = NULL;
-    size_t cap = 0;
-    *n = 0;
-    for (size_t i = 0; i < fs->n; i++) {
-        const struct finding *f = &fs->v[i];
-        if (f->rule->kind != REC_LOG && f->rule->kind != REC_CRASH)
-            continue; /* a .vmx's own lines name it too */
-        bool about = false;
-        for (size_t k = 0; !about && base && k < f->involved[INV_VM].n; k++) {
-            const char *p = f->involved[INV_VM].v[k], *sl = strrchr(p, '/');
-            about = strcmp(sl ? sl + 1 : p, base) == 0;
-        }
-        for (size_t k = 0; !about && k < f->nev; k++)
-            about = names_vm(f->ev[k].text, names, nn);
-        for (size_t k = 0; about && skip && k < 2; k++)
-            about = !skip[k] || strcmp(f->subject, skip[k]) != 0;
-        if (!about)
-            continue;
-        XGROW(out, cap, *n + 1);
-        out[(*n)++] = f;
-        if (used)
-            used[i] = true;
-    }
-    return out;
 }
 
 /* The host's findings some walk showed join the report's; the rest are about
@@ -545,28 +411,6 @@ read_vm_logs(struct cmd_ctx *c, const char *folder)
     return n;
 }
 
-/* The stop code a Windows guest handed the hypervisor when it crashed, as the
- * VM's vmware.log recorded it (findings[from..], those of `folder` when it is
- * not NULL: the log findings of the VM's folder): the first
- * "WinBSOD: Synthetic MSR[0x40000100]" line. */
-static bool
-log_stop(const struct findings *fs, size_t from, const char *folder, struct diag_stop *st)
-{
-    for (size_t i = from; i < fs->n; i++)
-        for (size_t k = 0; (!folder || strcmp(fs->v[i].subject, folder) == 0) && k < fs->v[i].nev;
-             k++) {
-            const struct evidence *e = &fs->v[i].ev[k];
-            uint32_t code;
-            if (e->text && strstr(e->text, "WinBSOD") &&
-                stopcode_parse(e->text, strlen(e->text), &code) == 0) {
-                stop_set(st, code,
-                         xasprintf("%s:%lu", e->source ? e->source : fs->v[i].subject, e->line));
-                return true;
-            }
-        }
-    return false;
-}
-
 static void
 diagnose_one(struct cmd_ctx *c, struct diag_evidence *ev, const char *arg)
 {
@@ -652,113 +496,4 @@ run_diagnose(struct cmd_ctx *c)
     free(ev.dumps);
     free(ev.dump_paths);
     return VT_EXIT_OK;
-}
-
-/* ---- the walks `bundle` and the default run start unasked ---- */
-
-struct trigger {
-    const char *rule, *why;
-    unsigned long lines;
-};
-
-static struct trigger triggers[16];
-static size_t ntriggers;
-static pthread_once_t triggers_once = PTHREAD_ONCE_INIT;
-
-static void
-trigger_row(char **col)
-{
-    if (ntriggers == sizeof(triggers) / sizeof(triggers[0]))
-        VT_BUG("data/diagnose_triggers.tsv: more than %zu rows", ntriggers);
-    triggers[ntriggers++] = (struct trigger){col[0], col[2], strtoul(col[1], NULL, 10)};
-}
-
-static void
-triggers_load(void)
-{
-    embedded_rows("data/diagnose_triggers.tsv", 3, trigger_row);
-}
-
-const char *
-diagnose_trigger(const struct findings *fs, const char *folder)
-{
-    pthread_once(&triggers_once, triggers_load);
-    for (size_t t = 0; t < ntriggers; t++)
-        for (size_t i = 0; i < fs->n; i++) {
-            const struct finding *f = &fs->v[i];
-            if (strcmp(f->rule->id, triggers[t].rule) == 0 && strcmp(f->subject, folder) == 0 &&
-                f->count >= triggers[t].lines)
-                return triggers[t].why;
-        }
-    return NULL;
-}
-
-void
-diagnose_bundle_vm(const struct ruleset *rules, const struct vt_opts *o, struct report *rep,
-                   const struct report_host *host, const struct bundle_vm_text *bv,
-                   const char *why)
-{
-    /* the first reading reported what is wrong with the .vmx: not again */
-    struct diags scratch = DIAGS_INIT;
-    struct vm *vm = NULL;
-    struct vmx_doc *doc = bv->text ? vmx_parse(bv->text, bv->len, bv->vmx, &scratch) : NULL;
-    if (doc && !vmx_encrypted_note(doc, bv->vmx, &scratch) && vmx_doc_is_vmware(doc))
-        vm = vm_from_vmx_checked(doc, bv->vmx, &scratch);
-    else if (doc)
-        vmx_doc_free(doc);
-    diags_release(&scratch);
-
-    struct findings own = FINDINGS_INIT;
-    struct diag_stop stop = {0};
-    if (log_stop(&rep->findings, 0, bv->folder, &stop))
-        audit_stop(rules, &stop, &own, &rep->diags);
-    if (vm) {
-        char *nested_why;
-        struct record_ctx ctx = {.profile_nested = diagnose_nested(vm, o->profile_nested, NULL,
-                                                                   stop.has, stop.code,
-                                                                   &nested_why)};
-        free(nested_why);
-        audit_vm(rules, vm, &ctx, &own);
-    }
-    struct cpu_info hc;
-    char *hc_path = NULL, *summary = host_summary(&host->facts);
-    if (host->facts.hv_support >= 0)
-        hc_path = host_cpu(rules, &host->facts, host->bundle, &hc, &own);
-    const char *skip[2] = {bv->folder, bv->vmx};
-    struct diag_input in = {
-        .vm_path = bv->folder,
-        .vmx_path = vm ? bv->vmx : NULL,
-        .vm = vm,
-        .vm_folder = bv->nlogs ? bv->folder : NULL,
-        .nlogs = bv->nlogs,
-        .profile_nested = o->profile_nested,
-        .cpu_path = NULL,
-        .host_cpu = hc_path ? &hc : NULL,
-        .host_cpu_path = hc_path,
-        .has_stop = stop.has,
-        .stop_code = stop.code,
-        .stop_from = stop.from,
-        .stop_subject = stop.subject,
-        .findings = &rep->findings,
-        .own = &own,
-        .started_by = why,
-        .host_path = host->bundle,
-        .host_summary = summary,
-        .host_logs = host->log_files,
-    };
-    const struct finding **hf =
-        host_findings_for(&rep->findings, skip, vm, bv->vmx, NULL, &in.nhost_findings);
-    in.host_findings = hf;
-    struct diagnosis *d = diagnose_walk(&in);
-    free(hf);
-    rep->diagnoses = xreallocarray(rep->diagnoses, rep->ndiagnoses + 1, sizeof(*rep->diagnoses));
-    rep->diagnoses[rep->ndiagnoses++] = d;
-    findings_release(&own);
-    stop_release(&stop);
-    if (hc_path)
-        cpu_release(&hc);
-    free(hc_path);
-    free(summary);
-    if (vm)
-        vm_free(vm);
 }
