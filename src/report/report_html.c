@@ -3,7 +3,9 @@
  * worst finding, where, and the first thing to do), then the findings with
  * their evidence, sources and fixes, then the sections of the analyzer that
  * ran (hosts, CPU listings, crashes, dumps, log files and timeline, as the
- * text report lays them out), then the input problems.
+ * text report lays them out), then the input problems. For diagnose the
+ * diagnoses (the tree drawn in SVG: report_diagnose_html.c) come right after
+ * the verdict.
  *
  * Everything from the input is escaped. Elements carry ids and classes
  * (`#verdict`, `.finding.level-critical`, `#crashes` ...) so the page can be
@@ -36,7 +38,13 @@ static const char style[] =
     "table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2em .5em;"
     "text-align:left;vertical-align:top}"
     "@media print{body{margin:0;max-width:none}pre{white-space:pre-wrap}"
-    "h2{break-after:avoid}}";
+    "h2{break-after:avoid}}"
+    ".diagram{overflow-x:auto}.diagram svg{max-width:100%;height:auto}"
+    ".node-detail{border:1px solid #ddd;border-left-width:.4em;padding:.3em 1em;margin:.6em 0;"
+    "break-inside:avoid}h4{margin:.4em 0}"
+    ".node-detail.verdict-ok{border-left-color:#2a8a3a}"
+    ".node-detail.verdict-problem{border-left-color:#c00000}"
+    ".node-detail.verdict-unknown{border-left-color:#b07800;border-left-style:dashed}";
 
 static void
 esc(struct buf *b, const char *s)
@@ -58,6 +66,12 @@ esc(struct buf *b, const char *s)
         default:
             buf_addc(b, *s);
         }
+}
+
+void
+html_esc(struct buf *b, const char *s)
+{
+    esc(b, s);
 }
 
 /* A reference as a link when it is a URL (up to the first blank), else text. */
@@ -236,6 +250,8 @@ report_html(FILE *fp, const struct report *r, int status)
         buf_addf(&b, ", %zu log file%s", r->nfiles, r->nfiles == 1 ? "" : "s");
     buf_adds(&b, "</p>\n");
     verdict(&b, r, v, status);
+    if (r->has_diagnoses) /* the walk is diagnose's answer; its findings follow as evidence */
+        report_html_diagnoses(&b, r);
 
     buf_addf(&b, "<section id=\"findings\"><h2>Findings (%zu)</h2>\n", n);
     for (size_t i = 0; i < n; i++)
