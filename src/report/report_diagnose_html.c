@@ -121,8 +121,7 @@ legend(struct buf *b)
     for (size_t i = 0; i < 3; i++) {
         enum diag_verdict v = order[i];
         rect(b, "legend-box", x, 10, 130, 28, v);
-        buf_addf(b,
-                 "<text x=\"%d\" y=\"29\" font-size=\"14\" fill=\"%s\">%s %s</text>", x + 10,
+        buf_addf(b, "<text x=\"%d\" y=\"29\" font-size=\"14\" fill=\"%s\">%s %s</text>", x + 10,
                  look[v].stroke, mark(v), diag_verdict_name(v));
         x += 145;
     }
