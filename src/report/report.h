@@ -154,6 +154,8 @@ void report_text_diagnoses(FILE *fp, const struct report *r, const struct report
 /* The page's "#diagnoses" section: per VM the tree as an inline SVG diagram,
  * the nodes' details and the likely causes (report_diagnose_html.c). */
 void report_html_diagnoses(struct buf *b, const struct report *r);
+/* Its CSS, added to the page's only when the report has diagnoses. */
+extern const char report_html_diagnoses_style[];
 /* diagnose --format csv: one row per VM and node, then per VM and cause
  * (report_diagnose_csv.c). */
 int report_csv_diagnoses(FILE *fp, const struct report *r);

@@ -87,6 +87,14 @@ text_cut(struct buf *b, const char *s, size_t max)
     buf_release(&t);
 }
 
+const char report_html_diagnoses_style[] =
+    ".diagram{overflow-x:auto}.diagram svg{max-width:100%;height:auto}"
+    ".node-detail{border:1px solid #ddd;border-left-width:.4em;padding:.3em 1em;margin:.6em 0;"
+    "break-inside:avoid}h4{margin:.4em 0}"
+    ".node-detail.verdict-ok{border-left-color:#2a8a3a}"
+    ".node-detail.verdict-problem{border-left-color:#c00000}"
+    ".node-detail.verdict-unknown{border-left-color:#b07800;border-left-style:dashed}";
+
 static const char *
 mark(enum diag_verdict v)
 {

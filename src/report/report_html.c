@@ -38,13 +38,7 @@ static const char style[] =
     "table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2em .5em;"
     "text-align:left;vertical-align:top}"
     "@media print{body{margin:0;max-width:none}pre{white-space:pre-wrap}"
-    "h2{break-after:avoid}}"
-    ".diagram{overflow-x:auto}.diagram svg{max-width:100%;height:auto}"
-    ".node-detail{border:1px solid #ddd;border-left-width:.4em;padding:.3em 1em;margin:.6em 0;"
-    "break-inside:avoid}h4{margin:.4em 0}"
-    ".node-detail.verdict-ok{border-left-color:#2a8a3a}"
-    ".node-detail.verdict-problem{border-left-color:#c00000}"
-    ".node-detail.verdict-unknown{border-left-color:#b07800;border-left-style:dashed}";
+    "h2{break-after:avoid}}";
 
 static void
 esc(struct buf *b, const char *s)
@@ -236,8 +230,8 @@ report_html(FILE *fp, const struct report *r, int status)
     struct buf b = BUF_INIT;
     buf_addf(&b,
              "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-             "<title>vmtriage %s</title><style>%s</style></head><body>\n",
-             r->command, style);
+             "<title>vmtriage %s</title><style>%s%s</style></head><body>\n",
+             r->command, style, r->has_diagnoses ? report_html_diagnoses_style : "");
     buf_addf(&b, "<h1>vmtriage %s</h1>\n<p class=\"summary\">%zu finding%s", r->command, n,
              n == 1 ? "" : "s");
     if (r->vm_json || r->nvms)
