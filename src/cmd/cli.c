@@ -511,16 +511,19 @@ locale_utf8(void)
 }
 
 /* The exit status of a report: 2 with a critical finding, else 3 with an
- * input error, else 1 with a medium/high finding, else 0. */
+ * input error (or diagnose's walk answered no node at all), else 1 with a
+ * medium/high finding (or a node of diagnose's walk is a problem), else 0. */
 static int
 exit_status(const struct report *r)
 {
     int max = findings_max_level(&r->findings);
+    size_t dv[3];
+    diagnoses_count(r, dv);
     if (max == LEVEL_CRITICAL)
         return VT_EXIT_CRITICAL;
-    if (diags_count(&r->diags, DIAG_ERROR))
+    if (diags_count(&r->diags, DIAG_ERROR) || (r->ndiagnoses && dv[DV_OK] + dv[DV_PROBLEM] == 0))
         return VT_EXIT_UNKNOWN;
-    if (max >= LEVEL_MEDIUM)
+    if (max >= LEVEL_MEDIUM || dv[DV_PROBLEM])
         return VT_EXIT_WARNING;
     return VT_EXIT_OK;
 }

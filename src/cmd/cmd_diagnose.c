@@ -47,7 +47,8 @@ const struct command diagnose_cmd = {
         "verdict (ok, problem, unknown) and fix, then the likely causes ranked. The evidence\n"
         "options are all optional and apply to every VM given.",
     .opts = CO_REPORT | CO_PROFILE | CO_DIAG,
-    .formats = FMT_BIT(FMT_TEXT) | FMT_BIT(FMT_JSON)};
+    .formats = FMT_BIT(FMT_TEXT) | FMT_BIT(FMT_JSON) | FMT_BIT(FMT_CSV) | FMT_BIT(FMT_HTML) |
+               FMT_BIT(FMT_NAGIOS)};
 
 /* What the evidence options gave, shared by every VM. */
 struct diag_evidence {

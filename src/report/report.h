@@ -151,5 +151,17 @@ void report_text_crashes(FILE *fp, const struct report *r, const struct report_o
  * an indented tree with verdict marks, then the likely causes (report_diagnose.c). */
 void diagnoses_to_json(struct json *j, const struct report *r);
 void report_text_diagnoses(FILE *fp, const struct report *r, const struct report_opts *o);
+/* The page's "#diagnoses" section: per VM the tree as an inline SVG diagram,
+ * the nodes' details and the likely causes (report_diagnose_html.c). */
+void report_html_diagnoses(struct buf *b, const struct report *r);
+/* Its CSS, added to the page's only when the report has diagnoses. */
+extern const char report_html_diagnoses_style[];
+/* diagnose --format csv: one row per VM and node, then per VM and cause
+ * (report_diagnose_csv.c). */
+int report_csv_diagnoses(FILE *fp, const struct report *r);
+/* Counts of the nodes of every diagnosis by verdict (c[DV_OK], c[DV_PROBLEM], c[DV_UNKNOWN]). */
+void diagnoses_count(const struct report *r, size_t c[3]);
+/* Appends s with & < > " escaped for HTML (report_html.c: every string from input). */
+void html_esc(struct buf *b, const char *s);
 
 #endif

@@ -11,6 +11,8 @@
 int
 report_csv(FILE *fp, const struct report *r)
 {
+    if (r->has_diagnoses) /* diagnose: its walk, node by node (report_diagnose_csv.c) */
+        return report_csv_diagnoses(fp, r);
     if (r->has_dumps && !r->has_hosts) /* dump; a bundle lists its findings */
         return report_csv_dumps(fp, r);
     fputs("vm_path,vm_name,rule,level,title,devices,evidence,references\r\n", fp);

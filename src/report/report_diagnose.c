@@ -86,6 +86,15 @@ diagnoses_to_json(struct json *j, const struct report *r)
     json_arr_end(j);
 }
 
+void
+diagnoses_count(const struct report *r, size_t c[3])
+{
+    c[DV_OK] = c[DV_PROBLEM] = c[DV_UNKNOWN] = 0;
+    for (size_t i = 0; i < r->ndiagnoses; i++)
+        for (size_t k = 0; k < r->diagnoses[i]->nnodes; k++)
+            c[r->diagnoses[i]->nodes[k].verdict]++;
+}
+
 static const char *
 mark(enum diag_verdict v, bool utf8)
 {

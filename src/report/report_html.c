@@ -3,7 +3,9 @@
  * worst finding, where, and the first thing to do), then the findings with
  * their evidence, sources and fixes, then the sections of the analyzer that
  * ran (hosts, CPU listings, crashes, dumps, log files and timeline, as the
- * text report lays them out), then the input problems.
+ * text report lays them out), then the input problems. For diagnose the
+ * diagnoses (the tree drawn in SVG: report_diagnose_html.c) come right after
+ * the verdict.
  *
  * Everything from the input is escaped. Elements carry ids and classes
  * (`#verdict`, `.finding.level-critical`, `#crashes` ...) so the page can be
@@ -58,6 +60,12 @@ esc(struct buf *b, const char *s)
         default:
             buf_addc(b, *s);
         }
+}
+
+void
+html_esc(struct buf *b, const char *s)
+{
+    esc(b, s);
 }
 
 /* A reference as a link when it is a URL (up to the first blank), else text. */
@@ -222,8 +230,8 @@ report_html(FILE *fp, const struct report *r, int status)
     struct buf b = BUF_INIT;
     buf_addf(&b,
              "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-             "<title>vmtriage %s</title><style>%s</style></head><body>\n",
-             r->command, style);
+             "<title>vmtriage %s</title><style>%s%s</style></head><body>\n",
+             r->command, style, r->has_diagnoses ? report_html_diagnoses_style : "");
     buf_addf(&b, "<h1>vmtriage %s</h1>\n<p class=\"summary\">%zu finding%s", r->command, n,
              n == 1 ? "" : "s");
     if (r->vm_json || r->nvms)
@@ -236,6 +244,8 @@ report_html(FILE *fp, const struct report *r, int status)
         buf_addf(&b, ", %zu log file%s", r->nfiles, r->nfiles == 1 ? "" : "s");
     buf_adds(&b, "</p>\n");
     verdict(&b, r, v, status);
+    if (r->has_diagnoses) /* the walk is diagnose's answer; its findings follow as evidence */
+        report_html_diagnoses(&b, r);
 
     buf_addf(&b, "<section id=\"findings\"><h2>Findings (%zu)</h2>\n", n);
     for (size_t i = 0; i < n; i++)

@@ -8,7 +8,14 @@
  * Perfdata labels are short (RRD wants under 19 characters); counts have no
  * unit; `critical` is critical above 0 and `high`/`medium` warn above 0, in
  * the plugin guidelines' range format. '|' in any text becomes '/', since it
- * would start perfdata. */
+ * would start perfdata.
+ *
+ * diagnose adds its walk: the summary names how many nodes are problems and
+ * the first VM's most likely cause, the perfdata counts the nodes of every VM
+ * by verdict (problem warns above 0, as high and medium do; unknown, ok), and
+ * the long output lists the problem nodes (VM, node, answer) before the
+ * findings. Its status is the exit status as for every command (cli.c: a
+ * problem node is at least WARNING, nothing read at all UNKNOWN). */
 #include "report/report.h"
 #include "util/util_term.h"
 #include "util/util_buf.h"
@@ -54,6 +61,22 @@ report_nagios(FILE *fp, const struct report *r, int status)
         add_clean(&b, v[0]->name ? v[0]->name : v[0]->subject);
         buf_adds(&b, ")");
     }
+    size_t dv[3] = {0};
+    diagnoses_count(r, dv);
+    if (r->has_diagnoses) {
+        buf_addf(&b, "; %zu problem node%s", dv[DV_PROBLEM], dv[DV_PROBLEM] == 1 ? "" : "s");
+        for (size_t i = 0; i < r->ndiagnoses; i++)
+            if (r->diagnoses[i]->ncauses) { /* the first VM's most likely cause */
+                const struct diagnosis *d = r->diagnoses[i];
+                buf_adds(&b, ", most likely ");
+                add_clean(&b, d->causes[0].node);
+                buf_adds(&b, " (");
+                add_clean(&b, d->name ? d->name : d->vm);
+                buf_adds(&b, "): ");
+                add_clean(&b, d->causes[0].title);
+                break;
+            }
+    }
     if (errors)
         buf_addf(&b, "; %zu input error%s", errors, errors == 1 ? "" : "s");
     buf_addf(&b,
@@ -67,9 +90,26 @@ report_nagios(FILE *fp, const struct report *r, int status)
         buf_addf(&b, " crashes=%zu;;;0;", r->ncrashes);
     if (r->has_dumps)
         buf_addf(&b, " dumps=%zu;;;0;", r->ndumps);
+    if (r->has_diagnoses)
+        buf_addf(&b, " problem=%zu;0;;0; unknown=%zu;;;0; ok=%zu;;;0;", dv[DV_PROBLEM],
+                 dv[DV_UNKNOWN], dv[DV_OK]);
     buf_addc(&b, '\n');
 
     size_t lines = 0;
+    for (size_t i = 0; i < r->ndiagnoses; i++)
+        for (size_t k = 0; k < r->diagnoses[i]->nnodes; k++) {
+            const struct diagnosis *d = r->diagnoses[i];
+            if (d->nodes[k].verdict != DV_PROBLEM || lines >= MAX_LONG_LINES)
+                continue;
+            buf_adds(&b, "problem ");
+            add_clean(&b, d->nodes[k].id);
+            buf_adds(&b, ": ");
+            add_clean(&b, d->name ? d->name : d->vm);
+            buf_adds(&b, " - ");
+            add_clean(&b, d->nodes[k].answer);
+            buf_addc(&b, '\n');
+            lines++;
+        }
     for (size_t i = 0; i < n && lines < MAX_LONG_LINES; i++, lines++) {
         buf_addf(&b, "%s %s: ", level_name(v[i]->level), v[i]->rule->id);
         add_clean(&b, v[i]->name ? v[i]->name : v[i]->subject);
@@ -92,7 +132,7 @@ report_nagios(FILE *fp, const struct report *r, int status)
         buf_addc(&b, '\n');
         lines++;
     }
-    size_t total = n + errors;
+    size_t total = n + errors + dv[DV_PROBLEM];
     if (total > lines)
         buf_addf(&b, "... %zu more (see --format text)\n", total - lines);
     fputs(buf_str(&b), fp);

@@ -460,8 +460,8 @@ printf 'Kernel panic - not syncing: \033]0;pwned\007 \342\200\256evil\n' >"$WORK
 run diagnose --console "$WORK/esc.txt" "$W"
 ok "a console line with ESC, BEL and a bidi override: the text report carries none of them raw" \
     sh -c "grep -q 'Kernel panic' '$WORK/out' && ! grep -q \"\$(printf '\\033')\" '$WORK/out' && ! grep -q \"\$(printf '\\342\\200\\256')\" '$WORK/out'"
-run diagnose -f csv "$W"
-ok "diagnose does not write csv (usage error, exit 3)" [ "$RC" -eq 3 ]
+run diagnose -f xml "$W"
+ok "an unknown format (usage error, exit 3)" [ "$RC" -eq 3 ]
 run diagnose
 ok "diagnose without a VM: usage error, exit 3" sh -c "[ $RC -eq 3 ] && grep -q 'diagnose needs a VM' '$WORK/err'"
 printf 'Kernel panic - not syncing: Fatal exception\n' | "$VT" diagnose -f json --console - "$W" >"$WORK/out" 2>"$WORK/err"
