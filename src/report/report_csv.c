@@ -11,7 +11,9 @@
 int
 report_csv(FILE *fp, const struct report *r)
 {
-    if (r->has_diagnoses) /* diagnose: its walk, node by node (report_diagnose_csv.c) */
+    /* diagnose: its walk, node by node (report_diagnose_csv.c); a bundle lists its findings
+       (its diagnoses are in the other formats) */
+    if (r->has_diagnoses && !r->has_hosts)
         return report_csv_diagnoses(fp, r);
     if (r->has_dumps && !r->has_hosts) /* dump; a bundle lists its findings */
         return report_csv_dumps(fp, r);

@@ -63,7 +63,7 @@ report_nagios(FILE *fp, const struct report *r, int status)
     }
     size_t dv[3] = {0};
     diagnoses_count(r, dv);
-    if (r->has_diagnoses) {
+    if (r->ndiagnoses) { /* a bundle without a crashed VM has no walk to speak of */
         buf_addf(&b, "; %zu problem node%s", dv[DV_PROBLEM], dv[DV_PROBLEM] == 1 ? "" : "s");
         for (size_t i = 0; i < r->ndiagnoses; i++)
             if (r->diagnoses[i]->ncauses) { /* the first VM's most likely cause */

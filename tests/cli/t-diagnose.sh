@@ -395,8 +395,15 @@ for input in "$WORK/tb" "$WORK/tb.tgz"; do
     ok "bundle $(basename "$input"): the walk's own audit adds no finding to the bundle's" \
         json "not any(f['rule'].startswith('cpu-esxi-hv') for f in d['findings'])"
 done
+run bundle -f csv "$WORK/tb.tgz"
+ok "bundle CSV keeps its findings' columns (the walk is in the other formats)" \
+    sh -c "head -n 1 '$WORK/out' | grep -q '^vm_path,vm_name,rule,level,'"
+run bundle -f html "$WORK/tb.tgz"
+ok "bundle HTML draws the crashed VM's walk (one svg)" [ "$(grep -o '<svg' "$WORK/out" | wc -l)" -eq 1 ]
 run bundle -f json "$WORK/hostb"
 ok "bundle without a crashed VM: no diagnosis, the key is there" json "d['diagnoses'] == []"
+run bundle -f nagios "$WORK/hostb"
+ok "bundle without a crashed VM: the Nagios line speaks of no walk" sh -c "! head -n 1 '$WORK/out' | grep -q 'problem node'"
 (VMTRIAGE_HOST_ROOT=$WORK/tb/esx-h9-2024-01-01--00.00-1 run -f json)
 ok "the default run on a host's file system (VMTRIAGE_HOST_ROOT) diagnoses the triple-faulted VM" \
     json "len(d['diagnoses']) == 1 and d['diagnoses'][0]['vm'].endswith('ds1/cna9')"
