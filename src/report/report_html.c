@@ -231,7 +231,7 @@ report_html(FILE *fp, const struct report *r, int status)
     buf_addf(&b,
              "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
              "<title>vmtriage %s</title><style>%s%s</style></head><body>\n",
-             r->command, style, r->has_diagnoses ? report_html_diagnoses_style : "");
+             r->command, style, r->ndiagnoses ? report_html_diagnoses_style : "");
     buf_addf(&b, "<h1>vmtriage %s</h1>\n<p class=\"summary\">%zu finding%s", r->command, n,
              n == 1 ? "" : "s");
     if (r->vm_json || r->nvms)
@@ -244,7 +244,9 @@ report_html(FILE *fp, const struct report *r, int status)
         buf_addf(&b, ", %zu log file%s", r->nfiles, r->nfiles == 1 ? "" : "s");
     buf_adds(&b, "</p>\n");
     verdict(&b, r, v, status);
-    if (r->has_diagnoses) /* the walk is diagnose's answer; its findings follow as evidence */
+    /* the walk is diagnose's answer, its findings follow as evidence; a bundle draws the
+       walks of its crashed VMs, none when no VM crashed */
+    if (r->ndiagnoses)
         report_html_diagnoses(&b, r);
 
     buf_addf(&b, "<section id=\"findings\"><h2>Findings (%zu)</h2>\n", n);
