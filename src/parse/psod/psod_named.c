@@ -252,6 +252,23 @@ quote_at(const char *s, size_t n, const char **close)
     return 0;
 }
 
+/* True when unquoted text starts as a sentence does (`the host ...`, `see
+ * KB ...`, `when ...`), not as a panic message. */
+static bool
+sentence_start(const char *s, size_t n)
+{
+    static const char *const words[] = {"a",   "an",  "the",  "this", "that", "it",  "see",
+                                        "when", "if", "which", "what", "how", "for", "to",
+                                        "is",  "was", "there", "please", "check", "refer"};
+    size_t e = 0;
+    while (e < n && isalpha((unsigned char)s[e]))
+        e++;
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+        if (strlen(words[i]) == e && strncasecmp(s, words[i], e) == 0)
+            return true;
+    return false;
+}
+
 /* `Heap NAME already at its maximum size`: where it starts, or NULL. */
 static const char *
 heap_message(const char *s, size_t n)
@@ -322,6 +339,8 @@ psod_named_message(const char *s, size_t n, size_t *len)
             pt_trim(&t, &tn);
             if (plain_words(t, tn) < 2)
                 continue; /* function names or a frame: read as such */
+            if (psod_named_cue(t, tn) != 0 || (q == 0 && sentence_start(t, tn)))
+                continue; /* a definition of the purple screen, or a sentence about it */
             *len = tn;
             return t;
         }
