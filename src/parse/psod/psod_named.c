@@ -7,7 +7,24 @@
  * crash.functions matches it; a line needs a crash word (purple screen,
  * PSOD, backtrace, stack) to name functions, and only identifiers shaped
  * like VMkernel functions count (an underscore, or CamelCase with a hump,
- * not a product name), so prose about purple screens invents no frames. */
+ * not a product name), so prose about purple screens invents no frames.
+ *
+ * A knowledge-base title says more in its own words, and a line that
+ * speaks of a purple screen is read for that too: frames written as
+ * symbols inside the sentence (`shows Fn@vmkernel#nover+0xa2 stack: ...`,
+ * `the error: Fn@esx`: function and module, no address); the message it
+ * quotes after its purple-screen words (`with the error: "Recursive panic
+ * on same CPU"`, `with error: Calling hpvsac driver shutdown`; only within
+ * six words after them, only with some plain English in it, never a
+ * definition of the purple screen or a sentence); `Heap NAME already at
+ * its maximum size`; the drivers it names as drivers (`Driver lsi_mr3`,
+ * `(ixgbe) driver`, `HPILO Purple Diagnostic Screen`: vendor modules of
+ * data/esxi_modules.tsv, as module-only frames; `Emulex FC/FCoE drivers`
+ * names a product, not a module, and gives nothing); and the releases it
+ * names (`ESXi 5.1, 5.5 and 6.0`), the crash's product when no banner
+ * gives one. False positives were measured on 500 unrelated documents
+ * (Node.js, valgrind and Python documentation, /usr/share/doc): none gives
+ * a crash. */
 #include "parse/psod/psod_impl.h"
 #include "util/util_mem.h"
 
