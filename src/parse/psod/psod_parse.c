@@ -1134,8 +1134,8 @@ named(struct psod_reader *r, const char *s, size_t n, const struct psod_prefix *
     if (!r->open)
         open_crash(r, lineno, pre);
     struct psod_crash *c = &r->cur;
-    if (c->product == NULL && item == NULL)
-        c->product = psod_named_release(s, n);
+    if (c->product == NULL && item == NULL && c->line == lineno)
+        c->product = psod_named_release(s, n); /* a title's releases, on the line that opened it */
     for (size_t i = 0; i < nsym; i++) {
         sym[i].line = lineno;
         psod_frames_push(&c->frames, &sym[i]);
