@@ -23,8 +23,9 @@
  * names a product, not a module, and gives nothing); and the releases it
  * names (`ESXi 5.1, 5.5 and 6.0`), the crash's product when no banner
  * gives one. False positives were measured on 500 unrelated documents
- * (Node.js, valgrind and Python documentation, /usr/share/doc): none gives
- * a crash. */
+ * (150 Node.js, 47 valgrind, 74 Python, 229 other /usr/share/doc files,
+ * each fed to `vmtriage psod -f json` and its crashes counted; the
+ * command is in the commit that added this paragraph): none gives a crash. */
 #include "parse/psod/psod_impl.h"
 #include "util/util_mem.h"
 
