@@ -9,7 +9,8 @@
  *  2. `Module(s) involved in panic` (8.x): its first vendor module, with the
  *     first frame of that module as function; a VMware module there
  *     (data/esxi_modules.tsv) is kept for step 5;
- *  2b. functions only named in prose (psod_named.c): step 6;
+ *  2b. functions only named in prose (psod_named.c): the first module the
+ *     text names with them (a driver, or a VMware module), else step 6;
  *  3. a saved backtrace (lock-up, heartbeat NMI, NMI IPI): its frames, by 4;
  *  4. the panicking CPU's frames, past the panic plumbing (psod_is_plumbing)
  *     and, when frames follow it, past the first exception/interrupt entry
@@ -403,6 +404,18 @@ psod_culprit(struct psod_crash *c)
         names_only = f->named;
     }
     if (names_only) { /* functions named in prose: whose they are is not written */
+        for (size_t i = 0; i < c->frames.n; i++) {
+            /* unless the text names the driver (`tg3 driver`, module-only frames) or
+             * writes the function with its module (`Fn@vmkernel#nover+0x36`) */
+            const struct psod_frame *f = &c->frames.v[i];
+            if (f->module == NULL || *f->module == '\0')
+                continue;
+            bool vmw = psod_module_is_vmware(f->module);
+            set_culprit(c, vmw ? CULPRIT_VMKERNEL : CULPRIT_DRIVER, f->module, f->function,
+                        vmw ? "the module the text names with the function"
+                            : "the driver the text names");
+            return;
+        }
         culprit_from_text(c);
         if (c->culprit_kind == CULPRIT_NONE)
             c->culprit_why = "functions named in text, without their modules";

@@ -62,7 +62,9 @@ size_t psod_split(const char *s, size_t n, size_t *cuts, size_t max);
  * of markdown and HTML copies goes too: `\[` `\_` escapes lose the
  * backslash, `**bold**` markers and backticks go, `&lt;` `&gt;` `&amp;`
  * `&#64;` become their character, U+00A0 a blank, U+200B..U+200D and
- * U+FEFF nothing. Never longer than `in`; at most `max` bytes are read. */
+ * U+FEFF nothing; the en and em dash (U+2013, U+2014) become `-` and the
+ * multiplication sign of a title's `0×36` an `x`. Never longer than `in`;
+ * at most `max` bytes are read. */
 struct buf;
 void psod_clean(struct buf *out, const char *in, size_t n, size_t max);
 /* True when the line may matter to a reader with nothing open: a few
@@ -109,6 +111,10 @@ bool psod_module_is_vmware(const char *module);
 /* The vendor driver a world is named after (`lpfc_path_cl` gives lpfc), as
  * a new string, or NULL. */
 char *psod_vendor_module_of_world(const char *world);
+/* The vendor driver a word of prose is (`lsi_mr3`, `HPILO`, `tg3`: a vendor
+ * row of the table, whole, case-insensitive; a prefix row's word as written,
+ * lower-cased), as a new string, or NULL; VMware's modules are not drivers. */
+char *psod_vendor_module_named(const char *s, size_t n);
 /* The module whose source file an ASSERT / NOT_REACHED / NOT_IMPLEMENTED
  * message names (`bora/modules/vmkernel/cmmds/...` gives cmmds, a
  * vmkdrivers `drivers/.../e1000e/netdev.c` gives e1000e), as a new string
@@ -138,6 +144,31 @@ void psod_frames_push_named(struct psod_frames *fs, char *function, unsigned lon
  * with the line's prefix (`Fn`, `Fn()`, `` `Fn` ``), or NULL for anything
  * else; *len its length. */
 const char *psod_named_list_item(const char *s, size_t n, size_t *len);
+
+/* On a line that speaks of a purple screen (psod_named_cue 2), the panic
+ * message a title gives in words: `Heap NAME already at its maximum size
+ * ...`, or the text a title quotes within six words after its purple-screen
+ * words, after `error:` (quoted or not) or `the error`, `reports`, `states`
+ * (quoted only), with some plain English in it (a list of function names
+ * or a frame is no message). Its start in s, or NULL; *len its length,
+ * quotes left out. The caller keeps log-prefixed lines away. */
+const char *psod_named_message(const char *s, size_t n, size_t *len);
+/* The frames a line of prose writes as symbols, without addresses
+ * (`RefCountBlock@vmkernel#nover+0x36`, `Res3GetSpecificCluster@esx`): up
+ * to max into out (owned strings, `named` set); a word that is no symbol
+ * (`admin@esx01`, an e-mail address) gives none. */
+size_t psod_named_symbols(const char *s, size_t n, struct psod_frame *out, size_t max);
+/* On a line that speaks of a purple screen, the vendor drivers it names as
+ * drivers (`Driver lsi_mr3`, `tg3 driver`, `(ixgbe) driver`, `HPILO Purple
+ * Diagnostic Screen`): words that are modules of data/esxi_modules.tsv,
+ * next to `driver(s)`/`module` or right before the purple-screen words.
+ * Up to max new strings into out; returns how many. */
+size_t psod_named_modules(const char *s, size_t n, char **out, size_t max);
+/* On a line that speaks of a purple screen, the release(s) it names:
+ * `VMware ESXi 6.0 Update 2`, `VMware ESXi 5.1, 5.5 and 6.0` (a new string,
+ * as written after `ESXi`); NULL when it names none (`ESXi 5.x`, `ESXi
+ * host`). A crash read from a title has no banner: this is its product. */
+char *psod_named_release(const char *s, size_t n);
 
 /* ---- psod_message.c ---- */
 

@@ -100,7 +100,7 @@ psod_clean(struct buf *out, const char *in, size_t n, size_t max)
     while (i < n) {
         unsigned char c = (unsigned char)in[i];
         if (c != 0 && c != 0x1b && c != '^' && c != '\'' && c != '\\' && c != '*' && c != '`' &&
-            c != '&' && c != 0xc2 && c != 0xe2 && c != 0xef) {
+            c != '&' && c != 0xc2 && c != 0xc3 && c != 0xe2 && c != 0xef) {
             i++;
             continue;
         }
@@ -134,6 +134,14 @@ psod_clean(struct buf *out, const char *in, size_t n, size_t max)
         } else if (c == 0xe2 && i + 2 < n && (unsigned char)in[i + 1] == 0x80 &&
                    (unsigned char)in[i + 2] >= 0x8b && (unsigned char)in[i + 2] <= 0x8d) {
             i += 3; /* U+200B..U+200D zero-width space, non-joiner, joiner */
+        } else if (c == 0xe2 && i + 2 < n && (unsigned char)in[i + 1] == 0x80 &&
+                   ((unsigned char)in[i + 2] == 0x93 || (unsigned char)in[i + 2] == 0x94)) {
+            buf_addc(out, '-'); /* U+2013 en dash, U+2014 em dash: titles write ` – ` for ` - ` */
+            i += 3;
+        } else if (c == 0xc3 && i + 2 < n && (unsigned char)in[i + 1] == 0x97 && i > 0 &&
+                   in[i - 1] == '0' && isxdigit((unsigned char)in[i + 2])) {
+            buf_addc(out, 'x'); /* U+00D7 multiplication sign: `0×36` in a title is 0x36 */
+            i += 2;
         } else if (c == 0xef && i + 2 < n && (unsigned char)in[i + 1] == 0xbb &&
                    (unsigned char)in[i + 2] == 0xbf) {
             i += 3; /* U+FEFF byte-order mark / zero-width no-break space */

@@ -155,6 +155,8 @@ message_at(const char *m, size_t n)
     case 'P':
         return pcpu_then(m, n, " locked up") || pcpu_then(m, n, ": no heartbeat") ||
                pt_starts(m, n, "Panic from another CPU") ||
+               /* `PANIC bora/vmkernel/main/dlmalloc.c:4923 - Usage error in dlmalloc` */
+               (pt_starts(m, n, "PANIC bora/") && path_line(m + 6, n - 6)) ||
                pt_starts(m, n, "Platform firmware has reported a fatal error");
     case 'N':
         return pt_starts(m, n, "NMI IPI: Panic requested") ||
@@ -199,17 +201,26 @@ message_sep(int c)
     return !isalnum(c) && c != '_' && c != '/' && c != '.' && c != '#' && c != '@';
 }
 
-/* The length of the function-shaped name after ` in ` at s
- * (`#PF Exception 14 in IpfixFilterPacket`), or 0. */
+/* The function-shaped name a KB title writes after an exception, ` in `
+ * or ` - ` (an en dash in the title, psod_clean): `#PF Exception 14 in
+ * IpfixFilterPacket`, `PF Exception 14 – GFCPutSectionHeader`. Returns its
+ * length (0 for none) and its offset in s through *at. */
 static size_t
-in_function(const char *s, size_t n)
+in_function(const char *s, size_t n, size_t *at)
 {
-    if (!pt_starts(s, n, " in "))
+    size_t k;
+    if (pt_starts(s, n, " in "))
+        k = 4;
+    else if (pt_starts(s, n, " - "))
+        k = 3;
+    else
         return 0;
-    size_t k = 4;
+    *at = k;
     while (k < n && (isalnum((unsigned char)s[k]) || s[k] == '_'))
         k++;
-    return psod_function_shaped(s + 4, k - 4) ? k - 4 : 0;
+    if (k < n && (s[k] == '@' || s[k] == '(' || s[k] == '.') && k + 1 < n && s[k + 1] != ' ')
+        return 0; /* `Fn@module`, `Fn(args`, `file.c`: not a bare name */
+    return psod_function_shaped(s + *at, k - *at) ? k - *at : 0;
 }
 
 const char *
@@ -226,7 +237,8 @@ psod_panic_message(const char *s, size_t n, bool logged)
             pt_starts(s + after, n - after, " ip ") || pt_starts(s + after, n - after, " @ "))
             return e;
         /* a KB title's `#PF Exception 14 in IpfixFilterPacket`: in a function */
-        if (in_function(s + after, n - after) > 0)
+        size_t at;
+        if (in_function(s + after, n - after, &at) > 0)
             return e;
     }
     /* an APEI hardware error source that asks for the purple screen:
@@ -510,9 +522,10 @@ psod_message_fields(struct psod_crash *c, const char *m, size_t n, bool overwrit
         r = hex_after(rest, rn, " addr ", &v);
         set_addr(c, r, v, overwrite);
         /* `#PF Exception 14 in IpfixFilterPacket`: the function it names */
-        size_t fl = e != NULL && c->frames.n == 0 ? in_function(rest, rn) : 0;
+        size_t at = 0;
+        size_t fl = e != NULL && c->frames.n == 0 ? in_function(rest, rn, &at) : 0;
         if (fl > 0)
-            psod_frames_push_named(&c->frames, xstrndup(rest + 4, fl), c->line);
+            psod_frames_push_named(&c->frames, xstrndup(rest + at, fl), c->line);
         break;
     }
     case PSOD_HEARTBEAT: {

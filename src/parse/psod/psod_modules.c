@@ -95,6 +95,27 @@ psod_vendor_module_of_world(const char *world)
     return xstrndup(world, n);
 }
 
+char *
+psod_vendor_module_named(const char *s, size_t n)
+{
+    pthread_once(&rows_once, load_rows);
+    for (size_t i = 0; i < nrows; i++) {
+        const struct module_row *r = &rows[i];
+        if (r->vmware || r->len < 3)
+            continue;
+        if (!r->prefix && n == r->len && strncasecmp(s, r->name, n) == 0)
+            return xstrdup(r->name);
+        /* a prefix row (`qla*`): the word is the module, lower-cased */
+        if (r->prefix && n > r->len && strncasecmp(s, r->name, r->len) == 0) {
+            char *m = xstrndup(s, n);
+            for (char *p = m; *p; p++)
+                *p = (char)tolower((unsigned char)*p);
+            return m;
+        }
+    }
+    return NULL;
+}
+
 /* The directory that holds the file of `path` (up to its end at a blank,
  * quote or `:line`): `.../drivers/scsi/lpfc/lpfc_scsi.c` gives lpfc. */
 static char *

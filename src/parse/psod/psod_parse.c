@@ -45,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define PSOD_MAX_LINE (1u << 18) /* bytes of one physical line that are read */
 #define PSOD_QUIET_LINES 50
@@ -1053,13 +1054,20 @@ elision_len(const char *s, size_t n)
 
 /* Frames from a line of prose that names functions, or from an item of the
  * list a crash-word line opened. They join the open crash unless it has a
- * pasted backtrace (addresses): prose then only talks about it. */
+ * pasted backtrace (addresses): prose then only talks about it. A line that
+ * speaks of a purple screen may also give the message a title quotes
+ * (psod_named_message: it opens the crash, and names inside it are not
+ * frames), frames written as symbols (`Fn@vmkernel#nover+0x36`) and the
+ * drivers it names (module-only frames). */
 static bool
 named(struct psod_reader *r, const char *s, size_t n, const struct psod_prefix *pre,
       unsigned long lineno)
 {
     char *fn[16];
-    size_t k = 0, len;
+    struct psod_frame sym[8];
+    char *mods[8];
+    size_t k = 0, nsym = 0, nmod = 0, len, mlen = 0;
+    const char *msg = NULL;
     if (pre != NULL && pre->present) /* a log line is what a host printed, not prose */
         return false;
     const char *item = r->named_list && lineno <= r->named_list + 1
@@ -1082,9 +1090,30 @@ named(struct psod_reader *r, const char *s, size_t n, const struct psod_prefix *
             r->named_cue = lineno;
             if (r->line_colon || (n > 0 && s[n - 1] == ':'))
                 r->named_list = lineno;
+            msg = psod_named_message(s, n, &mlen);
+            nsym = psod_named_symbols(s, n, sym, sizeof(sym) / sizeof(sym[0]));
+            nmod = psod_named_modules(s, n, mods, sizeof(mods) / sizeof(mods[0]));
         }
-        k = psod_named_functions(s, n, near, fn, sizeof(fn) / sizeof(fn[0]));
-        if (k == 0)
+        if (msg != NULL) { /* names inside the message are its words, not frames */
+            size_t off = (size_t)(msg - s);
+            k = psod_named_functions(s, off, near, fn, sizeof(fn) / sizeof(fn[0]));
+            k += psod_named_functions(msg + mlen, n - off - mlen, near, fn + k,
+                                      sizeof(fn) / sizeof(fn[0]) - k);
+        } else {
+            k = psod_named_functions(s, n, near, fn, sizeof(fn) / sizeof(fn[0]));
+        }
+        for (size_t i = 0; i < k;) { /* a driver's name is no function (`lsi_mr3`) */
+            bool mod = false;
+            for (size_t j = 0; j < nmod; j++)
+                mod |= strcasecmp(fn[i], mods[j]) == 0;
+            if (mod) {
+                free(fn[i]);
+                fn[i] = fn[--k];
+            } else {
+                i++;
+            }
+        }
+        if (k + nsym + nmod == 0 && msg == NULL)
             return false;
     }
     bool pasted = false;
@@ -1093,12 +1122,24 @@ named(struct psod_reader *r, const char *s, size_t n, const struct psod_prefix *
     if (pasted) {
         for (size_t i = 0; i < k; i++)
             free(fn[i]);
+        for (size_t i = 0; i < nsym; i++)
+            psod_frame_release(&sym[i]);
+        for (size_t i = 0; i < nmod; i++)
+            free(mods[i]);
         r->named_list = 0;
         return false;
     }
+    if (msg != NULL)
+        on_message(r, msg, mlen, pre, lineno, false);
     if (!r->open)
         open_crash(r, lineno, pre);
     struct psod_crash *c = &r->cur;
+    if (c->product == NULL && item == NULL && c->line == lineno)
+        c->product = psod_named_release(s, n); /* a title's releases, on the line that opened it */
+    for (size_t i = 0; i < nsym; i++) {
+        sym[i].line = lineno;
+        psod_frames_push(&c->frames, &sym[i]);
+    }
     for (size_t i = 0; i < k; i++) {
         bool have = false;
         for (size_t j = 0; j < c->frames.n; j++)
@@ -1108,6 +1149,21 @@ named(struct psod_reader *r, const char *s, size_t n, const struct psod_prefix *
             continue;
         }
         psod_frames_push_named(&c->frames, fn[i], lineno);
+    }
+    for (size_t i = 0; i < nmod; i++) {
+        bool have = false;
+        for (size_t j = 0; j < c->frames.n; j++)
+            have |= c->frames.v[j].module && strcmp(c->frames.v[j].module, mods[i]) == 0;
+        if (have) {
+            free(mods[i]);
+            continue;
+        }
+        struct psod_frame f;
+        memset(&f, 0, sizeof(f));
+        f.module = mods[i];
+        f.named = true;
+        f.line = lineno;
+        psod_frames_push(&c->frames, &f);
     }
     mark(r, lineno);
     return true;

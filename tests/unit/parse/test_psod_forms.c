@@ -740,6 +740,184 @@ test_named(void)
     psod_result_release(&r);
 }
 
+/* ---- KB-title forms: symbols in a sentence, dashes, quoted messages, heaps, drivers ---- */
+
+/* The one crash of text, with its frames as `function@module` (`?` for none),
+ * blank-separated. */
+static const struct psod_crash *
+title_crash(const char *what, const char *text, struct psod_result *r)
+{
+    *r = dec(text);
+    if (!T_EQ_INT(t_fmt("%s: crashes", what), r->ncrashes, 1))
+        return NULL;
+    return &r->crashes[0];
+}
+
+static const char *
+frames_of(const struct psod_crash *c)
+{
+    struct buf b = BUF_INIT;
+    for (size_t i = 0; i < c->frames.n; i++) {
+        const struct psod_frame *f = &c->frames.v[i];
+        buf_addf(&b, "%s%s@%s", i ? " " : "", f->function ? f->function : "?",
+                 f->module ? f->module : "?");
+    }
+    const char *out = t_fmt("%s", b.p ? b.p : "");
+    buf_release(&b);
+    return out;
+}
+
+static void
+test_title_forms(void)
+{
+    struct psod_result r;
+    const struct psod_crash *c;
+
+    /* 1. a frame written as a symbol inside a sentence: function and module, no address */
+    c = title_crash("symbol in a sentence",
+                    "Our ESXi 7.0 host went down with a purple screen showing "
+                    "LockFoo_WaitQueue@vmkernel#nover+0x1c stack: 0x4a2b, 0x0 and rebooted\n",
+                    &r);
+    if (c != NULL) {
+        T_EQ_STR("symbol in a sentence: frames", frames_of(c), "LockFoo_WaitQueue@vmkernel");
+        T_CHECK("symbol in a sentence: offset 0x1c, no address",
+                c->frames.v[0].has_offset && c->frames.v[0].offset == 0x1c &&
+                    !c->frames.v[0].has_ip && c->frames.v[0].named);
+        T_EQ_STR("symbol in a sentence: culprit", psod_culprit_kind_name(c->culprit_kind),
+                 "vmkernel");
+        T_EQ_STR("symbol in a sentence: release named", c->product, "VMware ESXi 7.0");
+    }
+    psod_result_release(&r);
+    c = title_crash("symbol with x as a multiplication sign",
+                    "PSOD error: BufCacheEvict@vmkernel#nover+0\xc3\x97" "2f\n", &r);
+    if (c != NULL && T_EQ_STR("x sign: frames", frames_of(c), "BufCacheEvict@vmkernel"))
+        T_CHECK("x sign: offset 0x2f", c->frames.v[0].has_offset && c->frames.v[0].offset == 0x2f);
+    psod_result_release(&r);
+    c = title_crash("symbol with a bare module",
+                    "A purple diagnostic screen named Vol3ReadCluster@esx as the fault\n", &r);
+    if (c != NULL)
+        T_EQ_STR("bare module: frames", frames_of(c), "Vol3ReadCluster@esx");
+    psod_result_release(&r);
+    no_crash("a login is no symbol", "After the PSOD log in as admin@esx01 and collect logs.\n");
+    no_crash("an e-mail address is no symbol",
+             "Send the PSOD photo to help@example.com with the host name.\n");
+    no_crash("a symbol with no crash word", "We call LockFoo_WaitQueue@vmkernel#nover here.\n");
+
+    /* 2. an en or em dash where the console writes ` - ` */
+    c = title_crash("en dash after an exception", "PF Exception 14 \xe2\x80\x93 NetPortFlushQueue\n",
+                    &r);
+    if (c != NULL) {
+        T_EQ_INT("en dash: exception 14", c->exception, 14);
+        T_EQ_STR("en dash: the function it names", frames_of(c), "NetPortFlushQueue@?");
+    }
+    psod_result_release(&r);
+    c = title_crash("em dash in a PANIC message",
+                    "An ESXi host shows a purple screen mentioning PANIC "
+                    "bora/vmkernel/main/heapx.c:1200 \xe2\x80\x94 Usage error in heapx\n",
+                    &r);
+    if (c != NULL)
+        T_EQ_STR("em dash: message", c->message,
+                 "PANIC bora/vmkernel/main/heapx.c:1200 - Usage error in heapx");
+    psod_result_release(&r);
+    no_crash("a dash and a plain word", "PF Exception 14 \xe2\x80\x93 see the next section\n");
+
+    /* 3. a message quoted after the purple-screen words */
+    c = title_crash("curly-quoted after the error:",
+                    "Our host crashed with a purple diagnostic screen and the error: "
+                    "\xe2\x80\x9cLock rank violation detected\xe2\x80\x9d\n",
+                    &r);
+    if (c != NULL) {
+        T_EQ_STR("curly quotes: message", c->message, "Lock rank violation detected");
+        T_EQ_INT("curly quotes: no frames", c->frames.n, 0);
+    }
+    psod_result_release(&r);
+    c = title_crash("unquoted after error:",
+                    "The host stopped with a PSOD with error: Timeout waiting for adapter reset\n",
+                    &r);
+    if (c != NULL)
+        T_EQ_STR("unquoted: message", c->message, "Timeout waiting for adapter reset");
+    psod_result_release(&r);
+    c = title_crash("plain quotes after states",
+                    "The console shows a purple screen that states \"Kernel image checksum "
+                    "mismatch\" on boot\n",
+                    &r);
+    if (c != NULL)
+        T_EQ_STR("states: message", c->message, "Kernel image checksum mismatch");
+    psod_result_release(&r);
+    no_crash("states without quotes",
+             "The console shows a purple screen that states the reason on its first line\n");
+    no_crash("error: without a purple-screen word",
+             "The backup script failed with error: Timeout waiting for adapter reset\n");
+    no_crash("error: far after the purple-screen word",
+             "A purple screen hit another cluster last year, which we since decommissioned, and "
+             "today the backup job reported error: Timeout waiting for adapter reset\n");
+    no_crash("a definition is no message",
+             "PSOD error: Purple Screen of Death, shown when the VMkernel stops\n");
+    no_crash("a sentence is no message",
+             "After a purple screen error: the host stops responding until it is reset\n");
+    no_crash("a logged line is no title",
+             "2024-01-01T00:00:00.000Z cpu1:1234)WARNING: purple screen error: Timeout waiting "
+             "for adapter reset\n");
+
+    /* 4. a heap at its maximum size: the message, not a frame named after the heap */
+    c = title_crash("heap message after error:",
+                    "Installing ESXi 6.0 ends in a purple diagnostic screen and error: Heap "
+                    "NetPktHeap already at its maximum size. Cannot expand.\n",
+                    &r);
+    if (c != NULL) {
+        T_EQ_STR("heap: message", c->message,
+                 "Heap NetPktHeap already at its maximum size. Cannot expand.");
+        T_EQ_INT("heap: no frame named after the heap", c->frames.n, 0);
+        T_EQ_STR("heap: release named", c->product, "VMware ESXi 6.0");
+    }
+    psod_result_release(&r);
+    c = title_crash("heap message mentioned",
+                    "ESXi 5.5 and 6.0 hosts show a PSOD mentioning Heap my-heap-1 already at its "
+                    "maximum size\n",
+                    &r);
+    if (c != NULL) {
+        T_EQ_STR("heap mentioned: message", c->message,
+                 "Heap my-heap-1 already at its maximum size");
+        T_EQ_STR("heap mentioned: releases named", c->product, "VMware ESXi 5.5 and 6.0");
+    }
+    psod_result_release(&r);
+    no_crash("a heap warning in a log is no crash",
+             "2015-04-30T06:12:09.335Z cpu4:33012)WARNING: Heap: 2677: Heap NetPktHeap already "
+             "at its maximum size. Cannot expand.\n");
+    no_crash("a heap message with no purple-screen word",
+             "Heap NetPktHeap already at its maximum size. Cannot expand.\n");
+
+    /* 5. drivers named as drivers: module-only frames, the culprit */
+    static const struct {
+        const char *what, *text, *module;
+    } drivers[] = {
+        {"driver then name", "ESXi 6.7 hosts with the native driver lsi_mr3 crash with a PSOD\n",
+         "lsi_mr3"},
+        {"name then driver", "Hosts with tg3 driver 3.1 show a purple screen\n", "tg3"},
+        {"name in parentheses", "A host with the 10 GbE (ixgbe) driver may show a purple screen\n",
+         "ixgbe"},
+        {"name before the purple-screen words", "HPILO purple screen after an upgrade\n",
+         "hpilo"},
+    };
+    for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++) {
+        c = title_crash(drivers[i].what, drivers[i].text, &r);
+        if (c != NULL) {
+            T_EQ_STR(t_fmt("%s: frames", drivers[i].what), frames_of(c),
+                     t_fmt("?@%s", drivers[i].module));
+            T_EQ_STR(t_fmt("%s: culprit", drivers[i].what),
+                     psod_culprit_kind_name(c->culprit_kind), "driver");
+            T_EQ_STR(t_fmt("%s: culprit module", drivers[i].what), c->culprit_module,
+                     drivers[i].module);
+        }
+        psod_result_release(&r);
+    }
+    no_crash("a product name is no module", "Hosts with Emulex FC/FCoE drivers show a PSOD\n");
+    no_crash("a module name not called a driver", "Hosts list tg3 in the PSOD report\n");
+    no_crash("a driver word next to an unknown name", "The foo driver caused a PSOD\n");
+    no_crash("a driver named with no purple-screen word",
+             "Update the lsi_mr3 driver to the latest release.\n");
+}
+
 int
 test_psod_forms(void)
 {
@@ -755,5 +933,6 @@ test_psod_forms(void)
     test_no_crash_prose();
     test_logged_warnings();
     test_named();
+    test_title_forms();
     return t_failed - before;
 }
