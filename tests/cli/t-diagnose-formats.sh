@@ -219,24 +219,7 @@ done
 ok "html: the name with markup and the folder <i>evil</i> are escaped" \
     sh -c "grep -qF '=1+2&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;co&lt;/b&gt;' '$WORK/all.html' && grep -qF '&lt;i&gt;evil&lt;/i&gt;' '$WORK/all.html' && ! grep -qF '<b>co' '$WORK/all.html' && ! grep -qF '<i>evil' '$WORK/all.html'"
 
-CHROME=$(command -v chromium || command -v chromium-browser || true)
-if [ -z "$CHROME" ]; then
-    if [ -n "${CI:-}" ]; then
-        ok "chromium is installed under CI (tools/install-deps.sh browser)" false
-    else
-        skip "browser checks: chromium not installed (tools/install-deps.sh browser)"
-    fi
-    done_testing
-    exit $?
-fi
-dom() { # dom HTML-FILE OUT: the DOM after Chromium parsed the page
-    timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
-        --dump-dom "file://$1" >"$2" 2>/dev/null
-}
-shot() { # shot HTML-FILE PNG
-    timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
-        --hide-scrollbars --window-size=1200,1600 --screenshot="$2" "file://$1" >/dev/null 2>&1
-}
+. "$(dirname "$0")/lib_browser.sh"
 
 # the 4-VM page
 dom "$WORK/all.html" "$WORK/dom"

@@ -9,15 +9,6 @@
 # installs it: tools/install-deps.sh browser), where its absence fails.
 . "$(dirname "$0")/lib.sh"
 
-CHROME=$(command -v chromium || command -v chromium-browser || true)
-dom() { # dom HTML-FILE OUT: the DOM after Chromium parsed the page
-    timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
-        --dump-dom "file://$1" >"$2" 2>/dev/null
-}
-shot() { # shot HTML-FILE PNG
-    timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
-        --hide-scrollbars --window-size=1200,1600 --screenshot="$2" "file://$1" >/dev/null 2>&1
-}
 # py EXPR: EXPR over the Chromium DOM in $WORK/dom (html.parser: tags, ids, classes, text)
 py() {
     python3 - "$WORK/dom" "$1" <<'PYEOF'
@@ -59,15 +50,7 @@ run scan --format html "$WORK/ds"
 cp "$WORK/out" "$WORK/evil.html"
 ok "a VM name holding markup is escaped" sh -c "grep -q '&lt;script&gt;alert(1)&lt;/script&gt;' '$WORK/evil.html' && ! grep -q '<script>' '$WORK/evil.html'"
 
-if [ -z "$CHROME" ]; then
-    if [ -n "${CI:-}" ]; then
-        ok "chromium is installed under CI (tools/install-deps.sh browser)" false
-    else
-        skip "browser checks: chromium not installed (tools/install-deps.sh browser)"
-    fi
-    done_testing
-    exit $?
-fi
+. "$(dirname "$0")/lib_browser.sh"
 
 # ---------------------------------------------------------------- in the browser
 dom "$WORK/scan.html" "$WORK/dom"

@@ -134,24 +134,37 @@ psod_function_shaped(const char *s, size_t n)
            (isupper((unsigned char)s[0]) ? humps >= 1 : humps >= 2);
 }
 
+/* The next word of s[*i..n) that does not sit inside a path, frame, address,
+ * file name or URL (`fn@module` is read elsewhere): its bounds [*b, *e), *i
+ * moved past it. False at the end. */
+static bool
+next_free_word(const char *s, size_t n, size_t *i, size_t *b, size_t *e)
+{
+    while (*i < n) {
+        if (!word_char((unsigned char)s[*i])) {
+            (*i)++;
+            continue;
+        }
+        *b = *i;
+        while (*i < n && word_char((unsigned char)s[*i]))
+            (*i)++;
+        *e = *i;
+        if (*b > 0 && strchr("./\\@:#-=$%&[<", s[*b - 1]) != NULL)
+            continue;
+        if (*e < n && strchr("/\\@#=-[<", s[*e]) != NULL)
+            continue;
+        return true;
+    }
+    return false;
+}
+
 size_t
 psod_named_functions(const char *s, size_t n, bool calls_only, char **out, size_t max)
 {
     size_t k = 0;
-    for (size_t i = 0; i < n && k < max;) {
-        if (!word_char((unsigned char)s[i])) {
-            i++;
-            continue;
-        }
-        size_t b = i;
-        while (i < n && word_char((unsigned char)s[i]))
-            i++;
-        /* part of a path, address, file name, URL or `fn@module` (read elsewhere) */
-        if (b > 0 && strchr("./\\@:#-=$%&[<", s[b - 1]) != NULL)
-            continue;
-        if (i < n && (strchr("/\\@#=-[<", s[i]) != NULL ||
-                      (s[i] == '.' && i + 1 < n && isalnum((unsigned char)s[i + 1]))))
-            continue;
+    for (size_t i = 0, b, e; k < max && next_free_word(s, n, &i, &b, &e);) {
+        if (e < n && s[e] == '.' && e + 1 < n && isalnum((unsigned char)s[e + 1]))
+            continue; /* a file name */
         if (!psod_function_shaped(s + b, i - b))
             continue;
         if (calls_only && !(i + 1 < n && s[i] == '(' && s[i + 1] == ')'))
@@ -439,19 +452,7 @@ psod_named_modules(const char *s, size_t n, char **out, size_t max)
     if (psod_named_cue(s, n) != 2)
         return 0;
     size_t k = 0;
-    for (size_t i = 0; i < n && k < max;) {
-        if (!word_char((unsigned char)s[i])) {
-            i++;
-            continue;
-        }
-        size_t b = i;
-        while (i < n && word_char((unsigned char)s[i]))
-            i++;
-        size_t e = i;
-        if (b > 0 && strchr("./\\@:#-=$%&[<", s[b - 1]) != NULL)
-            continue; /* a path, frame, address or file name */
-        if (e < n && strchr("/\\@#=-[<", s[e]) != NULL)
-            continue;
+    for (size_t i = 0, b, e; k < max && next_free_word(s, n, &i, &b, &e);) {
         /* the word a driver is called by: `Driver lsi_mr3`, `tg3 driver`,
          * `(ixgbe) driver`, `lpfc module`, or the purple screen it had:
          * `HPILO Purple Diagnostic Screen` */
