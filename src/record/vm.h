@@ -73,6 +73,12 @@ struct vm {
     size_t nnics;
     struct vm_controller *ctrls;
     size_t nctrls;
+    /* A VM read over the vSphere API (vmtriage vcenter); all NULL for a file.
+     * Owned, freed by vm_free. `path` is then the inventory path. */
+    char *datastore_path; /* "[ds1] vm/vm.vmx" */
+    char *power_state;    /* poweredOn, poweredOff, suspended */
+    char *host;           /* the host's name */
+    char *cluster;        /* its cluster's name, or NULL */
 };
 
 /* Builds the record. Takes ownership of `doc` (freed by vm_free); copies
