@@ -6,12 +6,12 @@
 //   GOPATH=$dir:/usr/share/gocode GO111MODULE=off GOPROXY=off go build -o OUT
 //
 // Flags: -port-file F (the chosen port is written there once serving),
-// -tls, -user NAME:PASS (strict login), -fixtures F (JSON, see fixture).
+// -tls [-cert F -key F], -user NAME:PASS (strict login), -fixtures F (JSON:
+// fixtures).
 package main
 
 import (
 	"context"
-	"crypto/sha256"
 	"crypto/tls"
 	"encoding/json"
 	"flag"
@@ -113,6 +113,11 @@ func controller(kind string, bus int32, key int32) types.BaseVirtualDevice {
 }
 
 func apply(ctx context.Context, c *govmomi.Client, fx fixtures) {
+	for _, f := range fx.VMs {
+		// the simulator's list of valid guest ids predates vmkernel65/7Guest
+		// (real vSphere has them: vim25/types/enum.go); add what the fixtures use
+		simulator.GuestID = append(simulator.GuestID, types.VirtualMachineGuestOsIdentifier(f.GuestID))
+	}
 	for _, f := range fx.VMs {
 		e := simulator.Map.FindByName(f.Name, refs("VirtualMachine"))
 		if e == nil {
@@ -241,6 +246,8 @@ func main() {
 	useTLS := flag.Bool("tls", false, "serve https")
 	user := flag.String("user", "", "NAME:PASS: the only login accepted")
 	fixFile := flag.String("fixtures", "", "JSON fixtures to apply")
+	certFile := flag.String("cert", "", "with -tls: the server certificate (PEM), else Go's test certificate")
+	keyFile := flag.String("key", "", "with -cert: its private key (PEM)")
 	flag.Parse()
 
 	m := simulator.VPX()
@@ -255,6 +262,13 @@ func main() {
 	m.Service.Listen = listen
 	if *useTLS {
 		m.Service.TLS = new(tls.Config)
+		if *certFile != "" {
+			cert, err := tls.LoadX509KeyPair(*certFile, *keyFile)
+			if err != nil {
+				log.Fatal(err)
+			}
+			m.Service.TLS.Certificates = []tls.Certificate{cert}
+		}
 	}
 	s := m.Service.NewServer()
 	if *fixFile != "" {
@@ -273,14 +287,6 @@ func main() {
 		}
 		apply(ctx, c, fx)
 		_ = c.Logout(ctx)
-	}
-	if *useTLS {
-		sum := sha256.Sum256(s.Certificate().Raw)
-		var hexs []string
-		for _, b := range sum {
-			hexs = append(hexs, fmt.Sprintf("%02X", b))
-		}
-		fmt.Printf("thumbprint %s\n", strings.Join(hexs, ":"))
 	}
 	fmt.Printf("url %s\n", s.URL.Host)
 	os.Stdout.Sync()
