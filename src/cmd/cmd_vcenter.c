@@ -304,15 +304,16 @@ run_vcenter(struct cmd_ctx *c)
     }
     vs_cred_release(&cred);
     if (rc == VT_EXIT_OK) {
+        /* ResourcePool covers vApps, the parents of the VMs in them */
         static const char *const entity_types[] = {"Folder", "Datacenter", "ComputeResource",
-                                                   "HostSystem"};
+                                                   "ResourcePool", "HostSystem"};
         const struct vs_propset eps[] = {
             {"ManagedEntity", vsphere_entity_paths, vsphere_entity_npaths},
             {"HostSystem", vsphere_host_paths, vsphere_host_npaths}};
         static const char *const vm_types[] = {"VirtualMachine"};
         const struct vs_propset vps[] = {{"VirtualMachine", vsphere_vm_paths, vsphere_vm_npaths}};
         int page = c->o.page_size > 0 ? c->o.page_size : 500;
-        if (vs_client_collect(vc, entity_types, 4, eps, 2, page, on_entity, &r, err,
+        if (vs_client_collect(vc, entity_types, 5, eps, 2, page, on_entity, &r, err,
                               sizeof(err)) != 0) {
             rc = VT_EXIT_UNKNOWN;
         } else {

@@ -15,6 +15,7 @@
 const char *const vsphere_vm_paths[] = {
     "name",
     "parent",
+    "parentVApp",
     "config.template",
     "config.guestId",
     "config.version",
@@ -316,6 +317,8 @@ vsphere_vm_read(const struct vs_node *obj, struct vsphere_vm *vm)
     vm->moref = dup_or_null(vs_text(obj, "obj"));
     vm->name = dup_or_null(prop_text(obj, "name"));
     vm->parent = dup_or_null(prop_text(obj, "parent"));
+    if (vm->parent == NULL) /* a VM in a vApp has its vApp instead of a folder */
+        vm->parent = dup_or_null(prop_text(obj, "parentVApp"));
     vm->host = dup_or_null(prop_text(obj, "runtime.host"));
     vm->power_state = dup_or_null(prop_text(obj, "runtime.powerState"));
     vm->vmx_path = dup_or_null(prop_text(obj, "summary.config.vmPathName"));

@@ -262,20 +262,18 @@ vs_reader_feed(struct vs_reader *r, const char *p, size_t n)
 int
 vs_reader_end(struct vs_reader *r)
 {
-    if (!r->failed) {
-        xmlSetStructuredErrorFunc(r, on_error);
-        xmlParseChunk(r->ctxt, NULL, 0, 1);
-        xmlSetStructuredErrorFunc(NULL, NULL);
-    }
-    if (!r->root_closed && (!r->failed || r->depth > 0 || r->fed == 0)) {
-        /* the input ended inside the document: truncated, whatever libxml2 said */
-        if (!r->failed || strstr(r->error ? r->error : "", "malformed") != NULL) {
-            free(r->error);
-            r->error = xasprintf("truncated response: the XML ends after %zu bytes, before the "
-                                 "envelope closes",
-                                 r->fed);
-            r->truncated = true;
-        }
+    if (r->failed) /* the input was refused while it came: that error stands */
+        return -1;
+    xmlSetStructuredErrorFunc(r, on_error);
+    xmlParseChunk(r->ctxt, NULL, 0, 1);
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    if (!r->root_closed) {
+        /* the input ended inside the document: truncated, whatever libxml2 said of it */
+        free(r->error);
+        r->error = xasprintf("truncated response: the XML ends after %zu bytes, before the "
+                             "envelope closes",
+                             r->fed);
+        r->truncated = true;
         r->failed = true;
     }
     if (!r->failed && r->response == NULL) {

@@ -369,6 +369,16 @@ VMTRIAGE_USER=admin VMTRIAGE_PASSWORD=s3cret run vcenter -f json "http://127.0.0
 ok "right password: the inventory (4 VMs)" json "len(d['vms']) == 4"
 sim_stop
 
+# A single ESXi host (simulator.ESX: its own morefs, ha-folder-root and
+# ha-property-collector, which the client must read, not assume).
+sim_start -esx
+VMTRIAGE_USER=u VMTRIAGE_PASSWORD=p run vcenter -f json "http://127.0.0.1:$SPORT/sdk"
+ok "ESXi host: its 2 VMs under /ha-datacenter/vm" \
+    json "sorted(v['path'] for v in d['vms']) == ['/ha-datacenter/vm/ha-host_VM0', '/ha-datacenter/vm/ha-host_VM1']"
+ok "ESXi host: one host, the VMs' host, no cluster" \
+    json "len(d['hosts']) == 1 and all(v['host'] == d['hosts'][0]['name'] and v['cluster'] is None for v in d['vms'])"
+sim_stop
+
 # TLS: a CA and a server certificate of our own (openssl), for 127.0.0.1 only.
 if ! command -v openssl >/dev/null 2>&1; then
     skip "TLS: openssl missing (tools/install-deps.sh)"

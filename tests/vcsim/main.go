@@ -6,7 +6,7 @@
 //   GOPATH=$dir:/usr/share/gocode GO111MODULE=off GOPROXY=off go build -o OUT
 //
 // Flags: -port-file F (the chosen port is written there once serving),
-// -tls [-cert F -key F], -user NAME:PASS (strict login), -fixtures F (JSON:
+// -esx, -tls [-cert F -key F], -user NAME:PASS (strict login), -fixtures F (JSON:
 // fixtures).
 package main
 
@@ -248,9 +248,13 @@ func main() {
 	fixFile := flag.String("fixtures", "", "JSON fixtures to apply")
 	certFile := flag.String("cert", "", "with -tls: the server certificate (PEM), else Go's test certificate")
 	keyFile := flag.String("key", "", "with -cert: its private key (PEM)")
+	esx := flag.Bool("esx", false, "a single ESXi host (simulator.ESX) instead of a vCenter")
 	flag.Parse()
 
 	m := simulator.VPX()
+	if *esx {
+		m = simulator.ESX()
+	}
 	if err := m.Create(); err != nil {
 		log.Fatal(err)
 	}
