@@ -94,11 +94,11 @@ static const struct optdef {
     {"vms", OPT_VMS, CO_VMS, "PATH",
      "also scan the VMs under PATH (repeatable) and list\nthose that carry a known crash's "
      "trigger"},
-    {"credentials", OPT_CREDENTIALS, CO_VCENTER, "FILE",
+    {"cred-file", OPT_CREDENTIALS, CO_VCENTER, "FILE",
      "user=NAME and password=SECRET lines (mode 0600);\nelse VMTRIAGE_USER and "
      "VMTRIAGE_PASSWORD, else a prompt"},
     {"ca-file", OPT_CAFILE, CO_VCENTER, "FILE", "trust the CA certificates (PEM) in FILE"},
-    {"thumbprint", OPT_THUMBPRINT, CO_VCENTER, "SHA256",
+    {"thumbprint", OPT_THUMBPRINT, CO_VCENTER, "HEX",
      "trust exactly the server certificate with this SHA-256\nthumbprint (AB:CD:...)"},
     {"insecure", OPT_INSECURE, CO_VCENTER, NULL,
      "do not check the server's certificate (warned on stderr)"},
@@ -140,8 +140,6 @@ static void
 print_option(FILE *fp, const char *names, const char *help)
 {
     fprintf(fp, "  %-22s", names);
-    if (strlen(names) >= 22) /* no room for a gap: the help starts on the next line */
-        fprintf(fp, "\n  %-22s", "");
     for (const char *p = help; *p; p++) {
         fputc(*p, fp);
         if (*p == '\n')

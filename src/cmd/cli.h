@@ -40,7 +40,7 @@ struct vt_opts {
     const char *host;      /* --host PATH (diagnose): the host's bundle or file system */
     char *cpuinfos[4];     /* --cpuinfo FILE (diagnose): the guest's listing, the host's, or both */
     size_t ncpuinfos;
-    const char *credentials; /* --credentials FILE (vcenter) */
+    const char *credentials; /* --cred-file FILE (vcenter) */
     const char *ca_file;     /* --ca-file FILE (vcenter) */
     const char *thumbprint;  /* --thumbprint SHA256 (vcenter) */
     bool insecure;           /* --insecure (vcenter) */
@@ -65,7 +65,7 @@ enum {
     CO_KIND = 1 << 9,    /* --kind KIND (rules list) */
     CO_BUILD = 1 << 10,  /* --build N (psod) */
     CO_DIAG = 1 << 11,   /* --dump, --stop-code, --console, --cpuinfo (diagnose) */
-    CO_VCENTER = 1 << 12, /* --credentials, --ca-file, --thumbprint, --insecure, --timeout,
+    CO_VCENTER = 1 << 12, /* --cred-file, --ca-file, --thumbprint, --insecure, --timeout,
                              --page-size (vcenter) */
 };
 /* What every report-writing command takes. */

@@ -36,7 +36,7 @@ const struct command vcenter_cmd = {
     .brief = "audit every VM of a vCenter or ESXi host over the vSphere API",
     .summary =
         "Audit every VM of a live vCenter or ESXi host (URL: https://HOST/sdk, or HOST) with the\n"
-        "rules of 'scan'. Credentials: --credentials FILE (mode 0600; user=NAME and\n"
+        "rules of 'scan'. Credentials: --cred-file FILE (mode 0600; user=NAME and\n"
         "password=SECRET lines), else VMTRIAGE_USER and VMTRIAGE_PASSWORD, else a prompt on\n"
         "the terminal. Not in the static binary.",
     .opts = CO_REPORT | CO_PROFILE | CO_VCENTER,

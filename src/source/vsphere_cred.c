@@ -156,7 +156,7 @@ vs_cred_get(const char *file, struct vs_cred *c, char *err, size_t errlen)
             close(fd);
         vs_cred_release(c);
         snprintf(err, errlen, "no credentials: set VMTRIAGE_USER and VMTRIAGE_PASSWORD, or give "
-                              "--credentials FILE (mode 0600), or run on a terminal to be asked");
+                              "--cred-file FILE (mode 0600), or run on a terminal to be asked");
         return -1;
     }
     if (c->user == NULL)

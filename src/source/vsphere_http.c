@@ -219,7 +219,7 @@ vs_http_post(struct vs_http *h, const char *soap_action, const char *body, size_
         else if (rc == CURLE_PEER_FAILED_VERIFICATION)
             snprintf(err, errlen,
                      "TLS: the server's certificate is not trusted (%s); give its CA with "
-                     "--ca-file FILE, pin it with --thumbprint SHA256, or (not recommended) "
+                     "--ca-file FILE, pin it with --thumbprint HEX (its SHA-256), or (not recommended) "
                      "--insecure",
                      why);
         else

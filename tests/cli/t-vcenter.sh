@@ -111,11 +111,11 @@ fake_stop
 fake_start paging
 printf 'user=u\npassword=p\n' >"$WORK/cred"
 chmod 644 "$WORK/cred"
-run vcenter --credentials "$WORK/cred" "http://127.0.0.1:$FPORT/sdk"
+run vcenter --cred-file "$WORK/cred" "http://127.0.0.1:$FPORT/sdk"
 ok "credentials file readable by others: refused, exit 3, nothing sent" \
     sh -c "[ $RC -eq 3 ] && grep -q 'only you can read' '$WORK/err' && [ ! -s '$FLOG' ]"
 chmod 600 "$WORK/cred"
-run vcenter --credentials "$WORK/cred" "http://127.0.0.1:$FPORT/sdk"
+run vcenter --cred-file "$WORK/cred" "http://127.0.0.1:$FPORT/sdk"
 ok "credentials file of mode 0600: used" sh -c "[ $RC -ne 3 ] && grep -q '^Logout' '$FLOG'"
 rm -f "$FLOG"
 if command -v setsid >/dev/null 2>&1; then
