@@ -51,7 +51,8 @@ enum {
     OPT_THUMBPRINT,
     OPT_INSECURE,
     OPT_TIMEOUT,
-    OPT_PAGESIZE
+    OPT_PAGESIZE,
+    OPT_VCENTER
 };
 static const struct optdef {
     const char *name; /* long name */
@@ -94,6 +95,9 @@ static const struct optdef {
     {"vms", OPT_VMS, CO_VMS, "PATH",
      "also scan the VMs under PATH (repeatable) and list\nthose that carry a known crash's "
      "trigger"},
+    {"vcenter", OPT_VCENTER, CO_VMS, "URL",
+     "also read the VMs of a vCenter or ESXi host (with the\noptions below) and list those "
+     "that carry a known\ncrash's trigger"},
     {"cred-file", OPT_CREDENTIALS, CO_VCENTER, "FILE",
      "user=NAME and password=SECRET lines (mode 0600);\nelse VMTRIAGE_USER and "
      "VMTRIAGE_PASSWORD, else a prompt"},
@@ -426,6 +430,9 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
                 return -1;
             }
             o->cpuinfos[o->ncpuinfos++] = optarg;
+            break;
+        case OPT_VCENTER:
+            o->vcenter = optarg;
             break;
         case OPT_CREDENTIALS:
             o->credentials = optarg;

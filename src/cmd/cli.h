@@ -46,6 +46,7 @@ struct vt_opts {
     bool insecure;           /* --insecure (vcenter) */
     int timeout;             /* --timeout SECONDS (vcenter); 0: the default */
     int page_size;           /* --page-size N (vcenter); 0: the default */
+    const char *vcenter;     /* --vcenter URL (psod): an inventory to search for the trigger */
 };
 
 /* The options a command honours (struct command.opts). Its --help, the
@@ -154,6 +155,13 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * a crash's trigger (psod --vms). */
 void scan_paths(char *const *paths, size_t npaths, const struct ruleset *rules,
                 const struct vt_opts *o, struct findings *out, struct diags *d);
+
+/* Audits every VM of the vCenter or ESXi host at `url` as `vcenter` does
+ * (cmd_vcenter.c) into `rep`: findings, hosts, errors and, when `want_json`,
+ * the serialised VMs. Returns VT_EXIT_OK, or VT_EXIT_UNKNOWN after printing
+ * the one-line error (also in a build without the vSphere client). */
+int vcenter_read(const char *url, const struct ruleset *rules, const struct vt_opts *o,
+                 bool want_json, struct report *rep);
 
 /* How `logs` and `psod` name the subject of log findings. */
 enum log_subject { SUBJECT_FOLDER, SUBJECT_FILE };

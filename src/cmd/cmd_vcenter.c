@@ -44,10 +44,11 @@ const struct command vcenter_cmd = {
 
 #ifndef VT_VSPHERE
 
-static int
-run_vcenter(struct cmd_ctx *c)
+int
+vcenter_read(const char *url_arg, const struct ruleset *rules, const struct vt_opts *o,
+             bool want_json, struct report *rep)
 {
-    (void)c;
+    (void)url_arg, (void)rules, (void)o, (void)want_json, (void)rep;
     cli_error("vcenter: this vmtriage is built without the vSphere client (the static binary "
               "never has it); run the dynamically linked build");
     return VT_EXIT_UNKNOWN;
@@ -247,28 +248,24 @@ url_host(const char *url)
     return xstrndup(p, strcspn(p, "/"));
 }
 
-static int
-run_vcenter(struct cmd_ctx *c)
+int
+vcenter_read(const char *url_arg, const struct ruleset *rules, const struct vt_opts *o,
+             bool want_json, struct report *rep)
 {
-    if (c->nargs != 1) {
-        cli_error("vcenter takes one URL, not %zu operands; see 'vmtriage vcenter --help'",
-                  c->nargs);
-        return VT_EXIT_UNKNOWN;
-    }
-    char *url = sdk_url(c->args[0]);
+    char *url = sdk_url(url_arg);
     if (strncasecmp(url, "https://", 8) != 0 && strncasecmp(url, "http://", 7) != 0) {
-        cli_error("vcenter: '%s' is no http(s) URL", c->args[0]);
+        cli_error("vcenter: '%s' is no http(s) URL", url_arg);
         free(url);
         return VT_EXIT_UNKNOWN;
     }
     char err[1024];
     struct vs_cred cred;
-    if (vs_cred_get(c->o.credentials, &cred, err, sizeof(err)) != 0) {
+    if (vs_cred_get(o->credentials, &cred, err, sizeof(err)) != 0) {
         cli_error("vcenter: %s", err);
         free(url);
         return VT_EXIT_UNKNOWN;
     }
-    if (c->o.insecure)
+    if (o->insecure)
         cli_error("warning: --insecure: the server's certificate is not checked; whoever sits "
                   "between you and it can read the password");
     else if (strncasecmp(url, "http://", 7) == 0)
@@ -281,18 +278,17 @@ run_vcenter(struct cmd_ctx *c)
     sigaction(SIGTERM, &sa, &old_term);
 
     struct vs_http_opts ho = {.url = url,
-                              .ca_file = c->o.ca_file,
-                              .thumbprint = c->o.thumbprint,
-                              .insecure = c->o.insecure,
-                              .connect_timeout_s = c->o.timeout > 0 && c->o.timeout < 30
-                                                       ? c->o.timeout
-                                                       : 30,
-                              .timeout_s = c->o.timeout > 0 ? c->o.timeout : 300,
+                              .ca_file = o->ca_file,
+                              .thumbprint = o->thumbprint,
+                              .insecure = o->insecure,
+                              .connect_timeout_s = o->timeout > 0 && o->timeout < 30 ? o->timeout
+                                                                                     : 30,
+                              .timeout_s = o->timeout > 0 ? o->timeout : 300,
                               .interrupted = &interrupted};
-    struct vc_run r = {.rules = &c->rules,
-                       .ctx = {.profile_nested = c->o.profile_nested},
-                       .rep = &c->rep,
-                       .want_json = c->o.format == FMT_JSON,
+    struct vc_run r = {.rules = rules,
+                       .ctx = {.profile_nested = o->profile_nested},
+                       .rep = rep,
+                       .want_json = want_json,
                        .server = NULL};
     char *server = url_host(url);
     r.server = server;
@@ -312,7 +308,7 @@ run_vcenter(struct cmd_ctx *c)
             {"HostSystem", vsphere_host_paths, vsphere_host_npaths}};
         static const char *const vm_types[] = {"VirtualMachine"};
         const struct vs_propset vps[] = {{"VirtualMachine", vsphere_vm_paths, vsphere_vm_npaths}};
-        int page = c->o.page_size > 0 ? c->o.page_size : 500;
+        int page = o->page_size > 0 ? o->page_size : 500;
         if (vs_client_collect(vc, entity_types, 5, eps, 2, page, on_entity, &r, err,
                               sizeof(err)) != 0) {
             rc = VT_EXIT_UNKNOWN;
@@ -320,7 +316,7 @@ run_vcenter(struct cmd_ctx *c)
             if (r.inv.n > 1)
                 qsort(r.inv.v, r.inv.n, sizeof(*r.inv.v), cmp_entity);
             add_hosts(&r);
-            c->rep.has_hosts = true;
+            rep->has_hosts = true;
             if (vs_client_collect(vc, vm_types, 1, vps, 1, page, on_vm, &r, err, sizeof(err)) != 0)
                 rc = VT_EXIT_UNKNOWN;
         }
@@ -335,9 +331,20 @@ run_vcenter(struct cmd_ctx *c)
     free(r.inv.v);
     free(server);
     free(url);
-    if (c->rep.vm_json == NULL && r.want_json)
-        c->rep.vm_json = xcalloc(1, sizeof(char *));
+    if (rep->vm_json == NULL && r.want_json)
+        rep->vm_json = xcalloc(1, sizeof(char *));
     return rc;
 }
 
 #endif
+
+static int
+run_vcenter(struct cmd_ctx *c)
+{
+    if (c->nargs != 1) {
+        cli_error("vcenter takes one URL, not %zu operands; see 'vmtriage vcenter --help'",
+                  c->nargs);
+        return VT_EXIT_UNKNOWN;
+    }
+    return vcenter_read(c->args[0], &c->rules, &c->o, c->o.format == FMT_JSON, &c->rep);
+}

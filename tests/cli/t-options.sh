@@ -56,6 +56,7 @@ value() { # value OPTION ARG: a valid value of that kind
     until/*) echo 2024-03-31 ;;
     examples/*) echo 3 ;;
     vms/*) echo "$EX/datastore" ;;
+    vcenter/*) echo "http://127.0.0.1:$FPORT/sdk" ;;
     cred-file/*) echo "$WORK/cred" ;;
     ca-file/*) echo /dev/null ;;
     thumbprint/*) echo 0000000000000000000000000000000000000000000000000000000000000000 ;;

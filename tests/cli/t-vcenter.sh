@@ -22,6 +22,9 @@ if [ -x "$STATIC_BIN" ]; then
     RC=$?
     ok "static binary: vcenter exits 3" [ "$RC" -eq 3 ]
     ok "static binary: says the vSphere client is not built in" grep -q "built without the vSphere client" "$WORK/err"
+    "$STATIC_BIN" psod --vcenter https://127.0.0.1:1/sdk "$ROOT/examples/psod/esxi55-e1000-vmkernel-log.1" >"$WORK/out" 2>"$WORK/err"
+    RC=$?
+    ok "static binary: psod --vcenter exits 3, not built in" sh -c "[ $RC -eq 3 ] && grep -q 'built without the vSphere client' '$WORK/err'"
 else
     skip "static binary: build-static/vmtriage not built (make static)"
 fi
@@ -67,6 +70,15 @@ ok "paging: the host's build from the API (5.5.0 build 1331820)" \
 ok "paging: views destroyed and the session logged out, Logout last" \
     sh -c "test \$(grep -c '^DestroyView' '$FLOG') -eq 2 && tail -n 1 '$FLOG' | grep -q '^Logout this=sm-7'"
 ok "paging: the password is in no output" sh -c "! grep -q secret-pw-1 '$WORK/out' '$WORK/err'"
+# psod --vcenter: the inventory's VMs that carry the crash's trigger. The
+# example is the E1000PollRxRing screen of KB 2059053; the fake inventory's
+# only VirtualE1000 is web-1 (db-1 has an e1000e, esx-nested a vmxnet3).
+VMTRIAGE_USER=u VMTRIAGE_PASSWORD=p run psod -f json --vcenter "http://127.0.0.1:$FPORT/sdk" "$ROOT/examples/psod/esxi55-e1000-vmkernel-log.1"
+ok "psod --vcenter: the e1000 VM of the inventory, and only it, is related to the crash" \
+    json "[sorted(r['subject'] for r in f['related']) for f in d['findings'] if f['rule'] == 'psod-e1000-rss'] == [['/DC/vm/web-1']]"
+ok "psod --vcenter: the session logged out" sh -c "tail -n 1 '$FLOG' | grep -q '^Logout'"
+VMTRIAGE_USER=u VMTRIAGE_PASSWORD=p run psod --vcenter http://127.0.0.1:1/sdk "$ROOT/examples/psod/esxi55-e1000-vmkernel-log.1"
+ok "psod --vcenter, server unreachable: exit 3, one line" sh -c "[ $RC -eq 3 ] && grep -q 'cannot reach the server' '$WORK/err'"
 fake_stop
 
 fake_start fault
