@@ -167,6 +167,11 @@ on_vm(void *arg, const struct vs_node *obj)
     diags_release(&d);
     vm->is_template = v.is_template;
     vm->datastore_path = v.vmx_path ? xstrdup(v.vmx_path) : NULL;
+    /* "[ds1] vm/vm.vmx" is /vmfs/volumes/ds1/vm/vm.vmx in the host's shell */
+    const char *close = v.vmx_path && v.vmx_path[0] == '[' ? strchr(v.vmx_path, ']') : NULL;
+    if (close)
+        vm->host_file = xasprintf("/vmfs/volumes/%.*s/%s", (int)(close - v.vmx_path - 1),
+                                  v.vmx_path + 1, close[1] == ' ' ? close + 2 : close + 1);
     vm->power_state = v.power_state ? xstrdup(v.power_state) : NULL;
     const struct vsphere_entity *h = find_entity(&r->inv, v.host);
     vm->host = h && h->name ? xstrdup(h->name) : NULL;

@@ -79,6 +79,8 @@ struct vm {
     char *power_state;    /* poweredOn, poweredOff, suspended */
     char *host;           /* the host's name */
     char *cluster;        /* its cluster's name, or NULL */
+    char *host_file;      /* the .vmx in the host's shell: /vmfs/volumes/ds1/vm/vm.vmx;
+                             the field vm.path (fix commands name the file) */
 };
 
 /* Builds the record. Takes ownership of `doc` (freed by vm_free); copies

@@ -571,5 +571,6 @@ vm_free(struct vm *vm)
     free(vm->power_state);
     free(vm->host);
     free(vm->cluster);
+    free(vm->host_file);
     free(p);
 }

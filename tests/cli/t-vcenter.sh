@@ -69,6 +69,9 @@ ok "paging: the host's build from the API (5.5.0 build 1331820)" \
     json "[(h['name'], h['version'], h['build'], h['cpu']['model']) for h in d['hosts']] == [('esx1', '5.5.0', '1331820', 'Test CPU 1')]"
 ok "paging: views destroyed and the session logged out, Logout last" \
     sh -c "test \$(grep -c '^DestroyView' '$FLOG') -eq 2 && tail -n 1 '$FLOG' | grep -q '^Logout this=sm-7'"
+VMTRIAGE_USER=u VMTRIAGE_PASSWORD=p run vcenter "http://127.0.0.1:$FPORT/sdk"
+ok "paging: the ESXi shell fix names the .vmx in /vmfs/volumes, not the inventory path" \
+    grep -q "in '/vmfs/volumes/ds1/web-1/web-1.vmx'" "$WORK/out"
 ok "paging: the password is in no output" sh -c "! grep -q secret-pw-1 '$WORK/out' '$WORK/err'"
 # psod --vcenter: the inventory's VMs that carry the crash's trigger. The
 # example is the E1000PollRxRing screen of KB 2059053; the fake inventory's
@@ -327,7 +330,9 @@ for f in fx["vms"]:
     got = sorted((c["bus"], c["type"], c["disks"]) for c in v["controllers"] if c["present"])
     check("%s: controllers %s" % (n, want), got == want)
     check("%s: power state" % n, v["power_state"] == ("poweredOff" if f.get("powerOff") else "poweredOn"))
-    check("%s: datastore path of the .vmx" % n, v["datastore_path"] == "[LocalDS_0] %s/%s.vmx" % (n, n))
+    check("%s: datastore path of the .vmx, and its file in the host's shell" % n,
+          v["datastore_path"] == "[LocalDS_0] %s/%s.vmx" % (n, n)
+          and v["host_file"] == "/vmfs/volumes/LocalDS_0/%s/%s.vmx" % (n, n))
     check("%s: host and cluster" % n,
           (v["host"] == "DC0_H0" and v["cluster"] is None) if n in standalone
           else (v["host"] in ("DC0_C0_H0", "DC0_C0_H1", "DC0_C0_H2") and v["cluster"] == "DC0_C0"))
