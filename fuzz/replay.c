@@ -5,7 +5,7 @@
  * Usage: fuzz-replay DIR...
  * Every regular file of each DIR (not recursive, dot files and README* left
  * out) goes to the target named by a path component of DIR (`vmx`, `rules`,
- * `psod`, `logs`, `logline`, `logdecode`, `dump`, `bundle`, `cpu`, `hostfacts`, `console`; `esxi`, the shared corpus of
+ * `psod`, `logs`, `logline`, `logdecode`, `dump`, `bundle`, `cpu`, `hostfacts`, `console`, `vsphere`; `esxi`, the shared corpus of
  * purple screens and host logs, goes through both `psod` and `logs`;
  * `minidump`, the shared corpus of Windows crash dumps, through `dump`); in a
  * folder named none of them, such as fuzz/crashers, by the file name's
@@ -25,6 +25,7 @@
 #include "fuzz_quote.c"
 #include "fuzz_rules.c"
 #include "fuzz_vmx.c"
+#include "fuzz_vsphere.c"
 
 #include "util/util_mem.h"
 #include "source/walk.h"
@@ -44,7 +45,7 @@ fuzz_esxi_one(const uint8_t *data, size_t size)
     return fuzz_logs_one(data, size);
 }
 
-enum target { T_NONE, T_VMX, T_RULES, T_PSOD, T_LOGDECODE, T_LOGLINE, T_LOGS, T_ESXI, T_DUMP, T_BUNDLE, T_CPU, T_HOSTFACTS, T_QUOTE, T_CONSOLE };
+enum target { T_NONE, T_VMX, T_RULES, T_PSOD, T_LOGDECODE, T_LOGLINE, T_LOGS, T_ESXI, T_DUMP, T_BUNDLE, T_CPU, T_HOSTFACTS, T_QUOTE, T_CONSOLE, T_VSPHERE };
 
 static const struct {
     const char *name;
@@ -64,6 +65,7 @@ static const struct {
     {"hostfacts", T_HOSTFACTS, fuzz_hostfacts_one},
     {"quote", T_QUOTE, fuzz_quote_one},
     {"console", T_CONSOLE, fuzz_console_one},
+    {"vsphere", T_VSPHERE, fuzz_vsphere_one},
     {"minidump", T_DUMP, fuzz_dump_one}, /* shared corpus/minidump: Windows crash dumps */
 };
 

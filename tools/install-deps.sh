@@ -12,6 +12,10 @@
 # nettle, acl, lzma, zstd, lz4, bzip2, zlib and libxml2: their -dev packages.
 # tests/cli/t-static.sh runs the static binary in an empty root (unshare and
 # chroot from util-linux and coreutils) and traces what it opens (strace).
+# `vmtriage vcenter` (the default build; not the static one) uses libcurl,
+# libxml2 and OpenSSL; tests/cli/t-vcenter.sh builds govmomi's vSphere
+# simulator from golang-github-vmware-govmomi-dev with golang-go (offline,
+# GOPATH mode) and makes its test certificates with openssl.
 set -eu
 need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
@@ -22,7 +26,7 @@ extra=""
 [ "${1:-}" = browser ] && extra="chromium"
 static_archive="libarchive-dev nettle-dev libacl1-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev libxml2-dev"
 # groff-base and man-db: the man page is generated and checked at build time
-for p in make gcc pkg-config libyaml-dev libpcre2-dev zlib1g-dev $hs $static_archive python3 binutils file gzip busybox util-linux strace groff-base man-db $extra; do
+for p in make gcc pkg-config libyaml-dev libpcre2-dev zlib1g-dev $hs $static_archive python3 binutils file gzip busybox util-linux strace groff-base man-db libcurl4-openssl-dev libssl-dev openssl golang-go golang-github-vmware-govmomi-dev $extra; do
     have_pkg "$p" || need="$need $p"
 done
 [ -z "$need" ] && exit 0

@@ -26,7 +26,7 @@ cli_error(const char *fmt, ...)
 
 const struct command *const vt_commands[] = {&bundle_cmd, &scan_cmd, &psod_cmd, &logs_cmd,
                                              &dump_cmd,   &cpu_cmd,  &diagnose_cmd,
-                                             &rules_cmd};
+                                             &vcenter_cmd, &rules_cmd};
 const size_t vt_ncommands = sizeof(vt_commands) / sizeof(vt_commands[0]);
 
 /* Every option, the CO_* bit of the commands that take it, and its help. */
@@ -45,7 +45,14 @@ enum {
     OPT_STOP,
     OPT_CONSOLE,
     OPT_CPUINFO,
-    OPT_HOST
+    OPT_HOST,
+    OPT_CREDENTIALS,
+    OPT_CAFILE,
+    OPT_THUMBPRINT,
+    OPT_INSECURE,
+    OPT_TIMEOUT,
+    OPT_PAGESIZE,
+    OPT_VCENTER
 };
 static const struct optdef {
     const char *name; /* long name */
@@ -88,6 +95,20 @@ static const struct optdef {
     {"vms", OPT_VMS, CO_VMS, "PATH",
      "also scan the VMs under PATH (repeatable) and list\nthose that carry a known crash's "
      "trigger"},
+    {"vcenter", OPT_VCENTER, CO_VMS, "URL",
+     "also read the VMs of a vCenter or ESXi host (with the\noptions below) and list those "
+     "that carry a known\ncrash's trigger"},
+    {"cred-file", OPT_CREDENTIALS, CO_VCENTER, "FILE",
+     "user=NAME and password=SECRET lines (mode 0600);\nelse VMTRIAGE_USER and "
+     "VMTRIAGE_PASSWORD, else a prompt"},
+    {"ca-file", OPT_CAFILE, CO_VCENTER, "FILE", "trust the CA certificates (PEM) in FILE"},
+    {"thumbprint", OPT_THUMBPRINT, CO_VCENTER, "HEX",
+     "trust exactly the server certificate with this SHA-256\nthumbprint (AB:CD:...)"},
+    {"insecure", OPT_INSECURE, CO_VCENTER, NULL,
+     "do not check the server's certificate (warned on stderr)"},
+    {"timeout", OPT_TIMEOUT, CO_VCENTER, "S", "give up a request after S seconds (default 300)"},
+    {"page-size", OPT_PAGESIZE, CO_VCENTER, "N", "objects per page of the property collector "
+     "(default 500)"},
 };
 #define NOPTDEFS (sizeof(optdefs) / sizeof(optdefs[0]))
 
@@ -410,6 +431,33 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
             }
             o->cpuinfos[o->ncpuinfos++] = optarg;
             break;
+        case OPT_VCENTER:
+            o->vcenter = optarg;
+            break;
+        case OPT_CREDENTIALS:
+            o->credentials = optarg;
+            break;
+        case OPT_CAFILE:
+            o->ca_file = optarg;
+            break;
+        case OPT_THUMBPRINT:
+            o->thumbprint = optarg;
+            break;
+        case OPT_INSECURE:
+            o->insecure = true;
+            break;
+        case OPT_TIMEOUT:
+        case OPT_PAGESIZE: {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            long max = c == OPT_TIMEOUT ? 86400 : 100000;
+            if (*end || end == optarg || n < 1 || n > max) {
+                cli_error("--%s takes a number from 1 to %ld, not '%s'", od->name, max, optarg);
+                return -1;
+            }
+            *(c == OPT_TIMEOUT ? &o->timeout : &o->page_size) = (int)n;
+            break;
+        }
         case OPT_KIND:
             if (record_kind_from_name(optarg) < 0) {
                 cli_error("--kind takes vm, nic, controller, crash, log, dump or cpu, not '%s'",

@@ -40,6 +40,13 @@ struct vt_opts {
     const char *host;      /* --host PATH (diagnose): the host's bundle or file system */
     char *cpuinfos[4];     /* --cpuinfo FILE (diagnose): the guest's listing, the host's, or both */
     size_t ncpuinfos;
+    const char *credentials; /* --cred-file FILE (vcenter) */
+    const char *ca_file;     /* --ca-file FILE (vcenter) */
+    const char *thumbprint;  /* --thumbprint SHA256 (vcenter) */
+    bool insecure;           /* --insecure (vcenter) */
+    int timeout;             /* --timeout SECONDS (vcenter); 0: the default */
+    int page_size;           /* --page-size N (vcenter); 0: the default */
+    const char *vcenter;     /* --vcenter URL (psod): an inventory to search for the trigger */
 };
 
 /* The options a command honours (struct command.opts). Its --help, the
@@ -59,6 +66,8 @@ enum {
     CO_KIND = 1 << 9,    /* --kind KIND (rules list) */
     CO_BUILD = 1 << 10,  /* --build N (psod) */
     CO_DIAG = 1 << 11,   /* --dump, --stop-code, --console, --cpuinfo (diagnose) */
+    CO_VCENTER = 1 << 12, /* --cred-file, --ca-file, --thumbprint, --insecure, --timeout,
+                             --page-size (vcenter) */
 };
 /* What every report-writing command takes. */
 #define CO_REPORT (CO_FORMAT | CO_OUTPUT | CO_RULES | CO_MIN | CO_COLOR)
@@ -117,7 +126,7 @@ int cli_run(const struct command *cmd, int argc, char **argv);
 extern const struct command *const vt_commands[];
 extern const size_t vt_ncommands;
 extern const struct command bundle_cmd, scan_cmd, psod_cmd, logs_cmd, dump_cmd, cpu_cmd, rules_cmd,
-    diagnose_cmd;
+    diagnose_cmd, vcenter_cmd;
 
 /* `vmtriage CMD --help`: usage, summary, the options the command honours. */
 void cli_help(const struct command *cmd, FILE *fp);
@@ -146,6 +155,13 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * a crash's trigger (psod --vms). */
 void scan_paths(char *const *paths, size_t npaths, const struct ruleset *rules,
                 const struct vt_opts *o, struct findings *out, struct diags *d);
+
+/* Audits every VM of the vCenter or ESXi host at `url` as `vcenter` does
+ * (cmd_vcenter.c) into `rep`: findings, hosts, errors and, when `want_json`,
+ * the serialised VMs. Returns VT_EXIT_OK, or VT_EXIT_UNKNOWN after printing
+ * the one-line error (also in a build without the vSphere client). */
+int vcenter_read(const char *url, const struct ruleset *rules, const struct vt_opts *o,
+                 bool want_json, struct report *rep);
 
 /* How `logs` and `psod` name the subject of log findings. */
 enum log_subject { SUBJECT_FOLDER, SUBJECT_FILE };

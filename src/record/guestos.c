@@ -39,7 +39,8 @@ add_row(char **col)
     static size_t cap;
     XGROW(table, cap, ntable + 1);
     table[ntable++] =
-        (struct guestos){col[0], col[1], family_from_name(col[3]), atoi(col[4]), atoi(col[5])};
+        (struct guestos){col[0], col[1], family_from_name(col[3]), atoi(col[4]), atoi(col[5]),
+                         strcmp(col[2], "TRUE") == 0};
 }
 
 static void
@@ -58,6 +59,23 @@ guestos_lookup(const char *key)
         if (strcasecmp(table[i].key, key) == 0)
             return &table[i];
     return NULL;
+}
+
+const struct guestos *
+guestos_lookup_vim(const char *vim_id)
+{
+    if (vim_id == NULL)
+        return NULL;
+    pthread_once(&once, load_table);
+    const struct guestos *any = NULL;
+    for (size_t i = 0; i < ntable; i++)
+        if (strcmp(table[i].vim_id, vim_id) == 0) {
+            if (table[i].reversible)
+                return &table[i];
+            if (any == NULL)
+                any = &table[i];
+        }
+    return any;
 }
 
 enum guest_family

@@ -12,7 +12,7 @@
 static struct fv
 g_path(const struct record *r)
 {
-    return v_str(VM->path);
+    return v_str(VM->host_file ? VM->host_file : VM->path);
 }
 static struct fv
 g_name(const struct record *r)

@@ -73,6 +73,14 @@ struct vm {
     size_t nnics;
     struct vm_controller *ctrls;
     size_t nctrls;
+    /* A VM read over the vSphere API (vmtriage vcenter); all NULL for a file.
+     * Owned, freed by vm_free. `path` is then the inventory path. */
+    char *datastore_path; /* "[ds1] vm/vm.vmx" */
+    char *power_state;    /* poweredOn, poweredOff, suspended */
+    char *host;           /* the host's name */
+    char *cluster;        /* its cluster's name, or NULL */
+    char *host_file;      /* the .vmx in the host's shell: /vmfs/volumes/ds1/vm/vm.vmx;
+                             the field vm.path (fix commands name the file) */
 };
 
 /* Builds the record. Takes ownership of `doc` (freed by vm_free); copies

@@ -567,5 +567,10 @@ vm_free(struct vm *vm)
     free(vm->ctrls);
     vmx_doc_free(vm->doc);
     free(vm->path);
+    free(vm->datastore_path);
+    free(vm->power_state);
+    free(vm->host);
+    free(vm->cluster);
+    free(vm->host_file);
     free(p);
 }

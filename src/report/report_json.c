@@ -76,6 +76,13 @@ vm_to_json(struct json *j, const struct vm *vm)
     json_kv_str(j, "encoding", vmx_encoding(vm->doc));
     json_kv_bool(j, "crlf", vmx_has_crlf(vm->doc));
     json_kv_int(j, "keys", (long long)vmx_count(vm->doc));
+    if (vm->datastore_path || vm->power_state || vm->host) { /* read over the vSphere API */
+        json_kv_str(j, "datastore_path", vm->datastore_path);
+        json_kv_str(j, "host_file", vm->host_file);
+        json_kv_str(j, "power_state", vm->power_state);
+        json_kv_str(j, "host", vm->host);
+        json_kv_str(j, "cluster", vm->cluster);
+    }
     json_obj_end(j);
 }
 

@@ -272,6 +272,9 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
         term_printf(sf, "%zu listings", r->ncpus);
     else if (r->has_dumps && !r->has_hosts)
         term_printf(sf, "%zu dump%s", r->ndumps, r->ndumps == 1 ? "" : "s");
+    else if (r->has_hosts && !r->has_crashes) /* vcenter: hosts and VMs */
+        term_printf(sf, "%zu host%s, %zu VM%s", r->nhosts, r->nhosts == 1 ? "" : "s", r->nvms,
+                    r->nvms == 1 ? "" : "s");
     else if (r->has_hosts) /* bundle: after the crashes and files */
         term_printf(sf, ", %zu dump%s, %zu VM%s", r->ndumps, r->ndumps == 1 ? "" : "s", r->nvms,
                     r->nvms == 1 ? "" : "s");

@@ -24,8 +24,21 @@ operands() {
     cpu) echo "$EX/cpu/guest-no-vmx.cpuinfo" ;;
     bundle) echo "$EX/bundle" ;;
     rules) echo list ;;
+    vcenter) echo "http://127.0.0.1:$FPORT/sdk" ;; # tests/vcsim/fake_vsphere.py, below
     esac
 }
+# vcenter reads a server: the fake vSphere endpoint of t-vcenter, with credentials
+FPORT=0
+python3 tests/vcsim/fake_vsphere.py paging "$WORK/fake.port" "$WORK/fake.log" &
+FPID=$!
+trap 'kill $FPID 2>/dev/null; rm -rf "$WORK"' EXIT
+i=0
+while [ ! -s "$WORK/fake.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+FPORT=$(cat "$WORK/fake.port")
+export VMTRIAGE_USER=u VMTRIAGE_PASSWORD=p
+printf 'user=u\npassword=p\n' >"$WORK/cred"
+chmod 600 "$WORK/cred"
+
 # options CMD: "name ARG" per option in CMD's --help (ARG "-" when none)
 options() {
     "$VT" "$1" --help | sed -n 's/^  \(-[a-z], \)\{0,1\} *--\([a-z-]*\)\( \([A-Za-z]*\)\)\{0,1\}  .*/\2 \4/p' |
@@ -43,13 +56,18 @@ value() { # value OPTION ARG: a valid value of that kind
     until/*) echo 2024-03-31 ;;
     examples/*) echo 3 ;;
     vms/*) echo "$EX/datastore" ;;
+    vcenter/*) echo "http://127.0.0.1:$FPORT/sdk" ;;
+    cred-file/*) echo "$WORK/cred" ;;
+    ca-file/*) echo /dev/null ;;
+    thumbprint/*) echo 0000000000000000000000000000000000000000000000000000000000000000 ;;
+    timeout/* | page-size/*) echo 10 ;;
     *) echo "?" ;;
     esac
 }
 usage_error() { grep -qE "see 'vmtriage [a-z]+ --help'|has no --|needs a value|does not write|unknown format" "$WORK/err"; }
 
 cmds=$("$VT" --help | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p')
-ok "the general help lists the seven commands" [ "$(echo $cmds)" = "bundle scan psod logs dump cpu rules" ]
+ok "the general help lists the eight commands" [ "$(echo $cmds)" = "bundle scan psod logs dump cpu vcenter rules" ]
 : >"$WORK/all"
 for c in $cmds; do options "$c" >>"$WORK/all"; done
 sort -u "$WORK/all" -o "$WORK/all"

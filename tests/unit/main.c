@@ -88,6 +88,7 @@ static const struct {
     {"bundle", test_bundle},
     {"cpu", test_cpu},
     {"console", test_console},
+    {"vsphere", test_vsphere},
 };
 
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))

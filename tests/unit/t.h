@@ -76,5 +76,6 @@ int test_dump(void);
 int test_bundle(void);
 int test_cpu(void);
 int test_console(void);
+int test_vsphere(void);
 
 #endif

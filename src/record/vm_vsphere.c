@@ -1,0 +1,424 @@
+/* vm_vsphere: vSphere API objects to .vmx documents and host facts (see
+ * vm_vsphere.h). The mapping of device classes follows the vSphere API
+ * reference's VirtualDevice subtypes and the .vmx values of kb/vmx.md. */
+#include "record/vm_vsphere.h"
+#include "record/guestos.h"
+#include "util/util_buf.h"
+#include "util/util_mem.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *const vsphere_vm_paths[] = {
+    "name",
+    "parent",
+    "parentVApp",
+    "config.template",
+    "config.guestId",
+    "config.version",
+    "config.firmware",
+    "config.bootOptions.efiSecureBootEnabled",
+    "config.nestedHVEnabled",
+    "config.hardware.memoryMB",
+    "config.hardware.numCPU",
+    "config.hardware.numCoresPerSocket",
+    "config.hardware.device",
+    "config.memoryAllocation.reservation",
+    "config.tools.syncTimeWithHost",
+    "config.extraConfig",
+    "runtime.host",
+    "runtime.powerState",
+    "summary.config.vmPathName",
+};
+const size_t vsphere_vm_npaths = sizeof(vsphere_vm_paths) / sizeof(vsphere_vm_paths[0]);
+
+const char *const vsphere_host_paths[] = {
+    "name",
+    "parent",
+    "summary.config.product",
+    "summary.hardware.cpuModel",
+    "capability.nestedHVSupported",
+    "runtime.connectionState",
+};
+const size_t vsphere_host_npaths = sizeof(vsphere_host_paths) / sizeof(vsphere_host_paths[0]);
+
+const char *const vsphere_entity_paths[] = {"name", "parent"};
+const size_t vsphere_entity_npaths = 2;
+
+static const struct {
+    const char *xtype, *vmx;
+    bool nic;
+} device_map[] = {
+    {"VirtualE1000", "e1000", true},
+    {"VirtualE1000e", "e1000e", true},
+    {"VirtualVmxnet3", "vmxnet3", true},
+    {"VirtualVmxnet3Vrdma", "vrdma", true},
+    {"VirtualVmxnet2", "vmxnet", true}, /* with features 15: Enhanced vmxnet */
+    {"VirtualVmxnet", "vmxnet", true},
+    {"VirtualPCNet32", "vlance", true},
+    {"ParaVirtualSCSIController", "pvscsi", false},
+    {"VirtualLsiLogicController", "lsilogic", false},
+    {"VirtualLsiLogicSASController", "lsisas1068", false},
+    {"VirtualBusLogicController", "buslogic", false},
+    {"VirtualNVMEController", "nvme", false},
+    {"VirtualAHCIController", "sata", false},
+    {"VirtualIDEController", "ide", false},
+};
+
+const char *
+vsphere_device_vmx(const char *xtype, bool *nic)
+{
+    *nic = false;
+    for (size_t i = 0; xtype && i < sizeof(device_map) / sizeof(device_map[0]); i++)
+        if (strcmp(xtype, device_map[i].xtype) == 0) {
+            *nic = device_map[i].nic;
+            return device_map[i].vmx;
+        }
+    return NULL;
+}
+
+/* The val of the propSet named `name`, or NULL. */
+static const struct vs_node *
+prop(const struct vs_node *obj, const char *name)
+{
+    for (const struct vs_node *c = obj->child; c; c = c->next)
+        if (strcmp(c->name, "propSet") == 0) {
+            const char *n = vs_text(c, "name");
+            if (n && strcmp(n, name) == 0)
+                return vs_child(c, "val");
+        }
+    return NULL;
+}
+
+static char *
+dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+static const char *
+prop_text(const struct vs_node *obj, const char *name)
+{
+    const struct vs_node *v = prop(obj, name);
+    return v ? v->text : NULL;
+}
+
+/* Each missingSet as "path: FaultType". */
+static void
+read_missing(const struct vs_node *obj, char ***out, size_t *n)
+{
+    size_t cap = 0;
+    for (const struct vs_node *c = obj->child; c; c = c->next) {
+        if (strcmp(c->name, "missingSet") != 0)
+            continue;
+        const char *path = vs_text(c, "path");
+        const struct vs_node *f = vs_path(c, "fault/fault");
+        const char *type = f ? (f->xtype ? f->xtype : f->name) : "fault";
+        XGROW(*out, cap, *n + 1);
+        (*out)[(*n)++] = xasprintf("%s: %s", path ? path : "?", type);
+    }
+}
+
+/* The document being written: keys once each (the first wins, as in vmx_find). */
+struct doc {
+    struct buf b;
+    char **keys;
+    size_t nkeys, cap;
+};
+
+static bool
+doc_has(const struct doc *d, const char *key)
+{
+    for (size_t i = 0; i < d->nkeys; i++)
+        if (strcasecmp(d->keys[i], key) == 0)
+            return true;
+    return false;
+}
+
+/* key = "value", with the .vmx escapes: `|XY` for '"', '|', '#' and control bytes. */
+static void
+put(struct doc *d, const char *key, const char *value)
+{
+    if (value == NULL || doc_has(d, key))
+        return;
+    for (const char *k = key; *k; k++) /* a key is one word: anything else would break the line */
+        if (*k <= ' ' || *k == '=' || *k == '"' || *k == '#' || *k == 0x7f)
+            return;
+    XGROW(d->keys, d->cap, d->nkeys + 1);
+    d->keys[d->nkeys++] = xstrdup(key);
+    buf_adds(&d->b, key);
+    buf_adds(&d->b, " = \"");
+    for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '|' || *p == '#')
+            buf_addf(&d->b, "|%02X", *p);
+        else
+            buf_addc(&d->b, (char)*p);
+    }
+    buf_adds(&d->b, "\"\n");
+}
+
+static void
+putf_key(struct doc *d, const char *value, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+putf_key(struct doc *d, const char *value, const char *fmt, ...)
+{
+    char key[128];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(key, sizeof(key), fmt, ap);
+    va_end(ap);
+    put(d, key, value);
+}
+
+static const char *
+vmx_bool_of(const char *api)
+{
+    if (api == NULL)
+        return NULL;
+    return strcmp(api, "true") == 0 || strcmp(api, "1") == 0 ? "TRUE" : "FALSE";
+}
+
+/* A controller seen in the device list: its key and what the .vmx calls it. */
+struct ctl {
+    long key;
+    const char *bus; /* "scsi", "sata", "nvme", "ide" */
+    long number;     /* busNumber */
+};
+
+static long
+num(const char *s, long dflt)
+{
+    if (s == NULL || *s == '\0')
+        return dflt;
+    char *end;
+    long v = strtol(s, &end, 10);
+    return *end ? dflt : v;
+}
+
+/* What write_device counts across the device list. */
+struct dev_counts {
+    int nics, floppies, serials, parallels;
+    bool sound, usb, xhci;
+};
+
+static void
+write_device(struct doc *d, const struct vs_node *v, const struct ctl *ctls, size_t nctl,
+             struct dev_counts *n)
+{
+    const char *t = v->xtype ? v->xtype : "";
+    bool nic;
+    const char *m = vsphere_device_vmx(t, &nic);
+    if (nic) {
+        int i = n->nics++;
+        putf_key(d, "TRUE", "ethernet%d.present", i);
+        putf_key(d, m, "ethernet%d.virtualDev", i);
+        if (strcmp(t, "VirtualVmxnet2") == 0)
+            putf_key(d, "15", "ethernet%d.features", i);
+        const char *at = vs_text(v, "addressType"), *mac = vs_text(v, "macAddress");
+        putf_key(d, at, "ethernet%d.addressType", i);
+        if (mac && at && strcasecmp(at, "manual") == 0)
+            putf_key(d, mac, "ethernet%d.address", i);
+        else
+            putf_key(d, mac, "ethernet%d.generatedAddress", i);
+        putf_key(d, vs_text(v, "backing/deviceName"), "ethernet%d.networkName", i);
+        putf_key(d, vmx_bool_of(vs_text(v, "connectable/startConnected")),
+                 "ethernet%d.startConnected", i);
+        return;
+    }
+    if (strcmp(t, "VirtualDisk") == 0 || strcmp(t, "VirtualCdrom") == 0) {
+        long ck = num(vs_text(v, "controllerKey"), -1), unit = num(vs_text(v, "unitNumber"), -1);
+        const struct ctl *c = NULL;
+        for (size_t k = 0; k < nctl; k++)
+            if (ctls[k].key == ck)
+                c = &ctls[k];
+        if (c == NULL || unit < 0 || unit > 255)
+            return;
+        bool disk = strcmp(t, "VirtualDisk") == 0;
+        char unit_key[64];
+        snprintf(unit_key, sizeof(unit_key), "%s%ld:%ld.present", c->bus, c->number, unit);
+        if (doc_has(d, unit_key))
+            return; /* a unit holds one device */
+        put(d, unit_key, "TRUE");
+        putf_key(d,
+                 disk ? (strcmp(c->bus, "scsi") == 0 ? "scsi-hardDisk" : "ata-hardDisk")
+                      : "cdrom-image",
+                 "%s%ld:%ld.deviceType", c->bus, c->number, unit);
+        putf_key(d, vs_text(v, "backing/fileName"), "%s%ld:%ld.fileName", c->bus, c->number,
+                 unit);
+        return;
+    }
+    if (!strcmp(t, "VirtualSoundBlaster16") || !strcmp(t, "VirtualEnsoniq1371") ||
+        !strcmp(t, "VirtualHdAudioCard"))
+        n->sound = true;
+    else if (!strcmp(t, "VirtualUSBController"))
+        n->usb = true;
+    else if (!strcmp(t, "VirtualUSBXHCIController"))
+        n->xhci = true;
+    else if (!strcmp(t, "VirtualFloppy"))
+        putf_key(d, "TRUE", "floppy%d.present", n->floppies++);
+    else if (!strcmp(t, "VirtualSerialPort"))
+        putf_key(d, "TRUE", "serial%d.present", n->serials++);
+    else if (!strcmp(t, "VirtualParallelPort"))
+        putf_key(d, "TRUE", "parallel%d.present", n->parallels++);
+}
+
+static void
+write_devices(struct doc *d, const struct vs_node *devs)
+{
+    struct ctl ctls[64];
+    size_t nctl = 0;
+    if (devs == NULL)
+        return;
+    /* controllers first: disks name theirs by key */
+    for (const struct vs_node *v = devs->child; v; v = v->next) {
+        bool nic;
+        const char *m = vsphere_device_vmx(v->xtype, &nic);
+        if (m == NULL || nic || nctl == sizeof(ctls) / sizeof(ctls[0]))
+            continue;
+        const char *bus = strcmp(m, "nvme") == 0   ? "nvme"
+                          : strcmp(m, "sata") == 0 ? "sata"
+                          : strcmp(m, "ide") == 0  ? "ide"
+                                                   : "scsi";
+        long number = num(vs_text(v, "busNumber"), -1);
+        if (number < 0 || number > 99)
+            continue;
+        ctls[nctl++] = (struct ctl){num(vs_text(v, "key"), -1), bus, number};
+        if (strcmp(bus, "ide") != 0)
+            putf_key(d, "TRUE", "%s%ld.present", bus, number);
+        if (strcmp(bus, "scsi") == 0)
+            putf_key(d, m, "scsi%ld.virtualDev", number);
+    }
+    /* then disks before CD-ROMs, so that a unit two devices claim (the
+     * simulator puts its disk and CD-ROM both on scsi0:0) is the disk's */
+    struct dev_counts n = {0};
+    for (const struct vs_node *v = devs->child; v; v = v->next)
+        if (v->xtype == NULL || strcmp(v->xtype, "VirtualCdrom") != 0)
+            write_device(d, v, ctls, nctl, &n);
+    for (const struct vs_node *v = devs->child; v; v = v->next)
+        if (v->xtype && strcmp(v->xtype, "VirtualCdrom") == 0)
+            write_device(d, v, ctls, nctl, &n);
+    /* the device list is the whole truth: what it lacks is not there */
+    put(d, "sound.present", n.sound ? "TRUE" : "FALSE");
+    put(d, "usb.present", n.usb ? "TRUE" : "FALSE");
+    if (n.xhci)
+        put(d, "usb_xhci.present", "TRUE");
+    if (n.floppies == 0)
+        put(d, "floppy0.present", "FALSE");
+}
+
+void
+vsphere_vm_read(const struct vs_node *obj, struct vsphere_vm *vm)
+{
+    *vm = (struct vsphere_vm){0};
+    vm->moref = dup_or_null(vs_text(obj, "obj"));
+    vm->name = dup_or_null(prop_text(obj, "name"));
+    vm->parent = dup_or_null(prop_text(obj, "parent"));
+    if (vm->parent == NULL) /* a VM in a vApp has its vApp instead of a folder */
+        vm->parent = dup_or_null(prop_text(obj, "parentVApp"));
+    vm->host = dup_or_null(prop_text(obj, "runtime.host"));
+    vm->power_state = dup_or_null(prop_text(obj, "runtime.powerState"));
+    vm->vmx_path = dup_or_null(prop_text(obj, "summary.config.vmPathName"));
+    const char *tmpl = prop_text(obj, "config.template");
+    vm->is_template = tmpl && strcmp(tmpl, "true") == 0;
+    read_missing(obj, &vm->denied, &vm->ndenied);
+
+    struct doc d = {.b = BUF_INIT};
+    put(&d, "config.version", "8");
+    put(&d, "displayName", vm->name);
+    const char *gid = prop_text(obj, "config.guestId");
+    const struct guestos *g = guestos_lookup_vim(gid);
+    put(&d, "guestOS", g ? g->key : gid);
+    const char *ver = prop_text(obj, "config.version");
+    if (ver && strncmp(ver, "vmx-", 4) == 0)
+        put(&d, "virtualHW.version", ver + 4);
+    put(&d, "firmware", prop_text(obj, "config.firmware"));
+    put(&d, "uefi.secureBoot.enabled",
+        vmx_bool_of(prop_text(obj, "config.bootOptions.efiSecureBootEnabled")));
+    /* only a set flag is a key: a .vmx without vhv.enable reads false too */
+    const char *hv = prop_text(obj, "config.nestedHVEnabled");
+    if (hv && strcmp(hv, "true") == 0)
+        put(&d, "vhv.enable", "TRUE");
+    put(&d, "memsize", prop_text(obj, "config.hardware.memoryMB"));
+    put(&d, "sched.mem.min", prop_text(obj, "config.memoryAllocation.reservation"));
+    put(&d, "numvcpus", prop_text(obj, "config.hardware.numCPU"));
+    put(&d, "cpuid.coresPerSocket", prop_text(obj, "config.hardware.numCoresPerSocket"));
+    put(&d, "tools.syncTime", vmx_bool_of(prop_text(obj, "config.tools.syncTimeWithHost")));
+    const struct vs_node *devs = prop(obj, "config.hardware.device");
+    write_devices(&d, devs);
+    const struct vs_node *extra = prop(obj, "config.extraConfig");
+    for (const struct vs_node *o = extra ? extra->child : NULL; o; o = o->next) {
+        const char *k = vs_text(o, "key"), *v = vs_text(o, "value");
+        if (k && *k)
+            put(&d, k, v ? v : "");
+    }
+    vm->has_config = gid != NULL || ver != NULL || devs != NULL;
+    vm->vmx_len = d.b.len;
+    vm->vmx = buf_detach(&d.b);
+    for (size_t i = 0; i < d.nkeys; i++)
+        free(d.keys[i]);
+    free(d.keys);
+}
+
+static void
+free_list(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+void
+vsphere_vm_release(struct vsphere_vm *vm)
+{
+    free(vm->moref);
+    free(vm->name);
+    free(vm->parent);
+    free(vm->host);
+    free(vm->power_state);
+    free(vm->vmx_path);
+    free(vm->vmx);
+    free_list(vm->denied, vm->ndenied);
+    *vm = (struct vsphere_vm){0};
+}
+
+void
+vsphere_entity_read(const struct vs_node *obj, struct vsphere_entity *e)
+{
+    *e = (struct vsphere_entity){.nested_hv = -1};
+    const struct vs_node *o = vs_child(obj, "obj");
+    e->moref = dup_or_null(o ? o->text : NULL);
+    e->type = dup_or_null(o ? o->mtype : NULL);
+    e->name = dup_or_null(prop_text(obj, "name"));
+    e->parent = dup_or_null(prop_text(obj, "parent"));
+    const struct vs_node *p = prop(obj, "summary.config.product");
+    e->product = dup_or_null(vs_text(p, "name"));
+    e->version = dup_or_null(vs_text(p, "version"));
+    e->build = dup_or_null(vs_text(p, "build"));
+    e->full_name = dup_or_null(vs_text(p, "fullName"));
+    e->cpu_model = dup_or_null(prop_text(obj, "summary.hardware.cpuModel"));
+    e->connection = dup_or_null(prop_text(obj, "runtime.connectionState"));
+    const char *hv = prop_text(obj, "capability.nestedHVSupported");
+    e->nested_hv = hv == NULL ? -1 : strcmp(hv, "true") == 0;
+    read_missing(obj, &e->denied, &e->ndenied);
+}
+
+void
+vsphere_entity_release(struct vsphere_entity *e)
+{
+    free(e->moref);
+    free(e->type);
+    free(e->name);
+    free(e->parent);
+    free(e->product);
+    free(e->version);
+    free(e->build);
+    free(e->full_name);
+    free(e->cpu_model);
+    free(e->connection);
+    free_list(e->denied, e->ndenied);
+    *e = (struct vsphere_entity){0};
+}
