@@ -249,11 +249,17 @@ func main() {
 	certFile := flag.String("cert", "", "with -tls: the server certificate (PEM), else Go's test certificate")
 	keyFile := flag.String("key", "", "with -cert: its private key (PEM)")
 	esx := flag.Bool("esx", false, "a single ESXi host (simulator.ESX) instead of a vCenter")
+	vms := flag.Int("vms", 0, "a vCenter of about this many VMs (bench/vcenter.sh): one standalone host and one cluster, VMs spread over them")
 	flag.Parse()
 
 	m := simulator.VPX()
 	if *esx {
 		m = simulator.ESX()
+	}
+	if *vms > 0 {
+		// VM count = Datacenter x (Host + Cluster x (1 + Pool)) x Machine (model.go):
+		// 1 x (1 + 1 x 1) x Machine
+		m.Machine = (*vms + 1) / 2
 	}
 	if err := m.Create(); err != nil {
 		log.Fatal(err)
