@@ -153,6 +153,7 @@ bench: $(PROG)
 	sh bench/run.sh
 	sh bench/logs.sh
 	sh bench/bundle.sh
+	if command -v go >/dev/null; then sh bench/vcenter.sh; else echo "bench: vcenter skipped (no go)"; fi
 
 example: $(PROG)
 	$(PROG) scan examples/datastore || test $$? -le 2

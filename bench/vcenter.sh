@@ -80,7 +80,7 @@ tv=$(median <"$W/t.vmtriage")
 tc=$(median <"$W/t.collect")
 {
     echo "vcenter: $got VMs in govmomi's simulator (0.24.2), $R rounds, medians"
-    awk -v t="$tv" -v r="$(cat "$W/rss.vmtriage" 2>/dev/null || echo ?)" 'BEGIN {printf "  vmtriage vcenter --format json (all rules)  %8.3f s  peak RSS %s KB\n", t / 1e9, r}'
-    awk -v t="$tc" -v r="$(cat "$W/rss.collect" 2>/dev/null || echo ?)" 'BEGIN {printf "  vcollect (govc object.collect stand-in)     %8.3f s  peak RSS %s KB\n", t / 1e9, r}'
+    awk -v t="$tv" -v r="$(tail -n 1 "$W/rss.vmtriage" 2>/dev/null || echo ?)" 'BEGIN {printf "  vmtriage vcenter --format json (all rules)  %8.3f s  peak RSS %s KB\n", t / 1e9, r}'
+    awk -v t="$tc" -v r="$(tail -n 1 "$W/rss.collect" 2>/dev/null || echo ?)" 'BEGIN {printf "  vcollect (govc object.collect stand-in)     %8.3f s  peak RSS %s KB\n", t / 1e9, r}'
     awk -v a="$tv" -v b="$tc" 'BEGIN {printf "  ratio vmtriage / collection: %.2f\n", a / b}'
 } | tee "$W/../vcenter-results.txt"
