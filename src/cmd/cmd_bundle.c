@@ -79,7 +79,7 @@ struct bundle_vm {
     size_t host;   /* r->hosts[host] it belongs to */
     char *text;    /* owned: the .vmx's bytes, once a diagnosis wants them */
     size_t len;
-    bool wanted;
+    const char *why; /* why its log asks for a diagnosis (diagnose_trigger), or NULL */
 };
 
 /* One file of a bundle, wherever its bytes come from. */
@@ -586,14 +586,16 @@ grab_vmx(void *arg, const struct bundle_entry *e, struct bundle_reader *rd)
     struct bundling *bd = arg;
     for (size_t i = 0; i < bd->nvms; i++) {
         struct bundle_vm *v = &bd->vms[i];
-        if (!v->wanted || v->text || strcmp(v->vmx, e->display) != 0)
+        if (!v->why || v->text || strcmp(v->vmx, e->display) != 0)
             continue;
         struct buf t = BUF_INIT;
         struct member m = {e->path, e->display, bundle_member_read, rd, e->written_ms};
-        if (read_all(&m, VMX_MAX_BYTES, &t, &bd->r->diags) == 0) {
+        struct diags again = DIAGS_INIT; /* the first reading reported its problems */
+        if (read_all(&m, VMX_MAX_BYTES, &t, &again) == 0) {
             v->len = t.len;
             v->text = t.p ? buf_detach(&t) : xstrdup("");
         }
+        diags_release(&again);
         buf_release(&t);
     }
     return 0;
@@ -610,8 +612,8 @@ diagnose_vms(struct bundling *bd, const char *input)
     size_t from_archive = 0;
     for (size_t i = 0; bd->diagnose && i < bd->nvms; i++) {
         struct bundle_vm *v = &bd->vms[i];
-        v->wanted = diagnose_trigger(&r->findings, v->folder) != NULL;
-        if (!v->wanted || v->vmx == NULL)
+        v->why = diagnose_trigger(&r->findings, v->folder);
+        if (!v->why || v->vmx == NULL)
             continue;
         char *data;
         size_t len;
@@ -626,14 +628,17 @@ diagnose_vms(struct bundling *bd, const char *input)
         }
         diags_release(&quiet);
     }
-    if (from_archive && input)
-        bundle_walk(input, grab_vmx, bd, &r->diags);
+    if (from_archive && input) {
+        /* the first walk reported what the archive holds: its notes and errors not twice */
+        struct diags again = DIAGS_INIT;
+        bundle_walk(input, grab_vmx, bd, &again);
+        diags_release(&again);
+    }
     for (size_t i = 0; i < bd->nvms; i++) {
         struct bundle_vm *v = &bd->vms[i];
-        if (v->wanted) {
+        if (v->why) {
             struct bundle_vm_text t = {v->folder, v->vmx, v->text, v->len, v->nlogs};
-            diagnose_bundle_vm(bd->rules, bd->o, r, &r->hosts[v->host], &t,
-                               diagnose_trigger(&r->findings, v->folder));
+            diagnose_bundle_vm(bd->rules, bd->o, r, &r->hosts[v->host], &t, v->why);
         }
         free(v->folder);
         free(v->vmx);

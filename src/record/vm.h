@@ -7,6 +7,7 @@
 #ifndef VT_VM_H
 #define VT_VM_H
 
+#include "record/cpuid_mask.h"
 #include "record/guestos.h"
 #include "parse/vmx/vmx_parse.h"
 
@@ -65,7 +66,7 @@ struct vm {
     int serial_ports, parallel_ports;
     int tools_sync_time;    /* tools.syncTime: 1, 0, -1 */
     bool runs_hypervisor;   /* guest vmkernel* or a vhv.enable key */
-    const char *cpuid_hidden[8]; /* features the .vmx CPUID masks hide (record/cpuid_mask.h) */
+    const char *cpuid_hidden[CPUID_MASK_FEATURES]; /* features the .vmx CPUID masks hide */
     size_t ncpuid_hidden;
     const struct vmx_entry *cpuid_hidden_at; /* the mask that hides the first, or NULL */
     const char *boot_basis; /* "bios.hddOrder", "first disk" or NULL */

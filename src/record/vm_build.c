@@ -7,7 +7,6 @@
  * number, or is out of its range (a negative memSize, a device index past
  * 99, anything past int), is an error naming the line and is read as
  * missing; never clamped or wrapped. */
-#include "record/cpuid_mask.h"
 #include "record/vm.h"
 #include "util/util_buf.h"
 #include "util/util_mem.h"

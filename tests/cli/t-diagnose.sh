@@ -395,6 +395,14 @@ for input in "$WORK/tb" "$WORK/tb.tgz"; do
     ok "bundle $(basename "$input"): the walk's own audit adds no finding to the bundle's" \
         json "not any(f['rule'].startswith('cpu-esxi-hv') for f in d['findings'])"
 done
+# the .vmx of a crashed VM is read again from the archive: what the first reading noted
+# (a symbolic link skipped) is said once
+ln -s /etc/passwd "$TB/var/run/log/link.log"
+(cd "$WORK/tb" && tar -czf "$WORK/tb-link.tgz" esx-h9-2024-01-01--00.00-1)
+rm -f "$TB/var/run/log/link.log"
+run bundle -f json "$WORK/tb-link.tgz"
+ok "bundle .tgz with a symbolic link and a crashed VM: the link's note once, the VM diagnosed" \
+    json "len([e for e in d['errors'] if 'symbolic link' in e['message']]) == 1 and len(d['diagnoses']) == 1"
 run bundle -f csv "$WORK/tb.tgz"
 ok "bundle CSV keeps its findings' columns (the walk is in the other formats)" \
     sh -c "head -n 1 '$WORK/out' | grep -q '^vm_path,vm_name,rule,level,'"
