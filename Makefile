@@ -17,7 +17,8 @@ WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 ifeq ($(WERROR),1)
 WARN += -Werror
 endif
-PKGS := yaml-0.1 libpcre2-8 libhs zlib libarchive
+# yajl: the streaming JSON reader (fix --from, merge, govc JSON inventories)
+PKGS := yaml-0.1 libpcre2-8 libhs zlib libarchive yajl
 # The vSphere client (vmtriage vcenter: libcurl, libxml2, OpenSSL for the
 # certificate pin) is in the default build; `make static` leaves it out
 # (VSPHERE=0: DESIGN.md), and then `vcenter` says it is not built in.
@@ -31,9 +32,11 @@ PKGS += libcurl libxml-2.0 libcrypto libssl
 CPPFLAGS += -DVT_VSPHERE=1
 endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config $(STATIC_PC) --libs $(PKGS) 2>/dev/null || echo -lyaml -lpcre2-8 -lhs -lz -larchive -lyajl)
 CPPFLAGS += -Isrc -I$(B) -D_GNU_SOURCE -include src/util/banned.h $(PKG_CFLAGS)
 # hyperscan is C++: its static link wants libgcc_eh, not the shared libgcc_s
-LDLIBS += $(patsubst -lgcc_s,-lgcc_eh,$(shell pkg-config $(STATIC_PC) --libs $(PKGS) 2>/dev/null || echo -lyaml -lpcre2-8 -lhs -lz -larchive)) -lpthread
+# Debian names yajl's static archive libyajl_s.a
+LDLIBS += $(patsubst -lgcc_s,-lgcc_eh,$(if $(STATIC),$(patsubst -lyajl,-lyajl_s,$(PKG_LIBS)),$(PKG_LIBS))) -lpthread
 COMPILE = $(CC) -std=c11 $(CPPFLAGS) $(CFLAGS)
 
 # src/ is laid out by stage (src/README.md); objects mirror it under $(B)/obj/.

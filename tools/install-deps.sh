@@ -15,7 +15,10 @@
 # `vmtriage vcenter` (the default build; not the static one) uses libcurl,
 # libxml2 and OpenSSL; tests/cli/t-vcenter.sh builds govmomi's vSphere
 # simulator from golang-github-vmware-govmomi-dev with golang-go (offline,
-# GOPATH mode) and makes its test certificates with openssl.
+# GOPATH mode) and makes its test certificates with openssl. libyajl-dev:
+# the streaming JSON reader. ansible: `fix --emit ansible` playbooks are
+# syntax-checked with ansible-playbook (its community.vmware modules), and
+# the fleet play is run against an sshd (openssh-server) on 127.0.0.1.
 set -eu
 need=""
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
@@ -26,7 +29,7 @@ extra=""
 [ "${1:-}" = browser ] && extra="chromium"
 static_archive="libarchive-dev nettle-dev libacl1-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev libxml2-dev"
 # groff-base and man-db: the man page is generated and checked at build time
-for p in make gcc pkg-config libyaml-dev libpcre2-dev zlib1g-dev $hs $static_archive python3 binutils file gzip busybox util-linux strace groff-base man-db libcurl4-openssl-dev libssl-dev openssl golang-go golang-github-vmware-govmomi-dev $extra; do
+for p in make gcc pkg-config libyaml-dev libpcre2-dev zlib1g-dev $hs $static_archive python3 binutils file gzip busybox util-linux strace groff-base man-db libcurl4-openssl-dev libssl-dev openssl golang-go golang-github-vmware-govmomi-dev libyajl-dev ansible openssh-server $extra; do
     have_pkg "$p" || need="$need $p"
 done
 [ -z "$need" ] && exit 0

@@ -26,7 +26,7 @@ cli_error(const char *fmt, ...)
 
 const struct command *const vt_commands[] = {&bundle_cmd, &scan_cmd, &psod_cmd, &logs_cmd,
                                              &dump_cmd,   &cpu_cmd,  &diagnose_cmd,
-                                             &vcenter_cmd, &rules_cmd};
+                                             &vcenter_cmd, &fix_cmd, &rules_cmd};
 const size_t vt_ncommands = sizeof(vt_commands) / sizeof(vt_commands[0]);
 
 /* Every option, the CO_* bit of the commands that take it, and its help. */
@@ -52,7 +52,14 @@ enum {
     OPT_INSECURE,
     OPT_TIMEOUT,
     OPT_PAGESIZE,
-    OPT_VCENTER
+    OPT_VCENTER,
+    OPT_EMIT,
+    OPT_FROM,
+    OPT_APPLY,
+    OPT_DRYRUN,
+    OPT_UNDO,
+    OPT_RELOAD,
+    OPT_ONLY
 };
 static const struct optdef {
     const char *name; /* long name */
@@ -109,6 +116,17 @@ static const struct optdef {
     {"timeout", OPT_TIMEOUT, CO_VCENTER, "S", "give up a request after S seconds (default 300)"},
     {"page-size", OPT_PAGESIZE, CO_VCENTER, "N", "objects per page of the property collector "
      "(default 500)"},
+    {"emit", OPT_EMIT, CO_PLAN, "FORM",
+     "the plan as text (default), powercli, govc, esxi-shell\nor ansible: one script for all "
+     "findings"},
+    {"from", OPT_FROM, CO_PLAN, "FILE", "plan from a saved JSON report (--format json)"},
+    {"apply", OPT_APPLY, CO_APPLY, NULL,
+     "edit the .vmx files: a backup beside each, an atomic\nreplace, a journal for --undo"},
+    {"dry-run", OPT_DRYRUN, CO_APPLY, NULL, "print the changes --apply would make; write nothing"},
+    {"undo", OPT_UNDO, CO_APPLY, NULL, "restore the files a journal (the operand) recorded"},
+    {"only", OPT_ONLY, CO_APPLY, "RULE", "apply only this rule's fix (repeatable)"},
+    {"reload", OPT_RELOAD, CO_APPLY, NULL,
+     "on ESXi, have hostd reread each edited .vmx\n(vim-cmd vmsvc/reload)"},
 };
 #define NOPTDEFS (sizeof(optdefs) / sizeof(optdefs[0]))
 
@@ -458,6 +476,31 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct vt_opts *o)
             *(c == OPT_TIMEOUT ? &o->timeout : &o->page_size) = (int)n;
             break;
         }
+        case OPT_EMIT:
+            o->emit = optarg;
+            break;
+        case OPT_FROM:
+            o->from = optarg;
+            break;
+        case OPT_APPLY:
+            o->apply = true;
+            break;
+        case OPT_DRYRUN:
+            o->dry_run = true;
+            break;
+        case OPT_UNDO:
+            o->undo = true;
+            break;
+        case OPT_RELOAD:
+            o->reload = true;
+            break;
+        case OPT_ONLY:
+            if (o->nonly == VT_MAX_VMS_PATHS) {
+                cli_error("at most %d --only rules", VT_MAX_VMS_PATHS);
+                return -1;
+            }
+            o->only[o->nonly++] = optarg;
+            break;
         case OPT_KIND:
             if (record_kind_from_name(optarg) < 0) {
                 cli_error("--kind takes vm, nic, controller, crash, log, dump or cpu, not '%s'",

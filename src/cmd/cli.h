@@ -47,6 +47,14 @@ struct vt_opts {
     int timeout;             /* --timeout SECONDS (vcenter); 0: the default */
     int page_size;           /* --page-size N (vcenter); 0: the default */
     const char *vcenter;     /* --vcenter URL (psod): an inventory to search for the trigger */
+    const char *emit;        /* --emit FORM (fix): text, powercli, govc, esxi-shell, ansible */
+    const char *from;        /* --from REPORT.json (fix): a saved JSON report */
+    bool apply;              /* --apply (fix): edit the .vmx files */
+    bool dry_run;            /* --dry-run (fix): print the diff of --apply, write nothing */
+    bool undo;               /* --undo (fix): restore what a journal recorded */
+    bool reload;             /* --reload (fix): vim-cmd vmsvc/reload after an edit on ESXi */
+    char *only[VT_MAX_VMS_PATHS]; /* --only RULE (fix): only these rules' fixes */
+    size_t nonly;
 };
 
 /* The options a command honours (struct command.opts). Its --help, the
@@ -68,6 +76,8 @@ enum {
     CO_DIAG = 1 << 11,   /* --dump, --stop-code, --console, --cpuinfo (diagnose) */
     CO_VCENTER = 1 << 12, /* --cred-file, --ca-file, --thumbprint, --insecure, --timeout,
                              --page-size (vcenter) */
+    CO_PLAN = 1 << 13,    /* --emit, --from (fix) */
+    CO_APPLY = 1 << 14,   /* --apply, --dry-run, --undo, --only, --reload (fix) */
 };
 /* What every report-writing command takes. */
 #define CO_REPORT (CO_FORMAT | CO_OUTPUT | CO_RULES | CO_MIN | CO_COLOR)
@@ -126,7 +136,7 @@ int cli_run(const struct command *cmd, int argc, char **argv);
 extern const struct command *const vt_commands[];
 extern const size_t vt_ncommands;
 extern const struct command bundle_cmd, scan_cmd, psod_cmd, logs_cmd, dump_cmd, cpu_cmd, rules_cmd,
-    diagnose_cmd, vcenter_cmd;
+    diagnose_cmd, vcenter_cmd, fix_cmd;
 
 /* `vmtriage CMD --help`: usage, summary, the options the command honours. */
 void cli_help(const struct command *cmd, FILE *fp);
