@@ -14,6 +14,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+/* The JSON report's "schema": its contract's version (report_json). */
+#define REPORT_SCHEMA 1
+
 enum report_format { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_NAGIOS, FMT_HTML };
 
 /* A non-fatal backtrace and the input it came from (both borrowed). */

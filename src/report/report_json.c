@@ -164,6 +164,11 @@ report_json(FILE *fp, const struct report *r)
     struct json j;
     json_init(&j, &b);
     json_obj(&j);
+    /* The contract's version: readers of saved reports (fix --from, merge)
+     * refuse one they do not know. Raise it when a key changes meaning or goes. */
+    json_kv_int(&j, "schema", REPORT_SCHEMA);
+    json_kv_str(&j, "command", r->command);
+    json_kv_str(&j, "vmtriage", VT_VERSION);
     if (r->has_hosts)
         hosts_to_json(&j, r);
     if (r->vm_json) {
