@@ -45,7 +45,7 @@ ifneq ($(VSPHERE),1)
 SRC := $(filter-out %vsphere_http.c %vsphere_soap.c %vsphere_xml.c %vsphere_cred.c \
                     %vsphere_client.c %vm_vsphere.c,$(SRC))
 endif
-OBJ := $(SRC:src/%.c=$(B)/obj/%.o) $(B)/embedded_data.o $(B)/codepages.o
+OBJ := $(SRC:src/%.c=$(B)/obj/%.o) $(B)/embedded_data.o $(B)/kb_docs.o $(B)/codepages.o
 # The static binary gets a do-nothing iconv (tools/static_noiconv.c) so that
 # glibc's iconv and its run-time gconv loader are never linked in.
 ifneq ($(STATIC),)
@@ -55,7 +55,8 @@ NOLOAD_LDFLAGS := -Wl,--wrap=iconv_open -Wl,--wrap=iconv -Wl,--wrap=iconv_close 
 endif
 HOSTCC ?= cc
 LIBOBJ := $(filter-out $(B)/obj/main.o,$(OBJ))
-DATA := $(sort $(wildcard rules/*.yml)) $(sort $(wildcard data/*.tsv))
+RULE_FILES := $(sort $(wildcard rules/*.yml))
+DATA := $(RULE_FILES) $(sort $(wildcard data/*.tsv))
 UNIT_SRC := $(sort $(shell find tests/unit -name "*.c"))
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 PREFIX ?= /usr/local
@@ -101,7 +102,18 @@ $(B)/data.list: FORCE | $(B)
 	@echo $(DATA) | cmp -s - $@ || echo $(DATA) > $@
 
 $(B)/embedded_data.c: $(DATA) $(B)/data.list tools/embed.sh | $(B)
-	sh tools/embed.sh $(DATA) > $@.tmp && mv $@.tmp $@
+	sh tools/embed.sh $(filter-out $(RULE_FILES),$(DATA)) > $@.tmp && mv $@.tmp $@
+
+# The built-in rules as parsed YAML documents (src/rules/kb_docs.h): made by a
+# host program at build time, so start-up parses no YAML (issue 20).
+$(B)/gen_kb: tools/gen_kb.c | $(B)
+	$(HOSTCC) -std=c11 -O1 -Wall -Wextra -Werror -o $@ $< -lyaml
+
+$(B)/kb_docs.c: $(B)/gen_kb $(RULE_FILES) $(B)/data.list
+	$(B)/gen_kb $(RULE_FILES) > $@.tmp && mv $@.tmp $@
+
+$(B)/kb_docs.o: $(B)/kb_docs.c src/rules/kb_docs.h
+	$(COMPILE) -c -o $@ $<
 
 $(B)/embedded_data.o: $(B)/embedded_data.c
 	$(COMPILE) -c -o $@ $<

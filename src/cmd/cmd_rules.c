@@ -109,6 +109,15 @@ rules_check(const struct ruleset *rs)
     size_t passed = 0, failed = 0;
     for (size_t i = 0; i < rs->n; i++) {
         const struct rule *rule = rs->v[i];
+        char why[200];
+        const char *bad = rule_bad_regex(rule, why, sizeof(why));
+        if (bad == NULL) {
+            passed++;
+        } else {
+            failed++;
+            printf("not ok - %s:%lu: %s: bad regex '%s' %s\n", rule->file, rule->line, rule->id,
+                   bad, why);
+        }
         for (size_t k = 0; k < rule->nrelated; k++) {
             const struct rule *rel = rules_find(rs, rule->related[k]);
             if (rel && record_kind_is_vm(rel->kind)) {

@@ -86,6 +86,12 @@ void ruleset_release(struct ruleset *rs);
 /* True when the rule's condition holds for the record (of the rule's kind). */
 bool rule_match(const struct rule *rule, const struct record *r);
 
+/* Compiles every |re pattern of the rule now (matching compiles them on first
+ * use; the built-in rules are not compiled at load). Returns NULL when all
+ * compile, else the first pattern that does not (borrowed), with PCRE2's
+ * reason in `why`. */
+const char *rule_bad_regex(const struct rule *rule, char *why, size_t whylen);
+
 /* True when the rule matches a record built from its sample text (see
  * rules_sample.c). Problems with the text go to `d`. */
 bool rule_sample_hits(const struct rule *rule, const char *text, struct diags *d);

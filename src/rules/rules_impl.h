@@ -4,6 +4,7 @@
 #define VT_RULES_IMPL_H
 
 #define PCRE2_CODE_UNIT_WIDTH 8
+#include <stdatomic.h>
 #include <pcre2.h>
 
 #include "rules/rules.h"
@@ -15,7 +16,9 @@ struct fvalue {
     char *s;        /* the scalar as written */
     long long i;    /* FV_INT fields, and lt/lte/gt/gte */
     int b;          /* FV_BOOL fields and |exists */
-    pcre2_code *re; /* M_RE */
+    /* M_RE: compiled on first use (rule_re_code), so start-up compiles no
+     * pattern; NULL until then */
+    pcre2_code *_Atomic re;
 };
 
 struct ftest {

@@ -3,9 +3,10 @@
  *
  * Anything wrong is a DIAG_ERROR naming the file and line, and the rule is
  * dropped: a typo in a rule must never become silent dead data (STYLE.md §3). */
-#include "util/embedded.h"
+#include "rules/kb_docs.h"
 #include "source/input.h"
 #include "rules/rules_impl.h"
+#include "rules/rules_re.h"
 #include "util/util_buf.h"
 #include "util/util_mem.h"
 
@@ -46,6 +47,7 @@ struct loader {
     const char *name;
     struct diags *d;
     size_t errors;
+    bool trusted; /* the built-in rules: their regexes are checked by `rules check` */
 };
 
 static void __attribute__((format(printf, 3, 4)))
@@ -191,16 +193,19 @@ compile_value(struct loader *L, yaml_node_t *n, struct ftest *t, struct fvalue *
         }
         return true;
     case M_RE: {
+        if (L->trusted) /* built in: `rules check` compiles it; matching compiles it on use */
+            return true;
         int code;
         PCRE2_SIZE off;
-        v->re = pcre2_compile((PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &code, &off, NULL);
-        if (v->re == NULL) {
+        pcre2_code *re =
+            pcre2_compile((PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &code, &off, NULL);
+        if (re == NULL) {
             PCRE2_UCHAR msg[160];
             pcre2_get_error_message(code, msg, sizeof(msg));
             fail(L, n, "bad regex for '%s' at offset %zu: %s", fname, (size_t)off, (char *)msg);
             return false;
         }
-        pcre2_jit_compile(v->re, PCRE2_JIT_COMPLETE);
+        pcre2_code_free(re); /* checked; compiled again on first use (rule_re_code) */
         return true;
     }
     case M_CONTAINS:
@@ -667,6 +672,28 @@ shape_ok(const char *name, const char *text, size_t len, struct diags *d)
     return ok;
 }
 
+/* Compiles the rule of one parsed document into `rs` (a duplicate id is
+ * refused). Returns false for an empty document: the end of the stream. */
+static bool
+load_document(struct ruleset *rs, struct loader *L, yaml_document_t *doc)
+{
+    yaml_node_t *root = yaml_document_get_root_node(doc);
+    if (root == NULL)
+        return false;
+    L->doc = doc;
+    struct rule *r = compile_rule(L, root);
+    if (r && rules_find(rs, r->id)) {
+        fail(L, root, "duplicate rule id '%s'", r->id);
+        rule_free(r);
+        r = NULL;
+    }
+    if (r) {
+        XGROW(rs->v, rs->cap, rs->n + 1);
+        rs->v[rs->n++] = r;
+    }
+    return true;
+}
+
 size_t
 rules_load_text(struct ruleset *rs, const char *name, const char *text, size_t len, struct diags *d)
 {
@@ -688,23 +715,10 @@ rules_load_text(struct ruleset *rs, const char *name, const char *text, size_t l
             L.errors++;
             break;
         }
-        yaml_node_t *root = yaml_document_get_root_node(&doc);
-        if (root == NULL) {
-            yaml_document_delete(&doc);
-            break;
-        }
-        L.doc = &doc;
-        struct rule *r = compile_rule(&L, root);
-        if (r && rules_find(rs, r->id)) {
-            fail(&L, root, "duplicate rule id '%s'", r->id);
-            rule_free(r);
-            r = NULL;
-        }
-        if (r) {
-            XGROW(rs->v, rs->cap, rs->n + 1);
-            rs->v[rs->n++] = r;
-        }
+        bool more = load_document(rs, &L, &doc);
         yaml_document_delete(&doc);
+        if (!more)
+            break;
     }
     yaml_parser_delete(&parser);
     return L.errors;
@@ -714,9 +728,11 @@ size_t
 rules_load_builtin(struct ruleset *rs, struct diags *d)
 {
     size_t errors = 0;
-    for (const struct embedded_file *f = embedded_files; f->name; f++)
-        if (strncmp(f->name, "rules/", 6) == 0)
-            errors += rules_load_text(rs, f->name, f->data, f->len, d);
+    for (struct kb_doc *k = kb_docs; k->file; k++) {
+        struct loader L = {.name = k->file, .d = d, .trusted = true};
+        load_document(rs, &L, &k->doc);
+        errors += L.errors;
+    }
     return errors;
 }
 
@@ -786,6 +802,32 @@ rules_find(const struct ruleset *rs, const char *id)
     for (size_t i = 0; i < rs->n; i++)
         if (strcmp(rs->v[i]->id, id) == 0)
             return rs->v[i];
+    return NULL;
+}
+
+const char *
+rule_bad_regex(const struct rule *rule, char *why, size_t whylen)
+{
+    const struct rule_impl *impl = rule->impl;
+    for (size_t i = 0; impl && i < impl->nsels; i++)
+        for (size_t a = 0; a < impl->sels[i].nalts; a++)
+            for (size_t t = 0; t < impl->sels[i].alts[a].n; t++) {
+                struct ftest *ft = &impl->sels[i].alts[a].tests[t];
+                for (size_t v = 0; ft->mod == M_RE && v < ft->nvals; v++) {
+                    if (rule_re_code(&ft->vals[v].re, ft->vals[v].s) != NULL)
+                        continue;
+                    int code;
+                    PCRE2_SIZE off;
+                    pcre2_code *re = pcre2_compile((PCRE2_SPTR)ft->vals[v].s,
+                                                   PCRE2_ZERO_TERMINATED, PCRE2_UTF, &code, &off,
+                                                   NULL);
+                    pcre2_code_free(re);
+                    PCRE2_UCHAR msg[160];
+                    pcre2_get_error_message(code, msg, sizeof(msg));
+                    snprintf(why, whylen, "at offset %zu: %s", (size_t)off, (char *)msg);
+                    return ft->vals[v].s;
+                }
+            }
     return NULL;
 }
 

@@ -40,7 +40,9 @@ value_holds(const struct ftest *t, const struct fvalue *v, const struct fv *x)
     case M_RE: {
         if (x->t != FV_STR)
             return false;
-        return rule_re_match(v->re, v->s, x->s); /* a limit hit is reported, not a miss */
+        /* a limit hit is reported, not a miss; the compiled pattern is a cache
+         * filled on first use, the one thing matching writes */
+        return rule_re_match(rule_re_code((pcre2_code *_Atomic *)&v->re, v->s), v->s, x->s);
     }
     case M_EQ:
         break;

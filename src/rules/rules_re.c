@@ -28,6 +28,30 @@ make_ctx(void)
     pcre2_set_heap_limit(g_ctx, RULE_RE_HEAP_LIMIT_KIB);
 }
 
+static pthread_mutex_t g_compile_mu = PTHREAD_MUTEX_INITIALIZER;
+
+const pcre2_code *
+rule_re_code(pcre2_code *_Atomic *slot, const char *pattern)
+{
+    pcre2_code *re = atomic_load_explicit(slot, memory_order_acquire);
+    if (re != NULL)
+        return re;
+    pthread_mutex_lock(&g_compile_mu);
+    re = atomic_load_explicit(slot, memory_order_relaxed);
+    if (re == NULL) {
+        int code;
+        PCRE2_SIZE off;
+        re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &code, &off,
+                           NULL);
+        if (re != NULL) {
+            pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+            atomic_store_explicit(slot, re, memory_order_release);
+        }
+    }
+    pthread_mutex_unlock(&g_compile_mu);
+    return re;
+}
+
 /* The first test that gave up on this thread since the last report. */
 static _Thread_local struct {
     unsigned long count;
@@ -39,10 +63,12 @@ bool
 rule_re_match(const pcre2_code *re, const char *pattern, const char *subject)
 {
     pthread_once(&g_once, make_ctx);
-    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+    pcre2_match_data *md = re ? pcre2_match_data_create_from_pattern(re, NULL) : NULL;
     if (md == NULL) {
-        t_failed.count++;
-        t_failed.code = PCRE2_ERROR_NOMEMORY;
+        if (t_failed.count++ == 0) {
+            t_failed.code = re ? PCRE2_ERROR_NOMEMORY : PCRE2_ERROR_INTERNAL;
+            snprintf(t_failed.pattern, sizeof(t_failed.pattern), "%s", pattern ? pattern : "");
+        }
         return false;
     }
     int rc = pcre2_match(re, (PCRE2_SPTR)subject, strlen(subject), 0, 0, md, g_ctx);

@@ -9,6 +9,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #endif
 #include <pcre2.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 /* PCRE2's limits for one |re test: a pattern that backtracks catastrophically
@@ -17,6 +18,14 @@
 #define RULE_RE_MATCH_LIMIT 1000000u
 #define RULE_RE_DEPTH_LIMIT 10000u
 #define RULE_RE_HEAP_LIMIT_KIB 16384u
+
+/* The compiled `pattern`, JIT-compiled too, made on the first call for its
+ * slot and kept there (the rule owns it: pcre2_code_free). Thread-safe: the
+ * first caller compiles under a lock, later ones read the slot. NULL when the
+ * pattern does not compile (the loader checks rule files from --rules DIR at
+ * load time and the built-in ones are checked by `rules check`) or memory ran
+ * out; rule_re_match counts that as a test that gave up. */
+const pcre2_code *rule_re_code(pcre2_code *_Atomic *slot, const char *pattern);
 
 /* Whether the compiled `re` (of the rule text `pattern`) matches `subject`.
  * A match that stops at a limit (PCRE2_ERROR_MATCHLIMIT, DEPTHLIMIT,
