@@ -20,7 +20,7 @@
 #include <yaml.h>
 
 /* As rules_load.c's MAX_YAML_DEPTH. */
-#define MAX_DEPTH 16
+#define MAX_DEPTH 64
 
 static int
 shape_ok(const char *name, FILE *fp)

@@ -65,17 +65,36 @@ pattern_set_release(struct pattern_set *ps)
     free(ps->pairs);
 }
 
-/* Whether hyperscan takes the pattern on its own (as a prefilter). */
-static bool
-compiles(const char *expr, unsigned flags, const char **why, hs_compile_error_t **err)
+/* hs_compile_multi over the set; on success the database. */
+static hs_database_t *
+compile_set(const struct pattern_set *ps, hs_compile_error_t **err)
 {
+    unsigned *ids = xcalloc(ps->n + 1, sizeof(*ids));
+    for (size_t i = 0; i < ps->n; i++)
+        ids[i] = (unsigned)i;
     hs_database_t *db = NULL;
-    if (hs_compile(expr, flags, HS_MODE_BLOCK, NULL, &db, err) != HS_SUCCESS) {
-        *why = (*err)->message;
-        return false;
+    if (hs_compile_multi((const char *const *)ps->expr, ps->flags, ids, (unsigned)ps->n,
+                         HS_MODE_BLOCK, NULL, &db, err) != HS_SUCCESS)
+        db = NULL;
+    free(ids);
+    return db;
+}
+
+/* The set of every prefiltered rule's patterns (rules with every_line set
+ * left out) and the purple-screen needles. */
+static void
+build_set(struct pattern_set *ps, const struct log_prefilter *pf, const struct rule_patterns *pats)
+{
+    const unsigned base = HS_FLAG_PREFILTER | HS_FLAG_MULTILINE;
+    for (size_t idx = 0; idx < pf->nrules; idx++)
+        for (size_t k = 0; !pf->every_line[idx] && k < pats[idx].n; k++)
+            push(ps, pats[idx].v[k].expr, base | (pats[idx].v[k].caseless ? HS_FLAG_CASELESS : 0),
+                 (unsigned)idx);
+    for (size_t i = 0; psod_needle(i) != NULL; i++) {
+        char *lit = pattern_escape_literal(psod_needle(i));
+        push(ps, lit, 0, LOG_PF_PSOD);
+        free(lit);
     }
-    hs_free_database(db);
-    return true;
 }
 
 struct log_prefilter *
@@ -84,62 +103,73 @@ log_prefilter_new(const struct ruleset *rs, struct diags *d)
     struct log_prefilter *pf = xcalloc(1, sizeof(*pf));
     pf->rules = xcalloc(rs->n + 1, sizeof(*pf->rules));
     pf->every_line = xcalloc(rs->n + 1, sizeof(*pf->every_line));
-    struct pattern_set ps = {0};
-    const unsigned base = HS_FLAG_PREFILTER | HS_FLAG_MULTILINE;
+    struct rule_patterns *pats = xcalloc(rs->n + 1, sizeof(*pats));
+    char **why = xcalloc(rs->n + 1, sizeof(*why)); /* per rule on every line: the reason */
     for (size_t i = 0; i < rs->n; i++) {
         const struct rule *rule = rs->v[i];
         if (rule->kind != REC_LOG)
             continue;
-        unsigned idx = (unsigned)pf->nrules++;
+        size_t idx = pf->nrules++;
         pf->rules[idx] = rule;
-        struct rule_patterns pats = {NULL, 0, 0};
-        bool ok = rule_prefilter(rule, &pats);
-        const char *why = "its condition names no text that every matching line holds";
-        hs_compile_error_t *err = NULL;
-        for (size_t k = 0; k < pats.n && ok; k++)
-            ok = compiles(pats.v[k].expr, base | (pats.v[k].caseless ? HS_FLAG_CASELESS : 0), &why,
-                          &err);
-        if (ok) {
-            for (size_t k = 0; k < pats.n; k++)
-                push(&ps, pats.v[k].expr, base | (pats.v[k].caseless ? HS_FLAG_CASELESS : 0), idx);
-        } else {
+        if (!rule_prefilter(rule, &pats[idx])) {
             pf->every_line[idx] = true;
-            pf->nevery++;
-            diags_add(d, DIAG_NOTE, rule->file, rule->line,
-                      "log rule '%s' is checked on every line (slower): %s", rule->id, why);
+            why[idx] = xstrdup("its condition names no text that every matching line holds");
         }
-        if (err)
-            hs_free_compile_error(err);
-        rule_patterns_release(&pats);
     }
-    for (size_t i = 0; psod_needle(i) != NULL; i++) {
-        char *lit = pattern_escape_literal(psod_needle(i));
-        push(&ps, lit, 0, LOG_PF_PSOD);
-        free(lit);
-    }
-    take_owners(pf, &ps);
-    pf->npatterns = ps.n;
-    unsigned *ids = xcalloc(ps.n + 1, sizeof(*ids));
-    for (size_t i = 0; i < ps.n; i++)
-        ids[i] = (unsigned)i;
+    /* One compilation of the whole set. Only when hyperscan refuses one
+     * pattern are the rules that need it set to every line (hyperscan names
+     * the pattern), and the rest compiled again: at most once per rule. */
+    struct pattern_set ps = {0};
     hs_database_t *db = NULL;
     hs_compile_error_t *err = NULL;
-    if (ps.n > 0 && hs_compile_multi((const char *const *)ps.expr, ps.flags, ids, (unsigned)ps.n,
-                                     HS_MODE_BLOCK, NULL, &db, &err) != HS_SUCCESS) {
-        /* Each pattern compiled alone: the set is too large together. Every
-         * rule then reads every line, and the crash needles do too. */
-        diags_add(d, DIAG_NOTE, NULL, 0,
-                  "the log prefilter could not be built (%s): every line "
-                  "is read in full (slower)",
-                  err->message);
+    for (;;) {
+        build_set(&ps, pf, pats);
+        if (ps.n == 0 || (db = compile_set(&ps, &err)) != NULL)
+            break;
+        bool dropped = false;
+        if (err->expression >= 0 && (size_t)err->expression < ps.n) {
+            size_t k = (size_t)err->expression;
+            for (size_t i = 0; i < ps.npairs; i++) {
+                unsigned owner = ps.pairs[i].owner;
+                if (ps.pairs[i].pattern != k || owner == LOG_PF_PSOD || pf->every_line[owner])
+                    continue;
+                pf->every_line[owner] = true;
+                why[owner] = xstrdup(err->message);
+                dropped = true;
+            }
+        }
+        if (!dropped) {
+            /* Each pattern compiles, the set does not (too large together).
+             * Every rule then reads every line, and the crash needles too. */
+            diags_add(d, DIAG_NOTE, NULL, 0,
+                      "the log prefilter could not be built (%s): every line "
+                      "is read in full (slower)",
+                      err->message);
+            hs_free_compile_error(err);
+            err = NULL;
+            for (size_t i = 0; i < pf->nrules; i++)
+                pf->every_line[i] = true;
+            break;
+        }
         hs_free_compile_error(err);
-        for (size_t i = 0; i < pf->nrules; i++)
-            pf->every_line[i] = true;
-        pf->nevery = pf->nrules;
-        db = NULL;
+        err = NULL;
+        pattern_set_release(&ps);
+        ps = (struct pattern_set){0};
     }
+    for (size_t idx = 0; idx < pf->nrules; idx++) {
+        if (why[idx] != NULL)
+            diags_add(d, DIAG_NOTE, pf->rules[idx]->file, pf->rules[idx]->line,
+                      "log rule '%s' is checked on every line (slower): %s", pf->rules[idx]->id,
+                      why[idx]);
+        pf->nevery += pf->every_line[idx];
+        free(why[idx]);
+        rule_patterns_release(&pats[idx]);
+    }
+    free(why);
+    free(pats);
+    take_owners(pf, &ps);
+    pf->npatterns = ps.n;
     pf->db = db;
-    free(ids);
     pf->expr = ps.expr;
     ps.expr = NULL;
     pf->caseless = xcalloc(ps.n + 1, sizeof(*pf->caseless));

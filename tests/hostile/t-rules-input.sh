@@ -127,6 +127,28 @@ run rules --rules "$WORK/recheck" check
 ok "rules check: a sample on which the regex gave up fails (exit 3)" [ "$RC" -eq 3 ]
 ok "rules check: says so" grep -q "t-backtrack: sample is not valid: the rule regex" "$WORK/out"
 
+# A pattern hyperscan refuses (a PCRE callout) puts only its rule on every
+# line: the other rules keep the one compiled prefilter, and the refused
+# rule still matches (read in full).
+mkdir "$WORK/callout"
+rule t-callout "  sel:
+    log.text|re: '(?C1)abc'
+  condition: sel
+" | sed -e 's/category: vm/category: log/' -e 's/config.version = \\"8\\"/abc/' >"$WORK/callout/a.yml"
+rule t-plain "  sel:
+    log.text|contains: zzqq
+  condition: sel
+" | sed -e 's/category: vm/category: log/' -e 's/config.version = \\"8\\"/zzqq/' >"$WORK/callout/b.yml"
+run rules --rules "$WORK/callout" prefilter
+ok "callout: its rule is read on every line" grep -qx "# every line: t-callout" "$WORK/out"
+ok "callout: the other rule stays prefiltered" grep -q "zzqq.*t-plain" "$WORK/out"
+ok "callout: the built-in rules stay prefiltered" grep -q "log-nic-link-down" "$WORK/out"
+printf 'abc here\nzzqq there\nnothing\n' >"$WORK/callout.log"
+run logs --rules "$WORK/callout" -f json "$WORK/callout.log"
+ok "callout: a note names the rule and hyperscan's reason" json "any(e['severity'] == 'note' and \"'t-callout' is checked on every line\" in e['message'] and 'allout' in e['message'] for e in d['errors'])"
+ok "callout: its rule still finds its line" json "any(f['rule'] == 't-callout' and f['count'] == 1 for f in d['findings'])"
+ok "callout: the prefiltered rule finds its line" json "any(f['rule'] == 't-plain' and f['count'] == 1 for f in d['findings'])"
+
 # A FIFO named *.yml in the rules folder is refused at once, never waited on.
 mkdir "$WORK/fifo"
 mkfifo "$WORK/fifo/x.yml"
