@@ -45,7 +45,8 @@ ifneq ($(VSPHERE),1)
 SRC := $(filter-out %vsphere_http.c %vsphere_soap.c %vsphere_xml.c %vsphere_cred.c \
                     %vsphere_client.c %vm_vsphere.c,$(SRC))
 endif
-OBJ := $(SRC:src/%.c=$(B)/obj/%.o) $(B)/embedded_data.o $(B)/kb_docs.o $(B)/codepages.o
+OBJ := $(SRC:src/%.c=$(B)/obj/%.o) $(B)/embedded_data.o $(B)/kb_docs.o $(B)/codepages.o \
+       $(B)/prefilter_db.o
 # The static binary gets a do-nothing iconv (tools/static_noiconv.c) so that
 # glibc's iconv and its run-time gconv loader are never linked in.
 ifneq ($(STATIC),)
@@ -113,6 +114,17 @@ $(B)/kb_docs.c: $(B)/gen_kb $(RULE_FILES) $(B)/data.list
 	$(B)/gen_kb $(RULE_FILES) > $@.tmp && mv $@.tmp $@
 
 $(B)/kb_docs.o: $(B)/kb_docs.c src/rules/kb_docs.h
+	$(COMPILE) -c -o $@ $<
+
+# The built-in rules' log prefilter as hyperscan databases compiled at build
+# time (src/rules/log_prefilter.c), by a program linked from the other objects.
+$(B)/gen_prefilter: tools/gen_prefilter.c $(filter-out $(B)/obj/main.o $(B)/prefilter_db.o,$(OBJ))
+	$(COMPILE) $(WARN) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+$(B)/prefilter_db.c: $(B)/gen_prefilter
+	$(B)/gen_prefilter > $@.tmp && mv $@.tmp $@
+
+$(B)/prefilter_db.o: $(B)/prefilter_db.c
 	$(COMPILE) -c -o $@ $<
 
 $(B)/embedded_data.o: $(B)/embedded_data.c

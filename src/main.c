@@ -1,5 +1,6 @@
 /* main: the command table of the one vmtriage binary. */
 #include "cmd/cli.h"
+#include "util/work_count.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -32,8 +33,8 @@ find_command(const char *name)
     return NULL;
 }
 
-int
-main(int argc, char **argv)
+static int
+run(int argc, char **argv)
 {
     if (argc < 2 ||
         (argv[1][0] == '-' && strcmp(argv[1], "--version") != 0 && strcmp(argv[1], "--help") != 0 &&
@@ -67,4 +68,12 @@ main(int argc, char **argv)
         return cli_run(cmd, argc - 1, argv + 1);
     cli_error("unknown command '%s'; see 'vmtriage --help'", argv[1]);
     return VT_EXIT_UNKNOWN;
+}
+
+int
+main(int argc, char **argv)
+{
+    int rc = run(argc, argv);
+    work_count_print();
+    return rc;
 }

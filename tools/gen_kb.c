@@ -11,9 +11,11 @@
  * Rule files given with --rules DIR are still parsed at run time.
  *
  * Run at build time only (`make` builds it with the host's cc and libyaml).
- * A file that is not valid YAML, nests deeper than the loader allows, or uses
- * an alias fails the build, naming the file and line: the run-time shape
- * checks (rules_load.c: shape_ok) are applied to the built-in files here. */
+ * A file that is not valid YAML, nests deeper than the loader allows, uses
+ * an alias, or repeats a rule id fails the build, naming the file and line:
+ * the run-time shape and duplicate checks (rules_load.c) are applied to the
+ * built-in files here. */
+#define _POSIX_C_SOURCE 200809L /* strdup */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +86,24 @@ mark(const char *field, yaml_mark_t m)
     printf(", .%s = {%zu, %zu, %zu}", field, (size_t)m.index, (size_t)m.line, (size_t)m.column);
 }
 
+/* The value of the root mapping's `id` key, or NULL. */
+static const char *
+doc_id(yaml_document_t *doc)
+{
+    yaml_node_t *root = yaml_document_get_root_node(doc);
+    if (root == NULL || root->type != YAML_MAPPING_NODE)
+        return NULL;
+    for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
+         p++) {
+        yaml_node_t *k = yaml_document_get_node(doc, p->key);
+        yaml_node_t *v = yaml_document_get_node(doc, p->value);
+        if (k && v && k->type == YAML_SCALAR_NODE && v->type == YAML_SCALAR_NODE &&
+            strcmp((const char *)k->data.scalar.value, "id") == 0)
+            return (const char *)v->data.scalar.value;
+    }
+    return NULL;
+}
+
 /* Writes document `d` (the `k`th of all files) as arrays named after k. */
 static void
 write_doc(yaml_document_t *doc, size_t k)
@@ -146,6 +166,7 @@ main(int argc, char **argv)
          "#include \"rules/kb_docs.h\"\n");
     /* name of each document's file, in order */
     const char **names = calloc((size_t)argc * 64 + 1, sizeof(*names));
+    char **ids = calloc((size_t)argc * 64 + 1, sizeof(*ids)); /* the loader skips this check */
     size_t ndocs = 0, cap = (size_t)argc * 64;
     for (int a = 1; a < argc; a++) {
         FILE *fp = fopen(argv[a], "rb");
@@ -173,6 +194,14 @@ main(int argc, char **argv)
                 fprintf(stderr, "gen_kb: more than %zu documents\n", cap);
                 return 1;
             }
+            const char *id = doc_id(&doc);
+            for (size_t k = 0; id && k < ndocs; k++)
+                if (ids[k] && strcmp(ids[k], id) == 0) {
+                    fprintf(stderr, "gen_kb: %s:%zu: duplicate rule id '%s' (also in %s)\n",
+                            argv[a], (size_t)doc.start_mark.line + 1, id, names[k]);
+                    return 1;
+                }
+            ids[ndocs] = id ? strdup(id) : NULL;
             printf("/* %s, document at line %zu */\n", argv[a], (size_t)doc.start_mark.line + 1);
             write_doc(&doc, ndocs);
             names[ndocs++] = argv[a];
@@ -188,6 +217,9 @@ main(int argc, char **argv)
                names[k], k, k, k, k, k);
     }
     puts("    {0, {0}}};");
+    for (size_t k = 0; k < ndocs; k++)
+        free(ids[k]);
+    free(ids);
     free(names);
     return 0;
 }

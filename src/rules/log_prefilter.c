@@ -2,10 +2,19 @@
 #include "rules/log_prefilter.h"
 #include "parse/psod/psod.h"
 #include "util/util_mem.h"
+#include "util/work_count.h"
 
 #include <hs.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The built-in rules' databases, compiled and serialized at build time by
+ * tools/gen_prefilter.c into build/prefilter_db.c (a sequence of entries,
+ * see embedded_db). Weak: the generator itself links without them, and
+ * then every database is compiled at run time. */
+extern const unsigned char vt_prefilter_dbs[] __attribute__((weak));
+extern const size_t vt_prefilter_dbs_len __attribute__((weak));
 
 /* The distinct patterns, and (pattern, owner) pairs in the order added: a
  * pattern several rules need (`H:0x`) is searched for once. */
@@ -65,16 +74,84 @@ pattern_set_release(struct pattern_set *ps)
     free(ps->pairs);
 }
 
-/* hs_compile_multi over the set; on success the database. */
+/* FNV-1a over the set (patterns, flags and owners in order): what a
+ * database compiled at build time must have been compiled from. */
+static uint64_t
+set_hash(const struct pattern_set *ps)
+{
+    uint64_t h = 0xcbf29ce484222325u;
+#define FNV(byte) (h = (h ^ (unsigned char)(byte)) * 0x100000001b3u)
+    for (size_t i = 0; i < ps->n; i++) {
+        for (const char *c = ps->expr[i]; *c; c++)
+            FNV(*c);
+        FNV(0);
+        for (int b = 0; b < 32; b += 8)
+            FNV(ps->flags[i] >> b);
+    }
+    for (size_t i = 0; i < ps->npairs; i++)
+        for (int b = 0; b < 32; b += 8) {
+            FNV(ps->pairs[i].pattern >> b);
+            FNV(ps->pairs[i].owner >> b);
+        }
+#undef FNV
+    return h;
+}
+
+#define DB_MAGIC 0x46505456u /* "VTPF" */
+/* One entry of vt_prefilter_dbs: this header, then `len` bytes of
+ * hs_serialize_database. Fields in host order (the build machine is the
+ * target: one program, one architecture). */
+struct db_entry {
+    uint32_t magic, version;
+    uint64_t cpu_features, hash, len;
+};
+
+/* The build-time database for a set hashing to `hash`, compiled for the
+ * richest CPU feature set this CPU has (baseline, else AVX2), or NULL. */
 static hs_database_t *
-compile_set(const struct pattern_set *ps, hs_compile_error_t **err)
+embedded_db(uint64_t hash)
+{
+    if (vt_prefilter_dbs == NULL || &vt_prefilter_dbs_len == NULL)
+        return NULL;
+    hs_platform_info_t host;
+    unsigned long long have = hs_populate_platform(&host) == HS_SUCCESS ? host.cpu_features : 0;
+    const struct db_entry *best = NULL;
+    const unsigned char *best_at = NULL;
+    for (size_t at = 0; at + sizeof(struct db_entry) <= vt_prefilter_dbs_len;) {
+        struct db_entry e;
+        memcpy(&e, vt_prefilter_dbs + at, sizeof(e));
+        if (e.magic != DB_MAGIC || e.version != 1 ||
+            e.len > vt_prefilter_dbs_len - at - sizeof(e))
+            return NULL; /* not ours: compile instead */
+        if (e.hash == hash && (e.cpu_features & ~have) == 0 &&
+            (best == NULL || e.cpu_features > best->cpu_features)) {
+            best = (const struct db_entry *)(vt_prefilter_dbs + at);
+            best_at = vt_prefilter_dbs + at + sizeof(e);
+        }
+        at += sizeof(e) + (size_t)e.len;
+    }
+    if (best == NULL)
+        return NULL;
+    struct db_entry e;
+    memcpy(&e, best, sizeof(e));
+    hs_database_t *db = NULL;
+    if (hs_deserialize_database((const char *)best_at, (size_t)e.len, &db) != HS_SUCCESS)
+        return NULL;
+    return db;
+}
+
+/* hs_compile_multi over the set for `plat` (NULL: this CPU); on success the
+ * database. */
+static hs_database_t *
+compile_set(const struct pattern_set *ps, const hs_platform_info_t *plat, hs_compile_error_t **err)
 {
     unsigned *ids = xcalloc(ps->n + 1, sizeof(*ids));
     for (size_t i = 0; i < ps->n; i++)
         ids[i] = (unsigned)i;
     hs_database_t *db = NULL;
+    atomic_fetch_add(&vt_work.prefilter_databases, 1);
     if (hs_compile_multi((const char *const *)ps->expr, ps->flags, ids, (unsigned)ps->n,
-                         HS_MODE_BLOCK, NULL, &db, err) != HS_SUCCESS)
+                         HS_MODE_BLOCK, plat, &db, err) != HS_SUCCESS)
         db = NULL;
     free(ids);
     return db;
@@ -97,8 +174,12 @@ build_set(struct pattern_set *ps, const struct log_prefilter *pf, const struct r
     }
 }
 
-struct log_prefilter *
-log_prefilter_new(const struct ruleset *rs, struct diags *d)
+/* log_prefilter_new, compiling for `plat` (NULL: this CPU); with
+ * `embedded`, a build-time database of the same set is taken instead of
+ * compiling. `*hash` (when not NULL): the hash of the set compiled. */
+static struct log_prefilter *
+prefilter_build(const struct ruleset *rs, const hs_platform_info_t *plat, bool embedded,
+                uint64_t *hash, struct diags *d)
 {
     struct log_prefilter *pf = xcalloc(1, sizeof(*pf));
     pf->rules = xcalloc(rs->n + 1, sizeof(*pf->rules));
@@ -124,7 +205,10 @@ log_prefilter_new(const struct ruleset *rs, struct diags *d)
     hs_compile_error_t *err = NULL;
     for (;;) {
         build_set(&ps, pf, pats);
-        if (ps.n == 0 || (db = compile_set(&ps, &err)) != NULL)
+        if (hash)
+            *hash = set_hash(&ps);
+        if (ps.n == 0 || (embedded && (db = embedded_db(set_hash(&ps))) != NULL) ||
+            (db = compile_set(&ps, plat, &err)) != NULL)
             break;
         bool dropped = false;
         if (err->expression >= 0 && (size_t)err->expression < ps.n) {
@@ -177,6 +261,36 @@ log_prefilter_new(const struct ruleset *rs, struct diags *d)
         pf->caseless[i] = (ps.flags[i] & HS_FLAG_CASELESS) != 0;
     pattern_set_release(&ps);
     return pf;
+}
+
+struct log_prefilter *
+log_prefilter_new(const struct ruleset *rs, struct diags *d)
+{
+    return prefilter_build(rs, NULL, true, NULL, d);
+}
+
+bool
+log_prefilter_serialize(const struct ruleset *rs, unsigned long long cpu_features, char **out,
+                        size_t *len)
+{
+    hs_platform_info_t plat = {.tune = HS_TUNE_FAMILY_GENERIC, .cpu_features = cpu_features};
+    struct diags d = DIAGS_INIT;
+    uint64_t hash = 0;
+    struct log_prefilter *pf = prefilter_build(rs, &plat, false, &hash, &d);
+    char *bytes = NULL;
+    size_t n = 0;
+    bool ok = pf->db != NULL && hs_serialize_database(pf->db, &bytes, &n) == HS_SUCCESS;
+    if (ok) {
+        struct db_entry e = {DB_MAGIC, 1, cpu_features, hash, n};
+        *out = xmalloc(sizeof(e) + n);
+        memcpy(*out, &e, sizeof(e));
+        memcpy(*out + sizeof(e), bytes, n);
+        *len = sizeof(e) + n;
+        free(bytes);
+    }
+    log_prefilter_free(pf);
+    diags_release(&d);
+    return ok;
 }
 
 void

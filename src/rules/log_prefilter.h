@@ -39,4 +39,13 @@ struct log_prefilter {
 struct log_prefilter *log_prefilter_new(const struct ruleset *rs, struct diags *d);
 void log_prefilter_free(struct log_prefilter *pf);
 
+/* For tools/gen_prefilter.c: the database of `rs`'s set compiled for a CPU
+ * with `cpu_features` (HS_CPU_FEATURES_*, 0: any CPU hyperscan runs on),
+ * serialized as one entry of build/prefilter_db.c into *out (owned, *len
+ * bytes). log_prefilter_new takes such a database instead of compiling
+ * when its set is the same (same patterns, flags and owners). Returns false
+ * when the set does not compile whole. */
+bool log_prefilter_serialize(const struct ruleset *rs, unsigned long long cpu_features, char **out,
+                             size_t *len);
+
 #endif

@@ -7,6 +7,7 @@
  * on worker threads) until the code that knows the record's file and line
  * reports it (rule_re_report). */
 #include "rules/rules_re.h"
+#include "util/work_count.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -43,6 +44,7 @@ rule_re_code(pcre2_code *_Atomic *slot, const char *pattern)
         PCRE2_SIZE off;
         re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &code, &off,
                            NULL);
+        atomic_fetch_add(&vt_work.regexes, 1);
         if (re != NULL) {
             pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
             atomic_store_explicit(slot, re, memory_order_release);

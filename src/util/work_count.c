@@ -1,0 +1,19 @@
+/* work_count: the counters of work_count.h. */
+#include "util/work_count.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+struct work_count vt_work;
+
+void
+work_count_print(void)
+{
+    if (getenv("VMTRIAGE_WORK") == NULL)
+        return;
+    fprintf(stderr,
+            "vmtriage: work: %lu YAML documents parsed, %lu regexes compiled, %lu prefilter "
+            "databases compiled\n",
+            atomic_load(&vt_work.yaml_documents), atomic_load(&vt_work.regexes),
+            atomic_load(&vt_work.prefilter_databases));
+}
