@@ -41,17 +41,24 @@ const struct command dump_cmd = {
 
 /* ---- the file, read where the reader asks ---- */
 
+/* A dump file read through a read-ahead window: the readers ask for many
+ * small pieces (a driver's name, its CodeView record) near each other, and
+ * one pread per piece cost more than the decoding (bench/dumps.sh). */
+#define WINDOW (64 * 1024)
 struct file_input {
     int fd;
+    uint64_t size;
+    uint64_t at; /* the window holds [at, at + have) of the file */
+    size_t have;
+    unsigned char win[WINDOW];
 };
 
 static int
-file_read(void *ctx, uint64_t off, void *buf, size_t len)
+pread_all(int fd, void *buf, size_t len, uint64_t off)
 {
-    struct file_input *f = ctx;
     char *p = buf;
     while (len > 0) {
-        ssize_t got = pread(f->fd, p, len, (off_t)off);
+        ssize_t got = pread(fd, p, len, (off_t)off);
         if (got < 0 && errno == EINTR)
             continue;
         if (got <= 0)
@@ -60,6 +67,25 @@ file_read(void *ctx, uint64_t off, void *buf, size_t len)
         off += (uint64_t)got;
         len -= (size_t)got;
     }
+    return 0;
+}
+
+static int
+file_read(void *ctx, uint64_t off, void *buf, size_t len)
+{
+    struct file_input *f = ctx;
+    if (len > WINDOW / 2) /* large pieces bypass the window */
+        return pread_all(f->fd, buf, len, off);
+    if (off < f->at || off + len > f->at + f->have) {
+        uint64_t left = f->size > off ? f->size - off : 0;
+        size_t want = left < WINDOW ? (size_t)left : WINDOW;
+        f->have = 0;
+        if (want < len || pread_all(f->fd, f->win, want, off) != 0)
+            return -1;
+        f->at = off;
+        f->have = want;
+    }
+    memcpy(buf, f->win + (off - f->at), len);
     return 0;
 }
 
@@ -95,9 +121,11 @@ read_one(struct reading *rd, const char *path, bool named)
     int fd = input_open(path, 0, &st, &r->diags);
     if (fd < 0)
         return;
-    struct file_input f = {fd};
-    struct dump_input in = {(uint64_t)st.st_size, file_read, &f};
+    struct file_input *f = xmalloc(sizeof(*f));
+    *f = (struct file_input){.fd = fd, .size = (uint64_t)st.st_size};
+    struct dump_input in = {(uint64_t)st.st_size, file_read, f};
     dumps_add(r, path, &in, named);
+    free(f);
     close(fd);
 }
 

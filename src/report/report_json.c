@@ -163,6 +163,7 @@ report_json(FILE *fp, const struct report *r)
     struct buf b = BUF_INIT;
     struct json j;
     json_init(&j, &b);
+    json_sink(&j, fp);
     json_obj(&j);
     /* The contract's version: readers of saved reports (fix --from, merge)
      * refuse one they do not know. Raise it when a key changes meaning or goes. */

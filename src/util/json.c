@@ -56,6 +56,16 @@ void
 json_obj_end(struct json *j)
 {
     close_(j, '}');
+    if (j->sink != NULL && j->depth <= 2 && j->out->len >= 64 * 1024) {
+        fwrite(j->out->p, 1, j->out->len, j->sink);
+        buf_reset(j->out);
+    }
+}
+
+void
+json_sink(struct json *j, FILE *fp)
+{
+    j->sink = fp;
 }
 void
 json_arr(struct json *j)

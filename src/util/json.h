@@ -9,18 +9,25 @@
 #include "util/util_buf.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #define JSON_MAX_DEPTH 32
 
 struct json {
     struct buf *out; /* borrowed */
+    /* When set (json_sink), a closed value at depth 2 or less (an element of
+     * a report's top-level array) moves what `out` holds to the file once it
+     * passes 64 KiB: a long report is written as it is made, not held whole. */
+    FILE *sink;
     int depth;
     bool first[JSON_MAX_DEPTH];
     bool after_key;
 };
 
 void json_init(struct json *j, struct buf *out);
+/* Streams to `fp` as described at struct json.sink. */
+void json_sink(struct json *j, FILE *fp);
 void json_obj(struct json *j);
 void json_obj_end(struct json *j);
 void json_arr(struct json *j);
