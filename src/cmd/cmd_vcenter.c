@@ -168,6 +168,14 @@ on_vm(void *arg, const struct vs_node *obj)
     diags_move(&rep->diags, &d);
     diags_release(&d);
     vm->is_template = v.is_template;
+    /* In a .vmx, a vhv.enable key at all (FALSE too) means someone touched
+     * the setting, so the VM counts as a nested hypervisor candidate. Over
+     * the API, false is what a server sends for a VM that never set it (a
+     * real vCenter's reply saved with `govc object.save` shows
+     * NestedHVEnabled false on a plain CentOS VM; vcsim leaves it out): that
+     * false stays vhv_enable false but makes no nested candidate. */
+    if (v.nested_hv == 0 && vm->family != GUEST_VMKERNEL)
+        vm->runs_hypervisor = false;
     vm->datastore_path = v.vmx_path ? xstrdup(v.vmx_path) : NULL;
     /* "[ds1] vm/vm.vmx" is /vmfs/volumes/ds1/vm/vm.vmx in the host's shell */
     const char *close = v.vmx_path && v.vmx_path[0] == '[' ? strchr(v.vmx_path, ']') : NULL;

@@ -341,7 +341,7 @@ write_cpuid_masks(struct doc *d, const struct vs_node *masks)
 void
 vsphere_vm_read(const struct vs_node *obj, struct vsphere_vm *vm)
 {
-    *vm = (struct vsphere_vm){0};
+    *vm = (struct vsphere_vm){.nested_hv = -1};
     vm->moref = dup_or_null(vs_text(obj, "obj"));
     vm->name = dup_or_null(prop_text(obj, "name"));
     vm->parent = dup_or_null(prop_text(obj, "parent"));
@@ -368,7 +368,9 @@ vsphere_vm_read(const struct vs_node *obj, struct vsphere_vm *vm)
         vmx_bool_of(prop_text(obj, "config.bootOptions.efiSecureBootEnabled")));
     /* the server leaves the property out when it is unset: then no key, as in
      * a .vmx that never set it; an explicit false is vhv.enable = "FALSE" */
-    put(&d, "vhv.enable", vmx_bool_of(prop_text(obj, "config.nestedHVEnabled")));
+    const char *hv = vmx_bool_of(prop_text(obj, "config.nestedHVEnabled"));
+    vm->nested_hv = hv == NULL ? -1 : strcmp(hv, "TRUE") == 0;
+    put(&d, "vhv.enable", hv);
     put(&d, "memsize", prop_text(obj, "config.hardware.memoryMB"));
     put(&d, "sched.mem.min", prop_text(obj, "config.memoryAllocation.reservation"));
     put(&d, "numvcpus", prop_text(obj, "config.hardware.numCPU"));

@@ -32,6 +32,7 @@ struct vsphere_vm {
     char *moref, *name, *parent, *host, *power_state, *vmx_path;
     bool is_template;
     bool has_config; /* config.* came: the record describes the VM */
+    int nested_hv;   /* config.nestedHVEnabled: 1, 0 (an explicit false), -1 absent */
     char *vmx;       /* the .vmx document the properties stand for */
     size_t vmx_len;
     char **denied; /* "config.hardware.device: NoPermission" per property not read */

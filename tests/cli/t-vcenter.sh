@@ -104,6 +104,8 @@ ok "paging: views destroyed and the session logged out, Logout last" \
 # vhv.enable FALSE, true (esx-nested) TRUE (fake_vsphere.py NESTED)
 ok "paging: nestedHVEnabled absent -> unset, false -> FALSE, true -> TRUE" \
     json "{v['name']: v['vhv_enable'] for v in d['vms']} == {'web-1': None, 'db-1': False, 'esx-nested': True}"
+ok "paging: an explicit false (db-1, rhel8) makes no nested-hypervisor candidate, no vmx-nested finding" \
+    json "[v['runs_hypervisor'] for v in d['vms'] if v['name'] == 'db-1'] == [False] and not [f for f in d['findings'] if f['subject'] == '/DC/vm/db-1' and f['rule'].startswith('vmx-nested')]"
 # HV Support from capability.ftCompatibilityIssues cpuHvDisabled: 2, the cpu
 # rules' "disabled in the BIOS" finding on the host, and the nested VM noted
 ok "paging: HV Support 2 from the FT compatibility issue cpuHvDisabled" \
@@ -269,7 +271,9 @@ cat >"$WORK/fixtures.json" <<'JSON'
  {"name": "DC0_H0_VM0", "guestId": "windows9Server64Guest", "firmware": "efi", "version": "vmx-15",
   "memoryMB": 4096, "reservationMB": 1024, "numCPU": 4, "coresPerSocket": 2, "syncTime": true,
   "nics": ["e1000e", "vmxnet3"], "ctrls": [{"type": "lsilogic", "disk": true}],
-  "extra": {"guestinfo.vt": "hello"}},
+  "extra": {"guestinfo.vt": "hello"},
+  "cpuidMask": [{"level": 1, "ecx": "----:----:0---:----:----:----:----:----"},
+                {"level": -2147483647, "ecx": "----:----:----:----:----:----:----:-0--"}]},
  {"name": "DC0_H0_VM1", "guestId": "vmkernel7Guest", "firmware": "efi", "version": "vmx-17", "nestedHV": true,
   "memoryMB": 8192, "reservationMB": 8192, "numCPU": 4, "coresPerSocket": 4, "syncTime": false,
   "nics": ["vmxnet3"], "ctrls": [{"type": "pvscsi", "disk": true}]},
@@ -277,7 +281,7 @@ cat >"$WORK/fixtures.json" <<'JSON'
   "memoryMB": 4096, "reservationMB": 0, "numCPU": 2, "coresPerSocket": 1,
   "nics": ["e1000"], "ctrls": [{"type": "lsisas1068", "disk": true}, {"type": "nvme"}, {"type": "ahci"}]},
  {"name": "DC0_C0_RP0_VM1", "guestId": "windows7Server64Guest", "firmware": "bios", "version": "vmx-8",
-  "memoryMB": 2048, "reservationMB": 0, "numCPU": 1, "coresPerSocket": 1, "powerOff": true,
+  "memoryMB": 2048, "reservationMB": 0, "numCPU": 1, "coresPerSocket": 1, "powerOff": true, "nestedHV": false,
   "nics": ["e1000", "vmxnet2", "vlance"], "ctrls": [{"type": "buslogic", "disk": true}]}
 ],
  "hosts": [{"name": "DC0_H0", "version": "5.5.0", "build": "1331820", "cpuModel": "Test Xeon E5-2680 v2"}]}
@@ -336,8 +340,14 @@ for v in fx["vms"]:
          'memsize = "%d"' % v["memoryMB"], 'sched.mem.min = "%d"' % v["reservationMB"],
          'numvcpus = "%d"' % v["numCPU"], 'cpuid.coresPerSocket = "%d"' % v["coresPerSocket"],
          'sound.present = "FALSE"', 'usb.present = "FALSE"', 'floppy0.present = "FALSE"']
+    # the API's explicit false is the default a server sends for a VM that
+    # never set it: the same audit as a .vmx without the key (README)
     if v.get("nestedHV"):
         L.append('vhv.enable = "TRUE"')
+    for m in v.get("cpuidMask", []):  # HostCpuIdInfo level: an xsd:int, the key's leaf in hex
+        for r in ("eax", "ebx", "ecx", "edx"):
+            if r in m:
+                L.append('cpuid.%x.%s = "%s"' % (m["level"] & 0xffffffff, r, m[r]))
     if "syncTime" in v:
         L.append('tools.syncTime = "%s"' % ("TRUE" if v["syncTime"] else "FALSE"))
     for i, n in enumerate(v["nics"]):
@@ -394,10 +404,10 @@ for f in fx["vms"]:
           v["guest_id"] == f["guestId"] and v["guest_os"] == row[0] and v["guest_family"] == row[3])
     check("%s: config.version %s -> hw_version" % (n, f["version"]), v["hw_version"] == int(f["version"][4:]))
     check("%s: firmware %s" % (n, f["firmware"]), v["firmware"] == f["firmware"])
-    check("%s: nestedHVEnabled %s -> vhv.enable" % (n, f.get("nestedHV")),
-          v["vhv_enable"] == (True if f.get("nestedHV") else None))
-    check("%s: runs a hypervisor iff vmkernel guest or nestedHV" % n,
-          v["runs_hypervisor"] == (row[3] == "vmkernel" or bool(f.get("nestedHV"))))
+    check("%s: nestedHVEnabled %s -> vhv.enable %s" % (n, f.get("nestedHV"), f.get("nestedHV")),
+          v["vhv_enable"] == f.get("nestedHV"))
+    check("%s: runs a hypervisor iff vmkernel guest or nestedHVEnabled true (an explicit false is the API's default)" % n,
+          v["runs_hypervisor"] == (row[3] == "vmkernel" or f.get("nestedHV") is True))
     check("%s: memory %d MB, reservation %d MB, fully reserved %s" % (n, f["memoryMB"], f["reservationMB"], f["reservationMB"] >= f["memoryMB"]),
           v["memory_mb"] == f["memoryMB"] and v["mem_reservation_mb"] == f["reservationMB"]
           and v["mem_fully_reserved"] == (f["reservationMB"] >= f["memoryMB"]))
@@ -421,9 +431,10 @@ for f in fx["vms"]:
           else (v["host"] in ("DC0_C0_H0", "DC0_C0_H1", "DC0_C0_H2") and v["cluster"] == "DC0_C0"))
     check("%s: the same record as scan of the same .vmx (NICs, controllers, guest, memory, CPUs, flags)" % n,
           all(v[k] == s.get(k) for k in ("guest_os", "guest_family", "windows_nt", "hw_version", "firmware",
-                                         "vhv_enable", "runs_hypervisor", "memory_mb", "mem_reservation_mb",
+                                         "runs_hypervisor", "memory_mb", "mem_reservation_mb",
                                          "mem_fully_reserved", "vcpus", "cores_per_socket", "sound", "usb",
                                          "floppy", "tools_sync_time"))
+          and (v["vhv_enable"] == s.get("vhv_enable") or f.get("nestedHV") is False)
           and [(x["type"], x["present"], x["vmxnet2"]) for x in v["nics"]] == [(x["type"], x["present"], x["vmxnet2"]) for x in s.get("nics", [])]
           and [(c["bus"], c["index"], c["type"], c["disks"], c["boot"]) for c in v["controllers"] if c["present"]]
           == [(c["bus"], c["index"], c["type"], c["disks"], c["boot"]) for c in s.get("controllers", []) if c["present"]])
@@ -436,8 +447,15 @@ check("e1000 VMs %s carry an e1000 finding, no other VM does" % e1000_vms,
       sorted({vms[f["name"]]["name"] for f in fx["vms"] for r in rules_of(vc, "/DC0/vm/" + f["name"])
               if r.startswith("vmx-e1000-")}) == e1000_vms)
 nested_off = sorted(f["name"] for f in fx["vms"] if vid[f["guestId"]][3] == "vmkernel" and not f.get("nestedHV"))
-check("nested without nestedHVEnabled %s: vmx-nested-vhv-off, and only there" % nested_off,
+check("nested without nestedHVEnabled %s: vmx-nested-vhv-off, and only there (not the VM with an explicit false)" % nested_off,
       sorted(f["name"] for f in fx["vms"] if "vmx-nested-vhv-off" in rules_of(vc, "/DC0/vm/" + f["name"])) == nested_off)
+check("nestedHVEnabled: one VM left unset, one explicit false, one true (all three cases tested)",
+      sorted(str(f.get("nestedHV")) for f in fx["vms"]).count("None") >= 1 and
+      any(f.get("nestedHV") is False for f in fx["vms"]) and any(f.get("nestedHV") is True for f in fx["vms"]))
+masked = sorted(f["name"] for f in fx["vms"] if any("0" in m.get("ecx", "")[:12] for m in f.get("cpuidMask", [])))
+check("cpuFeatureMask: the VM whose level-1 ECX mask hides POPCNT %s, and only it, has vmx-cpuid-mask-hides-feature" % masked,
+      masked != [] and sorted(f["name"] for f in fx["vms"]
+                               if "vmx-cpuid-mask-hides-feature" in rules_of(vc, "/DC0/vm/" + f["name"])) == masked)
 check("extraConfig read: the vmx.guestinfo.vt rule matches the one VM that sets it",
       sorted(x["subject"] for x in vc["findings"] if x["rule"] == "site-guestinfo-marker")
       == ["/DC0/vm/" + f["name"] for f in fx["vms"] if f.get("extra", {}).get("guestinfo.vt") == "hello"])
