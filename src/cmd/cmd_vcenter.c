@@ -13,6 +13,8 @@
 #include "cmd/cli.h"
 
 #ifdef VT_VSPHERE
+#include "parse/cpu/cpu.h"
+#include "record/esxi_release.h"
 #include "record/vm_vsphere.h"
 #include "source/vsphere_client.h"
 #include "source/vsphere_cred.h"
@@ -166,6 +168,14 @@ on_vm(void *arg, const struct vs_node *obj)
     diags_move(&rep->diags, &d);
     diags_release(&d);
     vm->is_template = v.is_template;
+    /* In a .vmx, a vhv.enable key at all (FALSE too) means someone touched
+     * the setting, so the VM counts as a nested hypervisor candidate. Over
+     * the API, false is what a server sends for a VM that never set it (a
+     * real vCenter's reply saved with `govc object.save` shows
+     * NestedHVEnabled false on a plain CentOS VM; vcsim leaves it out): that
+     * false stays vhv_enable false but makes no nested candidate. */
+    if (v.nested_hv == 0 && vm->family != GUEST_VMKERNEL)
+        vm->runs_hypervisor = false;
     vm->datastore_path = v.vmx_path ? xstrdup(v.vmx_path) : NULL;
     /* "[ds1] vm/vm.vmx" is /vmfs/volumes/ds1/vm/vm.vmx in the host's shell */
     const char *close = v.vmx_path && v.vmx_path[0] == '[' ? strchr(v.vmx_path, ']') : NULL;
@@ -178,6 +188,16 @@ on_vm(void *arg, const struct vs_node *obj)
     const struct vsphere_entity *cl = h ? find_entity(&r->inv, h->parent) : NULL;
     if (cl && cl->type && strcmp(cl->type, "ClusterComputeResource") == 0 && cl->name)
         vm->cluster = xstrdup(cl->name);
+    if (vm->vhv_enable == 1 && h && (h->nested_hv == 0 || (h->hv_support >= 0 && h->hv_support < 3)))
+        diags_add(&rep->diags, DIAG_NOTE, path, 0,
+                  "vhv.enable is TRUE (nestedHVEnabled), but its host %s %s: the guest gets no "
+                  "hardware virtualization there",
+                  h->name ? h->name : "?",
+                  h->nested_hv == 0 ? "does not offer nested hardware virtualization "
+                                      "(capability.nestedHVSupported false)"
+                  : h->hv_support == 2 ? "has hardware virtualization disabled in the BIOS "
+                                         "(HV Support 2)"
+                                       : "has a CPU without hardware virtualization (HV Support 0/1)");
     struct report_host *rh = host_of(r, v.host);
     if (rh) {
         rh->vmx++;
@@ -219,7 +239,22 @@ add_hosts(struct vc_run *r)
         f->version = e->version ? xstrdup(e->version) : NULL;
         f->build = e->build ? xstrdup(e->build) : NULL;
         f->cpu_model = e->cpu_model ? xstrdup(e->cpu_model) : NULL;
+        f->hv_support = e->hv_support;
+        struct esxi_release rel;
+        if (e->build && esxi_release_of_build(strtoll(e->build, NULL, 10), &rel))
+            f->update = xstrdup(rel.name); /* data/esxi_builds.tsv */
         char *path = inventory_path(&r->inv, e->parent, e->name);
+        if (e->hv_support >= 0) { /* the cpu rules, as for a bundle's esxcli output */
+            struct cpu_info info = CPU_INFO_EMPTY;
+            info.format = CPU_FORMAT_ESXCLI;
+            info.hv_support = e->hv_support;
+            char *subject = xasprintf("%s (vSphere API %s)", path, e->hv_source);
+            struct cpu_view cv = {&info, subject};
+            char *ev = cpu_evidence_text(&info);
+            audit_cpu(r->rules, &cv, 0, ev, &rep->findings);
+            free(ev);
+            free(subject);
+        }
         for (size_t k = 0; k < e->ndenied; k++)
             diags_add(&rep->diags, DIAG_ERROR, path, 0,
                       "property %s (not readable with this account)", e->denied[k]);
@@ -308,9 +343,12 @@ vcenter_read(const char *url_arg, const struct ruleset *rules, const struct vt_o
         /* ResourcePool covers vApps, the parents of the VMs in them */
         static const char *const entity_types[] = {"Folder", "Datacenter", "ComputeResource",
                                                    "ResourcePool", "HostSystem"};
+        /* capability.smpFtCompatibilityIssues (the last host path) came with API 6.0 */
+        const char *api = vs_client_about(vc, "apiVersion");
+        size_t nhost_paths = vsphere_host_npaths - (api && atoi(api) < 6);
         const struct vs_propset eps[] = {
             {"ManagedEntity", vsphere_entity_paths, vsphere_entity_npaths},
-            {"HostSystem", vsphere_host_paths, vsphere_host_npaths}};
+            {"HostSystem", vsphere_host_paths, nhost_paths}};
         static const char *const vm_types[] = {"VirtualMachine"};
         const struct vs_propset vps[] = {{"VirtualMachine", vsphere_vm_paths, vsphere_vm_npaths}};
         int page = o->page_size > 0 ? o->page_size : 500;

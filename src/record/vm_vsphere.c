@@ -7,6 +7,7 @@
 #include "util/util_mem.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@ const char *const vsphere_vm_paths[] = {
     "config.hardware.device",
     "config.memoryAllocation.reservation",
     "config.tools.syncTimeWithHost",
+    "config.cpuFeatureMask",
     "config.extraConfig",
     "runtime.host",
     "runtime.powerState",
@@ -39,9 +41,13 @@ const char *const vsphere_host_paths[] = {
     "name",
     "parent",
     "summary.config.product",
+    "config.product",
     "summary.hardware.cpuModel",
     "capability.nestedHVSupported",
+    "capability.ftCompatibilityIssues",
     "runtime.connectionState",
+    /* last: only asked of servers of API 6.0 or later, which know it */
+    "capability.smpFtCompatibilityIssues",
 };
 const size_t vsphere_host_npaths = sizeof(vsphere_host_paths) / sizeof(vsphere_host_paths[0]);
 
@@ -310,10 +316,32 @@ write_devices(struct doc *d, const struct vs_node *devs)
         put(d, "floppy0.present", "FALSE");
 }
 
+/* config.cpuFeatureMask (HostCpuIdInfo[]: level, vendor, eax..edx) as the
+ * .vmx keys cpuid.<level in hex>.<register> ("cpuid.80000001.ecx"; the
+ * level is an xsd:int, so 0x80000001 arrives as -2147483647). A mask for one
+ * vendor only (vendor set) is not written: which CPU the VM meets is not
+ * known here, and no source names its .vmx key. */
+static void
+write_cpuid_masks(struct doc *d, const struct vs_node *masks)
+{
+    static const char *const regs[] = {"eax", "ebx", "ecx", "edx"};
+    for (const struct vs_node *m = masks ? masks->child : NULL; m; m = m->next) {
+        const char *lv = vs_text(m, "level"), *vendor = vs_text(m, "vendor");
+        if (lv == NULL || (vendor && *vendor))
+            continue;
+        char *end;
+        long long level = strtoll(lv, &end, 10);
+        if (*lv == '\0' || *end || level < INT32_MIN || level > UINT32_MAX)
+            continue;
+        for (size_t i = 0; i < 4; i++)
+            putf_key(d, vs_text(m, regs[i]), "cpuid.%x.%s", (unsigned)(uint32_t)level, regs[i]);
+    }
+}
+
 void
 vsphere_vm_read(const struct vs_node *obj, struct vsphere_vm *vm)
 {
-    *vm = (struct vsphere_vm){0};
+    *vm = (struct vsphere_vm){.nested_hv = -1};
     vm->moref = dup_or_null(vs_text(obj, "obj"));
     vm->name = dup_or_null(prop_text(obj, "name"));
     vm->parent = dup_or_null(prop_text(obj, "parent"));
@@ -338,10 +366,11 @@ vsphere_vm_read(const struct vs_node *obj, struct vsphere_vm *vm)
     put(&d, "firmware", prop_text(obj, "config.firmware"));
     put(&d, "uefi.secureBoot.enabled",
         vmx_bool_of(prop_text(obj, "config.bootOptions.efiSecureBootEnabled")));
-    /* only a set flag is a key: a .vmx without vhv.enable reads false too */
-    const char *hv = prop_text(obj, "config.nestedHVEnabled");
-    if (hv && strcmp(hv, "true") == 0)
-        put(&d, "vhv.enable", "TRUE");
+    /* the server leaves the property out when it is unset: then no key, as in
+     * a .vmx that never set it; an explicit false is vhv.enable = "FALSE" */
+    const char *hv = vmx_bool_of(prop_text(obj, "config.nestedHVEnabled"));
+    vm->nested_hv = hv == NULL ? -1 : strcmp(hv, "TRUE") == 0;
+    put(&d, "vhv.enable", hv);
     put(&d, "memsize", prop_text(obj, "config.hardware.memoryMB"));
     put(&d, "sched.mem.min", prop_text(obj, "config.memoryAllocation.reservation"));
     put(&d, "numvcpus", prop_text(obj, "config.hardware.numCPU"));
@@ -349,6 +378,7 @@ vsphere_vm_read(const struct vs_node *obj, struct vsphere_vm *vm)
     put(&d, "tools.syncTime", vmx_bool_of(prop_text(obj, "config.tools.syncTimeWithHost")));
     const struct vs_node *devs = prop(obj, "config.hardware.device");
     write_devices(&d, devs);
+    write_cpuid_masks(&d, prop(obj, "config.cpuFeatureMask"));
     const struct vs_node *extra = prop(obj, "config.extraConfig");
     for (const struct vs_node *o = extra ? extra->child : NULL; o; o = o->next) {
         const char *k = vs_text(o, "key"), *v = vs_text(o, "value");
@@ -388,13 +418,15 @@ vsphere_vm_release(struct vsphere_vm *vm)
 void
 vsphere_entity_read(const struct vs_node *obj, struct vsphere_entity *e)
 {
-    *e = (struct vsphere_entity){.nested_hv = -1};
+    *e = (struct vsphere_entity){.nested_hv = -1, .hv_support = -1};
     const struct vs_node *o = vs_child(obj, "obj");
     e->moref = dup_or_null(o ? o->text : NULL);
     e->type = dup_or_null(o ? o->mtype : NULL);
     e->name = dup_or_null(prop_text(obj, "name"));
     e->parent = dup_or_null(prop_text(obj, "parent"));
     const struct vs_node *p = prop(obj, "summary.config.product");
+    if (p == NULL)
+        p = prop(obj, "config.product");
     e->product = dup_or_null(vs_text(p, "name"));
     e->version = dup_or_null(vs_text(p, "version"));
     e->build = dup_or_null(vs_text(p, "build"));
@@ -403,6 +435,25 @@ vsphere_entity_read(const struct vs_node *obj, struct vsphere_entity *e)
     e->connection = dup_or_null(prop_text(obj, "runtime.connectionState"));
     const char *hv = prop_text(obj, "capability.nestedHVSupported");
     e->nested_hv = hv == NULL ? -1 : strcmp(hv, "true") == 0;
+    /* HostCapabilityFtUnsupportedReason: cpuHvDisabled "hardware
+     * virtualization has been disabled in the BIOS" is what esxcli's HV
+     * Support 2 says; cpuHvUnsupported "Host CPU does not support hardware
+     * virtualization" is its 0 or 1 (the API does not tell them apart: 0) */
+    static const char *const lists[] = {"capability.ftCompatibilityIssues",
+                                        "capability.smpFtCompatibilityIssues"};
+    for (size_t i = 0; i < 2 && e->hv_support < 0; i++) {
+        const struct vs_node *l = prop(obj, lists[i]);
+        for (const struct vs_node *s = l ? l->child : NULL; s; s = s->next) {
+            if (strcmp(s->text, "cpuHvDisabled") == 0)
+                e->hv_support = 2;
+            else if (strcmp(s->text, "cpuHvUnsupported") == 0)
+                e->hv_support = 0;
+            else
+                continue;
+            e->hv_source = xasprintf("%s: %s", lists[i], s->text);
+            break;
+        }
+    }
     read_missing(obj, &e->denied, &e->ndenied);
 }
 
@@ -419,6 +470,7 @@ vsphere_entity_release(struct vsphere_entity *e)
     free(e->full_name);
     free(e->cpu_model);
     free(e->connection);
+    free(e->hv_source);
     free_list(e->denied, e->ndenied);
     *e = (struct vsphere_entity){0};
 }

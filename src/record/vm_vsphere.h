@@ -17,7 +17,9 @@
 #include <stddef.h>
 
 /* The properties read of each VirtualMachine, HostSystem and inventory
- * container (Folder, Datacenter, ComputeResource, ClusterComputeResource). */
+ * container (Folder, Datacenter, ComputeResource, ClusterComputeResource).
+ * The last host path (capability.smpFtCompatibilityIssues, API 6.0) is for
+ * servers of API 6.0 or later only: older ones refuse an unknown path. */
 extern const char *const vsphere_vm_paths[];
 extern const size_t vsphere_vm_npaths;
 extern const char *const vsphere_host_paths[];
@@ -30,6 +32,7 @@ struct vsphere_vm {
     char *moref, *name, *parent, *host, *power_state, *vmx_path;
     bool is_template;
     bool has_config; /* config.* came: the record describes the VM */
+    int nested_hv;   /* config.nestedHVEnabled: 1, 0 (an explicit false), -1 absent */
     char *vmx;       /* the .vmx document the properties stand for */
     size_t vmx_len;
     char **denied; /* "config.hardware.device: NoPermission" per property not read */
@@ -46,6 +49,12 @@ struct vsphere_entity {
     /* HostSystem */
     char *product, *version, *build, *full_name, *cpu_model, *connection;
     int nested_hv; /* capability.nestedHVSupported: 1, 0, -1 unknown */
+    /* esxcli's HV Support as far as the API tells it: 2 (disabled in the
+     * BIOS) or 0 (the CPU has none) from the FT compatibility issues
+     * cpuHvDisabled / cpuHvUnsupported; -1 when the API says neither (no
+     * property carries 3, "enabled and usable") */
+    int hv_support;
+    char *hv_source; /* "capability.ftCompatibilityIssues: cpuHvDisabled", or NULL */
     char **denied;
     size_t ndenied;
 };

@@ -52,6 +52,37 @@ fake_start() { # fake_start MODE: sets FPORT, FLOG, FPID
 }
 fake_stop() { kill "$FPID" 2>/dev/null; wait "$FPID" 2>/dev/null; }
 
+mkdir -p "$WORK/rules-mask"
+for f in svm avx2; do
+    cat >"$WORK/rules-mask/$f.yml" <<YML
+title: Test, CPUID mask hides $f
+id: test-$f-hidden
+status: stable
+level: low
+logsource:
+  product: vmware
+  category: vm
+description: |
+  The test's own rule: vm.cpuid_hidden lists $f.
+references:
+  - tests/cli/t-vcenter.sh
+remediation:
+  vmx: none
+detection:
+  hidden:
+    vm.cpuid_hidden: $f
+  condition: hidden
+tests:
+  match:
+    - |
+      cpuid.1.ecx = "--0-:----:0---:----:----:-0--:--0-:----"
+      cpuid.7.ebx = "----:----:----:----:----:----:--0-:----"
+      cpuid.80000001.ecx = "----:----:----:----:----:----:----:-0--"
+  no_match:
+    - |
+      cpuid.1.ecx = "----:----:----:----:----:----:----:----"
+YML
+done
 fake_start paging
 VMTRIAGE_USER=u VMTRIAGE_PASSWORD=secret-pw-1 run vcenter --page-size 1 -f json "http://127.0.0.1:$FPORT/sdk"
 ok "paging: maxObjects 1 asked" grep -q "^RetrievePropertiesEx this=pc-7 max=1" "$FLOG"
@@ -69,6 +100,30 @@ ok "paging: the host's build from the API (5.5.0 build 1331820)" \
     json "[(h['name'], h['version'], h['build'], h['cpu']['model']) for h in d['hosts']] == [('esx1', '5.5.0', '1331820', 'Test CPU 1')]"
 ok "paging: views destroyed and the session logged out, Logout last" \
     sh -c "test \$(grep -c '^DestroyView' '$FLOG') -eq 2 && tail -n 1 '$FLOG' | grep -q '^Logout this=sm-7'"
+# nestedHVEnabled: absent (web-1) stays unset, an explicit false (db-1) is
+# vhv.enable FALSE, true (esx-nested) TRUE (fake_vsphere.py NESTED)
+ok "paging: nestedHVEnabled absent -> unset, false -> FALSE, true -> TRUE" \
+    json "{v['name']: v['vhv_enable'] for v in d['vms']} == {'web-1': None, 'db-1': False, 'esx-nested': True}"
+ok "paging: an explicit false (db-1, rhel8) makes no nested-hypervisor candidate, no vmx-nested finding" \
+    json "[v['runs_hypervisor'] for v in d['vms'] if v['name'] == 'db-1'] == [False] and not [f for f in d['findings'] if f['subject'] == '/DC/vm/db-1' and f['rule'].startswith('vmx-nested')]"
+# HV Support from capability.ftCompatibilityIssues cpuHvDisabled: 2, the cpu
+# rules' "disabled in the BIOS" finding on the host, and the nested VM noted
+ok "paging: HV Support 2 from the FT compatibility issue cpuHvDisabled" \
+    json "[h['cpu']['hv_support'] for h in d['hosts']] == [2]"
+ok "paging: the host gets the cpu rule of HV Support 2 (cpu-esxi-hv-disabled), naming the API property" \
+    json "[(f['rule'], 'cpuHvDisabled' in f['subject']) for f in d['findings'] if f['rule'].startswith('cpu-')] == [('cpu-esxi-hv-disabled', True)]"
+ok "paging: the VM with nestedHVEnabled on that host is noted, no other" \
+    json "[e['path'] for e in d['errors'] if 'HV Support 2' in e['message']] == ['/DC/vm/esx-nested']"
+ok "paging: the host's release from data/esxi_builds.tsv (build 1331820)" \
+    json "[h['update'] for h in d['hosts']] == [[l.split('\\t') for l in open('$ROOT/data/esxi_builds.tsv') if l.split('\\t')[2:3] == ['1331820']][0][1]]"
+ok "paging: capability.smpFtCompatibilityIssues asked of a server of API 6.7" grep -q "^RetrievePropertiesEx.* smpft" "$FLOG"
+VMTRIAGE_USER=u VMTRIAGE_PASSWORD=p run vcenter -f json --rules "$WORK/rules-mask" "http://127.0.0.1:$FPORT/sdk"
+ok "cpuFeatureMask: level 1 ECX hiding POPCNT is cpuid.1.ecx (vmx-cpuid-mask-hides-feature, web-1 only)" \
+    json "sorted(f['subject'] for f in d['findings'] if f['rule'] == 'vmx-cpuid-mask-hides-feature') == ['/DC/vm/web-1']"
+ok "cpuFeatureMask: level -2147483647 (0x80000001) is cpuid.80000001.ecx: SVM hidden" \
+    json "[[e['text'] for e in f['evidence']] for f in d['findings'] if f['rule'] == 'test-svm-hidden'] == [['cpuid.80000001.ecx = \"----:----:----:----:----:----:----:-0--\"']] and [f['subject'] for f in d['findings'] if f['rule'] == 'test-svm-hidden'] == ['/DC/vm/web-1']"
+ok "cpuFeatureMask: an AMD-only mask is not written (AVX2 not hidden)" \
+    json "[f for f in d['findings'] if f['rule'] == 'test-avx2-hidden'] == []"
 VMTRIAGE_USER=u VMTRIAGE_PASSWORD=p run vcenter "http://127.0.0.1:$FPORT/sdk"
 ok "paging: the ESXi shell fix names the .vmx in /vmfs/volumes, not the inventory path" \
     grep -q "in '/vmfs/volumes/ds1/web-1/web-1.vmx'" "$WORK/out"
@@ -80,8 +135,38 @@ VMTRIAGE_USER=u VMTRIAGE_PASSWORD=p run psod -f json --vcenter "http://127.0.0.1
 ok "psod --vcenter: the e1000 VM of the inventory, and only it, is related to the crash" \
     json "[sorted(r['subject'] for r in f['related']) for f in d['findings'] if f['rule'] == 'psod-e1000-rss'] == [['/DC/vm/web-1']]"
 ok "psod --vcenter: the session logged out" sh -c "tail -n 1 '$FLOG' | grep -q '^Logout'"
+# A screen without a build (the test text of psod-kb-intr-invalid-vector-iovdisableir,
+# fixed in ESXi 5.5 P11): with --vcenter, the fixed-in check uses the build
+# of the host the crash came from (the fake's esx1, ESXi 5.5.0 build 1331820).
+SCREEN='@BlueScreen: #PF Exception 14 in world 32812:helper14-0 IP 0x41801a3c2b11 addr 0x28
+Code start: 0x418019a00000 VMK uptime: 4:01:02:03.004
+ALERT: IntrCookie: 3411: Interrupt received on invalid vector (cpu 0, vector 72); ignoring it.
+0x4390c0e1bd80:[0x41801a3c2b11]IntrCookie_DoInterrupt@vmkernel#nover+0x1b1 stack: 0x0'
+for b in esx-esx1.lab.local-2024-03-04--05.58-40112 esx-other-2024-03-04--05.58-40112 flat; do
+    mkdir -p "$WORK/$b/var/run/log"
+    printf '%s\n' "$SCREEN" >"$WORK/$b/var/run/log/vmkernel.log"
+done
+fixst() { json "[(f['fix']['status'], '1331820' in (f['fix']['note'] or '')) for f in d['findings'] if f['rule'] == 'psod-kb-intr-invalid-vector-iovdisableir'] == [$1]"; }
+run psod -f json "$WORK/flat/var/run/log/vmkernel.log"
+ok "psod, no build, no --vcenter: the fixed releases listed only" fixst "('listed', False)"
+VMTRIAGE_USER=u VMTRIAGE_PASSWORD=p run psod -f json --vcenter "http://127.0.0.1:$FPORT/sdk" "$WORK/esx-esx1.lab.local-2024-03-04--05.58-40112/var/run/log/vmkernel.log"
+ok "psod --vcenter, the bundle folder names host esx1: its build 1331820 (5.5 line) -> upgrade to 5.5 P11" fixst "('upgrade', True)"
+ok "psod --vcenter: a note says whose build was used" json "any('1331820' in e['message'] and 'esx1' in e['message'] for e in d['errors'])"
+VMTRIAGE_USER=u VMTRIAGE_PASSWORD=p run psod -f json --vcenter "http://127.0.0.1:$FPORT/sdk" "$WORK/esx-other-2024-03-04--05.58-40112/var/run/log/vmkernel.log"
+ok "psod --vcenter, the bundle folder names a host not in the inventory: no build taken" fixst "('listed', False)"
+VMTRIAGE_USER=u VMTRIAGE_PASSWORD=p run psod -f json --vcenter "http://127.0.0.1:$FPORT/sdk" "$WORK/flat/var/run/log/vmkernel.log"
+ok "psod --vcenter, no bundle folder, an inventory of one host: that host's build" fixst "('upgrade', True)"
+VMTRIAGE_USER=u VMTRIAGE_PASSWORD=p run psod -f json --build 9999999 --vcenter "http://127.0.0.1:$FPORT/sdk" "$WORK/flat/var/run/log/vmkernel.log"
+ok "psod --vcenter --build: --build wins" \
+    json "[('9999999' in f['fix']['note'], '1331820' in f['fix']['note']) for f in d['findings'] if f['rule'] == 'psod-kb-intr-invalid-vector-iovdisableir'] == [(True, False)]"
 VMTRIAGE_USER=u VMTRIAGE_PASSWORD=p run psod --vcenter http://127.0.0.1:1/sdk "$ROOT/examples/psod/esxi55-e1000-vmkernel-log.1"
 ok "psod --vcenter, server unreachable: exit 3, one line" sh -c "[ $RC -eq 3 ] && grep -q 'cannot reach the server' '$WORK/err'"
+fake_stop
+
+fake_start api55
+VMTRIAGE_USER=u VMTRIAGE_PASSWORD=p run vcenter -f json "http://127.0.0.1:$FPORT/sdk"
+ok "API 5.5 server: capability.smpFtCompatibilityIssues (API 6.0) not asked, the run completes" \
+    sh -c "[ $RC -le 2 ] && grep -q '^RetrievePropertiesEx' '$FLOG' && ! grep -q smpft '$FLOG'"
 fake_stop
 
 fake_start fault
@@ -186,7 +271,9 @@ cat >"$WORK/fixtures.json" <<'JSON'
  {"name": "DC0_H0_VM0", "guestId": "windows9Server64Guest", "firmware": "efi", "version": "vmx-15",
   "memoryMB": 4096, "reservationMB": 1024, "numCPU": 4, "coresPerSocket": 2, "syncTime": true,
   "nics": ["e1000e", "vmxnet3"], "ctrls": [{"type": "lsilogic", "disk": true}],
-  "extra": {"guestinfo.vt": "hello"}},
+  "extra": {"guestinfo.vt": "hello"},
+  "cpuidMask": [{"level": 1, "ecx": "----:----:0---:----:----:----:----:----"},
+                {"level": -2147483647, "ecx": "----:----:----:----:----:----:----:-0--"}]},
  {"name": "DC0_H0_VM1", "guestId": "vmkernel7Guest", "firmware": "efi", "version": "vmx-17", "nestedHV": true,
   "memoryMB": 8192, "reservationMB": 8192, "numCPU": 4, "coresPerSocket": 4, "syncTime": false,
   "nics": ["vmxnet3"], "ctrls": [{"type": "pvscsi", "disk": true}]},
@@ -194,7 +281,7 @@ cat >"$WORK/fixtures.json" <<'JSON'
   "memoryMB": 4096, "reservationMB": 0, "numCPU": 2, "coresPerSocket": 1,
   "nics": ["e1000"], "ctrls": [{"type": "lsisas1068", "disk": true}, {"type": "nvme"}, {"type": "ahci"}]},
  {"name": "DC0_C0_RP0_VM1", "guestId": "windows7Server64Guest", "firmware": "bios", "version": "vmx-8",
-  "memoryMB": 2048, "reservationMB": 0, "numCPU": 1, "coresPerSocket": 1, "powerOff": true,
+  "memoryMB": 2048, "reservationMB": 0, "numCPU": 1, "coresPerSocket": 1, "powerOff": true, "nestedHV": false,
   "nics": ["e1000", "vmxnet2", "vlance"], "ctrls": [{"type": "buslogic", "disk": true}]}
 ],
  "hosts": [{"name": "DC0_H0", "version": "5.5.0", "build": "1331820", "cpuModel": "Test Xeon E5-2680 v2"}]}
@@ -253,8 +340,14 @@ for v in fx["vms"]:
          'memsize = "%d"' % v["memoryMB"], 'sched.mem.min = "%d"' % v["reservationMB"],
          'numvcpus = "%d"' % v["numCPU"], 'cpuid.coresPerSocket = "%d"' % v["coresPerSocket"],
          'sound.present = "FALSE"', 'usb.present = "FALSE"', 'floppy0.present = "FALSE"']
+    # the API's explicit false is the default a server sends for a VM that
+    # never set it: the same audit as a .vmx without the key (README)
     if v.get("nestedHV"):
         L.append('vhv.enable = "TRUE"')
+    for m in v.get("cpuidMask", []):  # HostCpuIdInfo level: an xsd:int, the key's leaf in hex
+        for r in ("eax", "ebx", "ecx", "edx"):
+            if r in m:
+                L.append('cpuid.%x.%s = "%s"' % (m["level"] & 0xffffffff, r, m[r]))
     if "syncTime" in v:
         L.append('tools.syncTime = "%s"' % ("TRUE" if v["syncTime"] else "FALSE"))
     for i, n in enumerate(v["nics"]):
@@ -311,10 +404,10 @@ for f in fx["vms"]:
           v["guest_id"] == f["guestId"] and v["guest_os"] == row[0] and v["guest_family"] == row[3])
     check("%s: config.version %s -> hw_version" % (n, f["version"]), v["hw_version"] == int(f["version"][4:]))
     check("%s: firmware %s" % (n, f["firmware"]), v["firmware"] == f["firmware"])
-    check("%s: nestedHVEnabled %s -> vhv.enable" % (n, f.get("nestedHV")),
-          v["vhv_enable"] == (True if f.get("nestedHV") else None))
-    check("%s: runs a hypervisor iff vmkernel guest or nestedHV" % n,
-          v["runs_hypervisor"] == (row[3] == "vmkernel" or bool(f.get("nestedHV"))))
+    check("%s: nestedHVEnabled %s -> vhv.enable %s" % (n, f.get("nestedHV"), f.get("nestedHV")),
+          v["vhv_enable"] == f.get("nestedHV"))
+    check("%s: runs a hypervisor iff vmkernel guest or nestedHVEnabled true (an explicit false is the API's default)" % n,
+          v["runs_hypervisor"] == (row[3] == "vmkernel" or f.get("nestedHV") is True))
     check("%s: memory %d MB, reservation %d MB, fully reserved %s" % (n, f["memoryMB"], f["reservationMB"], f["reservationMB"] >= f["memoryMB"]),
           v["memory_mb"] == f["memoryMB"] and v["mem_reservation_mb"] == f["reservationMB"]
           and v["mem_fully_reserved"] == (f["reservationMB"] >= f["memoryMB"]))
@@ -338,9 +431,10 @@ for f in fx["vms"]:
           else (v["host"] in ("DC0_C0_H0", "DC0_C0_H1", "DC0_C0_H2") and v["cluster"] == "DC0_C0"))
     check("%s: the same record as scan of the same .vmx (NICs, controllers, guest, memory, CPUs, flags)" % n,
           all(v[k] == s.get(k) for k in ("guest_os", "guest_family", "windows_nt", "hw_version", "firmware",
-                                         "vhv_enable", "runs_hypervisor", "memory_mb", "mem_reservation_mb",
+                                         "runs_hypervisor", "memory_mb", "mem_reservation_mb",
                                          "mem_fully_reserved", "vcpus", "cores_per_socket", "sound", "usb",
                                          "floppy", "tools_sync_time"))
+          and (v["vhv_enable"] == s.get("vhv_enable") or f.get("nestedHV") is False)
           and [(x["type"], x["present"], x["vmxnet2"]) for x in v["nics"]] == [(x["type"], x["present"], x["vmxnet2"]) for x in s.get("nics", [])]
           and [(c["bus"], c["index"], c["type"], c["disks"], c["boot"]) for c in v["controllers"] if c["present"]]
           == [(c["bus"], c["index"], c["type"], c["disks"], c["boot"]) for c in s.get("controllers", []) if c["present"]])
@@ -353,8 +447,15 @@ check("e1000 VMs %s carry an e1000 finding, no other VM does" % e1000_vms,
       sorted({vms[f["name"]]["name"] for f in fx["vms"] for r in rules_of(vc, "/DC0/vm/" + f["name"])
               if r.startswith("vmx-e1000-")}) == e1000_vms)
 nested_off = sorted(f["name"] for f in fx["vms"] if vid[f["guestId"]][3] == "vmkernel" and not f.get("nestedHV"))
-check("nested without nestedHVEnabled %s: vmx-nested-vhv-off, and only there" % nested_off,
+check("nested without nestedHVEnabled %s: vmx-nested-vhv-off, and only there (not the VM with an explicit false)" % nested_off,
       sorted(f["name"] for f in fx["vms"] if "vmx-nested-vhv-off" in rules_of(vc, "/DC0/vm/" + f["name"])) == nested_off)
+check("nestedHVEnabled: one VM left unset, one explicit false, one true (all three cases tested)",
+      sorted(str(f.get("nestedHV")) for f in fx["vms"]).count("None") >= 1 and
+      any(f.get("nestedHV") is False for f in fx["vms"]) and any(f.get("nestedHV") is True for f in fx["vms"]))
+masked = sorted(f["name"] for f in fx["vms"] if any("0" in m.get("ecx", "")[:12] for m in f.get("cpuidMask", [])))
+check("cpuFeatureMask: the VM whose level-1 ECX mask hides POPCNT %s, and only it, has vmx-cpuid-mask-hides-feature" % masked,
+      masked != [] and sorted(f["name"] for f in fx["vms"]
+                               if "vmx-cpuid-mask-hides-feature" in rules_of(vc, "/DC0/vm/" + f["name"])) == masked)
 check("extraConfig read: the vmx.guestinfo.vt rule matches the one VM that sets it",
       sorted(x["subject"] for x in vc["findings"] if x["rule"] == "site-guestinfo-marker")
       == ["/DC0/vm/" + f["name"] for f in fx["vms"] if f.get("extra", {}).get("guestinfo.vt") == "hello"])

@@ -7,7 +7,8 @@ the middle of a run, a permission fault on one object. Replies have the shape
 of the captured exchange (shared/kb/vcsim-exchange.xml). Each request's
 method (and token, maxObjects) is appended to LOGFILE, one line each.
 
-MODE: paging | fault | denied | stall | truncate | truncate-chunked | truncate-close
+MODE: paging | api55 | fault | denied | stall | truncate | truncate-chunked | truncate-close
+(api55: paging, from a server of API 5.5)
 Listens on 127.0.0.1, a free port, written to PORTFILE once serving."""
 import http.server
 import os
@@ -64,7 +65,22 @@ ENTITIES = (entity("Folder", "group-d1", "Datacenters")
                      prop("summary.config.product",
                           "<name>VMware ESXi</name><fullName>VMware ESXi 5.5.0 build-1331820</fullName>"
                           "<version>5.5.0</version><build>1331820</build>", "AboutInfo")
-                     + prop("summary.hardware.cpuModel", "Test CPU 1", "xsd:string")))
+                     + prop("summary.hardware.cpuModel", "Test CPU 1", "xsd:string")
+                     # HostCapabilityFtUnsupportedReason values: one about the CPU, one not
+                     + prop("capability.ftCompatibilityIssues",
+                            "<string>ftNotLicensed</string><string>cpuHvDisabled</string>", "ArrayOfString")))
+
+# config.cpuFeatureMask of web-1 (HostCpuIdInfo): level 1 ECX hides POPCNT (bit
+# 23), level 0x80000001 (an xsd:int: -2147483647) ECX hides SVM (bit 2), and an
+# AMD-only level 7 EBX mask hides AVX2 (bit 5): a vendor's mask is not written.
+MASKS = ('<HostCpuIdInfo XMLSchema-instance:type="HostCpuIdInfo"><level>1</level>'
+         '<ecx>----:----:0---:----:----:----:----:----</ecx></HostCpuIdInfo>'
+         '<HostCpuIdInfo XMLSchema-instance:type="HostCpuIdInfo"><level>-2147483647</level>'
+         '<ecx>----:----:----:----:----:----:----:-0--</ecx></HostCpuIdInfo>'
+         '<HostCpuIdInfo XMLSchema-instance:type="HostCpuIdInfo"><level>7</level><vendor>amd</vendor>'
+         '<ebx>----:----:----:----:----:----:--0-:----</ebx></HostCpuIdInfo>')
+# config.nestedHVEnabled: web-1 none (unset), esx-nested true, db-1 an explicit false
+NESTED = {0: None, 1: "true", 2: "false"}
 
 
 def vm_object(i):
@@ -80,6 +96,10 @@ def vm_object(i):
             + moref_prop("runtime.host", "HostSystem", "host-1")
             + prop("runtime.powerState", "poweredOn", "VirtualMachinePowerState")
             + prop("summary.config.vmPathName", "[ds1] %s/%s.vmx" % (name, name), "xsd:string"))
+    if NESTED[i] is not None:
+        body += prop("config.nestedHVEnabled", NESTED[i], "xsd:boolean")
+    if i == 0:
+        body += prop("config.cpuFeatureMask", MASKS, "ArrayOfHostCpuIdInfo")
     if MODE == "denied" and i == 1:  # everything but the name refused
         body = prop("name", name, "xsd:string") + moref_prop("parent", "Folder", "group-v3")
         for p in ("config.guestId", "config.hardware.device"):
@@ -105,8 +125,11 @@ SERVICE = envelope(
     '<propertyCollector type="PropertyCollector">pc-7</propertyCollector>'
     '<viewManager type="ViewManager">vm-mgr-7</viewManager>'
     '<about><name>VMware vCenter Server</name><fullName>fake</fullName><version>6.7.0</version>'
-    '<build>1</build><apiType>VirtualCenter</apiType><apiVersion>6.7</apiVersion></about>'
-    '<sessionManager type="SessionManager">sm-7</sessionManager></returnval></RetrieveServiceContentResponse>')
+    '<build>1</build><apiType>VirtualCenter</apiType><apiVersion>%s</apiVersion></about>'
+    '<sessionManager type="SessionManager">sm-7</sessionManager></returnval></RetrieveServiceContentResponse>'
+    % ("5.5" if MODE == "api55" else "6.7"))
+if MODE == "api55":
+    MODE = "paging"
 
 
 def log(line):
@@ -138,7 +161,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         tok = re.search(r"<token>([^<]*)</token>", body)
         mx = re.search(r"<maxObjects>(\d+)</maxObjects>", body)
         log(" ".join([method, "this=" + (this.group(1) if this else "-")]
-                     + (["token=" + tok.group(1)] if tok else []) + (["max=" + mx.group(1)] if mx else [])))
+                     + (["token=" + tok.group(1)] if tok else []) + (["max=" + mx.group(1)] if mx else [])
+                     + (["smpft"] if "smpFtCompatibilityIssues" in body else [])))
         if MODE.startswith("truncate"):
             data = SERVICE.encode()
             self.send_response(200)

@@ -51,6 +51,9 @@ type vmFixture struct {
 	Ctrls         []ctrl            `json:"ctrls"`
 	Extra         map[string]string `json:"extra"`
 	PowerOff      bool              `json:"powerOff"`
+	// config.cpuFeatureMask, set on the model (the simulator's ReconfigVM
+	// leaves spec.CpuFeatureMask alone)
+	CpuidMask []types.HostCpuIdInfo `json:"cpuidMask"`
 }
 
 type hostFixture struct {
@@ -196,6 +199,9 @@ func apply(ctx context.Context, c *govmomi.Client, fx fixtures) {
 		}
 		if f.Version != "" { // no UpgradeVM_Task in the simulator: the model field
 			svm.Config.Version = f.Version
+		}
+		if f.CpuidMask != nil {
+			svm.Config.CpuFeatureMask = f.CpuidMask
 		}
 		if f.PowerOff {
 			task, err := vm.PowerOff(ctx)

@@ -118,7 +118,8 @@ test_reader(void)
         if (i == 2) {
             T_CHECK("vmx: guestId -> guestOS", strstr(s.vmx, "guestOS = \"windows9srv-64\"\n"));
             T_CHECK("vmx: vmx-15 -> virtualHW.version", strstr(s.vmx, "virtualHW.version = \"15\"\n"));
-            T_CHECK("vmx: nestedHVEnabled false writes no vhv.enable", !strstr(s.vmx, "vhv.enable"));
+            T_CHECK("vmx: an explicit nestedHVEnabled false writes vhv.enable FALSE",
+                    strstr(s.vmx, "vhv.enable = \"FALSE\"\n"));
             T_CHECK("vmx: LSI Logic on bus 1", strstr(s.vmx, "scsi1.virtualDev = \"lsilogic\"\n"));
             T_CHECK("vmx: the disk on scsi1:3", strstr(s.vmx, "scsi1:3.present = \"TRUE\"\n"));
             T_CHECK("vmx: the e1000 is ethernet0", strstr(s.vmx, "ethernet0.virtualDev = \"e1000\"\n"));
@@ -212,10 +213,153 @@ test_device_map(void)
     }
 }
 
+/* One ObjectContent (`props`: its propSet/missingSet elements) read with fn. */
+static void
+read_one(const char *mtype, const char *props, vs_object_fn fn, void *arg)
+{
+    char *doc = NULL;
+    size_t n = strlen(props) + 1024;
+    doc = malloc(n);
+    snprintf(doc, n,
+             ENV_OPEN "<RetrievePropertiesExResponse xmlns=\"urn:vim25\"><returnval><objects>"
+                      "<obj type=\"%s\">x-1</obj>%s</objects></returnval>"
+                      "</RetrievePropertiesExResponse>" ENV_CLOSE,
+             mtype, props);
+    struct vs_reader *r = vs_reader_new(fn, arg);
+    int rc = vs_reader_feed(r, doc, strlen(doc));
+    T_EQ_INT(t_fmt("%s object read", mtype), rc == 0 ? vs_reader_end(r) : rc, 0);
+    vs_reader_free(r);
+    free(doc);
+}
+
+static int
+keep_vm(void *arg, const struct vs_node *obj)
+{
+    vsphere_vm_read(obj, arg);
+    return 0;
+}
+
+static int
+keep_entity(void *arg, const struct vs_node *obj)
+{
+    vsphere_entity_read(obj, arg);
+    return 0;
+}
+
+#define PROP(name, xtype, val)                                                                     \
+    "<propSet><name>" name "</name><val " XSI " XMLSchema-instance:type=\"" xtype "\">" val          \
+    "</val></propSet>"
+#define MASK(body) "<HostCpuIdInfo XMLSchema-instance:type=\"HostCpuIdInfo\">" body "</HostCpuIdInfo>"
+
+/* config.nestedHVEnabled: absent, false, true (vSphere API ConfigInfo
+ * nestedHVEnabled "need not be set"; vcsim leaves an unset one out). */
+static void
+test_nested_hv(void)
+{
+    static const struct {
+        const char *props, *want;
+        int nested;
+    } c[] = {
+        {PROP("config.guestId", "xsd:string", "otherGuest"), NULL, -1},
+        {PROP("config.nestedHVEnabled", "xsd:boolean", "false"), "vhv.enable = \"FALSE\"\n", 0},
+        {PROP("config.nestedHVEnabled", "xsd:boolean", "true"), "vhv.enable = \"TRUE\"\n", 1},
+    };
+    for (size_t i = 0; i < 3; i++) {
+        struct vsphere_vm vm = {0};
+        read_one("VirtualMachine", c[i].props, keep_vm, &vm);
+        if (c[i].want)
+            T_CHECK(t_fmt("nestedHVEnabled case %zu: %s", i, c[i].want), vm.vmx && strstr(vm.vmx, c[i].want));
+        else
+            T_CHECK("nestedHVEnabled absent: no vhv.enable key (unknown, not FALSE)",
+                    vm.vmx && !strstr(vm.vmx, "vhv.enable"));
+        T_EQ_INT(t_fmt("nestedHVEnabled case %zu: nested_hv", i), vm.nested_hv, c[i].nested);
+        vsphere_vm_release(&vm);
+    }
+}
+
+/* config.cpuFeatureMask: HostCpuIdInfo level is an xsd:int, so leaf
+ * 0x80000001 is -2147483647 (2147483649 - 2^32); the .vmx key names the leaf
+ * in hex as cpuid_mask.c reads it. */
+static void
+test_cpuid_masks(void)
+{
+    struct vsphere_vm vm = {0};
+    read_one("VirtualMachine",
+             PROP("config.guestId", "xsd:string", "otherGuest")
+                 PROP("config.cpuFeatureMask", "ArrayOfHostCpuIdInfo",
+                      MASK("<level>1</level><ecx>----:----:0---:----:----:----:----:----</ecx>"
+                           "<edx>1---:----:----:----:----:----:----:----</edx>")
+                          MASK("<level>-2147483647</level><ecx>----:----:----:----:----:----:----:-0--</ecx>")
+                              MASK("<level>7</level><vendor>amd</vendor><ebx>----:----:----:----:----:----:--0-:----</ebx>")
+                                  MASK("<level>abc</level><eax>0000:0000:0000:0000:0000:0000:0000:0000</eax>")
+                                      MASK("<level>4294967296</level><eax>0000:0000:0000:0000:0000:0000:0000:0000</eax>")
+                                          MASK("<ecx>0000:0000:0000:0000:0000:0000:0000:0000</ecx>")),
+             keep_vm, &vm);
+    T_CHECK("cpuFeatureMask: level 1 ECX is cpuid.1.ecx",
+            vm.vmx && strstr(vm.vmx, "cpuid.1.ecx = \"----:----:0---:----:----:----:----:----\"\n"));
+    T_CHECK("cpuFeatureMask: each register set is written (EDX too)",
+            vm.vmx && strstr(vm.vmx, "cpuid.1.edx = \"1---:"));
+    T_CHECK("cpuFeatureMask: an unset register is no key", vm.vmx && !strstr(vm.vmx, "cpuid.1.eax"));
+    T_CHECK("cpuFeatureMask: level -2147483647 is cpuid.80000001.ecx",
+            vm.vmx && strstr(vm.vmx, "cpuid.80000001.ecx = \"----:----:----:----:----:----:----:-0--\"\n"));
+    T_CHECK("cpuFeatureMask: a vendor's mask is not written", vm.vmx && !strstr(vm.vmx, "cpuid.7."));
+    T_CHECK("cpuFeatureMask: no level, a level that is no number or past 32 bits: skipped",
+            vm.vmx && !strstr(vm.vmx, "eax") && !strstr(vm.vmx, "cpuid.0.") && !strstr(vm.vmx, "cpuid.100000000"));
+    struct diags d = DIAGS_INIT;
+    struct vmx_doc *doc = vmx_parse(vm.vmx, vm.vmx_len, "api", &d);
+    struct vm *rec = vm_from_vmx_checked(doc, "api", &d);
+    const char *want[] = {"svm", "popcnt"}; /* cpuid_mask.c's table order: vmx, svm, ..., popcnt */
+    T_EQ_INT("record: the masks hide two features", rec->ncpuid_hidden, 2);
+    for (size_t i = 0; i < 2 && i < rec->ncpuid_hidden; i++)
+        T_EQ_STR(t_fmt("record: hidden feature %zu", i), rec->cpuid_hidden[i], want[i]);
+    vm_free(rec);
+    diags_release(&d);
+    vsphere_vm_release(&vm);
+}
+
+/* HostCapabilityFtUnsupportedReason cpuHvDisabled / cpuHvUnsupported as HV
+ * Support 2 / 0; no other value says anything about it. */
+static void
+test_host_hv(void)
+{
+    static const struct {
+        const char *props;
+        int hv;
+        const char *source;
+    } c[] = {
+        {PROP("capability.ftCompatibilityIssues", "ArrayOfString",
+              "<string>ftNotLicensed</string><string>cpuHvDisabled</string>"),
+         2, "capability.ftCompatibilityIssues: cpuHvDisabled"},
+        {PROP("capability.smpFtCompatibilityIssues", "ArrayOfString", "<string>cpuHvUnsupported</string>"), 0,
+         "capability.smpFtCompatibilityIssues: cpuHvUnsupported"},
+        {PROP("capability.ftCompatibilityIssues", "ArrayOfString",
+              "<string>missingVMotionNic</string><string>cpuHwmmuUnsupported</string>"),
+         -1, NULL},
+        {PROP("capability.nestedHVSupported", "xsd:boolean", "true"), -1, NULL},
+    };
+    for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+        struct vsphere_entity e = {0};
+        read_one("HostSystem", c[i].props, keep_entity, &e);
+        T_EQ_INT(t_fmt("host case %zu: HV Support", i), e.hv_support, c[i].hv);
+        T_EQ_STR(t_fmt("host case %zu: its source", i), e.hv_source, c[i].source);
+        vsphere_entity_release(&e);
+    }
+    struct vsphere_entity e = {0};
+    read_one("HostSystem",
+             PROP("config.product", "AboutInfo",
+                  "<name>VMware ESXi</name><version>7.0.3</version><build>21424296</build>"),
+             keep_entity, &e);
+    T_EQ_STR("host: config.product when summary.config.product is missing", e.build, "21424296");
+    vsphere_entity_release(&e);
+}
+
 int
 test_vsphere(void)
 {
     int before = t_failed;
+    test_nested_hv();
+    test_cpuid_masks();
+    test_host_hv();
     test_reader();
     test_fault_and_truncation();
     test_device_map();
