@@ -134,6 +134,26 @@ fuzz_quote_one(const uint8_t *data, size_t size)
     }
 
     buf_reset(&b);
+    ok = quote_yaml(&b, v);
+    if (ok != safe)
+        VT_BUG("fuzz_quote: yaml: wrong refusal");
+    if (ok) { /* !unsafe '...' with '' for ': read back */
+        const char *p = buf_str(&b);
+        struct buf back = BUF_INIT;
+        if (strncmp(p, "!unsafe '", 9) != 0 || b.len < 10 || p[b.len - 1] != '\'')
+            VT_BUG("fuzz_quote: yaml: not one !unsafe single-quoted scalar");
+        for (size_t i = 9; i < b.len - 1; i++) {
+            if (p[i] == '\'' && p[i + 1] != '\'')
+                VT_BUG("fuzz_quote: yaml: a lone quote inside the scalar");
+            buf_addc(&back, p[i]);
+            i += p[i] == '\'';
+        }
+        if (strcmp(buf_str(&back), v) != 0)
+            VT_BUG("fuzz_quote: yaml: read back differs");
+        buf_release(&back);
+    }
+
+    buf_reset(&b);
     term_escape_n(&b, (const char *)data, size);
     if (!utf8_pasteable(buf_str(&b)) || strlen(buf_str(&b)) != b.len)
         VT_BUG("fuzz_quote: term_escape let a control character or a stray byte through");

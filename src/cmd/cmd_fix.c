@@ -35,6 +35,6 @@ const struct command fix_cmd = {
         "JSON report): grouped by action, worst first, as text or as one script for PowerCLI,\n"
         "govc, the ESXi shell or Ansible. With --apply, make the .vmx changes: never on a\n"
         "running VM, with a backup, an atomic replace and a journal that --undo restores.",
-    .opts = CO_OUTPUT | CO_RULES | CO_MIN | CO_COLOR | CO_PROFILE | CO_JOBS | CO_VCENTER |
+    .opts = CO_FORMAT | CO_OUTPUT | CO_RULES | CO_MIN | CO_COLOR | CO_PROFILE | CO_JOBS | CO_VCENTER |
             CO_PLAN | CO_APPLY,
-    .formats = 0};
+    .formats = FMT_BIT(FMT_TEXT) | FMT_BIT(FMT_JSON)};

@@ -56,9 +56,29 @@ apply_rule(const struct rule *rule, const struct record *r, struct finding *f)
         for (size_t i = 0; i < rule->nremedies; i++)
             f->fixes[f->nfixes++] =
                 (struct fix){rule->remedies[i].tool,
-                             rule_render(rule, rule->remedies[i].tool, rule->remedies[i].text, r)};
+                             rule_render(rule, rule->remedies[i].tool, rule->remedies[i].text, r), false};
     }
     add_device(f, r);
+    /* plan scripts: one step per matching record (each NIC), each text once */
+    for (size_t i = 0; rule->plan && i < rule->plan->nscripts; i++) {
+        const struct remedy *sc = &rule->plan->scripts[i];
+        bool refused;
+        char *text = rule_render_ex(rule, sc->tool, sc->text, r, &refused);
+        if (refused) { /* never half a step: its later lines would act on what is missing */
+            free(text);
+            text = xasprintf("# left out: a value of this VM (its name, a path or a network) "
+                             "cannot be put safely into this script; do this step by hand\n");
+        }
+        bool dup = false;
+        for (size_t k = 0; k < f->nscripts && !dup; k++)
+            dup = strcmp(f->scripts[k].tool, sc->tool) == 0 && strcmp(f->scripts[k].text, text) == 0;
+        if (dup) {
+            free(text);
+            continue;
+        }
+        f->scripts = xreallocarray(f->scripts, f->nscripts + 1, sizeof(*f->scripts));
+        f->scripts[f->nscripts++] = (struct fix){sc->tool, text, refused};
+    }
     const struct vmx_entry *ev[MAX_EVIDENCE];
     size_t n = rule_evidence(rule, r, ev, MAX_EVIDENCE);
     for (size_t i = 0; i < n; i++)
@@ -121,6 +141,9 @@ finding_release(struct finding *f)
     for (size_t k = 0; k < f->nfixes; k++)
         free(f->fixes[k].text);
     free(f->fixes);
+    for (size_t k = 0; k < f->nscripts; k++)
+        free(f->scripts[k].text);
+    free(f->scripts);
     for (size_t k = 0; k < f->nrel; k++) {
         free(f->rel[k].subject);
         free(f->rel[k].rule);

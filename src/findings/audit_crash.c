@@ -23,7 +23,7 @@ finding_new(const struct rule *rule, const char *subject, const struct record *r
     for (size_t i = 0; i < rule->nremedies; i++)
         f.fixes[f.nfixes++] =
             (struct fix){rule->remedies[i].tool,
-                         rule_render(rule, rule->remedies[i].tool, rule->remedies[i].text, r)};
+                         rule_render(rule, rule->remedies[i].tool, rule->remedies[i].text, r), false};
     return f;
 }
 

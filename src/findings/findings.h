@@ -48,6 +48,7 @@ struct related {
 struct fix {
     const char *tool; /* borrowed from the rule */
     char *text;       /* rendered for this subject */
+    bool refused;     /* plan scripts: a value could not be quoted; text is a comment saying so */
 };
 
 /* What a crash finding's known issue says about the host's build (fix_status.c). */
@@ -72,6 +73,9 @@ struct finding {
     size_t nev;
     struct fix *fixes;
     size_t nfixes;
+    struct fix *scripts; /* the rule's plan scripts (fix --emit), rendered for each matching
+                            record in turn, each text once */
+    size_t nscripts;
     struct related *rel;
     size_t nrel;
     size_t count;  /* log rules: lines that matched (0 for other rules) */

@@ -35,6 +35,20 @@ struct fixed_in {
     long long build; /* 19193900; 0 when the source gives no build */
 };
 
+/* What `vmtriage fix` prints for the rule's findings (docs/RULES.md "plan"):
+ * words for the admin, and per tool a script step for one finding that is
+ * runnable unattended and changes nothing when run again. All optional but
+ * `action`. */
+struct rule_plan {
+    char *action;       /* "Switch the network adapters from e1000 to VMXNET3" */
+    char *before;       /* what the guest needs first, or NULL */
+    char *guest_impact; /* what changes for the guest, or NULL */
+    char **steps;       /* the order: power off, change, power on, verify */
+    size_t nsteps;
+    struct remedy *scripts; /* tool: powercli, govc, esxi_shell, ansible (VM rules only) */
+    size_t nscripts;
+};
+
 struct rule {
     char *id, *title, *description, *status;
     enum level level;
@@ -52,6 +66,7 @@ struct rule {
     size_t nfixed_in;
     char *workaround; /* or NULL */
     char *culprit;    /* crash rules: the module the source names as the cause, or NULL */
+    struct rule_plan *plan; /* or NULL */
     struct rule_sample *match, *no_match;
     size_t nmatch, nno_match;
     char *file;             /* where it was loaded from */
@@ -132,6 +147,9 @@ char *pattern_escape_literal(const char *s);
  * comment saying so. Returns an owned string. */
 char *rule_render(const struct rule *rule, const char *tool, const char *text,
                   const struct record *r);
+/* The same; *refused tells whether some line was left out. */
+char *rule_render_ex(const struct rule *rule, const char *tool, const char *text,
+                     const struct record *r, bool *refused);
 /* The literal values (not regexes) the rule's selections test on `field`
  * ("crash.functions"), each once (ASCII case ignored), at most max; borrowed
  * from the rule. */

@@ -457,8 +457,74 @@ static const char *const top_keys[] = {
     "title",       "id",       "status",         "description", "references", "author",
     "date",        "modified", "tags",           "logsource",   "detection",  "level",
     "remediation", "tests",    "falsepositives", "fields",      "fallback",   "related_rules",
-    "affects",     "fixed_in", "workaround",     "culprit",
+    "affects",     "fixed_in", "workaround",     "culprit",     "plan",
 };
+
+/* The tools a plan script may be written for: those `fix --emit` writes. */
+static const char *const plan_tools[] = {"powercli", "govc", "esxi_shell", "ansible"};
+
+/* `plan:` (docs/RULES.md): action (required), before, guest_impact, steps (a
+ * list of texts) and script (tool: template, checked as remediation is). */
+static void
+load_plan(struct loader *L, yaml_node_t *root, struct rule *r)
+{
+    yaml_node_t *pl = map_get(L, root, "plan");
+    if (pl == NULL)
+        return;
+    if (pl->type != YAML_MAPPING_NODE) {
+        fail(L, pl, "'plan' is a map: action, before, guest_impact, steps, script");
+        return;
+    }
+    static const char *const keys[] = {"action", "before", "guest_impact", "steps", "script"};
+    for (yaml_node_pair_t *p = pl->data.mapping.pairs.start; p < pl->data.mapping.pairs.top; p++) {
+        const char *k = scalar(node_at(L, p->key));
+        bool known = false;
+        for (size_t i = 0; k && i < sizeof(keys) / sizeof(keys[0]); i++)
+            known |= strcmp(k, keys[i]) == 0;
+        if (!known)
+            fail(L, node_at(L, p->key),
+                 "unknown plan key '%s' (action, before, guest_impact, steps, script)",
+                 k ? k : "?");
+    }
+    struct rule_plan *plan = xcalloc(1, sizeof(*plan));
+    r->plan = plan;
+    plan->action = want_string(L, pl, "action", true);
+    plan->before = want_string(L, pl, "before", false);
+    plan->guest_impact = want_string(L, pl, "guest_impact", false);
+    yaml_node_t *st = map_get(L, pl, "steps");
+    if (st && st->type != YAML_SEQUENCE_NODE)
+        fail(L, st, "'steps' is a list of texts, in the order they are done");
+    else if (st)
+        load_texts(L, st, "a step", &plan->steps, &plan->nsteps);
+    yaml_node_t *sc = map_get(L, pl, "script");
+    if (sc == NULL)
+        return;
+    if (sc->type != YAML_MAPPING_NODE) {
+        fail(L, sc, "'script' is a map (tool: template)");
+        return;
+    }
+    if (!record_kind_is_vm(r->kind)) {
+        fail(L, sc, "'script' goes with vm, nic and controller rules (a script step changes a VM)");
+        return;
+    }
+    size_t m = (size_t)(sc->data.mapping.pairs.top - sc->data.mapping.pairs.start);
+    plan->scripts = xcalloc(m ? m : 1, sizeof(*plan->scripts));
+    for (yaml_node_pair_t *p = sc->data.mapping.pairs.start; p < sc->data.mapping.pairs.top; p++) {
+        const char *tool = scalar(node_at(L, p->key));
+        const char *text = scalar(node_at(L, p->value));
+        bool known = false;
+        for (size_t i = 0; tool && i < sizeof(plan_tools) / sizeof(plan_tools[0]); i++)
+            known |= strcmp(tool, plan_tools[i]) == 0;
+        if (!known)
+            fail(L, node_at(L, p->key),
+                 "plan script tool '%s' is not one of powercli, govc, esxi_shell, ansible",
+                 tool ? tool : "?");
+        else if (text == NULL || *text == '\0')
+            fail(L, node_at(L, p->value), "plan script '%s' must be a text", tool);
+        else if (check_template(L, r, node_at(L, p->value), tool, text))
+            plan->scripts[plan->nscripts++] = (struct remedy){xstrdup(tool), xstrdup(text)};
+    }
+}
 
 /* The known-issue facts a source states (docs/RULES.md): `affects`, a list of
  * the releases it names as affected; `fixed_in`, a list of {version: text,
@@ -585,6 +651,7 @@ compile_rule(struct loader *L, yaml_node_t *root)
     }
 
     load_known_issue(L, root, r);
+    load_plan(L, root, r);
 
     yaml_node_t *rem = map_get(L, root, "remediation");
     if (rem == NULL || rem->type != YAML_MAPPING_NODE) {
@@ -891,6 +958,20 @@ rule_free(struct rule *r)
     free(r->fixed_in);
     free(r->workaround);
     free(r->culprit);
+    if (r->plan) {
+        free(r->plan->action);
+        free(r->plan->before);
+        free(r->plan->guest_impact);
+        for (size_t i = 0; i < r->plan->nsteps; i++)
+            free(r->plan->steps[i]);
+        free(r->plan->steps);
+        for (size_t i = 0; i < r->plan->nscripts; i++) {
+            free(r->plan->scripts[i].tool);
+            free(r->plan->scripts[i].text);
+        }
+        free(r->plan->scripts);
+        free(r->plan);
+    }
     for (size_t i = 0; i < r->nmatch; i++)
         free(r->match[i].text);
     for (size_t i = 0; i < r->nno_match; i++)

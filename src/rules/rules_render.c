@@ -22,6 +22,8 @@ placeholder_next(const char *p, const char **end, char **name, char **mod)
     const char *o = strstr(p, "{{");
     *end = NULL;
     *name = *mod = NULL;
+    while (o != NULL && o[2] == ' ') /* "{{ x }}": Jinja2 text of an Ansible step, not ours */
+        o = strstr(o + 2, "{{");
     if (o == NULL)
         return NULL;
     const char *e = strstr(o, "}}");
@@ -46,6 +48,7 @@ static const struct {
     {"guest_linux", QF_SH, "POSIX shell"},
     {"guest_windows", QF_CMD, "cmd.exe"},
     {"vmx", QF_VMX, ".vmx"},
+    {"ansible", QF_YAML, "Ansible playbook"},
 };
 
 /* The index of `tool` in remedy_shells, or -1. */
@@ -132,15 +135,17 @@ template_check(const char *tool, const char *text, enum record_kind kind, struct
                 ok = false;
             }
         } else if (q->family == QF_PROSE) {
-            bool commented = (family == QF_SH || family == QF_PS) && in_comment(text, o);
+            bool commented =
+                (family == QF_SH || family == QF_PS || family == QF_YAML) && in_comment(text, o);
             if (family != QF_PROSE && !commented) {
                 buf_addf(why,
                          "'{{%s|text}}' in %s is not quoted for the %s: use |%s, or put it "
                          "in a comment",
                          name, tool, remedy_shells[sh].shell,
-                         family == QF_PS    ? "ps"
-                         : family == QF_CMD ? "cmd"
-                                            : "sh");
+                         family == QF_PS     ? "ps"
+                         : family == QF_CMD  ? "cmd"
+                         : family == QF_YAML ? "yaml"
+                                             : "sh");
                 ok = false;
             }
         } else if (q->family != family) {
@@ -184,6 +189,15 @@ render_value(struct buf *b, const struct quoting *q, struct fv v)
 char *
 rule_render(const struct rule *rule, const char *tool, const char *text, const struct record *r)
 {
+    bool refused;
+    return rule_render_ex(rule, tool, text, r, &refused);
+}
+
+char *
+rule_render_ex(const struct rule *rule, const char *tool, const char *text, const struct record *r,
+               bool *any_refused)
+{
+    *any_refused = false;
     int sh = shell_of(tool);
     enum quote_family family = sh >= 0 ? remedy_shells[sh].family : QF_PROSE;
     struct buf out = BUF_INIT, line = BUF_INIT;
@@ -209,6 +223,7 @@ rule_render(const struct rule *rule, const char *tool, const char *text, const s
         }
         buf_adds(&line, s);
         if (refused) {
+            *any_refused = true;
             size_t indent = strspn(src, " \t");
             buf_add(&out, src, indent);
             buf_addf(&out,

@@ -89,10 +89,26 @@ quote_cmd(struct buf *b, const char *s)
     return true;
 }
 
+bool
+quote_yaml(struct buf *b, const char *s)
+{
+    if (!utf8_pasteable(s))
+        return false;
+    buf_adds(b, "!unsafe '");
+    for (; *s; s++) {
+        if (*s == '\'')
+            buf_addc(b, '\''); /* doubled: YAML reads two as one */
+        buf_addc(b, *s);
+    }
+    buf_addc(b, '\'');
+    return true;
+}
+
 const struct quoting quotings[] = {
     {"sh", QF_SH, quote_sh},    {"sh_name", QF_SH, quote_sh_name},
     {"ps", QF_PS, quote_ps},    {"ps_name", QF_PS, quote_ps_name},
-    {"cmd", QF_CMD, quote_cmd}, {"text", QF_PROSE, NULL},
+    {"cmd", QF_CMD, quote_cmd}, {"yaml", QF_YAML, quote_yaml},
+    {"text", QF_PROSE, NULL},
     {"int", QF_ANY, NULL},      {NULL, QF_ANY, NULL},
 };
 

@@ -39,17 +39,24 @@ size_t ps_quote_char(const char *s);
  * that the program's own argument parser does not read \" as a quote. */
 bool quote_cmd(struct buf *b, const char *s);
 
+/* Ansible (YAML): one single-quoted scalar tagged !unsafe, so that Ansible
+ * never runs it through Jinja2 (a VM named {{ lookup('pipe','id') }} would
+ * otherwise run `id` on the control node); ' becomes ''. The value must stand
+ * as a whole scalar (a mapping's value or a list item). */
+bool quote_yaml(struct buf *b, const char *s);
+
 /* The quoting a template placeholder asks for with {{field|NAME}}. */
 enum quote_family {
     QF_SH,    /* a POSIX shell line */
     QF_PS,    /* a PowerShell line */
     QF_CMD,   /* a cmd.exe line */
     QF_VMX,   /* a .vmx line */
+    QF_YAML,  /* an Ansible playbook */
     QF_PROSE, /* words for a person, never run */
     QF_ANY,   /* fits every target: a number */
 };
 struct quoting {
-    const char *name;         /* "sh", "sh_name", "ps", "ps_name", "cmd", "text", "int" */
+    const char *name;         /* "sh", "sh_name", "ps", "ps_name", "cmd", "yaml", "text", "int" */
     enum quote_family family; /* the shell it quotes for */
     bool (*quote)(struct buf *b, const char *s); /* NULL for text and int */
 };

@@ -23,6 +23,7 @@ operands() {
     dump) echo "$WORK/a.vmx" ;;
     cpu) echo "$EX/cpu/guest-no-vmx.cpuinfo" ;;
     bundle) echo "$EX/bundle" ;;
+    fix) echo "$WORK/a.vmx" ;;
     rules) echo list ;;
     vcenter) echo "http://127.0.0.1:$FPORT/sdk" ;; # tests/vcsim/fake_vsphere.py, below
     esac

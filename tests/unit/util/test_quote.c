@@ -116,6 +116,15 @@ test_quote(void)
     T_EQ_STR("cmd trailing backslash doubled", q(quote_cmd, "C:\\dir\\"), "\"C:\\dir\\\\\"");
     T_EQ_STR("cmd inner backslash kept", q(quote_cmd, "a\\b"), "\"a\\b\"");
 
+    T_EQ_STR("yaml plain, tagged !unsafe", q(quote_yaml, "web01"), "!unsafe 'web01'");
+    T_EQ_STR("yaml quote doubled", q(quote_yaml, "it's"), "!unsafe 'it''s'");
+    T_EQ_STR("yaml Jinja2 stays text", q(quote_yaml, "{{ lookup('pipe','id') }}"),
+             "!unsafe '{{ lookup(''pipe'',''id'') }}'");
+    T_EQ_STR("yaml empty", q(quote_yaml, ""), "!unsafe ''");
+    T_CHECK("yaml refuses a newline", q(quote_yaml, "a\nb") == NULL);
+    T_CHECK("yaml refuses U+2028", q(quote_yaml, "a\xe2\x80\xa8b") == NULL);
+    T_CHECK("yaml refuses NEL", q(quote_yaml, "a\xc2\x85b") == NULL);
+
     const struct quoting *qs = quoting_find("sh");
     T_CHECK("quoting sh found", qs && qs->quote == quote_sh);
     T_CHECK("quoting unknown", quoting_find("raw") == NULL);
