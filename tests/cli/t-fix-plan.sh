@@ -192,11 +192,15 @@ for d in sorted(os.listdir(a)):
     if d == "nested":
         want = old + b'vhv.enable = "TRUE"\n'
     else:
-        want = old.replace(b'ethernet0.virtualDev = "e1000"\r\n', b"") + b'ethernet0.virtualDev = "vmxnet3"\n'
+        # the new line takes the file's line end (these files are CRLF)
+        want = old.replace(b'ethernet0.virtualDev = "e1000"\r\n', b"") + b'ethernet0.virtualDev = "vmxnet3"\r\n'
     if new != want:
         bad.append("%s: %r" % (f, new[-80:]))
-    if new != old and open(os.path.join(b, f + ".vmtriage-bak"), "rb").read() != old:
-        bad.append(f + ": no backup of the old bytes")
+    backups = [n for n in os.listdir(os.path.join(b, d)) if n.startswith(d + ".vmx.vmtriage-")]
+    if new != old and (len(backups) != 1 or open(os.path.join(b, d, backups[0]), "rb").read() != old):
+        bad.append(f + ": not one backup of the old bytes: %r" % backups)
+    if any(n.endswith(".vmtriage-new") for n in os.listdir(os.path.join(b, d))):
+        bad.append(f + ": a temporary file left")
 print("\n".join(bad) if bad else "files-ok")
 PY
         head -n 3 "$WORK/c.out" | grep -v files-ok
