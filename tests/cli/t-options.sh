@@ -67,7 +67,7 @@ value() { # value OPTION ARG: a valid value of that kind
 usage_error() { grep -qE "see 'vmtriage [a-z]+ --help'|has no --|needs a value|does not write|unknown format" "$WORK/err"; }
 
 cmds=$("$VT" --help | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p')
-ok "the general help lists the nine commands" [ "$(echo $cmds)" = "bundle scan psod logs dump cpu vcenter fix rules" ]
+ok "the general help lists the ten commands" [ "$(echo $cmds)" = "bundle scan psod logs dump cpu vcenter fix merge rules" ]
 : >"$WORK/all"
 for c in $cmds; do options "$c" >>"$WORK/all"; done
 sort -u "$WORK/all" -o "$WORK/all"
