@@ -17,6 +17,7 @@ printf '2024-03-04T05:00:01.000Z cpu0:1)hello\n' >"$WORK/vmkernel.log"
 # which is not a usage error)
 operands() {
     case $1 in
+    merge) "$VT" -f json -o "$WORK/host.json" 2>/dev/null; echo "$WORK/host.json" ;;
     scan) echo "$WORK/a.vmx" ;;
     psod) echo "$EX/psod/esxi55-e1000-vmkernel-log.1" ;;
     logs) echo "$WORK/vmkernel.log" ;;

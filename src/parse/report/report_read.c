@@ -60,7 +60,13 @@ struct report_reader {
     char *command, *version;
     enum list list; /* the list being read */
     struct item it;
-    unsigned long long base; /* bytes fed before the current chunk */
+    unsigned long long base; /* bytes handed to yajl before the current feed */
+    /* The tail of the input after its last safe point (see safe_end), held
+     * back so that no token is split between two yajl feeds: yajl's error
+     * offsets then do not depend on how the caller chunked the input. */
+    unsigned char *carry;
+    size_t ncarry, carry_cap;
+    bool in_str, esc; /* the scanner's state at the end of what it saw */
     char err[320];
     unsigned long long err_at;
     bool err_set; /* our own error (or a callback's), not yajl's */
@@ -408,11 +414,12 @@ set_error(struct report_reader *r, const unsigned char *p, size_t n)
     snprintf(r->err, sizeof(r->err), "not valid JSON (%s)", msg);
 }
 
-bool
-report_reader_feed(struct report_reader *r, const unsigned char *p, size_t n)
+/* Hands p[0..n) to yajl; false after an error. */
+static bool
+yajl_feed(struct report_reader *r, const unsigned char *p, size_t n)
 {
-    if (r->failed)
-        return false;
+    if (n == 0)
+        return true;
     if (yajl_parse(r->h, p, n) != yajl_status_ok) {
         set_error(r, p, n);
         return false;
@@ -421,10 +428,90 @@ report_reader_feed(struct report_reader *r, const unsigned char *p, size_t n)
     return true;
 }
 
+/* Scans p[0..n) from the scanner's state; returns the offset just past the
+ * first (first != 0) or last safe point, or (size_t)-1 when there is none.
+ * A safe point is a structural character or white space outside strings:
+ * no token spans it. */
+static size_t
+safe_scan(struct report_reader *r, const unsigned char *p, size_t n, bool first)
+{
+    size_t at = (size_t)-1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        if (r->in_str) {
+            if (r->esc)
+                r->esc = false;
+            else if (c == '\\')
+                r->esc = true;
+            else if (c == '"')
+                r->in_str = false;
+        } else if (c == '"') {
+            r->in_str = true;
+        } else if (strchr(",:[]{} \t\r\n", c) != NULL && c != '\0') {
+            at = i + 1;
+            if (first)
+                return at;
+        }
+    }
+    return at;
+}
+
+bool
+report_reader_feed(struct report_reader *r, const unsigned char *p, size_t n)
+{
+    if (r->failed)
+        return false;
+    size_t done = 0;
+    if (r->ncarry > 0) { /* complete the held-back token with the first safe point */
+        bool s0 = r->in_str, e0 = r->esc;
+        size_t first = safe_scan(r, p, n, true);
+        r->in_str = s0;
+        r->esc = e0;
+        size_t take = first == (size_t)-1 ? n : first;
+        if (r->ncarry + take > RR_MAX_TOKEN) {
+            r->failed = true;
+            r->err_at = r->base;
+            snprintf(r->err, sizeof(r->err), "a value longer than %d MiB", RR_MAX_TOKEN >> 20);
+            return false;
+        }
+        xgrow((void **)&r->carry, &r->carry_cap, r->ncarry + take, 1);
+        memcpy(r->carry + r->ncarry, p, take);
+        r->ncarry += take;
+        safe_scan(r, p, take, false); /* the state past what was taken */
+        if (first == (size_t)-1)
+            return true;
+        size_t k = r->ncarry;
+        r->ncarry = 0;
+        if (!yajl_feed(r, r->carry, k))
+            return false;
+        done = take;
+    }
+    size_t last = safe_scan(r, p + done, n - done, false);
+    size_t upto = last == (size_t)-1 ? done : done + last;
+    if (!yajl_feed(r, p + done, upto - done))
+        return false;
+    if (upto < n) {
+        if (n - upto > RR_MAX_TOKEN) {
+            r->failed = true;
+            r->err_at = r->base;
+            snprintf(r->err, sizeof(r->err), "a value longer than %d MiB", RR_MAX_TOKEN >> 20);
+            return false;
+        }
+        xgrow((void **)&r->carry, &r->carry_cap, n - upto, 1);
+        memcpy(r->carry, p + upto, n - upto);
+        r->ncarry = n - upto;
+    }
+    return true;
+}
+
 bool
 report_reader_finish(struct report_reader *r)
 {
     if (r->failed)
+        return false;
+    size_t k = r->ncarry;
+    r->ncarry = 0;
+    if (!yajl_feed(r, r->carry, k))
         return false;
     if (r->base == 0) {
         r->failed = true;
@@ -463,6 +550,7 @@ report_reader_free(struct report_reader *r)
     if (r == NULL)
         return;
     yajl_free(r->h);
+    free(r->carry);
     item_clear(&r->it);
     free(r->command);
     free(r->version);

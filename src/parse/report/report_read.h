@@ -4,7 +4,8 @@
  * Pure: bytes in (in chunks of any size), callbacks out; no I/O, no
  * printing. Built on yajl's event parser, so memory is bounded by the one
  * host, VM, crash, finding or error being read (each of its kept strings
- * capped at RR_MAX_STR bytes), never by the report.
+ * capped at RR_MAX_STR bytes) and the longest single JSON token, never by
+ * the report. Offsets in errors do not depend on how the input was chunked.
  *
  * What is handed out: the header (schema, command, vmtriage version) once,
  * before anything else; then each element of `hosts`, `vms`, `crashes`,
@@ -18,6 +19,7 @@
 
 #define RR_MAX_STR 4096 /* a kept string longer than this is cut there */
 #define RR_MAX_DEPTH 64 /* nesting deeper than this is an error */
+#define RR_MAX_TOKEN (16 << 20) /* one JSON value (a string, a number) longer than this is an error */
 
 /* All strings borrowed for the callback's duration; NULL when absent or null. */
 struct rr_header {
