@@ -148,7 +148,7 @@ if [ -z "$SSHD" ]; then
     exit
 fi
 
-SSHOPTS="-o UserKnownHostsFile=$WORK/known_hosts -o StrictHostKeyChecking=no -o IdentitiesOnly=yes"
+SSHOPTS="-o UserKnownHostsFile=$WORK/known_hosts -o StrictHostKeyChecking=no -o IdentitiesOnly=yes -o GSSAPIAuthentication=no -o PreferredAuthentications=publickey"
 cat >"$WORK/hosts.ini" <<EOS
 [esxi]
 hosta ansible_port=$P1 vmtriage_host_root=$WORK/hosts/hosta
@@ -166,7 +166,8 @@ vmtriage_remote_report=$WORK/rtmp/{{ inventory_hostname }}-report.json
 EOS
 export ANSIBLE_LOCAL_TEMP="$WORK/atmp" ANSIBLE_SSH_CONTROL_PATH_DIR="$WORK/cp" \
     ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_HOST_KEY_CHECKING=0 \
-    ANSIBLE_CONFIG="$ROOT/contrib/ansible/ansible.cfg"
+    ANSIBLE_CONFIG="$ROOT/contrib/ansible/ansible.cfg" ANSIBLE_SSH_ARGS="-o ControlMaster=auto -o ControlPersist=2s"
+# (connections shared within a task, none outliving the play by more than 2 s)
 timeout 600 ansible-playbook -i "$WORK/hosts.ini" -f 3 \
     -e "vmtriage_static_bin=$STATIC vmtriage_controller_bin=$VT vmtriage_out=$WORK/out vmtriage_timeout=120" \
     contrib/ansible/fleet.yml >"$WORK/play.log" 2>&1
