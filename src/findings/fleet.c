@@ -179,7 +179,7 @@ struct fleet_index {
     struct cur_host *rh;
     size_t nrh, rh_cap;
     bool resolved;
-    long long deflt;  /* the row of the report itself (no hosts[]), or -1 */
+    long long deflt;   /* the row of the report itself (no hosts[]), or -1 */
     char *crash_build; /* the first crash's build (psod, logs) */
     size_t crashes;    /* its crashes[] */
     struct imap vms;   /* VM path -> vm_host (vcenter) */
@@ -278,10 +278,9 @@ resolve(struct fleet *f)
     ix->resolved = true;
     for (size_t i = 0; i < ix->nrh; i++) {
         struct cur_host *c = &ix->rh[i];
-        char *name = c->name ? xstrdup(c->name)
-                     : ix->nrh == 1
-                         ? xstrdup(ix->stem)
-                         : xasprintf("%s:%s", ix->stem, c->bundle ? c->bundle : "?");
+        char *name = c->name        ? xstrdup(c->name)
+                     : ix->nrh == 1 ? xstrdup(ix->stem)
+                                    : xasprintf("%s:%s", ix->stem, c->bundle ? c->bundle : "?");
         c->row = host_row(f, name, c->build);
         free(name);
         struct fleet_host *h = &f->hosts[c->row];

@@ -62,8 +62,8 @@ struct fleet_error {
 struct fleet_index; /* private lookup tables */
 
 struct fleet {
-    int min_level;   /* findings below it are left out */
-    int max_schema;  /* the newest report schema understood */
+    int min_level;  /* findings below it are left out */
+    int max_schema; /* the newest report schema understood */
     struct fleet_host *hosts;
     size_t nhosts, hosts_cap;
     struct fleet_rule *rules;
@@ -71,8 +71,8 @@ struct fleet {
     struct fleet_report *reports;
     size_t nreports, reports_cap;
     size_t duplicates;
-    size_t levels[5];   /* distinct findings per level */
-    size_t crashes;     /* sum of the hosts' crashes (fleet_end) */
+    size_t levels[5];           /* distinct findings per level */
+    size_t crashes;             /* sum of the hosts' crashes (fleet_end) */
     struct fleet_error *errors; /* the first FLEET_MAX_ERRORS */
     size_t nerrors;             /* all of them */
     struct fleet_index *ix;     /* owned */

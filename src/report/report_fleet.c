@@ -100,13 +100,13 @@ fleet_text(FILE *fp, const struct fleet *f)
         wv = width(f->hosts[i].version, wv, 12);
     }
     if (f->nhosts) {
-        fprintf(fp, "\nHosts, worst first\n  %-*s  %-*s  %-*s  %7s  %-13s  %11s  %8s  %6s  %s\n", wn,
-                "HOST", wb, "BUILD", wv, "VERSION", "CRASHES", "WORST", "VMS AT RISK", "FINDINGS",
-                "ERRORS", "REPORT");
+        fprintf(fp, "\nHosts, worst first\n  %-*s  %-*s  %-*s  %7s  %-13s  %11s  %8s  %6s  %s\n",
+                wn, "HOST", wb, "BUILD", wv, "VERSION", "CRASHES", "WORST", "VMS AT RISK",
+                "FINDINGS", "ERRORS", "REPORT");
         for (size_t i = 0; i < f->nhosts; i++) {
             const struct fleet_host *h = &f->hosts[i];
-            term_printf(fp, "  %-*.*s  %-*.*s  %-*.*s  %7zu  %-13s  %11zu  %8zu  %6zu  %s\n", wn, wn,
-                        h->name, wb, wb, h->build ? h->build : "-", wv, wv,
+            term_printf(fp, "  %-*.*s  %-*.*s  %-*.*s  %7zu  %-13s  %11zu  %8zu  %6zu  %s\n", wn,
+                        wn, h->name, wb, wb, h->build ? h->build : "-", wv, wv,
                         h->version ? h->version : "-", h->crashes, worst_name(h->worst),
                         h->vms_at_risk, h->findings, h->errors, h->report);
         }
@@ -249,8 +249,8 @@ num_cell(FILE *fp, size_t v)
 int
 fleet_csv(FILE *fp, const struct fleet *f)
 {
-    static const char *const head[] = {"section", "name",  "build", "version",  "level",
-                                       "crashes", "vms",   "findings", "hosts", "errors",
+    static const char *const head[] = {"section",   "name",  "build",    "version", "level",
+                                       "crashes",   "vms",   "findings", "hosts",   "errors",
                                        "reference", "title", "report"};
     size_t nh = sizeof(head) / sizeof(head[0]);
     for (size_t i = 0; i < nh; i++)
@@ -315,9 +315,10 @@ fleet_html(FILE *fp, const struct fleet *f, int status)
         buf_adds(&b, "</p>");
     }
     buf_adds(&b, "</section>\n");
-    buf_addf(&b, "<section id=\"hosts\"><h2>Hosts (%zu)</h2>\n<table><tr><th>Host</th>"
-                 "<th>Build</th><th>Version</th><th>Crashes</th><th>Worst</th>"
-                 "<th>VMs at risk</th><th>Findings</th><th>Errors</th><th>Report</th></tr>\n",
+    buf_addf(&b,
+             "<section id=\"hosts\"><h2>Hosts (%zu)</h2>\n<table><tr><th>Host</th>"
+             "<th>Build</th><th>Version</th><th>Crashes</th><th>Worst</th>"
+             "<th>VMs at risk</th><th>Findings</th><th>Errors</th><th>Report</th></tr>\n",
              f->nhosts);
     for (size_t i = 0; i < f->nhosts; i++) {
         const struct fleet_host *h = &f->hosts[i];
@@ -327,8 +328,9 @@ fleet_html(FILE *fp, const struct fleet *f, int status)
         html_esc(&b, h->build ? h->build : "-");
         buf_adds(&b, "</td><td>");
         html_esc(&b, h->version ? h->version : "-");
-        buf_addf(&b, "</td><td class=\"n\">%zu</td><td>%s</td><td class=\"n\">%zu</td>"
-                     "<td class=\"n\">%zu</td><td class=\"n\">%zu</td><td>",
+        buf_addf(&b,
+                 "</td><td class=\"n\">%zu</td><td>%s</td><td class=\"n\">%zu</td>"
+                 "<td class=\"n\">%zu</td><td class=\"n\">%zu</td><td>",
                  h->crashes, worst_name(h->worst), h->vms_at_risk, h->findings, h->errors);
         html_esc(&b, h->report);
         buf_adds(&b, "</td></tr>\n");

@@ -78,8 +78,8 @@ copy(const unsigned char *s, size_t n)
     return xstrndup((const char *)s, n > RR_MAX_STR ? RR_MAX_STR : n);
 }
 
-static int
-fail(struct report_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(struct report_reader *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static int
 fail(struct report_reader *r, const char *fmt, ...)
 {
@@ -203,7 +203,7 @@ item_end(struct report_reader *r)
             if (it->f[i] == NULL)
                 return fail(r, "a finding without '%s'", fields[L_FINDINGS][i]);
         if (r->cb.finding) {
-            struct rr_finding f = {it->f[0], it->f[1],      it->f[2],      it->f[3], it->f[4],
+            struct rr_finding f = {it->f[0], it->f[1],       it->f[2],     it->f[3],   it->f[4],
                                    it->kb,   it->fix_status, it->is_crash, it->related};
             e = r->cb.finding(r->cb.ctx, &f);
         }
@@ -374,8 +374,8 @@ on_key(void *ctx, const unsigned char *k, size_t n)
 }
 
 static const yajl_callbacks callbacks = {
-    on_null, on_bool, NULL,     NULL,           on_number, on_string,
-    on_start_map, on_key, on_end, on_start_array, on_end,
+    on_null,      on_bool, NULL,   NULL,           on_number, on_string,
+    on_start_map, on_key,  on_end, on_start_array, on_end,
 };
 
 struct report_reader *

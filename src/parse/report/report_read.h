@@ -19,7 +19,8 @@
 
 #define RR_MAX_STR 4096 /* a kept string longer than this is cut there */
 #define RR_MAX_DEPTH 64 /* nesting deeper than this is an error */
-#define RR_MAX_TOKEN (16 << 20) /* one JSON value (a string, a number) longer than this is an error */
+#define RR_MAX_TOKEN                                                                               \
+    (16 << 20) /* one JSON value (a string, a number) longer than this is an error */
 
 /* All strings borrowed for the callback's duration; NULL when absent or null. */
 struct rr_header {

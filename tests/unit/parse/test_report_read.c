@@ -116,8 +116,10 @@ static const char bundle_report[] =
     "  {\"rule\": \"psod-e1000-rss\", \"level\": \"critical\", \"subject\":"
     " \"b/esx01/var/run/log/vmkernel.log:8\", \"name\": null, \"references\": [],"
     " \"fix\": {\"status\": \"upgrade\", \"note\": null, \"fixed_in\": []},"
-    " \"related\": [{\"subject\": \"a\", \"rule\": \"r\"}, {\"subject\": \"b\", \"rule\": \"r\"}]}],\n"
-    " \"errors\": [{\"path\": \"b/esx01/x\", \"line\": 0, \"severity\": \"note\", \"message\": \"m\"}],\n"
+    " \"related\": [{\"subject\": \"a\", \"rule\": \"r\"}, {\"subject\": \"b\", \"rule\": "
+    "\"r\"}]}],\n"
+    " \"errors\": [{\"path\": \"b/esx01/x\", \"line\": 0, \"severity\": \"note\", \"message\": "
+    "\"m\"}],\n"
     " \"summary\": {\"findings\": 2}}\n";
 
 int
@@ -191,9 +193,10 @@ test_report_read(void)
             continue;
         struct rr_callbacks cb = fleet_callbacks(&f);
         struct report_reader *r = report_reader_new(&cb);
-        T_CHECK("the fold reads the report",
-                report_reader_feed(r, (const unsigned char *)bundle_report, strlen(bundle_report)) &&
-                    report_reader_finish(r));
+        T_CHECK(
+            "the fold reads the report",
+            report_reader_feed(r, (const unsigned char *)bundle_report, strlen(bundle_report)) &&
+                report_reader_finish(r));
         report_reader_free(r);
         fleet_report_end(&f);
     }
