@@ -5,7 +5,7 @@
  * Usage: fuzz-replay DIR...
  * Every regular file of each DIR (not recursive, dot files and README* left
  * out) goes to the target named by a path component of DIR (`vmx`, `rules`,
- * `psod`, `logs`, `logline`, `logdecode`, `dump`, `bundle`, `cpu`, `hostfacts`, `console`, `vsphere`; `esxi`, the shared corpus of
+ * `psod`, `logs`, `logline`, `logdecode`, `dump`, `bundle`, `cpu`, `hostfacts`, `console`, `vsphere`, `report`; `esxi`, the shared corpus of
  * purple screens and host logs, goes through both `psod` and `logs`;
  * `minidump`, the shared corpus of Windows crash dumps, through `dump`); in a
  * folder named none of them, such as fuzz/crashers, by the file name's
@@ -23,6 +23,7 @@
 #include "fuzz_logs.c"
 #include "fuzz_psod.c"
 #include "fuzz_quote.c"
+#include "fuzz_report.c"
 #include "fuzz_rules.c"
 #include "fuzz_vmx.c"
 #include "fuzz_vsphere.c"
@@ -45,7 +46,7 @@ fuzz_esxi_one(const uint8_t *data, size_t size)
     return fuzz_logs_one(data, size);
 }
 
-enum target { T_NONE, T_VMX, T_RULES, T_PSOD, T_LOGDECODE, T_LOGLINE, T_LOGS, T_ESXI, T_DUMP, T_BUNDLE, T_CPU, T_HOSTFACTS, T_QUOTE, T_CONSOLE, T_VSPHERE };
+enum target { T_NONE, T_VMX, T_RULES, T_PSOD, T_LOGDECODE, T_LOGLINE, T_LOGS, T_ESXI, T_DUMP, T_BUNDLE, T_CPU, T_HOSTFACTS, T_QUOTE, T_CONSOLE, T_VSPHERE, T_REPORT };
 
 static const struct {
     const char *name;
@@ -66,6 +67,7 @@ static const struct {
     {"quote", T_QUOTE, fuzz_quote_one},
     {"console", T_CONSOLE, fuzz_console_one},
     {"vsphere", T_VSPHERE, fuzz_vsphere_one},
+    {"report", T_REPORT, fuzz_report_one},
     {"minidump", T_DUMP, fuzz_dump_one}, /* shared corpus/minidump: Windows crash dumps */
 };
 

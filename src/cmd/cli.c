@@ -26,7 +26,7 @@ cli_error(const char *fmt, ...)
 
 const struct command *const vt_commands[] = {&bundle_cmd, &scan_cmd, &psod_cmd, &logs_cmd,
                                              &dump_cmd,   &cpu_cmd,  &diagnose_cmd,
-                                             &vcenter_cmd, &fix_cmd, &rules_cmd};
+                                             &vcenter_cmd, &fix_cmd, &merge_cmd, &rules_cmd};
 const size_t vt_ncommands = sizeof(vt_commands) / sizeof(vt_commands[0]);
 
 /* Every option, the CO_* bit of the commands that take it, and its help. */

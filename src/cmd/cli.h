@@ -136,7 +136,7 @@ int cli_run(const struct command *cmd, int argc, char **argv);
 extern const struct command *const vt_commands[];
 extern const size_t vt_ncommands;
 extern const struct command bundle_cmd, scan_cmd, psod_cmd, logs_cmd, dump_cmd, cpu_cmd, rules_cmd,
-    diagnose_cmd, vcenter_cmd, fix_cmd;
+    diagnose_cmd, vcenter_cmd, fix_cmd, merge_cmd;
 
 /* `vmtriage CMD --help`: usage, summary, the options the command honours. */
 void cli_help(const struct command *cmd, FILE *fp);

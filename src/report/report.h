@@ -164,6 +164,9 @@ extern const char report_html_diagnoses_style[];
 int report_csv_diagnoses(FILE *fp, const struct report *r);
 /* Counts of the nodes of every diagnosis by verdict (c[DV_OK], c[DV_PROBLEM], c[DV_UNKNOWN]). */
 void diagnoses_count(const struct report *r, size_t c[3]);
+/* The page's head and the opening <body> (the shared style plus extra_style), for
+ * "vmtriage COMMAND" (report_html.c; also merge's page). */
+void report_html_head(struct buf *b, const char *command, const char *extra_style);
 /* Appends s with & < > " escaped for HTML (report_html.c: every string from input). */
 void html_esc(struct buf *b, const char *s);
 

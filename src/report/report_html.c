@@ -221,6 +221,15 @@ text_section(struct buf *b, const char *id, const char *title, const struct repo
     free(text);
 }
 
+void
+report_html_head(struct buf *b, const char *command, const char *extra_style)
+{
+    buf_addf(b,
+             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+             "<title>vmtriage %s</title><style>%s%s</style></head><body>\n",
+             command, style, extra_style);
+}
+
 int
 report_html(FILE *fp, const struct report *r, int status)
 {
@@ -228,10 +237,7 @@ report_html(FILE *fp, const struct report *r, int status)
     const struct finding **v = report_sorted_findings(r);
 
     struct buf b = BUF_INIT;
-    buf_addf(&b,
-             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-             "<title>vmtriage %s</title><style>%s%s</style></head><body>\n",
-             r->command, style, r->ndiagnoses ? report_html_diagnoses_style : "");
+    report_html_head(&b, r->command, r->ndiagnoses ? report_html_diagnoses_style : "");
     buf_addf(&b, "<h1>vmtriage %s</h1>\n<p class=\"summary\">%zu finding%s", r->command, n,
              n == 1 ? "" : "s");
     if (r->vm_json || r->nvms)

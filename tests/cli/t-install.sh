@@ -61,7 +61,7 @@ complete_words() { # complete_words WORD...: the completions of the last word
 }
 ok "bash -n: the completion parses" bash -n "$COMP"
 ok "vmtriage sc<TAB>: scan" [ "$(complete_words vmtriage sc)" = scan ]
-ok "vmtriage <TAB>: every command" [ "$(complete_words vmtriage '')" = "$(printf '%s\n' bundle cpu diagnose dump fix help logs psod rules scan vcenter | tr '\n' ' ' | sed 's/ $//')" ]
+ok "vmtriage <TAB>: every command" [ "$(complete_words vmtriage '')" = "$(printf '%s\n' bundle cpu diagnose dump fix help logs merge psod rules scan vcenter | tr '\n' ' ' | sed 's/ $//')" ]
 ok "vmtriage scan --pro<TAB>: --profile" [ "$(complete_words vmtriage scan --pro)" = --profile ]
 ok "vmtriage logs --pro<TAB>: nothing (logs has no --profile)" [ -z "$(complete_words vmtriage logs --pro)" ]
 psod_fmts=$("$BIN" psod --help | sed -n 's/^  -f, --format FMT *\(.*\) (default: text)$/\1/p' | sed 's/,//g; s/ or / /' | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')

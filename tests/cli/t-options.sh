@@ -17,6 +17,7 @@ printf '2024-03-04T05:00:01.000Z cpu0:1)hello\n' >"$WORK/vmkernel.log"
 # which is not a usage error)
 operands() {
     case $1 in
+    merge) "$VT" -f json -o "$WORK/host.json" 2>/dev/null; echo "$WORK/host.json" ;;
     scan) echo "$WORK/a.vmx" ;;
     psod) echo "$EX/psod/esxi55-e1000-vmkernel-log.1" ;;
     logs) echo "$WORK/vmkernel.log" ;;
@@ -68,7 +69,7 @@ value() { # value OPTION ARG: a valid value of that kind
 usage_error() { grep -qE "see 'vmtriage [a-z]+ --help'|has no --|needs a value|does not write|unknown format" "$WORK/err"; }
 
 cmds=$("$VT" --help | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p')
-ok "the general help lists the nine commands" [ "$(echo $cmds)" = "bundle scan psod logs dump cpu vcenter fix rules" ]
+ok "the general help lists the ten commands" [ "$(echo $cmds)" = "bundle scan psod logs dump cpu vcenter fix merge rules" ]
 : >"$WORK/all"
 for c in $cmds; do options "$c" >>"$WORK/all"; done
 sort -u "$WORK/all" -o "$WORK/all"

@@ -89,6 +89,7 @@ static const struct {
     {"cpu", test_cpu},
     {"console", test_console},
     {"vsphere", test_vsphere},
+    {"report_read", test_report_read},
 };
 
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))

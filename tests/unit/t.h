@@ -77,5 +77,6 @@ int test_bundle(void);
 int test_cpu(void);
 int test_console(void);
 int test_vsphere(void);
+int test_report_read(void);
 
 #endif
