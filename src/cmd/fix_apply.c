@@ -15,9 +15,11 @@
 #include "util/util_quote.h"
 #include "util/util_term.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 /* One .vmx to change: the sets of its findings' fixes. */
 struct target {
@@ -249,6 +251,18 @@ check_target(struct plan *p, struct target *t)
     }
     sha256_hex(t->data, t->len, t->before);
     sha256_hex(t->edit.out.p ? t->edit.out.p : "", t->edit.out.len, t->after);
+    /* Nothing is written anywhere unless every folder to write in takes it
+     * (a read-only file system, a folder without write permission). */
+    char *slash = strrchr(t->path, '/');
+    char *dir = slash ? xstrndup(t->path, slash == t->path ? 1 : (size_t)(slash - t->path))
+                      : xstrdup(".");
+    if (t->edit.changed > 0 && access(dir, W_OK) != 0) {
+        err_line(p, "%s: its folder cannot be written (%s); not changed", t->path,
+                 strerror(errno));
+        free(dir);
+        return -1;
+    }
+    free(dir);
     return 0;
 }
 

@@ -662,17 +662,30 @@ journal_text(const struct journal *j, size_t *len)
     return text;
 }
 
-int
-journal_write(struct journal *j, char *err)
+/* Writes the journal's text and checksum line to `fd` and fsyncs it. */
+static int
+journal_put(const struct journal *j, int fd, const char *name, char *err)
 {
     size_t len;
     char *text = journal_text(j, &len);
     if (text == NULL) {
-        seterr(err, "cannot write the journal %s: out of memory", j->path);
+        seterr(err, "cannot write the journal %s: out of memory", name);
         return -1;
     }
-    char h[SHA_HEX];
+    char h[SHA_HEX], tail[80];
     sha256_hex(text, len, h);
+    int tl = snprintf(tail, sizeof(tail), "end %s\n", h), rc = 0;
+    if (write_all(fd, text, len) != 0 || write_all(fd, tail, (size_t)tl) != 0 || fsync(fd) != 0) {
+        seterr(err, "cannot write the journal %s: %s", name, strerror(errno));
+        rc = -1;
+    }
+    free(text);
+    return rc;
+}
+
+int
+journal_write(struct journal *j, char *err)
+{
     char *tmp = xasprintf("%s.tmp-%ld", j->path, (long)getpid());
     int rc = fail_at("journal", err);
     int fd = rc == 0 ? open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600) : -1;
@@ -680,15 +693,8 @@ journal_write(struct journal *j, char *err)
         seterr(err, "cannot write the journal %s: %s", tmp, strerror(errno));
         rc = -1;
     }
-    if (rc == 0) {
-        char tail[80];
-        int tl = snprintf(tail, sizeof(tail), "end %s\n", h);
-        if (write_all(fd, text, len) != 0 || write_all(fd, tail, (size_t)tl) != 0 ||
-            fsync(fd) != 0) {
-            seterr(err, "cannot write the journal %s: %s", tmp, strerror(errno));
-            rc = -1;
-        }
-    }
+    if (rc == 0)
+        rc = journal_put(j, fd, tmp, err);
     if (fd >= 0 && close(fd) != 0 && rc == 0) {
         seterr(err, "cannot write the journal %s: %s", tmp, strerror(errno));
         rc = -1;
@@ -702,7 +708,6 @@ journal_write(struct journal *j, char *err)
     if (rc != 0)
         unlink(tmp);
     free(tmp);
-    free(text);
     return rc;
 }
 
@@ -711,20 +716,54 @@ journal_create(struct journal *j, char *err)
 {
     char stamp[32];
     utc_stamp(stamp);
+    /* Written whole to a temporary name, then linked to a name not yet
+     * taken (link fails on an existing name): a kill leaves no journal or
+     * a complete, empty one, never a half-written one. */
     char *base = xasprintf("vmtriage-fix-%s.journal", stamp);
-    /* Reserve the name exclusively, then write it atomically. */
-    int fd = create_unique(base, &j->path, err);
+    char *tmp = xasprintf("%s.tmp-%ld", base, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    int rc = 0;
+    if (fd < 0) {
+        seterr(err, "cannot create the journal %s: %s", tmp, strerror(errno));
+        rc = -1;
+    }
+    if (rc == 0)
+        rc = journal_put(j, fd, tmp, err);
+    if (fd >= 0 && close(fd) != 0 && rc == 0) {
+        seterr(err, "cannot write the journal %s: %s", tmp, strerror(errno));
+        rc = -1;
+    }
+    for (int i = 1; rc == 0 && j->path == NULL; i++) {
+        char *n = i == 1 ? xstrdup(base) : xasprintf("vmtriage-fix-%s-%d.journal", stamp, i);
+        if (link(tmp, n) == 0) {
+            j->path = n;
+        } else {
+            free(n);
+            if (errno != EEXIST || i >= 999) {
+                seterr(err, "cannot create the journal %s: %s", base, strerror(errno));
+                rc = -1;
+            }
+        }
+    }
+    unlink(tmp);
+    free(tmp);
     free(base);
-    if (fd < 0)
+    if (rc == 0)
+        rc = fsync_dir(j->path, err);
+    if (rc != 0) {
+        if (j->path)
+            unlink(j->path);
+        free(j->path);
+        j->path = NULL;
         return -1;
-    close(fd);
+    }
     char cwd[4096];
     if (getcwd(cwd, sizeof(cwd)) != NULL) {
         char *abs = xasprintf("%s/%s", cwd, j->path);
         free(j->path);
         j->path = abs;
     }
-    return journal_write(j, err);
+    return 0;
 }
 
 static bool
