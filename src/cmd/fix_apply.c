@@ -356,7 +356,8 @@ plan_build(struct cmd_ctx *c, struct plan *p)
             p->v[k++] = p->v[i];
     }
     p->n = k;
-    qsort(p->v, p->n, sizeof(*p->v), cmp_target);
+    if (p->n > 1) /* qsort(NULL, 0, ...) is undefined */
+        qsort(p->v, p->n, sizeof(*p->v), cmp_target);
     findings_release(&fs);
     diags_release(&d);
 }
