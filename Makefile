@@ -18,7 +18,8 @@ ifeq ($(WERROR),1)
 WARN += -Werror
 endif
 # yajl: the streaming JSON reader (fix --from, merge, govc JSON inventories)
-PKGS := yaml-0.1 libpcre2-8 libhs zlib libarchive yajl
+# nettle: SHA-256 of the files fix --apply changes (in both builds)
+PKGS := yaml-0.1 libpcre2-8 libhs zlib libarchive yajl nettle
 # The vSphere client (vmtriage vcenter: libcurl, libxml2, OpenSSL for the
 # certificate pin) is in the default build; `make static` leaves it out
 # (VSPHERE=0: DESIGN.md), and then `vcenter` says it is not built in.
@@ -32,7 +33,7 @@ PKGS += libcurl libxml-2.0 libcrypto libssl
 CPPFLAGS += -DVT_VSPHERE=1
 endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config $(STATIC_PC) --libs $(PKGS) 2>/dev/null || echo -lyaml -lpcre2-8 -lhs -lz -larchive -lyajl)
+PKG_LIBS := $(shell pkg-config $(STATIC_PC) --libs $(PKGS) 2>/dev/null || echo -lyaml -lpcre2-8 -lhs -lz -larchive -lyajl -lnettle)
 CPPFLAGS += -Isrc -I$(B) -D_GNU_SOURCE -include src/util/banned.h $(PKG_CFLAGS)
 # hyperscan is C++: its static link wants libgcc_eh, not the shared libgcc_s
 # Debian names yajl's static archive libyajl_s.a

@@ -4,7 +4,7 @@
  *
  * Usage: fuzz-replay DIR...
  * Every regular file of each DIR (not recursive, dot files and README* left
- * out) goes to the target named by a path component of DIR (`vmx`, `rules`,
+ * out) goes to the target named by a path component of DIR (`vmx`, `vmxedit`, `rules`,
  * `psod`, `logs`, `logline`, `logdecode`, `dump`, `bundle`, `cpu`, `hostfacts`, `console`, `vsphere`, `report`; `esxi`, the shared corpus of
  * purple screens and host logs, goes through both `psod` and `logs`;
  * `minidump`, the shared corpus of Windows crash dumps, through `dump`); in a
@@ -26,6 +26,7 @@
 #include "fuzz_report.c"
 #include "fuzz_rules.c"
 #include "fuzz_vmx.c"
+#include "fuzz_vmx_edit.c"
 #include "fuzz_vsphere.c"
 
 #include "util/util_mem.h"
@@ -46,13 +47,14 @@ fuzz_esxi_one(const uint8_t *data, size_t size)
     return fuzz_logs_one(data, size);
 }
 
-enum target { T_NONE, T_VMX, T_RULES, T_PSOD, T_LOGDECODE, T_LOGLINE, T_LOGS, T_ESXI, T_DUMP, T_BUNDLE, T_CPU, T_HOSTFACTS, T_QUOTE, T_CONSOLE, T_VSPHERE, T_REPORT };
+enum target { T_NONE, T_VMXEDIT, T_VMX, T_RULES, T_PSOD, T_LOGDECODE, T_LOGLINE, T_LOGS, T_ESXI, T_DUMP, T_BUNDLE, T_CPU, T_HOSTFACTS, T_QUOTE, T_CONSOLE, T_VSPHERE, T_REPORT };
 
 static const struct {
     const char *name;
     enum target t;
     int (*one)(const uint8_t *, size_t);
 } targets[] = {
+    {"vmxedit", T_VMXEDIT, fuzz_vmx_edit_one}, /* before vmx: file prefixes */
     {"vmx", T_VMX, fuzz_vmx_one},
     {"rules", T_RULES, fuzz_rules_one},
     {"psod", T_PSOD, fuzz_psod_one},

@@ -8,6 +8,7 @@
  * anywhere. A value that cannot be carried safely leaves its whole line out,
  * replaced by a comment that says why, so the fix never holds a half line. */
 #include "rules/rules_impl.h"
+#include "parse/vmx/vmx_edit.h"
 #include "util/util_buf.h"
 #include "util/util_mem.h"
 #include "util/util_quote.h"
@@ -49,6 +50,7 @@ static const struct {
     {"guest_windows", QF_CMD, "cmd.exe"},
     {"vmx", QF_VMX, ".vmx"},
     {"ansible", QF_YAML, "Ansible playbook"},
+    {"vmx_remove", QF_VMX, ".vmx"}, /* keys to delete from the .vmx, one a line */
 };
 
 /* The index of `tool` in remedy_shells, or -1. */
@@ -95,6 +97,52 @@ add_quoting_names(struct buf *b)
     for (const struct quoting *q = quotings; q->name; q++)
         buf_addf(b, "%s%s", q == quotings ? "(" : ", ", q->name);
     buf_addc(b, ')');
+}
+
+/* The shape `fix --apply` reads from .vmx remedies (docs/RULES.md): for
+ * `vmx`, every line a `key = "value"` or a `#` comment; for `vmx_remove`,
+ * every line a key name or a comment. Placeholders (int only) read as 0. */
+static bool
+vmx_shape_check(const char *tool, const char *text, struct buf *why)
+{
+    struct buf t = BUF_INIT;
+    const char *p = text, *e;
+    char *name, *mod;
+    const char *o;
+    while ((o = placeholder_next(p, &e, &name, &mod)) != NULL && e != NULL) {
+        buf_add(&t, p, (size_t)(o - p));
+        buf_addc(&t, '0');
+        free(name);
+        p = e;
+    }
+    buf_adds(&t, p);
+    bool remove = strcmp(tool, "vmx_remove") == 0, ok = true;
+    unsigned long n = 0;
+    for (const char *l = buf_str(&t); *l && ok;) {
+        const char *nl = strchr(l, '\n');
+        size_t len = nl ? (size_t)(nl - l) : strlen(l);
+        n++;
+        if (remove) {
+            size_t s = strspn(l, " \t"), end = len;
+            while (end > s && (l[end - 1] == ' ' || l[end - 1] == '\t'))
+                end--;
+            ok = end == s || l[s] == '#' || vmx_key_ok(l + s, end - s);
+        } else {
+            char *k, *v;
+            ok = vmx_edit_parse_line(l, len, &k, &v) >= 0;
+            free(k);
+            free(v);
+        }
+        if (!ok)
+            buf_addf(why,
+                     "line %lu of %s is not %s: '%.*s' (fix --apply reads it; write advice as a "
+                     "'#' comment)",
+                     n, tool, remove ? "a .vmx key name" : "a .vmx 'key = \"value\"' line",
+                     (int)(len > 80 ? 80 : len), l);
+        l += len + (nl != NULL);
+    }
+    buf_release(&t);
+    return ok;
 }
 
 bool
@@ -157,6 +205,8 @@ template_check(const char *tool, const char *text, enum record_kind kind, struct
         free(name);
         p = e;
     }
+    if (ok && family == QF_VMX)
+        ok = vmx_shape_check(tool, text, why);
     return ok;
 }
 

@@ -32,7 +32,7 @@ run rules show vmx-e1000-rss-guest; ok "rules show: 0" [ "$RC" -eq 0 ]
 ok "rules show cites the KB" grep -q 'VMware KB 2059053' "$WORK/out"
 run rules show no-such-rule; ok "rules show unknown: 3" [ "$RC" -eq 3 ]
 mkdir "$WORK/rules"
-printf 'title: t\nid: x\nlevel: high\nlogsource: {category: vm}\ndescription: d\nreferences: [r]\nremediation: {vmx: x}\ndetection:\n  s:\n    vm.no_such_field: 1\n  condition: s\ntests: {match: [a], no_match: [b]}\n' >"$WORK/rules/bad.yml"
+printf 'title: t\nid: x\nlevel: high\nlogsource: {category: vm}\ndescription: d\nreferences: [r]\nremediation: {vsphere_client: x}\ndetection:\n  s:\n    vm.no_such_field: 1\n  condition: s\ntests: {match: [a], no_match: [b]}\n' >"$WORK/rules/bad.yml"
 run scan --rules "$WORK/rules" "$WORK/clean.vmx"; ok "a broken --rules file: 3" [ "$RC" -eq 3 ]
 ok "the rule error names file and line" grep -q "bad.yml:10: unknown field 'vm.no_such_field'" "$WORK/err"
 

@@ -10,7 +10,7 @@
 # A valid VM rule whose detection is DETECTION (two-space indented lines);
 # its match sample is MATCH (a YAML double-quoted text), by default a bare .vmx.
 rule() { # rule ID DETECTION [MATCH]
-    printf 'title: hostile %s\nid: %s\ndescription: x\nreferences:\n  - https://example.org/\nlogsource:\n  category: vm\ndetection:\n%slevel: high\nremediation:\n  vmx: x\ntests:\n  match:\n    - "%s"\n  no_match:\n    - "config.version = \\"8\\""\n' "$1" "$1" "$2" "${3:-config.version = \\\"8\\\"}"
+    printf 'title: hostile %s\nid: %s\ndescription: x\nreferences:\n  - https://example.org/\nlogsource:\n  category: vm\ndetection:\n%slevel: high\nremediation:\n  vsphere_client: x\ntests:\n  match:\n    - "%s"\n  no_match:\n    - "config.version = \\"8\\""\n' "$1" "$1" "$2" "${3:-config.version = \\\"8\\\"}"
 }
 # timed SECONDS ARGS...: runs vmtriage, killed after SECONDS (then RC=124)
 timed() {

@@ -72,6 +72,7 @@ static const struct {
     int (*fn)(void);
 } tests[] = {
     {"vmx_parse", test_vmx_parse},
+    {"vmx_edit", test_vmx_edit},
     {"quote", test_quote},
     {"fix_status", test_fix_status},
     {"vm", test_vm},
