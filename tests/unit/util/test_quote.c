@@ -122,8 +122,8 @@ test_quote(void)
              "!unsafe '{{ lookup(''pipe'',''id'') }}'");
     T_EQ_STR("yaml empty", q(quote_yaml, ""), "!unsafe ''");
     T_CHECK("yaml refuses a newline", q(quote_yaml, "a\nb") == NULL);
-    T_CHECK("yaml refuses U+2028", q(quote_yaml, "a\xe2\x80\xa8b") == NULL);
-    T_CHECK("yaml refuses NEL", q(quote_yaml, "a\xc2\x85b") == NULL);
+    T_CHECK("yaml refuses U+2028", q(quote_yaml, "a\xe2\x80\xa8" "b") == NULL);
+    T_CHECK("yaml refuses NEL", q(quote_yaml, "a\xc2\x85" "b") == NULL);
 
     const struct quoting *qs = quoting_find("sh");
     T_CHECK("quoting sh found", qs && qs->quote == quote_sh);
