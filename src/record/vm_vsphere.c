@@ -3,6 +3,7 @@
  * reference's VirtualDevice subtypes and the .vmx values of kb/vmx.md. */
 #include "record/vm_vsphere.h"
 #include "record/guestos.h"
+#include "parse/vmx/vmx_write.h"
 #include "util/util_buf.h"
 #include "util/util_mem.h"
 
@@ -48,36 +49,10 @@ const size_t vsphere_host_npaths = sizeof(vsphere_host_paths) / sizeof(vsphere_h
 const char *const vsphere_entity_paths[] = {"name", "parent"};
 const size_t vsphere_entity_npaths = 2;
 
-static const struct {
-    const char *xtype, *vmx;
-    bool nic;
-} device_map[] = {
-    {"VirtualE1000", "e1000", true},
-    {"VirtualE1000e", "e1000e", true},
-    {"VirtualVmxnet3", "vmxnet3", true},
-    {"VirtualVmxnet3Vrdma", "vrdma", true},
-    {"VirtualVmxnet2", "vmxnet", true}, /* with features 15: Enhanced vmxnet */
-    {"VirtualVmxnet", "vmxnet", true},
-    {"VirtualPCNet32", "vlance", true},
-    {"ParaVirtualSCSIController", "pvscsi", false},
-    {"VirtualLsiLogicController", "lsilogic", false},
-    {"VirtualLsiLogicSASController", "lsisas1068", false},
-    {"VirtualBusLogicController", "buslogic", false},
-    {"VirtualNVMEController", "nvme", false},
-    {"VirtualAHCIController", "sata", false},
-    {"VirtualIDEController", "ide", false},
-};
-
 const char *
 vsphere_device_vmx(const char *xtype, bool *nic)
 {
-    *nic = false;
-    for (size_t i = 0; xtype && i < sizeof(device_map) / sizeof(device_map[0]); i++)
-        if (strcmp(xtype, device_map[i].xtype) == 0) {
-            *nic = device_map[i].nic;
-            return device_map[i].vmx;
-        }
-    return NULL;
+    return vmx_device_class(xtype, nic);
 }
 
 /* The val of the propSet named `name`, or NULL. */
@@ -122,65 +97,25 @@ read_missing(const struct vs_node *obj, char ***out, size_t *n)
     }
 }
 
-/* The document being written: keys once each (the first wins, as in vmx_find). */
+/* The document being written (parse/vmx/vmx_write.h). */
 struct doc {
-    struct buf b;
-    char **keys;
-    size_t nkeys, cap;
+    struct vmx_writer w;
 };
 
 static bool
 doc_has(const struct doc *d, const char *key)
 {
-    for (size_t i = 0; i < d->nkeys; i++)
-        if (strcasecmp(d->keys[i], key) == 0)
-            return true;
-    return false;
+    return vmx_writer_has(&d->w, key);
 }
 
-/* key = "value", with the .vmx escapes: `|XY` for '"', '|', '#' and control bytes. */
 static void
 put(struct doc *d, const char *key, const char *value)
 {
-    if (value == NULL || doc_has(d, key))
-        return;
-    for (const char *k = key; *k; k++) /* a key is one word: anything else would break the line */
-        if (*k <= ' ' || *k == '=' || *k == '"' || *k == '#' || *k == 0x7f)
-            return;
-    XGROW(d->keys, d->cap, d->nkeys + 1);
-    d->keys[d->nkeys++] = xstrdup(key);
-    buf_adds(&d->b, key);
-    buf_adds(&d->b, " = \"");
-    for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-        if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '|' || *p == '#')
-            buf_addf(&d->b, "|%02X", *p);
-        else
-            buf_addc(&d->b, (char)*p);
-    }
-    buf_adds(&d->b, "\"\n");
+    vmx_writer_put(&d->w, key, value);
 }
 
-static void
-putf_key(struct doc *d, const char *value, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void
-putf_key(struct doc *d, const char *value, const char *fmt, ...)
-{
-    char key[128];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(key, sizeof(key), fmt, ap);
-    va_end(ap);
-    put(d, key, value);
-}
-
-static const char *
-vmx_bool_of(const char *api)
-{
-    if (api == NULL)
-        return NULL;
-    return strcmp(api, "true") == 0 || strcmp(api, "1") == 0 ? "TRUE" : "FALSE";
-}
+#define putf_key(d, value, ...) vmx_writer_putf(&(d)->w, (value), __VA_ARGS__)
+#define vmx_bool_of vmx_bool_text
 
 /* A controller seen in the device list: its key and what the .vmx calls it. */
 struct ctl {
@@ -326,7 +261,7 @@ vsphere_vm_read(const struct vs_node *obj, struct vsphere_vm *vm)
     vm->is_template = tmpl && strcmp(tmpl, "true") == 0;
     read_missing(obj, &vm->denied, &vm->ndenied);
 
-    struct doc d = {.b = BUF_INIT};
+    struct doc d = {VMX_WRITER_INIT};
     put(&d, "config.version", "8");
     put(&d, "displayName", vm->name);
     const char *gid = prop_text(obj, "config.guestId");
@@ -356,11 +291,7 @@ vsphere_vm_read(const struct vs_node *obj, struct vsphere_vm *vm)
             put(&d, k, v ? v : "");
     }
     vm->has_config = gid != NULL || ver != NULL || devs != NULL;
-    vm->vmx_len = d.b.len;
-    vm->vmx = buf_detach(&d.b);
-    for (size_t i = 0; i < d.nkeys; i++)
-        free(d.keys[i]);
-    free(d.keys);
+    vm->vmx = vmx_writer_detach(&d.w, &vm->vmx_len);
 }
 
 static void
