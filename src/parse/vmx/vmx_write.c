@@ -109,3 +109,145 @@ vmx_device_class(const char *xtype, bool *nic)
         }
     return NULL;
 }
+
+/* A controller seen in the device list: its key and what the .vmx calls it. */
+struct ctl {
+    long key;
+    const char *bus; /* "scsi", "sata", "nvme", "ide" */
+    long number;     /* busNumber */
+};
+
+static long
+num(const char *s, long dflt)
+{
+    if (s == NULL || *s == '\0')
+        return dflt;
+    char *end;
+    long v = strtol(s, &end, 10);
+    return *end ? dflt : v;
+}
+
+/* What write_device counts across the device list. */
+struct dev_counts {
+    int nics, floppies, serials, parallels;
+    bool sound, usb, xhci;
+};
+
+static void
+write_nic(struct vmx_writer *w, const struct vmx_dev *v, const char *m, int i)
+{
+    vmx_writer_putf(w, "TRUE", "ethernet%d.present", i);
+    vmx_writer_putf(w, m, "ethernet%d.virtualDev", i);
+    if (v->xtype && strcmp(v->xtype, "VirtualVmxnet2") == 0)
+        vmx_writer_putf(w, "15", "ethernet%d.features", i);
+    const char *at = v->addr_type, *mac = v->mac;
+    vmx_writer_putf(w, at, "ethernet%d.addressType", i);
+    if (mac && at && strcasecmp(at, "manual") == 0)
+        vmx_writer_putf(w, mac, "ethernet%d.address", i);
+    else
+        vmx_writer_putf(w, mac, "ethernet%d.generatedAddress", i);
+    vmx_writer_putf(w, v->network, "ethernet%d.networkName", i);
+    vmx_writer_putf(w, vmx_bool_text(v->start), "ethernet%d.startConnected", i);
+}
+
+static void
+write_device(struct vmx_writer *w, const struct vmx_dev *v, const struct ctl *ctls, size_t nctl,
+             struct dev_counts *n, struct vmx_dev_gaps *gaps)
+{
+    if (v->xtype == NULL) { /* a class the source does not name */
+        if (v->mac) {
+            gaps->untyped_nics++;
+            write_nic(w, v, NULL, n->nics++);
+        } else
+            gaps->untyped_other++;
+        return;
+    }
+    const char *t = v->xtype;
+    bool nic;
+    const char *m = vmx_device_class(t, &nic);
+    if (nic) {
+        write_nic(w, v, m, n->nics++);
+        return;
+    }
+    if (strcmp(t, "VirtualDisk") == 0 || strcmp(t, "VirtualCdrom") == 0) {
+        long ck = num(v->controller, -1), unit = num(v->unit, -1);
+        const struct ctl *c = NULL;
+        for (size_t k = 0; k < nctl; k++)
+            if (ctls[k].key == ck)
+                c = &ctls[k];
+        if (c == NULL || unit < 0 || unit > 255)
+            return;
+        bool disk = strcmp(t, "VirtualDisk") == 0;
+        char unit_key[64];
+        snprintf(unit_key, sizeof(unit_key), "%s%ld:%ld.present", c->bus, c->number, unit);
+        if (vmx_writer_has(w, unit_key))
+            return; /* a unit holds one device */
+        vmx_writer_put(w, unit_key, "TRUE");
+        vmx_writer_putf(w,
+                        disk ? (strcmp(c->bus, "scsi") == 0 ? "scsi-hardDisk" : "ata-hardDisk")
+                             : "cdrom-image",
+                        "%s%ld:%ld.deviceType", c->bus, c->number, unit);
+        vmx_writer_putf(w, v->file, "%s%ld:%ld.fileName", c->bus, c->number, unit);
+        return;
+    }
+    if (!strcmp(t, "VirtualSoundBlaster16") || !strcmp(t, "VirtualEnsoniq1371") ||
+        !strcmp(t, "VirtualHdAudioCard"))
+        n->sound = true;
+    else if (!strcmp(t, "VirtualUSBController"))
+        n->usb = true;
+    else if (!strcmp(t, "VirtualUSBXHCIController"))
+        n->xhci = true;
+    else if (!strcmp(t, "VirtualFloppy"))
+        vmx_writer_putf(w, "TRUE", "floppy%d.present", n->floppies++);
+    else if (!strcmp(t, "VirtualSerialPort"))
+        vmx_writer_putf(w, "TRUE", "serial%d.present", n->serials++);
+    else if (!strcmp(t, "VirtualParallelPort"))
+        vmx_writer_putf(w, "TRUE", "parallel%d.present", n->parallels++);
+}
+
+void
+vmx_write_devices(struct vmx_writer *w, const struct vmx_dev *devs, size_t n,
+                  struct vmx_dev_gaps *gaps)
+{
+    struct ctl ctls[64];
+    size_t nctl = 0;
+    *gaps = (struct vmx_dev_gaps){0};
+    /* controllers first: disks name theirs by key */
+    for (size_t i = 0; i < n; i++) {
+        const struct vmx_dev *v = &devs[i];
+        bool nic;
+        const char *m = vmx_device_class(v->xtype, &nic);
+        if (m == NULL || nic || nctl == sizeof(ctls) / sizeof(ctls[0]))
+            continue;
+        const char *bus = strcmp(m, "nvme") == 0   ? "nvme"
+                          : strcmp(m, "sata") == 0 ? "sata"
+                          : strcmp(m, "ide") == 0  ? "ide"
+                                                   : "scsi";
+        long number = num(v->bus, -1);
+        if (number < 0 || number > 99)
+            continue;
+        ctls[nctl++] = (struct ctl){num(v->key, -1), bus, number};
+        if (strcmp(bus, "ide") != 0)
+            vmx_writer_putf(w, "TRUE", "%s%ld.present", bus, number);
+        if (strcmp(bus, "scsi") == 0)
+            vmx_writer_putf(w, m, "scsi%ld.virtualDev", number);
+    }
+    /* then disks before CD-ROMs, so that a unit two devices claim (the
+     * simulator puts its disk and CD-ROM both on scsi0:0) is the disk's */
+    struct dev_counts c = {0};
+    for (size_t i = 0; i < n; i++)
+        if (devs[i].xtype == NULL || strcmp(devs[i].xtype, "VirtualCdrom") != 0)
+            write_device(w, &devs[i], ctls, nctl, &c, gaps);
+    for (size_t i = 0; i < n; i++)
+        if (devs[i].xtype && strcmp(devs[i].xtype, "VirtualCdrom") == 0)
+            write_device(w, &devs[i], ctls, nctl, &c, gaps);
+    if (gaps->untyped_other)
+        return; /* an unnamed device may be sound, USB or a floppy: say nothing */
+    /* the device list is the whole truth: what it lacks is not there */
+    vmx_writer_put(w, "sound.present", c.sound ? "TRUE" : "FALSE");
+    vmx_writer_put(w, "usb.present", c.usb ? "TRUE" : "FALSE");
+    if (c.xhci)
+        vmx_writer_put(w, "usb_xhci.present", "TRUE");
+    if (c.floppies == 0)
+        vmx_writer_put(w, "floppy0.present", "FALSE");
+}

@@ -45,4 +45,33 @@ const char *vmx_bool_text(const char *api);
  * the vSphere API's VirtualDevice subtypes and the values of kb/vmx.md. */
 const char *vmx_device_class(const char *xtype, bool *nic);
 
+/* One virtual device as the vSphere API describes it (a VirtualDevice's
+ * class and properties, as text; NULL when not given). */
+struct vmx_dev {
+    const char *xtype;       /* "VirtualE1000", "ParaVirtualSCSIController", ...; NULL unknown */
+    const char *key;         /* its device key */
+    const char *controller;  /* controllerKey */
+    const char *unit;        /* unitNumber */
+    const char *bus;         /* busNumber (controllers) */
+    const char *mac;         /* macAddress */
+    const char *addr_type;   /* addressType */
+    const char *network;     /* backing.deviceName */
+    const char *start;       /* connectable.startConnected: "true"/"false" */
+    const char *file;        /* backing.fileName */
+};
+
+/* What vmx_write_devices could not place. */
+struct vmx_dev_gaps {
+    int untyped_nics;  /* NICs (a MAC address) of no known class: written without virtualDev */
+    int untyped_other; /* devices of no known class (controllers, sound, USB: unknown) */
+};
+
+/* Writes the keys a device list stands for: controllers (scsiN.virtualDev,
+ * sataN/nvmeN.present), disks and CD-ROMs on their units, NICs, sound, USB,
+ * floppies, serial and parallel ports; sound.present, usb.present and
+ * floppy0.present are written FALSE when the list has none (the list is
+ * the whole truth). */
+void vmx_write_devices(struct vmx_writer *w, const struct vmx_dev *devs, size_t n,
+                       struct vmx_dev_gaps *gaps);
+
 #endif
