@@ -86,6 +86,11 @@ void ruleset_release(struct ruleset *rs);
 /* True when the rule's condition holds for the record (of the rule's kind). */
 bool rule_match(const struct rule *rule, const struct record *r);
 
+/* True when pred(field name, arg) holds for a field the rule tests: a rule
+ * resting on a field a VM's source could not give is unknown for it. */
+bool rule_tests_any(const struct rule *rule, bool (*pred)(const char *field, const void *arg),
+                    const void *arg);
+
 /* True when the rule matches a record built from its sample text (see
  * rules_sample.c). Problems with the text go to `d`. */
 bool rule_sample_hits(const struct rule *rule, const char *text, struct diags *d);
