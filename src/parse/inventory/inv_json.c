@@ -452,8 +452,8 @@ status(struct invj *j, yajl_status st, const unsigned char *p, size_t n)
         return 1;
     unsigned long long at = j->offset + yajl_get_bytes_consumed(j->h);
     if (st == yajl_status_client_canceled && j->err[0])
-        diags_add(j->d, DIAG_ERROR, j->file, 0, "byte %llu: %s%s%s", at, j->err,
-                  j->form != INVJ_UNKNOWN ? " in " : "", invj_form_name(j->form));
+        diags_add(j->d, DIAG_ERROR, j->file, 0, "byte %llu: %s%s%s", at,
+                  invj_form_name(j->form), j->form != INVJ_UNKNOWN ? ": " : "", j->err);
     else {
         unsigned char *msg = yajl_get_error(j->h, 0, p, n);
         char *nl = strchr((char *)msg, '\n');
