@@ -166,7 +166,7 @@ struct csv_run {
     struct diags *d;
     enum rvt_sheet sheet; /* RVT_NONE until the header */
     bool header_only;     /* stop after the header row (classifying a folder's files) */
-    bool header_done, refused;
+    bool header_done, refused, vm_column;
 };
 
 static int
@@ -176,6 +176,7 @@ csv_row(void *arg, unsigned long line, char **cells, size_t n)
     if (!cr->header_done) {
         cr->header_done = true;
         cr->sheet = rvt_sheet_of(cells, n);
+        cr->vm_column = rvt_has_vm_column(cells, n) && n >= 3;
         if (cr->sheet == RVT_NONE || cr->header_only)
             return 1;
         if (rvt_begin(cr->r, cr->sheet, cr->file, line, cells, n) < 0) {
@@ -230,6 +231,13 @@ read_csv_file(struct ictx *c, const unsigned char *head, size_t hn)
     csv_init(&probe.csv);
     int prc = csv_feed(&probe.csv, (const char *)head, hn, csv_row, &probe);
     csv_release(&probe.csv);
+    if (prc >= 0 && probe.header_done && probe.sheet == RVT_NONE && probe.vm_column) {
+        diags_add(c->d, DIAG_ERROR, c->path, 1,
+                  "a table with a VM column that is none of the RVTools sheets read here "
+                  "(vInfo needs 'VM', 'Powerstate', 'OS according to the configuration file' and "
+                  "'CPUs' or 'Memory'; vNetwork 'VM' and 'Adapter'); not read");
+        return -1;
+    }
     if (prc < 0 || !probe.header_done || probe.sheet == RVT_NONE)
         return 0;
     struct rvt *r = rvt_new(deliver, c, c->d);

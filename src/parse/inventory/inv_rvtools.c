@@ -101,6 +101,14 @@ rvt_sheet_of(char *const *cells, size_t n)
     return RVT_NONE;
 }
 
+bool
+rvt_has_vm_column(char *const *cells, size_t n)
+{
+    int at[C__N];
+    map_columns(cells, n, at);
+    return at[C_VM] >= 0;
+}
+
 const char *
 rvt_sheet_name(enum rvt_sheet s)
 {

@@ -14,6 +14,7 @@
 #include "parse/inventory/inv.h"
 #include "util/diag.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum rvt_sheet { RVT_NONE, RVT_VINFO, RVT_VNETWORK, RVT_VMEMORY, RVT_VCPU };
@@ -22,6 +23,9 @@ enum rvt_sheet { RVT_NONE, RVT_VINFO, RVT_VNETWORK, RVT_VMEMORY, RVT_VCPU };
  * none of the four (or no RVTools sheet at all). */
 enum rvt_sheet rvt_sheet_of(char *const *cells, size_t n);
 const char *rvt_sheet_name(enum rvt_sheet s);
+/* Whether a header row has RVTools' VM column ("VM", "vInfoVMName", ...):
+ * a table about VMs, whether or not rvt_sheet_of knows the sheet. */
+bool rvt_has_vm_column(char *const *cells, size_t n);
 
 struct rvt;
 

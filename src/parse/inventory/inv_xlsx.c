@@ -301,7 +301,11 @@ feed(struct xlsx *x, enum part part, const char *member, const unsigned char *p,
     if (bad) {
         if (x->err[0] == '\0')
             snprintf(x->err, sizeof(x->err), "not well-formed XML (libxml2 error %d)", rc);
-        diags_add(x->d, DIAG_ERROR, x->file, 0, "%s: %s", x->member, x->err);
+        if (x->part == P_SHEET)
+            diags_add(x->d, DIAG_ERROR, x->file, x->row, "sheet %s, row %lu: %s", x->member,
+                      x->row, x->err);
+        else
+            diags_add(x->d, DIAG_ERROR, x->file, 0, "%s: %s", x->member, x->err);
     }
     if (bad || p == NULL) {
         xmlFreeParserCtxt(x->ctxt);
