@@ -450,7 +450,8 @@ status(struct invj *j, yajl_status st, const unsigned char *p, size_t n)
     if (j->form == INVJ_NONE || (j->form == INVJ_UNKNOWN && j->err[0] == '\0' && j->offset == 0 &&
                                  yajl_get_bytes_consumed(j->h) < 2))
         return 1;
-    unsigned long long at = j->offset + yajl_get_bytes_consumed(j->h);
+    /* a chunk's error is where yajl stopped in it; the end's is the end */
+    unsigned long long at = j->offset + (p ? yajl_get_bytes_consumed(j->h) : 0);
     if (st == yajl_status_client_canceled && j->err[0])
         diags_add(j->d, DIAG_ERROR, j->file, 0, "byte %llu: %s%s%s", at,
                   invj_form_name(j->form), j->form != INVJ_UNKNOWN ? ": " : "", j->err);
