@@ -72,6 +72,7 @@ static const struct {
     int (*fn)(void);
 } tests[] = {
     {"vmx_parse", test_vmx_parse},
+    {"inventory", test_inventory},
     {"quote", test_quote},
     {"fix_status", test_fix_status},
     {"vm", test_vm},

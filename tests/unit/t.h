@@ -60,6 +60,7 @@ void t_skip(const char *desc);
 int t_have_shared(const char *path, const char *what);
 
 int test_vmx_parse(void);
+int test_inventory(void);
 int test_quote(void);
 int test_fix_status(void);
 int test_vm(void);
