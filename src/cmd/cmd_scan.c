@@ -352,7 +352,9 @@ const struct command scan_cmd = {
     .brief = "audit .vmx/.vmtx files and datastore folders",
     .summary =
         "Audit VM configurations: every .vmx and .vmtx under the given files or datastore folders\n"
-        "(each file once, also when reachable through a datastore name symlink).",
+        "(each file once, also when reachable through a datastore name symlink), and the VMs of\n"
+        "inventories given as operands: an RVTools .xlsx or the folder of its CSV export, govc\n"
+        "vm.info/object.collect/device.info JSON, a saved vmtriage JSON report.",
     .opts = CO_REPORT | CO_PROFILE | CO_JOBS,
     .formats = FMTS_ALL};
 
