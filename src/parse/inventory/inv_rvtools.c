@@ -374,6 +374,11 @@ info_row(struct rvt *r, unsigned long line, char *const *cells, size_t n)
     v.cluster = dup_nonempty(cell(r, cells, n, C_CLUSTER));
     v.datastore_path = dup_nonempty(cell(r, cells, n, C_PATH));
     v.is_template = tri(cell(r, cells, n, C_TEMPLATE)) == 1;
+    if (w->bad_utf8)
+        diags_add(r->d, DIAG_ERROR, r->source, line,
+                  "%zu value%s of this row %s not UTF-8 text (read with U+FFFD; save the export "
+                  "as UTF-8)",
+                  w->bad_utf8, w->bad_utf8 == 1 ? "" : "s", w->bad_utf8 == 1 ? "is" : "are");
     v.unknown = u;
     r->unknown |= u;
     r->vms++;

@@ -2,6 +2,7 @@
  * vmx_write.h). */
 #include "parse/vmx/vmx_write.h"
 #include "util/util_mem.h"
+#include "util/util_utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,12 +31,23 @@ vmx_writer_put(struct vmx_writer *w, const char *key, const char *value)
     w->keys[w->nkeys++] = xstrdup(key);
     buf_adds(&w->b, key);
     buf_adds(&w->b, " = \"");
+    bool bad = false;
     for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+        unsigned cp;
+        size_t n;
         if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '|' || *p == '#')
             buf_addf(&w->b, "|%02X", *p);
-        else
+        else if (*p < 0x80)
             buf_addc(&w->b, (char)*p);
+        else if ((n = utf8_decode(p, &cp)) == 0) {
+            buf_adds(&w->b, "\xef\xbf\xbd"); /* U+FFFD */
+            bad = true;
+        } else {
+            buf_add(&w->b, p, n);
+            p += n - 1;
+        }
     }
+    w->bad_utf8 += bad;
     buf_adds(&w->b, "\"\n");
 }
 

@@ -18,13 +18,15 @@ struct vmx_writer {
     struct buf b;
     char **keys;
     size_t nkeys, cap;
+    size_t bad_utf8; /* values with bytes that are not UTF-8 (written as U+FFFD) */
 };
-#define VMX_WRITER_INIT {BUF_INIT, NULL, 0, 0}
+#define VMX_WRITER_INIT {BUF_INIT, NULL, 0, 0, 0}
 
 bool vmx_writer_has(const struct vmx_writer *w, const char *key);
 /* Writes key = "value" with the .vmx escapes (`|XY` for '"', '|', '#' and
- * control bytes). Nothing when value is NULL, the key is there already or
- * is not one word. */
+ * control bytes); bytes that are not UTF-8 become U+FFFD and are counted in
+ * bad_utf8 (the caller says where they were). Nothing when value is NULL,
+ * the key is there already or is not one word. */
 void vmx_writer_put(struct vmx_writer *w, const char *key, const char *value);
 /* The same with the key formatted ("ethernet%d.present"). */
 void vmx_writer_putf(struct vmx_writer *w, const char *value, const char *keyfmt, ...)
