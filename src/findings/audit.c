@@ -105,6 +105,9 @@ audit_vm(const struct ruleset *rs, const struct vm *vm, const struct record_ctx 
             continue;
         if (f.nev > 1) /* qsort(NULL, 0, ...) is undefined */
             qsort(f.ev, f.nev, sizeof(*f.ev), cmp_evidence);
+        if (vm->unknown) /* an inventory's VM: its .vmx was written here, its lines are no file's */
+            for (size_t k = 0; k < f.nev; k++)
+                f.ev[k].line = 0;
         XGROW(out->v, out->cap, out->n + 1);
         out->v[out->n++] = f;
     }
