@@ -194,6 +194,18 @@ printf '{"schema":1,"command":"psod","vmtriage":"0.1.0","crashes":[]}' >"$WORK/p
 run scan "$WORK/psod.json"
 ok "report without VM records: read, 0 VMs, a note says so" sh -c "[ $RC -eq 0 ] && grep -q 'holds no VM records' '$WORK/err'"
 
+# a report of an inventory keeps what the inventory could not give
+run scan -f json "$WORK/csv"
+cp "$WORK/out" "$WORK/rv-report.json"
+ok "report of an RVTools scan: each record lists what the export could not give" \
+    json 'all("vhv_enable" in v["unknown"] and "nic_types" not in v["unknown"] for v in d["vms"])'
+run scan -f json "$WORK/rv-report.json"
+ok "report of an RVTools scan, scanned: the same findings" \
+    json "sorted((f['name'], f['rule']) for f in d['findings']) == sorted((f['name'], f['rule']) for f in json.load(open('$WORK/rv-report.json'))['findings'])"
+ok "report of an RVTools scan, scanned: vhv.enable still unknown (not read as unset)" \
+    json 'any("vmx-nested-vhv-off" in e["message"] for e in d["errors"] if e["message"].startswith("rules unknown"))'
+ok "a .vmx scan's records list nothing unknown" json "all('unknown' not in v for v in json.load(open('$WORK/report.json'))['vms'])"
+
 # --- diagnose takes them too
 run diagnose -f json "$WORK/rv.xlsx"
 ok "diagnose: one diagnosis per VM of the workbook" json 'len(d["diagnoses"]) == 5'

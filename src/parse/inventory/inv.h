@@ -35,6 +35,11 @@ enum inv_unknown {
 
 /* Words for the bits set in `unknown`, for notes: "vhv.enable, tools.syncTime, ...". */
 void inv_unknown_words(unsigned unknown, struct buf *out);
+/* The JSON name of bit i (0..INV_U_NBITS-1) of a VM record's "unknown" list
+ * ("vhv_enable", "nic_types", ...), and back (0 for a name not known). */
+#define INV_U_NBITS 17
+const char *inv_unknown_token(unsigned i);
+unsigned inv_unknown_from_token(const char *token);
 
 struct inv_vm {
     struct vmx_writer w;  /* the .vmx document */

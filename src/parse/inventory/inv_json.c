@@ -295,6 +295,10 @@ on_map_key(void *ctx, const unsigned char *k, size_t len)
             vm_reset(j);
             j->vm_level = 0;
             l->role = R_VM;
+        } else if (strcmp(key, "command") == 0) { /* a report of a vmtriage before schema 1 */
+            j->form = INVJ_REPORT;
+            return fail(j, "no \"schema\" first (a vmtriage report from before schema 1, or "
+                           "edited): this vmtriage reads schema 1");
         } else {
             j->form = INVJ_NONE;
             return 0;
@@ -787,8 +791,12 @@ emit_report(struct invj *j, struct inv_vm *v)
     v->datastore_path = sdup(sget(o, "datastore_path"));
     const char *tmpl = sget(o, "template");
     v->is_template = tmpl && strcmp(tmpl, "true") == 0;
-    /* the record holds no CPUID masks and not the other keys of the .vmx */
+    /* the record holds no CPUID masks and not the other keys of the .vmx; a
+     * record read from an inventory keeps what that could not give */
     v->unknown = INV_U_CPUID | INV_U_VMX;
+    for (size_t i = 0; i < o->n; i++)
+        if (strcmp(o->kv[i].k, "unknown") == 0)
+            v->unknown |= inv_unknown_from_token(o->kv[i].v);
 }
 
 static void

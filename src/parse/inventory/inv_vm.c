@@ -38,6 +38,27 @@ inv_unknown_words(unsigned unknown, struct buf *out)
         }
 }
 
+static const char *const unknown_tokens[INV_U_NBITS] = {
+    "vhv_enable", "tools_sync_time", "devices",  "controllers", "nic_types",  "nics",
+    "cpuid",      "secure_boot",     "mem_pin",  "mem_reservation", "guest_os", "hw_version",
+    "firmware",   "memory",          "vcpus",    "vmx_keys",    "cores_per_socket",
+};
+
+const char *
+inv_unknown_token(unsigned i)
+{
+    return i < INV_U_NBITS ? unknown_tokens[i] : NULL;
+}
+
+unsigned
+inv_unknown_from_token(const char *token)
+{
+    for (unsigned i = 0; i < INV_U_NBITS; i++)
+        if (strcmp(token, unknown_tokens[i]) == 0)
+            return 1u << i;
+    return 0;
+}
+
 void
 inv_vm_release(struct inv_vm *vm)
 {
