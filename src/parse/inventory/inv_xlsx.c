@@ -265,6 +265,19 @@ on_error(void *ctx, const xmlError *err)
     }
 }
 
+/* A DOCTYPE makes libxml2 build a document for its internal subset even
+ * under SAX: freed with the parser. */
+static void
+free_ctxt(struct xlsx *x)
+{
+    if (x->ctxt == NULL)
+        return;
+    if (x->ctxt->myDoc)
+        xmlFreeDoc(x->ctxt->myDoc);
+    xmlFreeParserCtxt(x->ctxt);
+    x->ctxt = NULL;
+}
+
 static int
 feed(struct xlsx *x, enum part part, const char *member, const unsigned char *p, size_t n)
 {
@@ -308,7 +321,7 @@ feed(struct xlsx *x, enum part part, const char *member, const unsigned char *p,
             diags_add(x->d, DIAG_ERROR, x->file, 0, "%s: %s", x->member, x->err);
     }
     if (bad || p == NULL) {
-        xmlFreeParserCtxt(x->ctxt);
+        free_ctxt(x);
         x->ctxt = NULL;
         x->part = P_NONE;
     }
@@ -368,8 +381,7 @@ xlsx_free(struct xlsx *x)
 {
     if (x == NULL)
         return;
-    if (x->ctxt)
-        xmlFreeParserCtxt(x->ctxt);
+    free_ctxt(x);
     for (size_t i = 0; i < x->nsheets; i++) {
         free(x->sheets[i].name);
         free(x->sheets[i].id);
