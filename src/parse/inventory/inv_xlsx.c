@@ -105,7 +105,8 @@ col_of(const char *ref)
     long c = 0;
     int n = 0;
     for (; *ref >= 'A' && *ref <= 'Z'; ref++, n++)
-        c = c * 26 + (*ref - 'A' + 1);
+        if (n < 3) /* XFD is the last column: more letters are no column */
+            c = c * 26 + (*ref - 'A' + 1);
     return n == 0 || n > 3 ? -1 : c - 1;
 }
 
