@@ -44,7 +44,7 @@ COMPILE = $(CC) -std=c11 $(CPPFLAGS) $(CFLAGS)
 SRC := $(sort $(shell find src -name '*.c'))
 ifneq ($(VSPHERE),1)
 SRC := $(filter-out %vsphere_http.c %vsphere_soap.c %vsphere_xml.c %vsphere_cred.c \
-                    %vsphere_client.c %vm_vsphere.c,$(SRC))
+                    %vsphere_client.c %vm_vsphere.c %inv_xlsx.c,$(SRC))
 endif
 OBJ := $(SRC:src/%.c=$(B)/obj/%.o) $(B)/embedded_data.o $(B)/kb_docs.o $(B)/codepages.o \
        $(B)/prefilter_db.o

@@ -18,6 +18,7 @@
 #include "fuzz_cpu.c"
 #include "fuzz_dump.c"
 #include "fuzz_hostfacts.c"
+#include "fuzz_inventory.c"
 #include "fuzz_logdecode.c"
 #include "fuzz_logline.c"
 #include "fuzz_logs.c"
@@ -47,7 +48,7 @@ fuzz_esxi_one(const uint8_t *data, size_t size)
     return fuzz_logs_one(data, size);
 }
 
-enum target { T_NONE, T_VMXEDIT, T_VMX, T_RULES, T_PSOD, T_LOGDECODE, T_LOGLINE, T_LOGS, T_ESXI, T_DUMP, T_BUNDLE, T_CPU, T_HOSTFACTS, T_QUOTE, T_CONSOLE, T_VSPHERE, T_REPORT };
+enum target { T_NONE, T_VMXEDIT, T_VMX, T_RULES, T_PSOD, T_LOGDECODE, T_LOGLINE, T_LOGS, T_ESXI, T_DUMP, T_BUNDLE, T_CPU, T_HOSTFACTS, T_QUOTE, T_CONSOLE, T_VSPHERE, T_REPORT, T_INVENTORY };
 
 static const struct {
     const char *name;
@@ -70,6 +71,7 @@ static const struct {
     {"console", T_CONSOLE, fuzz_console_one},
     {"vsphere", T_VSPHERE, fuzz_vsphere_one},
     {"report", T_REPORT, fuzz_report_one},
+    {"inventory", T_INVENTORY, fuzz_inventory_one},
     {"minidump", T_DUMP, fuzz_dump_one}, /* shared corpus/minidump: Windows crash dumps */
 };
 

@@ -57,7 +57,7 @@ suite rules "$B/vmtriage" rules check
 # fuzz/crashers holds inputs that once crashed; replay picks the target by
 # their name prefix (vmx-..., rules-..., psod-...). The corpus folders are
 # replayed too when present (each missing one is a skip).
-replay_dirs="fuzz/corpus/vmx fuzz/corpus/vmxedit fuzz/corpus/rules fuzz/corpus/psod fuzz/corpus/logs fuzz/corpus/logline fuzz/corpus/logdecode fuzz/corpus/dump fuzz/corpus/bundle fuzz/corpus/cpu fuzz/corpus/hostfacts fuzz/corpus/quote fuzz/corpus/console fuzz/corpus/vsphere fuzz/corpus/report fuzz/crashers"
+replay_dirs="fuzz/corpus/vmx fuzz/corpus/vmxedit fuzz/corpus/rules fuzz/corpus/psod fuzz/corpus/logs fuzz/corpus/logline fuzz/corpus/logdecode fuzz/corpus/dump fuzz/corpus/bundle fuzz/corpus/cpu fuzz/corpus/hostfacts fuzz/corpus/quote fuzz/corpus/console fuzz/corpus/vsphere fuzz/corpus/report fuzz/corpus/inventory fuzz/crashers"
 replay_skips=0
 for d in vmx esxi minidump; do
     if [ -d "$SHARED/corpus/$d" ]; then

@@ -18,6 +18,7 @@
 #include "parse/dump/bugcheck.h"
 #include "rules/rules_re.h"
 #include "source/input.h"
+#include "source/inventory.h"
 #include "source/walk.h"
 #include "util/util_buf.h"
 #include "util/util_mem.h"
@@ -412,18 +413,20 @@ read_vm_logs(struct cmd_ctx *c, const char *folder)
     return n;
 }
 
+/* Walks one VM: `vmx` (the file read, or an inventory VM's subject), its
+ * `folder` and `vm` are owned and freed here; each may be NULL. */
 static void
-diagnose_one(struct cmd_ctx *c, struct diag_evidence *ev, const char *arg)
+diagnose_vm(struct cmd_ctx *c, struct diag_evidence *ev, const char *arg, char *vmx, char *folder,
+            struct vm *vm)
 {
     struct report *rep = &c->rep;
-    char *folder;
-    char *vmx = find_vmx(arg, &folder, &rep->diags);
-    struct vm *vm = vmx ? read_vm(vmx, &rep->diags) : NULL;
     size_t first_log = rep->findings.n;
     size_t nlogs = folder ? read_vm_logs(c, folder) : 0;
     /* without a stop code given, the one the VM's own log recorded */
     const struct diag_stop *stop = &ev->stop;
     struct diag_stop own = {0};
+    const char **unknown = NULL;
+    size_t nunknown = 0;
     if (!stop->has && log_stop(&rep->findings, first_log, NULL, &own)) {
         audit_stop(&c->rules, &own, &rep->findings, &rep->diags);
         stop = &own;
@@ -436,6 +439,11 @@ diagnose_one(struct cmd_ctx *c, struct diag_evidence *ev, const char *arg)
         struct record_ctx ctx = {.profile_nested = nested};
         audit_vm(&c->rules, vm, &ctx, &rep->findings);
         rule_re_report(&rep->diags, vmx, 0);
+        for (size_t i = 0; vm->unknown && i < c->rules.n; i++)
+            if (audit_rule_unknown(c->rules.v[i], vm, &ctx)) {
+                unknown = xreallocarray(unknown, nunknown + 1, sizeof(*unknown));
+                unknown[nunknown++] = c->rules.v[i]->id;
+            }
     }
     struct diag_input in = {
         .vm_path = arg,
@@ -458,6 +466,8 @@ diagnose_one(struct cmd_ctx *c, struct diag_evidence *ev, const char *arg)
         .stop_from = stop->from,
         .stop_subject = stop->subject,
         .findings = &rep->findings,
+        .unknown_rules = unknown,
+        .nunknown_rules = nunknown,
     };
     const struct finding **hf = NULL;
     if (ev->has_host) {
@@ -476,8 +486,38 @@ diagnose_one(struct cmd_ctx *c, struct diag_evidence *ev, const char *arg)
     stop_release(&own);
     if (vm)
         vm_free(vm);
+    free(unknown);
     free(vmx);
     free(folder);
+}
+
+struct inv_diagnose {
+    struct cmd_ctx *c;
+    struct diag_evidence *ev;
+};
+
+static void
+on_inventory_vm(void *arg, struct vm *vm)
+{
+    struct inv_diagnose *id = arg;
+    diagnose_vm(id->c, id->ev, vm->path, xstrdup(vm->path), NULL, vm);
+}
+
+static void
+diagnose_one(struct cmd_ctx *c, struct diag_evidence *ev, const char *arg)
+{
+    struct report *rep = &c->rep;
+    struct stat st;
+    /* an inventory (RVTools, govc JSON, a saved report): each of its VMs */
+    if (!vmx_name(arg) && stat(arg, &st) == 0 && S_ISREG(st.st_mode)) {
+        struct inv_diagnose id = {c, ev};
+        if (inventory_read(arg, on_inventory_vm, &id, &rep->diags) != 0)
+            return;
+    }
+    char *folder;
+    char *vmx = find_vmx(arg, &folder, &rep->diags);
+    struct vm *vm = vmx ? read_vm(vmx, &rep->diags) : NULL;
+    diagnose_vm(c, ev, arg, vmx, folder, vm);
 }
 
 static int

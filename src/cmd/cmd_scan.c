@@ -11,11 +11,13 @@
 #include "rules/rules_re.h"
 #include "util/util_buf.h"
 #include "util/util_mem.h"
+#include "source/inventory.h"
 #include "source/walk.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 /* One file. `path` is set once when published; the rest is written only by
@@ -206,8 +208,8 @@ plan_threads(struct job *jb, const struct vt_opts *o)
 static void
 collect(struct job *jb, struct report *rep)
 {
-    rep->vm_json =
-        jb->want_json ? xcalloc(jb->published ? jb->published : 1, sizeof(char *)) : NULL;
+    if (jb->want_json) /* after the inventories' VMs (read_inventories) */
+        rep->vm_json = xreallocarray(rep->vm_json, rep->nvms + jb->published + 1, sizeof(char *));
     for (size_t i = 0; i < jb->published; i++) {
         struct slot *s = slot_at(jb, i);
         if (s->is_vm) {
@@ -227,6 +229,80 @@ collect(struct job *jb, struct report *rep)
     free(jb->chunks);
 }
 
+/* The VMs of the inventories among the operands, audited as they come. */
+struct inv_scan {
+    const struct ruleset *rules;
+    const struct record_ctx *ctx;
+    bool want_json;
+    struct report *rep;
+    size_t vm_cap;
+    bool *unknown; /* per rule: unknown for some VM of this input */
+};
+
+static void
+on_inventory_vm(void *arg, struct vm *vm)
+{
+    struct inv_scan *is = arg;
+    struct report *rep = is->rep;
+    audit_vm(is->rules, vm, is->ctx, &rep->findings);
+    rule_re_report(&rep->diags, vm->path, 0);
+    for (size_t i = 0; i < is->rules->n; i++)
+        if (!is->unknown[i] && audit_rule_unknown(is->rules->v[i], vm, is->ctx))
+            is->unknown[i] = true;
+    if (is->want_json) {
+        struct buf b = BUF_INIT;
+        struct json j;
+        json_init(&j, &b);
+        vm_to_json(&j, vm);
+        XGROW(rep->vm_json, is->vm_cap, rep->nvms + 1);
+        rep->vm_json[rep->nvms] = buf_detach(&b);
+    }
+    rep->nvms++;
+    rep->templates += vm->is_template;
+    vm_free(vm);
+}
+
+/* Whether a file operand is named as a VM configuration (then it is read as one). */
+static bool
+named_vmx(const char *path)
+{
+    size_t l = strlen(path);
+    return (l >= 4 && strcasecmp(path + l - 4, ".vmx") == 0) ||
+           (l >= 5 && strcasecmp(path + l - 5, ".vmtx") == 0);
+}
+
+/* Reads the operands that are inventories (an RVTools export, govc JSON, a
+ * saved report, a folder of RVTools CSV files) into `rep`; returns the
+ * operands left for the walk (owned array, borrowed strings). */
+static char **
+read_inventories(char *const *paths, size_t npaths, size_t *left, const struct ruleset *rules,
+                 const struct record_ctx *ctx, bool want_json, struct report *rep)
+{
+    char **rest = xcalloc(npaths ? npaths : 1, sizeof(char *));
+    struct inv_scan is = {rules, ctx, want_json, rep, 0, xcalloc(rules->n + 1, sizeof(bool))};
+    *left = 0;
+    for (size_t i = 0; i < npaths; i++) {
+        memset(is.unknown, 0, (rules->n + 1) * sizeof(bool));
+        if (named_vmx(paths[i]) || inventory_read(paths[i], on_inventory_vm, &is, &rep->diags) == 0) {
+            rest[(*left)++] = paths[i];
+            continue;
+        }
+        struct buf ids = BUF_INIT;
+        size_t n = 0;
+        for (size_t r = 0; r < rules->n; r++)
+            if (is.unknown[r]) {
+                buf_adds(&ids, n++ ? ", " : "");
+                buf_adds(&ids, rules->v[r]->id);
+            }
+        if (n)
+            diags_add(&rep->diags, DIAG_NOTE, paths[i], 0, "rules unknown for some of its VMs: %s",
+                      ids.p);
+        buf_release(&ids);
+    }
+    free(is.unknown);
+    return rest;
+}
+
 /* Audits every VM configuration under `paths` into `rep`: the walk's and the
  * files' diagnostics, the findings, the counts and, when `want_json`, each VM
  * serialised (rep->vm_json, else NULL). */
@@ -241,8 +317,12 @@ scan_into(char *const *paths, size_t npaths, const struct ruleset *rules, const 
     plan_threads(&jb, o);
     if (jb.start_at == 0)
         start_threads(&jb);
+    size_t nrest;
+    char **rest = read_inventories(paths, npaths, &nrest, rules, &ctx, want_json, rep);
     /* The walk's diagnostics come first: workers write only to their slots. */
-    rep->aliases += walk_paths(paths, npaths, publish, &jb, &rep->diags);
+    if (nrest || npaths == 0)
+        rep->aliases += walk_paths(rest, nrest, publish, &jb, &rep->diags);
+    free(rest);
     finish_work(&jb);
     pthread_cond_destroy(&jb.more);
     pthread_mutex_destroy(&jb.mu);
@@ -272,7 +352,9 @@ const struct command scan_cmd = {
     .brief = "audit .vmx/.vmtx files and datastore folders",
     .summary =
         "Audit VM configurations: every .vmx and .vmtx under the given files or datastore folders\n"
-        "(each file once, also when reachable through a datastore name symlink).",
+        "(each file once, also when reachable through a datastore name symlink), and the VMs of\n"
+        "inventories given as operands: an RVTools .xlsx or the folder of its CSV export, govc\n"
+        "vm.info/object.collect/device.info JSON, a saved vmtriage JSON report.",
     .opts = CO_REPORT | CO_PROFILE | CO_JOBS,
     .formats = FMTS_ALL};
 

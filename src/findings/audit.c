@@ -85,6 +85,27 @@ apply_rule(const struct rule *rule, const struct record *r, struct finding *f)
         add_unique_evidence(f, ev[i]);
 }
 
+struct unknown_arg {
+    const struct vm *vm;
+    const struct record_ctx *ctx;
+};
+
+static bool
+field_unknown(const char *field, const void *arg)
+{
+    const struct unknown_arg *u = arg;
+    if (u->ctx && u->ctx->profile_nested && strcmp(field, "vm.nested") == 0)
+        return false; /* --profile nested: every VM is taken as nested */
+    return vm_field_unknown(u->vm, field);
+}
+
+bool
+audit_rule_unknown(const struct rule *rule, const struct vm *vm, const struct record_ctx *ctx)
+{
+    struct unknown_arg u = {vm, ctx};
+    return vm->unknown && record_kind_is_vm(rule->kind) && rule_tests_any(rule, field_unknown, &u);
+}
+
 void
 audit_vm(const struct ruleset *rs, const struct vm *vm, const struct record_ctx *ctx,
          struct findings *out)
@@ -93,6 +114,8 @@ audit_vm(const struct ruleset *rs, const struct vm *vm, const struct record_ctx 
         const struct rule *rule = rs->v[i];
         if (!record_kind_is_vm(rule->kind))
             continue; /* not about a VM: audit_crash.c, audit_log.c, audit_dump.c */
+        if (audit_rule_unknown(rule, vm, ctx))
+            continue; /* unknown for this VM, neither a finding nor an all-clear */
         struct finding f = {0};
         struct record r = {.kind = rule->kind, .vm = vm, .ctx = ctx};
         for (size_t k = 0; record_next(&r, &k);)
@@ -102,6 +125,9 @@ audit_vm(const struct ruleset *rs, const struct vm *vm, const struct record_ctx 
             continue;
         if (f.nev > 1) /* qsort(NULL, 0, ...) is undefined */
             qsort(f.ev, f.nev, sizeof(*f.ev), cmp_evidence);
+        if (vm->unknown) /* an inventory's VM: its .vmx was written here, its lines are no file's */
+            for (size_t k = 0; k < f.nev; k++)
+                f.ev[k].line = 0;
         XGROW(out->v, out->cap, out->n + 1);
         out->v[out->n++] = f;
     }

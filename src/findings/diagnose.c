@@ -617,6 +617,14 @@ walk_node(const struct walk *w, const struct tree_node *t, struct diag_node *n)
         n->verdict = answered && (in->has_stop || first_ev || in->started_by) ? DV_PROBLEM
                      : answered                             ? DV_OK
                                                             : DV_UNKNOWN;
+    } else if (strcmp(t->scope, "nested") == 0 && !w->nested && in->vm &&
+               vm_field_unknown(in->vm, "vm.nested") && !in->profile_nested) {
+        n->verdict = DV_UNKNOWN;
+        buf_reset(&a);
+        buf_adds(&a, "not known: the inventory does not say whether this VM runs a hypervisor "
+                     "(vhv.enable)");
+        first = NULL;
+        kinds = 0;
     } else if (strcmp(t->scope, "nested") == 0 && !w->nested) {
         /* a guest that runs no hypervisor needs no VT-x, 8 GB or HW 15: what a CPU listing
            or the nested rules say of it answers no question here */
@@ -638,6 +646,13 @@ walk_node(const struct walk *w, const struct tree_node *t, struct diag_node *n)
             buf_addf(&a, "%s%s", a.len ? ": " : "", console_kind_what(first_ev->kind));
     } else {
         n->verdict = answered ? DV_OK : DV_UNKNOWN;
+        for (size_t i = 0; n->verdict == DV_OK && i < in->nunknown_rules; i++)
+            if (list_has(t->rules, in->unknown_rules[i])) {
+                n->verdict = DV_UNKNOWN;
+                buf_reset(&a);
+                buf_addf(&a, "not known: the inventory cannot give what rule %s tests",
+                         in->unknown_rules[i]);
+            }
     }
     if (n->verdict == DV_UNKNOWN) {
         if (a.len == 0)

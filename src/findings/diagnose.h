@@ -56,6 +56,11 @@ struct diag_input {
     size_t host_logs;         /* its log files read: none leaves host-log unknown */
     const struct finding *const *host_findings; /* the host's log findings about this VM */
     size_t nhost_findings;
+    /* A VM read from an inventory: the rules unknown for it (audit_rule_unknown:
+     * they test what the inventory cannot give); a node resting on them is
+     * unknown, not ok. Borrowed ids. */
+    const char *const *unknown_rules;
+    size_t nunknown_rules;
 };
 
 struct diag_fix {

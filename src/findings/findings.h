@@ -97,7 +97,12 @@ struct findings {
         NULL, 0, 0                                                                                 \
     }
 
-/* Runs every rule over the VM's records and appends the findings. */
+/* True when the rule tests a field the VM's source could not give
+ * (vm_field_unknown): the rule is then unknown for that VM, and audit_vm
+ * neither reports it nor counts it as passed. */
+bool audit_rule_unknown(const struct rule *rule, const struct vm *vm, const struct record_ctx *ctx);
+/* Runs every rule over the VM's records and appends the findings (rules
+ * unknown for the VM are left out: audit_rule_unknown). */
 void audit_vm(const struct ruleset *rs, const struct vm *vm, const struct record_ctx *ctx,
               struct findings *out);
 /* Sets f->fix and f->fix_note from the rule's fixed_in and the crash's

@@ -5,7 +5,10 @@
  * use it; documented in docs/RULES.md. */
 #include "record/record_impl.h"
 
+#include "parse/inventory/inv.h"
+
 #include <stdio.h>
+#include <string.h>
 
 /* Getters. */
 #define VM (r->vm)
@@ -371,3 +374,59 @@ const struct field_def record_vm_fields[] = {
 };
 
 const size_t record_vm_nfields = sizeof(record_vm_fields) / sizeof(record_vm_fields[0]);
+
+/* Which inventory gaps (enum inv_unknown) each field rests on. */
+static const struct {
+    const char *field;
+    unsigned bits;
+} field_gaps[] = {
+    {"vm.guest_os", INV_U_GUEST},
+    {"vm.guest_family", INV_U_GUEST},
+    {"vm.windows_nt", INV_U_GUEST},
+    {"vm.guest_bits", INV_U_GUEST},
+    {"vm.hw_version", INV_U_HW},
+    {"vm.firmware", INV_U_FIRMWARE},
+    {"vm.secure_boot", INV_U_SECURE_BOOT},
+    {"vm.vhv_enable", INV_U_VHV},
+    {"vm.vhc_enable_key", INV_U_VHV},
+    {"vm.memory_mb", INV_U_MEM},
+    {"vm.mem_reservation_mb", INV_U_MEM_RES},
+    {"vm.mem_pin", INV_U_MEM_PIN},
+    {"vm.mem_fully_reserved", INV_U_MEM | INV_U_MEM_RES},
+    {"vm.vcpus", INV_U_CPU},
+    {"vm.cores_per_socket", INV_U_CORES},
+    {"vm.sound_present", INV_U_DEVICES},
+    {"vm.usb_present", INV_U_DEVICES},
+    {"vm.floppy_present", INV_U_DEVICES},
+    {"vm.serial_ports", INV_U_DEVICES},
+    {"vm.parallel_ports", INV_U_DEVICES},
+    {"vm.tools_sync_time", INV_U_SYNC},
+    {"vm.cpuid_hidden", INV_U_CPUID},
+    {"vm.nics_present", INV_U_NICS},
+    {"vm.boot_controller_type", INV_U_CTRL},
+    {"vm.boot_controller_bus", INV_U_CTRL},
+    {"nic.", INV_U_NICS},
+    {"nic.type", INV_U_NIC_TYPE},
+    {"nic.type_explicit", INV_U_NIC_TYPE},
+    {"nic.type_default", INV_U_NIC_TYPE},
+    {"controller.", INV_U_CTRL},
+    {"vmx.", INV_U_VMX},
+};
+
+bool
+vm_field_unknown(const struct vm *vm, const char *name)
+{
+    if (vm->unknown == 0)
+        return false;
+    /* a hypervisor guest is known to run one; else the vhv.enable key would say */
+    if (strcmp(name, "vm.runs_hypervisor") == 0 || strcmp(name, "vm.nested") == 0)
+        return !vm->runs_hypervisor && (vm->unknown & (INV_U_VHV | INV_U_GUEST)) != 0;
+    for (size_t i = 0; i < sizeof(field_gaps) / sizeof(field_gaps[0]); i++) {
+        const char *f = field_gaps[i].field;
+        size_t l = strlen(f);
+        bool hit = f[l - 1] == '.' ? strncmp(name, f, l) == 0 : strcmp(name, f) == 0;
+        if (hit && (vm->unknown & field_gaps[i].bits))
+            return true;
+    }
+    return false;
+}

@@ -82,6 +82,10 @@ struct vm {
     char *cluster;        /* its cluster's name, or NULL */
     char *host_file;      /* the .vmx in the host's shell: /vmfs/volumes/ds1/vm/vm.vmx;
                              the field vm.path (fix commands name the file) */
+    /* A VM read from an inventory (RVTools, govc JSON, a saved report): the
+     * facts it could not give (enum inv_unknown bits; 0 for a .vmx). Fields
+     * resting on them are unknown, not their .vmx default: vm_field_unknown. */
+    unsigned unknown;
 };
 
 /* Builds the record. Takes ownership of `doc` (freed by vm_free); copies
@@ -95,6 +99,10 @@ struct vm *vm_from_vmx_checked(struct vmx_doc *doc, const char *path, struct dia
 void vm_free(struct vm *vm);
 
 const char *vm_bus_name(enum vm_bus bus);
+/* Whether the record field `name` ("vm.vhv_enable", "nic.type", "vmx.KEY")
+ * is unknown for this VM: its source could not give it (vm->unknown).
+ * Defined with the field table (record_vm.c). */
+bool vm_field_unknown(const struct vm *vm, const char *name);
 /* The NIC ethernet<index> / the controller <bus><index>, or NULL. Borrowed. */
 const struct vm_nic *vm_nic_at(const struct vm *vm, int index);
 const struct vm_controller *vm_controller_at(const struct vm *vm, enum vm_bus bus, int index);

@@ -3,6 +3,7 @@
  * reference's VirtualDevice subtypes and the .vmx values of kb/vmx.md. */
 #include "record/vm_vsphere.h"
 #include "record/guestos.h"
+#include "parse/vmx/vmx_write.h"
 #include "util/util_buf.h"
 #include "util/util_mem.h"
 
@@ -54,36 +55,10 @@ const size_t vsphere_host_npaths = sizeof(vsphere_host_paths) / sizeof(vsphere_h
 const char *const vsphere_entity_paths[] = {"name", "parent"};
 const size_t vsphere_entity_npaths = 2;
 
-static const struct {
-    const char *xtype, *vmx;
-    bool nic;
-} device_map[] = {
-    {"VirtualE1000", "e1000", true},
-    {"VirtualE1000e", "e1000e", true},
-    {"VirtualVmxnet3", "vmxnet3", true},
-    {"VirtualVmxnet3Vrdma", "vrdma", true},
-    {"VirtualVmxnet2", "vmxnet", true}, /* with features 15: Enhanced vmxnet */
-    {"VirtualVmxnet", "vmxnet", true},
-    {"VirtualPCNet32", "vlance", true},
-    {"ParaVirtualSCSIController", "pvscsi", false},
-    {"VirtualLsiLogicController", "lsilogic", false},
-    {"VirtualLsiLogicSASController", "lsisas1068", false},
-    {"VirtualBusLogicController", "buslogic", false},
-    {"VirtualNVMEController", "nvme", false},
-    {"VirtualAHCIController", "sata", false},
-    {"VirtualIDEController", "ide", false},
-};
-
 const char *
 vsphere_device_vmx(const char *xtype, bool *nic)
 {
-    *nic = false;
-    for (size_t i = 0; xtype && i < sizeof(device_map) / sizeof(device_map[0]); i++)
-        if (strcmp(xtype, device_map[i].xtype) == 0) {
-            *nic = device_map[i].nic;
-            return device_map[i].vmx;
-        }
-    return NULL;
+    return vmx_device_class(xtype, nic);
 }
 
 /* The val of the propSet named `name`, or NULL. */
@@ -128,192 +103,46 @@ read_missing(const struct vs_node *obj, char ***out, size_t *n)
     }
 }
 
-/* The document being written: keys once each (the first wins, as in vmx_find). */
+/* The document being written (parse/vmx/vmx_write.h). */
 struct doc {
-    struct buf b;
-    char **keys;
-    size_t nkeys, cap;
+    struct vmx_writer w;
 };
 
-static bool
-doc_has(const struct doc *d, const char *key)
-{
-    for (size_t i = 0; i < d->nkeys; i++)
-        if (strcasecmp(d->keys[i], key) == 0)
-            return true;
-    return false;
-}
-
-/* key = "value", with the .vmx escapes: `|XY` for '"', '|', '#' and control bytes. */
 static void
 put(struct doc *d, const char *key, const char *value)
 {
-    if (value == NULL || doc_has(d, key))
-        return;
-    for (const char *k = key; *k; k++) /* a key is one word: anything else would break the line */
-        if (*k <= ' ' || *k == '=' || *k == '"' || *k == '#' || *k == 0x7f)
-            return;
-    XGROW(d->keys, d->cap, d->nkeys + 1);
-    d->keys[d->nkeys++] = xstrdup(key);
-    buf_adds(&d->b, key);
-    buf_adds(&d->b, " = \"");
-    for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-        if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '|' || *p == '#')
-            buf_addf(&d->b, "|%02X", *p);
-        else
-            buf_addc(&d->b, (char)*p);
-    }
-    buf_adds(&d->b, "\"\n");
+    vmx_writer_put(&d->w, key, value);
 }
 
-static void
-putf_key(struct doc *d, const char *value, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#define vmx_bool_of vmx_bool_text
 
-static void
-putf_key(struct doc *d, const char *value, const char *fmt, ...)
-{
-    char key[128];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(key, sizeof(key), fmt, ap);
-    va_end(ap);
-    put(d, key, value);
-}
-
-static const char *
-vmx_bool_of(const char *api)
-{
-    if (api == NULL)
-        return NULL;
-    return strcmp(api, "true") == 0 || strcmp(api, "1") == 0 ? "TRUE" : "FALSE";
-}
-
-/* A controller seen in the device list: its key and what the .vmx calls it. */
-struct ctl {
-    long key;
-    const char *bus; /* "scsi", "sata", "nvme", "ide" */
-    long number;     /* busNumber */
-};
-
-static long
-num(const char *s, long dflt)
-{
-    if (s == NULL || *s == '\0')
-        return dflt;
-    char *end;
-    long v = strtol(s, &end, 10);
-    return *end ? dflt : v;
-}
-
-/* What write_device counts across the device list. */
-struct dev_counts {
-    int nics, floppies, serials, parallels;
-    bool sound, usb, xhci;
-};
-
-static void
-write_device(struct doc *d, const struct vs_node *v, const struct ctl *ctls, size_t nctl,
-             struct dev_counts *n)
-{
-    const char *t = v->xtype ? v->xtype : "";
-    bool nic;
-    const char *m = vsphere_device_vmx(t, &nic);
-    if (nic) {
-        int i = n->nics++;
-        putf_key(d, "TRUE", "ethernet%d.present", i);
-        putf_key(d, m, "ethernet%d.virtualDev", i);
-        if (strcmp(t, "VirtualVmxnet2") == 0)
-            putf_key(d, "15", "ethernet%d.features", i);
-        const char *at = vs_text(v, "addressType"), *mac = vs_text(v, "macAddress");
-        putf_key(d, at, "ethernet%d.addressType", i);
-        if (mac && at && strcasecmp(at, "manual") == 0)
-            putf_key(d, mac, "ethernet%d.address", i);
-        else
-            putf_key(d, mac, "ethernet%d.generatedAddress", i);
-        putf_key(d, vs_text(v, "backing/deviceName"), "ethernet%d.networkName", i);
-        putf_key(d, vmx_bool_of(vs_text(v, "connectable/startConnected")),
-                 "ethernet%d.startConnected", i);
-        return;
-    }
-    if (strcmp(t, "VirtualDisk") == 0 || strcmp(t, "VirtualCdrom") == 0) {
-        long ck = num(vs_text(v, "controllerKey"), -1), unit = num(vs_text(v, "unitNumber"), -1);
-        const struct ctl *c = NULL;
-        for (size_t k = 0; k < nctl; k++)
-            if (ctls[k].key == ck)
-                c = &ctls[k];
-        if (c == NULL || unit < 0 || unit > 255)
-            return;
-        bool disk = strcmp(t, "VirtualDisk") == 0;
-        char unit_key[64];
-        snprintf(unit_key, sizeof(unit_key), "%s%ld:%ld.present", c->bus, c->number, unit);
-        if (doc_has(d, unit_key))
-            return; /* a unit holds one device */
-        put(d, unit_key, "TRUE");
-        putf_key(d,
-                 disk ? (strcmp(c->bus, "scsi") == 0 ? "scsi-hardDisk" : "ata-hardDisk")
-                      : "cdrom-image",
-                 "%s%ld:%ld.deviceType", c->bus, c->number, unit);
-        putf_key(d, vs_text(v, "backing/fileName"), "%s%ld:%ld.fileName", c->bus, c->number,
-                 unit);
-        return;
-    }
-    if (!strcmp(t, "VirtualSoundBlaster16") || !strcmp(t, "VirtualEnsoniq1371") ||
-        !strcmp(t, "VirtualHdAudioCard"))
-        n->sound = true;
-    else if (!strcmp(t, "VirtualUSBController"))
-        n->usb = true;
-    else if (!strcmp(t, "VirtualUSBXHCIController"))
-        n->xhci = true;
-    else if (!strcmp(t, "VirtualFloppy"))
-        putf_key(d, "TRUE", "floppy%d.present", n->floppies++);
-    else if (!strcmp(t, "VirtualSerialPort"))
-        putf_key(d, "TRUE", "serial%d.present", n->serials++);
-    else if (!strcmp(t, "VirtualParallelPort"))
-        putf_key(d, "TRUE", "parallel%d.present", n->parallels++);
-}
-
+/* The device list as vmx_write_devices takes it. */
 static void
 write_devices(struct doc *d, const struct vs_node *devs)
 {
-    struct ctl ctls[64];
-    size_t nctl = 0;
     if (devs == NULL)
         return;
-    /* controllers first: disks name theirs by key */
-    for (const struct vs_node *v = devs->child; v; v = v->next) {
-        bool nic;
-        const char *m = vsphere_device_vmx(v->xtype, &nic);
-        if (m == NULL || nic || nctl == sizeof(ctls) / sizeof(ctls[0]))
-            continue;
-        const char *bus = strcmp(m, "nvme") == 0   ? "nvme"
-                          : strcmp(m, "sata") == 0 ? "sata"
-                          : strcmp(m, "ide") == 0  ? "ide"
-                                                   : "scsi";
-        long number = num(vs_text(v, "busNumber"), -1);
-        if (number < 0 || number > 99)
-            continue;
-        ctls[nctl++] = (struct ctl){num(vs_text(v, "key"), -1), bus, number};
-        if (strcmp(bus, "ide") != 0)
-            putf_key(d, "TRUE", "%s%ld.present", bus, number);
-        if (strcmp(bus, "scsi") == 0)
-            putf_key(d, m, "scsi%ld.virtualDev", number);
-    }
-    /* then disks before CD-ROMs, so that a unit two devices claim (the
-     * simulator puts its disk and CD-ROM both on scsi0:0) is the disk's */
-    struct dev_counts n = {0};
+    size_t n = 0;
     for (const struct vs_node *v = devs->child; v; v = v->next)
-        if (v->xtype == NULL || strcmp(v->xtype, "VirtualCdrom") != 0)
-            write_device(d, v, ctls, nctl, &n);
-    for (const struct vs_node *v = devs->child; v; v = v->next)
-        if (v->xtype && strcmp(v->xtype, "VirtualCdrom") == 0)
-            write_device(d, v, ctls, nctl, &n);
-    /* the device list is the whole truth: what it lacks is not there */
-    put(d, "sound.present", n.sound ? "TRUE" : "FALSE");
-    put(d, "usb.present", n.usb ? "TRUE" : "FALSE");
-    if (n.xhci)
-        put(d, "usb_xhci.present", "TRUE");
-    if (n.floppies == 0)
-        put(d, "floppy0.present", "FALSE");
+        n++;
+    struct vmx_dev *a = xcalloc(n ? n : 1, sizeof(*a));
+    size_t i = 0;
+    for (const struct vs_node *v = devs->child; v; v = v->next, i++)
+        a[i] = (struct vmx_dev){
+            .xtype = v->xtype ? v->xtype : "",
+            .key = vs_text(v, "key"),
+            .controller = vs_text(v, "controllerKey"),
+            .unit = vs_text(v, "unitNumber"),
+            .bus = vs_text(v, "busNumber"),
+            .mac = vs_text(v, "macAddress"),
+            .addr_type = vs_text(v, "addressType"),
+            .network = vs_text(v, "backing/deviceName"),
+            .start = vs_text(v, "connectable/startConnected"),
+            .file = vs_text(v, "backing/fileName"),
+        };
+    struct vmx_dev_gaps gaps;
+    vmx_write_devices(&d->w, a, n, &gaps);
+    free(a);
 }
 
 /* config.cpuFeatureMask (HostCpuIdInfo[]: level, vendor, eax..edx) as the
@@ -354,7 +183,7 @@ vsphere_vm_read(const struct vs_node *obj, struct vsphere_vm *vm)
     vm->is_template = tmpl && strcmp(tmpl, "true") == 0;
     read_missing(obj, &vm->denied, &vm->ndenied);
 
-    struct doc d = {.b = BUF_INIT};
+    struct doc d = {VMX_WRITER_INIT};
     put(&d, "config.version", "8");
     put(&d, "displayName", vm->name);
     const char *gid = prop_text(obj, "config.guestId");
@@ -386,11 +215,7 @@ vsphere_vm_read(const struct vs_node *obj, struct vsphere_vm *vm)
             put(&d, k, v ? v : "");
     }
     vm->has_config = gid != NULL || ver != NULL || devs != NULL;
-    vm->vmx_len = d.b.len;
-    vm->vmx = buf_detach(&d.b);
-    for (size_t i = 0; i < d.nkeys; i++)
-        free(d.keys[i]);
-    free(d.keys);
+    vm->vmx = vmx_writer_detach(&d.w, &vm->vmx_len);
 }
 
 static void

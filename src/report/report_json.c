@@ -3,6 +3,7 @@
  * "crashes" and "backtraces" for commands that decode purple screens (issue 3).
  * Keep these names; add fields freely. */
 #include "report/report.h"
+#include "parse/inventory/inv.h"
 #include "util/util_mem.h"
 
 #include <stdlib.h>
@@ -76,6 +77,14 @@ vm_to_json(struct json *j, const struct vm *vm)
     json_kv_str(j, "encoding", vmx_encoding(vm->doc));
     json_kv_bool(j, "crlf", vmx_has_crlf(vm->doc));
     json_kv_int(j, "keys", (long long)vmx_count(vm->doc));
+    if (vm->unknown) { /* read from an inventory: what it could not give */
+        json_key(j, "unknown");
+        json_arr(j);
+        for (unsigned i = 0; i < INV_U_NBITS; i++)
+            if (vm->unknown & (1u << i))
+                json_str(j, inv_unknown_token(i));
+        json_arr_end(j);
+    }
     if (vm->datastore_path || vm->power_state || vm->host) { /* read over the vSphere API */
         json_kv_str(j, "datastore_path", vm->datastore_path);
         json_kv_str(j, "host_file", vm->host_file);

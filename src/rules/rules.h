@@ -106,6 +106,10 @@ bool rule_match(const struct rule *rule, const struct record *r);
  * compile, else the first pattern that does not (borrowed), with PCRE2's
  * reason in `why`. */
 const char *rule_bad_regex(const struct rule *rule, char *why, size_t whylen);
+/* True when pred(field name, arg) holds for a field the rule tests: a rule
+ * resting on a field a VM's source could not give is unknown for it. */
+bool rule_tests_any(const struct rule *rule, bool (*pred)(const char *field, const void *arg),
+                    const void *arg);
 
 /* True when the rule matches a record built from its sample text (see
  * rules_sample.c). Problems with the text go to `d`. */

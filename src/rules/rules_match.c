@@ -136,6 +136,16 @@ rule_match(const struct rule *rule, const struct record *r)
     return cond_holds(rule->impl, rule->impl->cond, r);
 }
 
+bool
+rule_tests_any(const struct rule *rule, bool (*pred)(const char *field, const void *arg),
+               const void *arg)
+{
+    for (size_t i = 0; i < rule->impl->nfields; i++)
+        if (pred(field_name(rule->impl->fields[i]), arg))
+            return true;
+    return false;
+}
+
 size_t
 rule_evidence(const struct rule *rule, const struct record *r, const struct vmx_entry **out,
               size_t max)

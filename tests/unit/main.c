@@ -73,6 +73,7 @@ static const struct {
 } tests[] = {
     {"vmx_parse", test_vmx_parse},
     {"vmx_edit", test_vmx_edit},
+    {"inventory", test_inventory},
     {"quote", test_quote},
     {"fix_status", test_fix_status},
     {"vm", test_vm},

@@ -61,6 +61,7 @@ int t_have_shared(const char *path, const char *what);
 
 int test_vmx_parse(void);
 int test_vmx_edit(void);
+int test_inventory(void);
 int test_quote(void);
 int test_fix_status(void);
 int test_vm(void);
