@@ -163,7 +163,8 @@ write_cpuid_masks(struct doc *d, const struct vs_node *masks)
         if (*lv == '\0' || *end || level < INT32_MIN || level > UINT32_MAX)
             continue;
         for (size_t i = 0; i < 4; i++)
-            putf_key(d, vs_text(m, regs[i]), "cpuid.%x.%s", (unsigned)(uint32_t)level, regs[i]);
+            vmx_writer_putf(&d->w, vs_text(m, regs[i]), "cpuid.%x.%s", (unsigned)(uint32_t)level,
+                            regs[i]);
     }
 }
 
