@@ -67,7 +67,7 @@ description: |
 references:
   - tests/cli/t-vcenter.sh
 remediation:
-  vmx: none
+  vsphere_client: none
 detection:
   hidden:
     vm.cpuid_hidden: $f
