@@ -10,6 +10,7 @@
 #include "cmd/fix_safe.h"
 #include "parse/vmx/vmx_edit.h"
 #include "parse/vmx/vmx_parse.h"
+#include "record/vm.h"
 #include "util/util_buf.h"
 #include "util/util_mem.h"
 #include "util/util_quote.h"
@@ -40,6 +41,8 @@ struct target {
 };
 
 struct plan {
+    const struct ruleset *rules; /* borrowed */
+    const struct vt_opts *o;     /* borrowed */
     struct target *v;
     size_t n, cap;
     struct buf skipped; /* "not applied: ..." lines */
@@ -91,6 +94,22 @@ target_set(struct target *t, char *key, char *value)
         target_own(t, value);
     XGROW(t->sets, t->cap, t->nsets + 1);
     t->sets[t->nsets++] = (struct vmx_set){key, value};
+}
+
+/* As target_set, but a change of the same key already planned takes the new
+ * value instead of being added (settle: a later round knows better). */
+static void
+target_reset(struct target *t, char *key, char *value)
+{
+    for (size_t i = 0; i < t->nsets; i++)
+        if (strcasecmp(t->sets[i].key, key) == 0) {
+            target_own(t, key);
+            if (value)
+                target_own(t, value);
+            t->sets[i].value = value;
+            return;
+        }
+    target_set(t, key, value);
 }
 
 static void
@@ -209,6 +228,47 @@ print_diff(const struct buf *d)
     }
 }
 
+/* Fixes can depend on each other: the memory reservation one writes the
+ * VM's memory size, which the memory size one changes. So the edited text is
+ * audited again, and a fix whose key would now get another value than the
+ * edit gave it is planned again with that value, until nothing changes (at
+ * most SETTLE_ROUNDS rounds): one run leaves what a second run would leave.
+ * Returns how many changes a round added or altered. */
+#define SETTLE_ROUNDS 4
+static size_t
+settle_round(const struct plan *p, struct target *t)
+{
+    struct diags d = DIAGS_INIT;
+    struct vmx_doc *doc = vmx_parse(t->edit.out.p ? t->edit.out.p : "", t->edit.out.len, t->path, &d);
+    diags_release(&d);
+    if (doc == NULL)
+        return 0;
+    struct findings fs = FINDINGS_INIT;
+    struct record_ctx ctx = {.profile_nested = p->o->profile_nested};
+    struct vm *vm = vm_from_vmx(doc, t->path); /* owns doc */
+    audit_vm(p->rules, vm, &ctx, &fs);
+    size_t altered = 0;
+    for (size_t i = 0; i < fs.n; i++) {
+        if (!only_wants(p->o, fs.v[i].rule->id))
+            continue;
+        struct target tmp = {0};
+        char bad[160];
+        if (finding_sets(&fs.v[i], &tmp, bad, sizeof(bad)) > 0)
+            for (size_t k = 0; k < tmp.nsets; k++) {
+                const char *now = vmx_get(vm->doc, tmp.sets[k].key);
+                const char *want = tmp.sets[k].value;
+                if ((want == NULL) == (now == NULL) && (want == NULL || strcmp(now, want) == 0))
+                    continue; /* the edit gives it already */
+                target_reset(t, xstrdup(tmp.sets[k].key), want ? xstrdup(want) : NULL);
+                altered++;
+            }
+        target_release(&tmp);
+    }
+    vm_free(vm);
+    findings_release(&fs);
+    return altered;
+}
+
 /* Reads and checks one target, and edits it in memory. Returns 0 with
  * t->edit set (t->edit.changed may be 0), or -1 after printing the error. */
 static int
@@ -242,12 +302,18 @@ check_target(struct plan *p, struct target *t)
     diags_release(&d);
     if (rc != 0)
         return rc;
-    if (vmx_edit_apply(t->data, t->len, t->sets, t->nsets, &t->edit) != 0) {
-        if (t->edit.at)
-            err_line(p, "%s:%lu: %s; not changed", t->path, t->edit.at, t->edit.why);
-        else
-            err_line(p, "%s: %s; not changed", t->path, t->edit.why);
-        return -1;
+    for (int round = 0;; round++) {
+        if (vmx_edit_apply(t->data, t->len, t->sets, t->nsets, &t->edit) != 0) {
+            if (t->edit.at)
+                err_line(p, "%s:%lu: %s; not changed", t->path, t->edit.at, t->edit.why);
+            else
+                err_line(p, "%s: %s; not changed", t->path, t->edit.why);
+            return -1;
+        }
+        if (t->edit.changed == 0 || round == SETTLE_ROUNDS || settle_round(p, t) == 0)
+            break;
+        vmx_edit_release(&t->edit);
+        t->edit = (struct vmx_edit)VMX_EDIT_INIT;
     }
     sha256_hex(t->data, t->len, t->before);
     sha256_hex(t->edit.out.p ? t->edit.out.p : "", t->edit.out.len, t->after);
@@ -469,7 +535,7 @@ apply_run(struct cmd_ctx *c)
             cli_error("--only %s: no such rule (vmtriage rules list)", o->only[i]);
             return VT_EXIT_UNKNOWN;
         }
-    struct plan p = {0};
+    struct plan p = {.rules = &c->rules, .o = o};
     plan_build(c, &p);
     size_t nchange = 0;
     for (size_t i = 0; i < p.n; i++) {

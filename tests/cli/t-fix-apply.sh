@@ -334,4 +334,20 @@ echo "# kill -9 x$N (between ${lo} and ${hi} ms): web01 was the new file after $
 ok "kill -9 x$N: every file is the old or the new one, never a mix" [ "$badfile" -eq 0 ]
 ok "kill -9 x$N: every journal undoes, and the files are the old ones after" [ "$badundo" -eq 0 ]
 
+# ---- fixes that depend on each other settle in one run ----
+# A nested ESXi VM with 4 GB and no reservation: the memory size fix gives
+# memSize 8192 and the reservation fix must then reserve all of it (8192,
+# not the 4096 it read first); a second run has nothing left to do.
+mkdir -p settle/nest
+printf '.encoding = "UTF-8"\nconfig.version = "8"\nvirtualHW.version = "19"\nguestOS = "vmkernel7"\ndisplayName = "nest"\nvhv.enable = "TRUE"\nmemSize = "4096"\nnumvcpus = "4"\n' >settle/nest/nest.vmx
+run fix --apply settle/nest/nest.vmx
+ok "settle: applied (exit $RC)" [ "$RC" -le 2 ]
+ok "settle: memSize is 8192" grep -qx 'memSize = "8192"' settle/nest/nest.vmx
+ok "settle: the reservation is the new size, 8192" grep -qx 'sched.mem.min = "8192"' settle/nest/nest.vmx
+ok "settle: one line per key" [ "$(grep -ci '^sched.mem.min' settle/nest/nest.vmx)" -eq 1 ]
+after=$(sha settle/nest/nest.vmx)
+run fix --apply settle/nest/nest.vmx
+ok "settle: a second run changes nothing" [ "$(sha settle/nest/nest.vmx)" = "$after" ]
+ok "settle: a second run says so" grep -q "already applied\|nothing to change\|no .vmx change" "$WORK/out"
+
 done_testing
