@@ -13,16 +13,13 @@
 set -eu
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
+. bench/lib.sh
 OUT=$ROOT/bench/out
 MB=${BENCH_LOG_MB:-256}
 SEED=${BENCH_SEED:-1}
 R=${BENCH_ROUNDS:-3}
 BIN=${VMTRIAGE:-build/vmtriage}
 case $BIN in /*) ;; *) BIN=$ROOT/$BIN ;; esac
-die() {
-    echo "bench: $*" >&2
-    exit 1
-}
 [ -x "$BIN" ] || die "no $BIN (run make)"
 mkdir -p "$OUT"
 W=$OUT/bundle
@@ -47,7 +44,6 @@ rm -rf "${W:?}/$TOP"
 TGZ=$W/bundle.tgz
 PAT='E1000PollRxRing|H:0x|sense data:|All Paths Down|HBX:|NIC Link is Down|virtualDev = "e1000"'
 
-if date +%s%N | grep -q '^[0-9][0-9]*$'; then now() { date +%s%N; }; else now() { python3 -c 'import time; print(time.time_ns())'; }; fi
 run_vmtriage() { "$BIN" bundle --format json "$TGZ" >"$W/out.vmtriage" 2>/dev/null || [ $? -lt 3 ]; }
 SEARCH=grep
 command -v rg >/dev/null 2>&1 && SEARCH=rg

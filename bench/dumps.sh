@@ -14,16 +14,13 @@
 set -eu
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
+. bench/lib.sh
 OUT=$ROOT/bench/out
 N=${BENCH_DUMPS:-1000}
 R=${BENCH_ROUNDS:-5}
 BIN=${VMTRIAGE:-build/vmtriage}
 SHARED=${VT_SHARED:-../shared}
 case $BIN in /*) ;; *) BIN=$ROOT/$BIN ;; esac
-die() {
-    echo "bench: $*" >&2
-    exit 1
-}
 [ -x "$BIN" ] || die "no $BIN (run make)"
 [ -d "$SHARED/corpus/minidump" ] || die "no $SHARED/corpus/minidump (set VT_SHARED)"
 W=$OUT/dumps
@@ -42,8 +39,6 @@ for i in range(int(sys.argv[3])):
 PY
 BYTES=$(du -sb "$W/in" | cut -f1)
 
-if date +%s%N | grep -q '^[0-9][0-9]*$'; then now() { date +%s%N; }; else now() { python3 -c 'import time; print(time.time_ns())'; }; fi
-median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 run_vmtriage() { "$BIN" dump --format json "$W/in" >"$W/out.vmtriage" 2>/dev/null || [ $? -le 3 ]; }
 run_file() { file "$W"/in/*.dmp >"$W/out.file"; }
 run_rg() { rg -c -a -F -e MANUALLY_INITIATED -e KMODE_EXCEPTION "$W/in" >"$W/out.rg" || [ $? -eq 1 ]; }

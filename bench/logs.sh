@@ -27,6 +27,7 @@ set -eu
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
+. bench/lib.sh
 OUT=$ROOT/bench/out
 MB=${BENCH_LOG_MB:-1024}
 GZMB=${BENCH_GZ_MB:-256}
@@ -38,10 +39,6 @@ SKIP_VT=${BENCH_SKIP_VMTRIAGE:-0}
 CC=${CC:-cc}
 TAB=$(printf '\t')
 
-die() {
-    echo "bench: $*" >&2
-    exit 1
-}
 case $MB in '' | *[!0-9]* | 0) die "BENCH_LOG_MB must be a number >= 1" ;; esac
 case $GZMB in '' | *[!0-9]*) die "BENCH_GZ_MB must be a number (0: no .gz runs)" ;; esac
 case $SEED in '' | *[!0-9]*) die "BENCH_SEED must be a number" ;; esac
@@ -161,14 +158,6 @@ echo "== checking the manifest against the file, pattern by pattern"
 cat "$W/truth.txt"
 [ "$(cat "$W/truth.bad")" = 0 ] || die "the generated file does not match its manifest (see above)"
 
-# ---------------------------------------------------------------- timing
-if date +%s%N | grep -q '^[0-9][0-9]*$'; then
-    now() { date +%s%N; }
-elif command -v python3 >/dev/null 2>&1; then
-    now() { python3 -c 'import time; print(time.time_ns())'; }
-else
-    die "no nanosecond clock (date +%s%N or python3)"
-fi
 
 LNAV_HOME=$OUT/lnav-home # lnav keeps its config and session state here, not in ~
 mkdir -p "$LNAV_HOME"

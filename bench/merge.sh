@@ -16,16 +16,13 @@
 set -eu
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
+. bench/lib.sh
 OUT=$ROOT/bench/out
 N=${BENCH_HOSTS:-1000}
 VMS=${BENCH_VMS:-20}
 R=${BENCH_ROUNDS:-3}
 BIN=${VMTRIAGE:-build/vmtriage}
 case $BIN in /*) ;; *) BIN=$ROOT/$BIN ;; esac
-die() {
-    echo "bench: $*" >&2
-    exit 1
-}
 [ -x "$BIN" ] || die "no $BIN (run make)"
 [ -x /usr/bin/time ] || die "no /usr/bin/time (apt-get install time)"
 mkdir -p "$OUT"

@@ -16,6 +16,7 @@ set -eu
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
+. bench/lib.sh
 OUT=$ROOT/bench/out
 DS=$OUT/ds
 N=${BENCH_VMS:-10000}
@@ -25,10 +26,6 @@ BIN=${VMTRIAGE:-build/vmtriage}
 case $BIN in /*) ;; *) BIN=$ROOT/$BIN ;; esac
 CC=${CC:-cc}
 
-die() {
-    echo "bench: $*" >&2
-    exit 1
-}
 case $N in '' | *[!0-9]*) die "BENCH_VMS must be a number" ;; esac
 case $SEED in '' | *[!0-9]*) die "BENCH_SEED must be a number" ;; esac
 case $R in '' | *[!0-9]* | 0) die "BENCH_ROUNDS must be a number >= 1" ;; esac
@@ -59,14 +56,6 @@ else
     sed 's/^/   /' "$OUT/gen.txt"
 fi
 
-# ---------------------------------------------------------------- timing
-if date +%s%N | grep -q '^[0-9][0-9]*$'; then
-    now() { date +%s%N; }
-elif command -v python3 >/dev/null 2>&1; then
-    now() { python3 -c 'import time; print(time.time_ns())'; }
-else
-    die "no nanosecond clock (date +%s%N or python3)"
-fi
 
 HAVE_RG=0
 command -v rg >/dev/null 2>&1 && HAVE_RG=1

@@ -14,15 +14,12 @@
 set -eu
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
+. bench/lib.sh
 OUT=$ROOT/bench/out
 CALLS=${BENCH_CALLS:-200}
 R=${BENCH_ROUNDS:-5}
 BIN=${VMTRIAGE:-build/vmtriage}
 case $BIN in /*) ;; *) BIN=$ROOT/$BIN ;; esac
-die() {
-    echo "bench: $*" >&2
-    exit 1
-}
 [ -x "$BIN" ] || die "no $BIN (run make)"
 mkdir -p "$OUT"
 SCREEN=examples/psod/esxi55-e1000-vmkernel-log.1
@@ -31,8 +28,6 @@ VMX=$(find examples/datastore -name web01.vmx | head -1)
 TRUE_BIN=/bin/true # the program, not the shell's builtin
 [ -x "$TRUE_BIN" ] || TRUE_BIN=/usr/bin/true
 
-if date +%s%N | grep -q '^[0-9][0-9]*$'; then now() { date +%s%N; }; else now() { python3 -c 'import time; print(time.time_ns())'; }; fi
-median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 # The commands, one per line: NAME<TAB>COMMAND
 {

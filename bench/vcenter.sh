@@ -15,15 +15,12 @@
 set -eu
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
+. bench/lib.sh
 OUT=$ROOT/bench/out
 N=${BENCH_VCENTER_VMS:-5000}
 R=${BENCH_ROUNDS:-5}
 BIN=${VMTRIAGE:-build/vmtriage}
 case $BIN in /*) ;; *) BIN=$ROOT/$BIN ;; esac
-die() {
-    echo "bench: $*" >&2
-    exit 1
-}
 [ -x "$BIN" ] || die "no $BIN (run make)"
 command -v go >/dev/null 2>&1 || die "go missing (tools/install-deps.sh)"
 W=$OUT/vcenter
@@ -45,7 +42,6 @@ while [ ! -s "$W/sim.port" ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); don
 URL=http://127.0.0.1:$(cat "$W/sim.port")/sdk
 export VMTRIAGE_USER=bench VMTRIAGE_PASSWORD=bench
 
-if date +%s%N | grep -q '^[0-9][0-9]*$'; then now() { date +%s%N; }; else now() { python3 -c 'import time; print(time.time_ns())'; }; fi
 RSS=$(command -v /usr/bin/time >/dev/null 2>&1 && echo /usr/bin/time || echo)
 run_vmtriage() { $RSS ${RSS:+-f %M -o "$W/rss.vmtriage"} "$BIN" vcenter --format json "$URL" >"$W/out.vmtriage" 2>"$W/err.vmtriage" || [ $? -lt 3 ]; }
 run_collect() { $RSS ${RSS:+-f %M -o "$W/rss.collect"} "$W/vcollect" "http://bench:bench@127.0.0.1:$(cat "$W/sim.port")/sdk" >"$W/out.collect" 2>"$W/err.collect"; }
@@ -54,7 +50,6 @@ timed() {
     "run_$1" || die "$1 failed (see $W/err.$1)"
     echo $(($(now) - t0))
 }
-median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 run_vmtriage || die "vmtriage vcenter failed (see $W/err.vmtriage)" # warm-up, and the checks
 run_collect || die "vcollect failed (see $W/err.collect)"

@@ -199,18 +199,6 @@ manual_fix(const struct finding *f, const char *tool)
 /* ---- text ---- */
 
 static void
-print_block(FILE *fp, const char *indent, const char *text)
-{
-    const char *p = text;
-    while (*p) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        term_printf(fp, "%s%.*s\n", indent, (int)len, p);
-        p += len + (nl != NULL);
-    }
-}
-
-static void
 print_subject(FILE *fp, const struct finding *f)
 {
     term_printf(fp, "     %s%s%s%s  [%s, %s", f->name ? f->name : "", f->name ? " (" : "",
@@ -256,10 +244,10 @@ text_plan(FILE *fp, const struct plan *p, const struct findings *fs)
         for (size_t i = 0; i < g->n; i++)
             print_subject(fp, g->v[i]);
         if (pl && pl->before)
-            term_printf(fp, "   First:\n"), print_block(fp, "     ", pl->before);
+            term_printf(fp, "   First:\n"), term_print_lines(fp, "     ", pl->before);
         if (pl && pl->guest_impact)
             term_printf(fp, "   What changes for the guest:\n"),
-                print_block(fp, "     ", pl->guest_impact);
+                term_print_lines(fp, "     ", pl->guest_impact);
         if (pl && pl->nsteps) {
             term_printf(fp, "   Order:\n");
             for (size_t s = 0; s < pl->nsteps; s++)
@@ -270,7 +258,7 @@ text_plan(FILE *fp, const struct plan *p, const struct findings *fs)
             if (m) {
                 term_printf(fp, "   What to do (%s, shown for %s):\n", m->tool,
                             g->v[0]->name ? g->v[0]->name : g->v[0]->subject);
-                print_block(fp, "     ", m->text);
+                term_print_lines(fp, "     ", m->text);
             }
         }
         if (nrefs) {

@@ -97,18 +97,6 @@ report_state_name(int status)
     return names[status < 0 || status > 3 ? 3 : status];
 }
 
-static void
-print_indented(FILE *fp, const char *indent, const char *text)
-{
-    const char *p = text;
-    while (*p) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        term_printf(fp, "%s%.*s\n", indent, (int)len, p);
-        p += len + (nl != NULL);
-    }
-}
-
 /* Measures the level and rule columns and prints the table head's first two
  * columns ("LEVEL", "RULE"), after a blank line. */
 static void
@@ -220,7 +208,7 @@ static void
 print_prose(FILE *fp, const char *indent, const char *text, size_t w)
 {
     if (w == 0) {
-        print_indented(fp, indent, text);
+        term_print_lines(fp, indent, text);
         return;
     }
     struct buf e = BUF_INIT;
@@ -382,7 +370,7 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
                 if (strcmp(v[i]->fixes[k].tool, "vsphere_client") == 0) /* words, not commands */
                     print_prose(fp, "      ", v[i]->fixes[k].text, o->width);
                 else /* commands stay whole lines, to paste */
-                    print_indented(fp, "      ", v[i]->fixes[k].text);
+                    term_print_lines(fp, "      ", v[i]->fixes[k].text);
             }
             bool headed = false;
             for (size_t k = i; k < n && v[k]->rule == v[i]->rule; k++)

@@ -219,6 +219,18 @@ term_vprintf(FILE *fp, const char *fmt, va_list ap)
     return total;
 }
 
+void
+term_print_lines(FILE *fp, const char *indent, const char *text)
+{
+    const char *p = text;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        term_printf(fp, "%s%.*s\n", indent, (int)len, p);
+        p += len + (nl != NULL);
+    }
+}
+
 int
 term_printf(FILE *fp, const char *fmt, ...)
 {

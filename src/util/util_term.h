@@ -23,6 +23,8 @@ void term_escape(struct buf *b, const char *s);
  * escaped). The format itself is trusted text. Supports the flags, widths,
  * precisions, length modifiers and conversions of C11 except %n. */
 int term_printf(FILE *fp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints each line of `text` after `indent`, escaped as term_printf does. */
+void term_print_lines(FILE *fp, const char *indent, const char *text);
 int term_vprintf(FILE *fp, const char *fmt, va_list ap);
 /* fputs of an input string, escaped. */
 int term_puts(const char *s, FILE *fp);

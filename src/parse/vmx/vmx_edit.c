@@ -6,6 +6,7 @@
  * the keys changed read back with their new values and every other entry is
  * unchanged, so the two cannot drift apart unnoticed. */
 #include "parse/vmx/vmx_edit.h"
+#include "parse/vmx/vmx_parse.h"
 #include "parse/vmx/codepage.h"
 #include "util/util_mem.h"
 #include "util/util_text.h"
@@ -82,32 +83,12 @@ line_scan(const char *s, size_t len, struct line_entry *le)
     return i < len && s[i] != '#' ? -1 : 1;
 }
 
-/* The value's text with `|XY` undone, as vmx_parse.c's unescape does. */
+/* The value's text with `|XY` undone (vmx_unescape), NUL-terminated, owned. */
 static char *
 unescape_value(const char *s, size_t len)
 {
     char *out = xmalloc(len + 1);
-    size_t i = 0, o = 0;
-    while (i < len) {
-        if (s[i] != '|') {
-            out[o++] = s[i++];
-            continue;
-        }
-        int hi = i + 1 < len ? hexval((unsigned char)s[i + 1]) : -1;
-        int lo = hi >= 0 && i + 2 < len ? hexval((unsigned char)s[i + 2]) : -1;
-        if (lo >= 0) {
-            out[o++] = (char)(hi * 16 + lo);
-            i += 3;
-            continue;
-        }
-        size_t n = hi >= 0 ? 3 : 2;
-        if (n > len - i)
-            n = len - i;
-        memcpy(out + o, s + i, n);
-        o += n;
-        i += n;
-    }
-    out[o] = '\0';
+    out[vmx_unescape(out, s, len)] = '\0';
     return out;
 }
 

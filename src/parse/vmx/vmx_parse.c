@@ -126,8 +126,8 @@ arena_add_key(struct vmx_doc *doc, const char *k, size_t len, uint32_t *hash)
  * after a `|` are never themselves the start of a sequence: `||41` and
  * `|4|41` stay as written. Writes at most `len` bytes to `out`; returns how
  * many. */
-static size_t
-unescape(char *out, const char *s, size_t len)
+size_t
+vmx_unescape(char *out, const char *s, size_t len)
 {
     const char *bar = memchr(s, '|', len);
     if (bar == NULL) { /* the common case: nothing to undo */
@@ -164,7 +164,7 @@ arena_add_value(struct vmx_doc *doc, const char *v, size_t len)
 {
     size_t off = doc->arena_len;
     XGROW(doc->arena, doc->arena_cap, doc->arena_len + len + 1);
-    size_t n = unescape(doc->arena + off, v, len);
+    size_t n = vmx_unescape(doc->arena + off, v, len);
     doc->arena[off + n] = '\0';
     doc->arena_len += n + 1;
     return off;

@@ -62,6 +62,10 @@ size_t vmx_count(const struct vmx_doc *doc);
 const struct vmx_entry *vmx_at(const struct vmx_doc *doc, size_t i);
 /* First entry whose key equals `key` ignoring ASCII case, or NULL. Borrowed. */
 const struct vmx_entry *vmx_find(const struct vmx_doc *doc, const char *key);
+/* Escape_Undo('|') of open-vm-tools lib/misc/escape.c: `|XY` -> byte 0xXY;
+ * an invalid sequence stays literal. Writes at most `len` bytes to `out`
+ * (no NUL); returns how many. */
+size_t vmx_unescape(char *out, const char *s, size_t len);
 /* Value of vmx_find, or NULL. */
 const char *vmx_get(const struct vmx_doc *doc, const char *key);
 /* Like vmx_find, with a printf-style key ("ethernet%d.virtualDev"). */
