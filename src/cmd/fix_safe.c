@@ -9,6 +9,7 @@
  * rename over it; fsync the folder; the journal says "done". */
 #include "cmd/fix_safe.h"
 #include "util/util_mem.h"
+#include "util/util_text.h"
 
 #include <nettle/sha2.h>
 
@@ -595,18 +596,6 @@ put_path(FILE *f, const char *s)
     }
 }
 
-static int
-hexv(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static char *
 get_path(const char *s, size_t len)
 {
@@ -621,7 +610,7 @@ get_path(const char *s, size_t len)
             free(out);
             return NULL;
         }
-        int a = hexv((unsigned char)s[i + 1]), b = hexv((unsigned char)s[i + 2]);
+        int a = hexval((unsigned char)s[i + 1]), b = hexval((unsigned char)s[i + 2]);
         if (a < 0 || b < 0) {
             free(out);
             return NULL;
