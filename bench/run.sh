@@ -72,6 +72,17 @@ run_rg() {
     (cd "$DS" && exec rg -i e1000 -g '*.vmx' vmfs/volumes) >"$1"
 }
 
+# With about 50,000 VMs or more the seed's glob is longer than ARG_MAX and its
+# grep cannot start at all (as on a host): then the admin's next command,
+# grep -r over the same tree, stands in for it, and the table says so.
+GREP_LABEL="grep -s -i e1000 vmfs/volumes/*/*/*.vmx  (seed, via sh -c)"
+if ! sh -c 'cd "$1" && exec true vmfs/volumes/*/*/*.vmx' sh "$DS" 2>/dev/null; then
+    GREP_LABEL="grep -r -s -i --include='*.vmx' e1000 vmfs/volumes (seed's glob > ARG_MAX)"
+    run_grep() {
+        (cd "$DS" && exec grep -r -s -i --include='*.vmx' e1000 vmfs/volumes) >"$1"
+    }
+fi
+
 # check NAME RC: grep 0/1 = matches/none; vmtriage 0-2 = findings levels, 3 = error; rg 0/1.
 check_rc() {
     case $1:$2 in
@@ -154,7 +165,7 @@ cfgs=$(awk -F'\t' '!/^#/' "$MAN" | wc -l | tr -d ' ')
     echo "rounds:  $R (after one warm-up run each; page cache warm, nothing dropped)"
     echo
     printf '%-58s %10s %10s %10s %8s\n' "command (run in $DS)" "median ms" "min ms" "max ms" "/grep"
-    printf '%-58s %10s %10s %10s %8s\n' "grep -s -i e1000 vmfs/volumes/*/*/*.vmx  (seed, via sh -c)" \
+    printf '%-58s %10s %10s %10s %8s\n' "$GREP_LABEL" \
         "$g_med" "$g_min" "$g_max" "1.00"
     printf '%-58s %10s %10s %10s %8s\n' "vmtriage scan --format json vmfs/volumes" \
         "$v_med" "$v_min" "$v_max" "$ratio"
