@@ -136,13 +136,12 @@ only_wants(const struct vt_opts *o, const char *rule)
     return false;
 }
 
+/* The text of the finding's fix for `tool`, or NULL. */
 static const char *
 fix_text(const struct finding *f, const char *tool)
 {
-    for (size_t i = 0; i < f->nfixes; i++)
-        if (strcmp(f->fixes[i].tool, tool) == 0)
-            return f->fixes[i].text;
-    return NULL;
+    const struct fix *x = finding_fix(f, tool);
+    return x ? x->text : NULL;
 }
 
 /* Reads a finding's `vmx` and `vmx_remove` fixes into `t`. Returns the

@@ -187,13 +187,10 @@ group_refs(const struct group *g, const char ***out)
 static const struct fix *
 manual_fix(const struct finding *f, const char *tool)
 {
-    for (size_t k = 0; tool && k < f->nfixes; k++)
-        if (strcmp(f->fixes[k].tool, tool) == 0)
-            return &f->fixes[k];
-    for (size_t k = 0; k < f->nfixes; k++)
-        if (strcmp(f->fixes[k].tool, "vsphere_client") == 0)
-            return &f->fixes[k];
-    return f->nfixes ? &f->fixes[0] : NULL;
+    const struct fix *x = tool ? finding_fix(f, tool) : NULL;
+    if (x == NULL)
+        x = finding_fix(f, "vsphere_client");
+    return x ? x : f->nfixes ? &f->fixes[0] : NULL;
 }
 
 /* ---- text ---- */

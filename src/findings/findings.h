@@ -109,6 +109,8 @@ void audit_vm(const struct ruleset *rs, const struct vm *vm, const struct record
  * product and build; FIX_IN_HOST also lowers the level one step (the crash
  * matches a fixed issue: less likely the cause). */
 void finding_fix_status(struct finding *f, const char *product, const char *build);
+/* The finding's fix for `tool` ("vmx", "govc" ...), or NULL. Borrowed. */
+const struct fix *finding_fix(const struct finding *f, const char *tool);
 /* "none", "listed", "upgrade", "fixed-in-host" (JSON). */
 const char *fix_state_name(enum fix_state s);
 

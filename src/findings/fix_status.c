@@ -114,3 +114,12 @@ finding_fix_status(struct finding *f, const char *product, const char *build)
     }
     f->fix_note = buf_detach(&b);
 }
+
+const struct fix *
+finding_fix(const struct finding *f, const char *tool)
+{
+    for (size_t i = 0; i < f->nfixes; i++)
+        if (strcmp(f->fixes[i].tool, tool) == 0)
+            return &f->fixes[i];
+    return NULL;
+}

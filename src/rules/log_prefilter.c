@@ -205,9 +205,10 @@ prefilter_build(const struct ruleset *rs, const hs_platform_info_t *plat, bool e
     hs_compile_error_t *err = NULL;
     for (;;) {
         build_set(&ps, pf, pats);
+        uint64_t h = set_hash(&ps);
         if (hash)
-            *hash = set_hash(&ps);
-        if (ps.n == 0 || (embedded && (db = embedded_db(set_hash(&ps))) != NULL) ||
+            *hash = h;
+        if (ps.n == 0 || (embedded && (db = embedded_db(h)) != NULL) ||
             (db = compile_set(&ps, plat, &err)) != NULL)
             break;
         bool dropped = false;

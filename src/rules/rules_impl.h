@@ -16,8 +16,9 @@ struct fvalue {
     char *s;        /* the scalar as written */
     long long i;    /* FV_INT fields, and lt/lte/gt/gte */
     int b;          /* FV_BOOL fields and |exists */
-    /* M_RE: compiled on first use (rule_re_code), so start-up compiles no
-     * pattern; NULL until then */
+    /* M_RE: a built-in rule's is compiled on first use (rule_re_code), so
+     * start-up compiles no pattern, NULL until then; a rule file's is
+     * compiled when it loads (its errors are load errors) */
     pcre2_code *_Atomic re;
 };
 

@@ -207,7 +207,8 @@ compile_value(struct loader *L, yaml_node_t *n, struct ftest *t, struct fvalue *
             fail(L, n, "bad regex for '%s' at offset %zu: %s", fname, (size_t)off, (char *)msg);
             return false;
         }
-        pcre2_code_free(re); /* checked; compiled again on first use (rule_re_code) */
+        pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* a rule file's regex: compiled once, here */
+        atomic_store_explicit(&v->re, re, memory_order_release);
         return true;
     }
     case M_CONTAINS:

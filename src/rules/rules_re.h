@@ -22,8 +22,8 @@
 /* The compiled `pattern`, JIT-compiled too, made on the first call for its
  * slot and kept there (the rule owns it: pcre2_code_free). Thread-safe: the
  * first caller compiles under a lock, later ones read the slot. NULL when the
- * pattern does not compile (the loader checks rule files from --rules DIR at
- * load time and the built-in ones are checked by `rules check`) or memory ran
+ * pattern does not compile (the loader compiles the regexes of rule files from
+ * --rules DIR when they load; the built-in ones are checked by `rules check`) or memory ran
  * out; rule_re_match counts that as a test that gave up. */
 const pcre2_code *rule_re_code(pcre2_code *_Atomic *slot, const char *pattern);
 
