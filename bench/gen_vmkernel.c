@@ -1,6 +1,6 @@
 /* gen_vmkernel: a synthetic ESXi 7.0 vmkernel.log for `bench/logs.sh`.
  *
- *   gen_vmkernel [-o FILE] SIZE_MB SEED MANIFEST_TSV      (log to FILE or stdout)
+ *   gen_vmkernel [-o FILE] [-n NOISE_PCT] SIZE_MB SEED MANIFEST_TSV   (log to FILE or stdout)
  *
  * Writes SIZE_MB MiB of log (at most; the last line that fits ends it) and
  * MANIFEST_TSV, the exact ground truth. Everything is a pure function of
@@ -45,6 +45,10 @@
  * (kb §1.4, seed 000) with five stack words (6.5+), `base fs=...`, `Coredump
  * to disk.`; then the host reboots (a few minutes' gap, `TSC:` boot lines)
  * and the log goes on.
+ *
+ * -n NOISE_PCT (0-90, default 0): about that share of the lines are routine
+ * storage lines that benign rules match (see "noise" below), the match-dense
+ * profile of a busy host; with 0 the file is the same as before -n existed.
  *
  * Manifest (tab separated; `#` lines are comments):
  *   kind  count  ERE       one row per rule id above and `crash` (the
@@ -1016,7 +1020,7 @@ static const struct kind {
     [E_HOST_ERROR] = {"log-scsi-host-error", 20000, 4, "H:0x[1-9a-f] D:0x"},
     [E_CHECK_COND] = {"log-scsi-check-condition", 30000, 2,
                       "Valid sense data: 0x(2 0x4 0x3|4 0x44 0x0|2 0x8 0x0)"},
-    [E_SENSE_BENIGN] = {"log-scsi-sense-benign", 25000, 1, "Valid sense data: 0x5 0x24 0x0"},
+    [E_SENSE_BENIGN] = {"log-scsi-sense-benign", 25000, 1, "Valid sense data: 0x5 0x2[04] 0x0"},
     [E_PDL] = {"log-scsi-pdl", 80000, 1, "Valid sense data: 0x5 0x25 0x0"},
     [E_APD] = {"log-apd-start", 100000, 1, "has entered All Paths Down state"},
     [E_HB_TIMEOUT] = {"log-vmfs-heartbeat-timeout", 50000, 1, "HBX: [0-9]+: Waiting for timed out"},
@@ -1230,6 +1234,63 @@ event(unsigned k)
     return 1;
 }
 
+/* ---------------------------------------------------------------- noise (-n PCT) */
+
+/* Routine lines that rules must still recognise (benign findings), written
+ * instead of a background line with probability PCT %. Forms, from public
+ * texts (bench/README.md "Noise profile" names them):
+ *   - SMART polling: ESXi sends ATA PASS-THROUGH(16) (0x85) to every device
+ *     regularly; arrays that do not implement it answer CHECK CONDITION,
+ *     ILLEGAL REQUEST / INVALID COMMAND OPERATION CODE (sense 0x5 0x20 0x0),
+ *     in the ScsiDeviceIO form and in the NMP throttled form (Pure Storage,
+ *     "S.M.A.R.T. Alerts in vmkernel Log"; VMware KB 2133286);
+ *   - rescans: INQUIRY (0x12) and MODE SENSE (0x1a) answered with
+ *     INVALID FIELD IN CDB (0x5 0x24 0x0) (VMware KB 1010244 / 343525);
+ *   - the NMP throttle's "last error status from device ... repeated N
+ *     times" (Broadcom KB 435349).
+ * The first two are `log-scsi-sense-benign`, the third
+ * `log-kb-nmp-error-repeated`; the manifest counts them with the events. */
+static unsigned noise_pct;          /* 0: the file is the same as without -n */
+static uint64_t noise_sense, noise_repeated;
+
+static int
+noise_line(void)
+{
+    const struct dev *d = &devs[rn(NDEV)];
+    unsigned r = rn(100);
+    kprefix(cpu(), sysworld());
+    if (r < 50) {
+        scsi_devio(d, 0x85, 2097152 + 700 + rn(300), "0x5 0x20 0x0");
+    } else if (r < 70) {
+        LIT("NMP: nmp_ThrottleLogForDevice:3867: Cmd 0x85 (0x");
+        hex(0x45b800000000ull + ((next64() & 0xfffffffull) << 6));
+        LIT(", ");
+        dec(2097152 + 700 + rn(300));
+        LIT(") to dev \"");
+        str(d->id);
+        LIT("\" on path \"");
+        path_of(d);
+        LIT("\" Failed: H:0x0 D:0x2 P:0x0 Valid sense data: 0x5 0x20 0x0. Act:NONE");
+    } else if (r < 85) {
+        scsi_devio(d, pm(700) ? 0x12 : 0x1a, 0, "0x5 0x24 0x0");
+    } else {
+        LIT("NMP: nmp_ThrottleLogForDevice:3825: last error status from device ");
+        str(d->id);
+        LIT(" repeated ");
+        dec(10u << rn(4));
+        LIT(" times");
+        if (!emit(0))
+            return 0;
+        noise_repeated++;
+        return 1;
+    }
+    if (!emit(0))
+        return 0;
+    noise_sense++;
+    return 1;
+}
+#define REPEATED_ERE "last error status from device [^ ]+ repeated [0-9]+ times"
+
 /* ---------------------------------------------------------------- the purple screen */
 
 static uint64_t crash_line;
@@ -1352,7 +1413,7 @@ crash(void)
 static void
 usage(void)
 {
-    fprintf(stderr, "usage: gen_vmkernel [-o FILE] SIZE_MB SEED MANIFEST_TSV\n");
+    fprintf(stderr, "usage: gen_vmkernel [-o FILE] [-n NOISE_PCT] SIZE_MB SEED MANIFEST_TSV\n");
     exit(2);
 }
 
@@ -1372,10 +1433,20 @@ main(int argc, char **argv)
 {
     const char *ofile = NULL;
     int a = 1;
-    if (a + 1 < argc && strcmp(argv[a], "-o") == 0) {
-        ofile = argv[a + 1];
-        a += 2;
+    unsigned long long npct = 0;
+    for (;;) {
+        if (a + 1 < argc && strcmp(argv[a], "-o") == 0) {
+            ofile = argv[a + 1];
+            a += 2;
+        } else if (a + 1 < argc && strcmp(argv[a], "-n") == 0) {
+            if (parse_u(argv[a + 1], &npct) || npct > 90)
+                usage();
+            a += 2;
+        } else {
+            break;
+        }
     }
+    noise_pct = (unsigned)npct;
     if (argc - a != 3)
         usage();
     unsigned long long size_mb, seed;
@@ -1450,6 +1521,11 @@ main(int argc, char **argv)
                 break;
             continue;
         }
+        if (noise_pct > 0 && rn(100) < noise_pct) {
+            if (!noise_line())
+                break;
+            continue;
+        }
         bg_line();
         if (!emit(1))
             break;
@@ -1471,10 +1547,16 @@ main(int argc, char **argv)
     FILE *m = fopen(mtmp, "w");
     if (m == NULL)
         die("cannot create", mtmp);
-    uint64_t total = 1;
+    counts[E_SENSE_BENIGN] += noise_sense;
+    uint64_t total = 1 + noise_repeated;
     for (unsigned k = 0; k < E__COUNT; k++)
         total += counts[k];
-    fprintf(m, "# gen_vmkernel version=%d size_mb=%llu seed=%llu\n", GEN_VERSION, size_mb, seed);
+    if (noise_pct > 0)
+        fprintf(m, "# gen_vmkernel version=%d size_mb=%llu seed=%llu noise=%u\n", GEN_VERSION,
+                size_mb, seed, noise_pct);
+    else
+        fprintf(m, "# gen_vmkernel version=%d size_mb=%llu seed=%llu\n", GEN_VERSION, size_mb,
+                seed);
     fprintf(m, "# columns: kind, count (lines), ERE for grep -E and rg that matches exactly those "
                "lines; then bytes and lines of the file\n");
     fprintf(m,
@@ -1484,6 +1566,9 @@ main(int argc, char **argv)
             (unsigned long long)total);
     for (unsigned k = 0; k < E__COUNT; k++)
         fprintf(m, "%s\t%llu\t%s\n", kinds[k].rule, (unsigned long long)counts[k], kinds[k].ere);
+    if (noise_pct > 0)
+        fprintf(m, "log-kb-nmp-error-repeated\t%llu\t%s\n", (unsigned long long)noise_repeated,
+                REPEATED_ERE);
     fprintf(m, "crash\t1\t%s\n", CRASH_ERE);
     fprintf(m, "bytes\t%llu\n", (unsigned long long)bytes_out);
     fprintf(m, "lines\t%llu\n", (unsigned long long)lines_out);

@@ -70,7 +70,7 @@ done
 suite fuzz-replay sh -c "'$B/fuzz-replay' $replay_dirs && echo 'fuzz-replay: 1 passed, 0 failed, $replay_skips skipped'"
 # The streaming test reads 2 GiB through a pipe; under ASan (build-asan) half
 # a GiB, with room in the memory bound for the sanitizer's shadow and quarantine.
-case $B in *asan*) export VT_STREAM_MB=${VT_STREAM_MB:-512} VT_STREAM_RSS_KB=${VT_STREAM_RSS_KB:-400000} ;; esac
+case $B in *asan*) export VT_STREAM_MB=${VT_STREAM_MB:-512} VT_STREAM_RSS_KB=${VT_STREAM_RSS_KB:-400000} VT_ASAN=1 ;; esac
 for t in tests/cli/t-*.sh tests/hostile/t-*.sh; do
     [ -f "$t" ] || continue
     suite "$(basename "$t" .sh)" sh "$t"

@@ -111,6 +111,27 @@ add_crashes(struct log_reading *rd, const char *source, struct psod_result *res)
     r->backtraces_dropped += res->backtraces_dropped;
 }
 
+/* The audit as a block sink: workers fold their blocks into forks. */
+static void *
+audit_fork(void *audit)
+{
+    return log_audit_fork(audit);
+}
+
+static void
+audit_join(void *audit, void *fork)
+{
+    log_audit_join(audit, fork);
+}
+
+static void
+audit_drop(void *fork)
+{
+    log_audit_drop(fork);
+}
+
+static const struct log_sink audit_sink = {audit_fork, log_audit_match, audit_join, audit_drop};
+
 void
 log_reading_source(struct log_reading *rd, const char *path, struct log_source *src, bool named)
 {
@@ -122,6 +143,7 @@ log_reading_source(struct log_reading *rd, const char *path, struct log_source *
     char *name = xstrdup(path);
     struct log_scanner *sc = log_scanner_new(rd->pf, name, log_audit_match, rd->audit);
     log_scanner_set_workers(sc, rd->searchers);
+    log_scanner_set_sink(sc, &audit_sink);
     log_scanner_set_written(sc, log_source_written(src));
     for (;;) { /* a read error is in the diagnostics; what was read still counts */
         size_t room;

@@ -31,6 +31,21 @@ struct log_audit {
     size_t untimed; /* matches left out by a window because they had no time */
     struct tl_slot *tl;
     size_t tl_n, tl_cap;
+    /* A fork (log_audit_fork): one subject; per finding, its rule and every
+     * name it involves, uncapped, with how often it came (see tally_add). */
+    bool fork;
+    size_t *rule_of;       /* [finding] -> rule index */
+    struct tally *tallies; /* [finding * INV__COUNT + kind] */
+};
+
+/* The names one kind of a fork's finding involves, in the order they first
+ * came, each with its count; `index` is an open-addressing set over them. */
+struct tally {
+    char **names;
+    size_t *counts;
+    size_t n, cap;
+    uint32_t *index; /* name index + 1; 0: empty */
+    size_t index_cap;
 };
 
 static const char *const involved_names[INV__COUNT] = {
@@ -142,20 +157,77 @@ log_audit_crash(struct log_audit *a, bool has_time, int64_t time_ms)
 
 /* ---- findings ---- */
 
+/* `count` arrivals of `name` (owned when `take`): the first INVOLVED_MAX
+ * names are kept, `more` counts the arrivals of the others. */
 static void
-add_involved(struct name_list *l, const char *name)
+involve(struct name_list *l, char *name, size_t count, bool take)
 {
-    if (name == NULL || *name == '\0')
-        return;
     for (size_t i = 0; i < l->n; i++)
-        if (strcmp(l->v[i], name) == 0)
+        if (strcmp(l->v[i], name) == 0) {
+            if (take)
+                free(name);
             return;
+        }
     if (l->n == INVOLVED_MAX) {
-        l->more++;
+        l->more += count;
+        if (take)
+            free(name);
         return;
     }
     l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
-    l->v[l->n++] = xstrdup(name);
+    l->v[l->n++] = take ? name : xstrdup(name);
+}
+
+static size_t
+name_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return (size_t)(h ^ (h >> 31));
+}
+
+/* In a fork every name is kept with its count: whether a name lands in the
+ * capped list or in `more` depends on the blocks before, known at the join. */
+static void
+tally_add(struct tally *t, const char *name)
+{
+    if ((t->n + 1) * 2 > t->index_cap) {
+        free(t->index);
+        t->index_cap = t->index_cap ? 2 * t->index_cap : 16;
+        t->index = xcalloc(t->index_cap, sizeof(*t->index));
+        for (size_t i = 0; i < t->n; i++) {
+            size_t h = name_hash(t->names[i]) & (t->index_cap - 1);
+            while (t->index[h] != 0)
+                h = (h + 1) & (t->index_cap - 1);
+            t->index[h] = (uint32_t)(i + 1);
+        }
+    }
+    size_t h = name_hash(name) & (t->index_cap - 1);
+    for (; t->index[h] != 0; h = (h + 1) & (t->index_cap - 1))
+        if (strcmp(t->names[t->index[h] - 1], name) == 0) {
+            t->counts[t->index[h] - 1]++;
+            return;
+        }
+    if (t->n == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 4;
+        t->names = xreallocarray(t->names, t->cap, sizeof(*t->names));
+        t->counts = xreallocarray(t->counts, t->cap, sizeof(*t->counts));
+    }
+    t->names[t->n] = xstrdup(name);
+    t->counts[t->n] = 1;
+    t->index[h] = (uint32_t)(++t->n);
+}
+
+static void
+add_involved(struct log_audit *a, size_t fi, enum involved_kind k, const char *name)
+{
+    if (name == NULL || *name == '\0')
+        return;
+    if (a->fork)
+        tally_add(&a->tallies[fi * INV__COUNT + k], name);
+    else
+        involve(&a->out.v[fi].involved[k], (char *)name, 1, false);
 }
 
 /* Whether evidence x comes before y: timed lines first, by time; else in
@@ -198,14 +270,21 @@ scsi_words(const struct scsi_status *st)
     return buf_detach(&b);
 }
 
-static void
-add_example(struct log_audit *a, struct finding *f, const struct log_record *rec)
+/* Where evidence with this time goes among f's examples, or SIZE_MAX when
+ * it comes too late to be kept. */
+static size_t
+example_at(const struct log_audit *a, const struct finding *f, bool has_time, int64_t ms)
 {
     size_t at = f->nev;
-    while (at > 0 && before(rec->has_time, rec->time_ms, &f->ev[at - 1]))
+    while (at > 0 && before(has_time, ms, &f->ev[at - 1]))
         at--;
-    if (at >= a->examples)
-        return;
+    return at < a->examples ? at : SIZE_MAX;
+}
+
+/* Puts e (owned) at `at`, dropping the latest example when full. */
+static void
+example_put(const struct log_audit *a, struct finding *f, size_t at, struct evidence e)
+{
     if (f->nev == a->examples) { /* drop the latest */
         free(f->ev[f->nev - 1].text);
         free(f->ev[f->nev - 1].source);
@@ -215,14 +294,20 @@ add_example(struct log_audit *a, struct finding *f, const struct log_record *rec
         f->ev = xreallocarray(f->ev, f->nev + 1, sizeof(*f->ev));
     }
     memmove(f->ev + at + 1, f->ev + at, (f->nev - at) * sizeof(*f->ev));
-    size_t len = rec->len < EVIDENCE_MAX_TEXT ? rec->len : EVIDENCE_MAX_TEXT;
-    f->ev[at] = (struct evidence){rec->line,
-                                  xstrndup(rec->text, len),
-                                  xstrdup(rec->source),
-                                  scsi_words(&rec->scsi),
-                                  rec->has_time,
-                                  rec->time_ms};
+    f->ev[at] = e;
     f->nev++;
+}
+
+static void
+add_example(struct log_audit *a, struct finding *f, const struct log_record *rec)
+{
+    size_t at = example_at(a, f, rec->has_time, rec->time_ms);
+    if (at == SIZE_MAX)
+        return;
+    size_t len = rec->len < EVIDENCE_MAX_TEXT ? rec->len : EVIDENCE_MAX_TEXT;
+    example_put(a, f, at,
+                (struct evidence){rec->line, xstrndup(rec->text, len), xstrdup(rec->source),
+                                  scsi_words(&rec->scsi), rec->has_time, rec->time_ms});
 }
 
 void
@@ -244,9 +329,16 @@ log_audit_match(void *audit, size_t rule, const struct log_record *rec)
             const char *slash = strrchr(rec->vm, '/');
             a->out.v[a->out.n].name = xstrdup(slash ? slash + 1 : rec->vm);
         }
+        if (a->fork) {
+            a->rule_of = xreallocarray(a->rule_of, a->out.cap, sizeof(*a->rule_of));
+            a->tallies = xreallocarray(a->tallies, a->out.cap * INV__COUNT, sizeof(*a->tallies));
+            a->rule_of[a->out.n] = rule;
+            memset(&a->tallies[a->out.n * INV__COUNT], 0, INV__COUNT * sizeof(*a->tallies));
+        }
         *slot = a->out.n++;
     }
-    struct finding *f = &a->out.v[*slot];
+    size_t fi = *slot;
+    struct finding *f = &a->out.v[fi];
     f->count++;
     if (rec->has_time) {
         if (!f->has_time || rec->time_ms < f->first_ms)
@@ -258,12 +350,131 @@ log_audit_match(void *audit, size_t rule, const struct log_record *rec)
     }
     if (a->examples > 0)
         add_example(a, f, rec);
-    add_involved(&f->involved[INV_DEVICE], rec->device);
-    add_involved(&f->involved[INV_PATH], rec->path);
-    add_involved(&f->involved[INV_ADAPTER], rec->path ? NULL : rec->adapter);
-    add_involved(&f->involved[INV_NIC], rec->nic);
-    add_involved(&f->involved[INV_DATASTORE], rec->datastore);
-    add_involved(&f->involved[INV_VM], rec->vm);
+    add_involved(a, fi, INV_DEVICE, rec->device);
+    add_involved(a, fi, INV_PATH, rec->path);
+    add_involved(a, fi, INV_ADAPTER, rec->path ? NULL : rec->adapter);
+    add_involved(a, fi, INV_NIC, rec->nic);
+    add_involved(a, fi, INV_DATASTORE, rec->datastore);
+    add_involved(a, fi, INV_VM, rec->vm);
+}
+
+/* ---- forks: a block's matches folded on another thread ---- */
+
+struct log_audit *
+log_audit_fork(const struct log_audit *a)
+{
+    if (a->cur == NO_FINDING)
+        VT_BUG("log_audit_fork before log_audit_subject");
+    struct log_audit *b = log_audit_new(a->pf, a->examples, &a->w);
+    b->fork = true;
+    log_audit_subject(b, a->subjects[a->cur]);
+    return b;
+}
+
+static void
+tally_release(struct tally *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free(t->names[i]);
+    free(t->names);
+    free(t->counts);
+    free(t->index);
+}
+
+static void
+fork_release(struct log_audit *b)
+{
+    for (size_t i = 0; i < b->out.n * INV__COUNT; i++)
+        tally_release(&b->tallies[i]);
+    free(b->tallies);
+    free(b->rule_of);
+    free(b->subjects[0]);
+    free(b->subjects);
+    free(b->slots);
+    free(b->tl);
+    findings_release(&b->out);
+    free(b);
+}
+
+void
+log_audit_drop(struct log_audit *b)
+{
+    if (b != NULL)
+        fork_release(b);
+}
+
+/* Folds one finding of a fork into a's finding of the same rule, as if its
+ * lines had come to a one by one: examples by the same order (a's earlier
+ * arrivals first among equal times), names in the order they first came. */
+static void
+join_finding(struct log_audit *a, struct finding *f, struct finding *g, struct tally *t)
+{
+    f->count += g->count;
+    if (g->has_time) {
+        if (!f->has_time || g->first_ms < f->first_ms)
+            f->first_ms = g->first_ms;
+        if (!f->has_time || g->last_ms > f->last_ms)
+            f->last_ms = g->last_ms;
+        f->has_time = true;
+    }
+    for (size_t i = 0; i < g->nev; i++) {
+        size_t at = example_at(a, f, g->ev[i].has_time, g->ev[i].time_ms);
+        if (at == SIZE_MAX) {
+            free(g->ev[i].text);
+            free(g->ev[i].source);
+            free(g->ev[i].decoded);
+        } else {
+            example_put(a, f, at, g->ev[i]);
+        }
+    }
+    g->nev = 0;
+    for (int k = 0; k < INV__COUNT; k++) {
+        for (size_t i = 0; i < t[k].n; i++) {
+            involve(&f->involved[k], t[k].names[i], t[k].counts[i], true);
+            t[k].names[i] = NULL;
+        }
+        t[k].n = 0;
+    }
+}
+
+void
+log_audit_join(struct log_audit *a, struct log_audit *b)
+{
+    if (a->cur == NO_FINDING || strcmp(a->subjects[a->cur], b->subjects[0]) != 0)
+        VT_BUG("log_audit_join: the fork is of another subject");
+    size_t nr = a->pf->nrules;
+    for (size_t i = 0; i < b->out.n; i++) {
+        size_t *slot = &a->slots[a->cur * nr + b->rule_of[i]];
+        struct finding *g = &b->out.v[i];
+        if (*slot == NO_FINDING) { /* new here: the fork's first line made it */
+            XGROW(a->out.v, a->out.cap, a->out.n + 1);
+            struct finding *f = &a->out.v[a->out.n];
+            *f = *g;
+            f->nev = 0; /* g's examples, counts and times are taken by the join */
+            f->ev = NULL;
+            f->count = 0;
+            f->has_time = false;
+            g->name = NULL;
+            g->subject = NULL;
+            g->fixes = NULL;
+            g->nfixes = 0;
+            g->scripts = NULL;
+            g->nscripts = 0;
+            g->fix_note = NULL;
+            g->devices = NULL;
+            g->ndevices = 0;
+            g->rel = NULL;
+            g->nrel = 0;
+            memset(f->involved, 0, sizeof(f->involved));
+            *slot = a->out.n++;
+        }
+        join_finding(a, &a->out.v[*slot], g, &b->tallies[i * INV__COUNT]);
+    }
+    for (size_t i = 0; i < b->tl_cap; i++)
+        if (b->tl[i].used)
+            tl_add(a, b->tl[i].hour, b->tl[i].kind, b->tl[i].count);
+    a->untimed += b->untimed;
+    fork_release(b);
 }
 
 static int

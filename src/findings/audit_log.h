@@ -44,6 +44,15 @@ struct log_audit *log_audit_new(const struct log_prefilter *pf, size_t examples,
 void log_audit_subject(struct log_audit *a, const char *subject);
 /* One match (log_match_fn): counted when inside the window. */
 void log_audit_match(void *audit, size_t rule, const struct log_record *rec);
+/* Forks: a worker thread folds the matches of one block of a file into a
+ * fork of the audit (same rules, window, examples and current subject), and
+ * the reading thread joins the forks in block order. The findings are those
+ * the same matches give on the audit one by one. A fork is used by one
+ * thread at a time; the fork itself only reads what stays fixed while a file
+ * is read. log_audit_join frees the fork; log_audit_drop discards one. */
+struct log_audit *log_audit_fork(const struct log_audit *a);
+void log_audit_join(struct log_audit *a, struct log_audit *fork);
+void log_audit_drop(struct log_audit *fork);
 /* Counts a crash in the timeline under "crash" (inside the window). */
 void log_audit_crash(struct log_audit *a, bool has_time, int64_t time_ms);
 /* Whether a time is inside the window; an unknown time is not when the

@@ -7,14 +7,18 @@
  * those rules only. Line numbers are counted only up to the lines read, with
  * a vector count of newline bytes.
  *
- * Blocks go through a ring of slots. The pattern search of a block (most of
- * the time spent) needs nothing from the blocks before it, so worker threads
- * run it ahead and keep the matches (`struct hit`); everything that depends
- * on order (line numbers, crashes, time inheritance, rules, the caller's
- * callback) stays on the caller's thread, which replays the matches as if
- * hyperscan delivered them there. With no workers the caller searches each
- * block itself when it reaches it: the results are the same bytes either
- * way. */
+ * Blocks go through a ring of slots. When the caller posts a block it notes
+ * what the block needs from the ones before it: the number of lines above
+ * it and the time of the last timed line above it. Worker threads then
+ * search blocks ahead and keep the matches (`struct hit`); with a block sink
+ * (log_scanner_set_sink) they also read the matching lines as records, run
+ * the rules and fold the matches into a fork of the caller's sink, up to the
+ * first line a purple-screen needle marks (the crash decoder is stateful and
+ * stays on the caller's thread). The caller joins the forks in block order
+ * and replays whatever a worker left (the rest of a block, or all of it) as
+ * if hyperscan delivered the matches there. With no workers the caller
+ * searches each block itself when it reaches it: the results are the same
+ * bytes either way. */
 #include "rules/log_scan.h"
 #include "rules/rules_re.h"
 #include "util/util_buf.h"
@@ -54,6 +58,49 @@ struct slot {
     bool searched; /* hits hold every match of [0, whole) */
     struct hit *hits;
     size_t nhits, caphits;
+    /* set when posted, on the caller's thread */
+    uint64_t line_base; /* newlines before the block */
+    uint64_t nlines;    /* newlines in [0, whole) */
+    bool prev_has;      /* the time of the last timed line above the block */
+    int64_t prev_ms;
+    void *fork; /* the sink's fork for this block, or NULL */
+    /* set by the thread that searched it ahead */
+    bool folded;   /* [0, fold_end) went into `fork`; hits from fold_hit on are left */
+    bool poisoned; /* a rule regex gave up while folding: the fork is dropped */
+    size_t fold_end, fold_hit;
+    uint64_t fold_candidates;
+};
+
+/* One thread's reading of one block: the caller's, or a worker's folding
+ * one ahead (`worker`: stops at a purple-screen line instead of decoding). */
+struct reader {
+    struct log_scanner *s;
+    bool worker;
+    log_match_fn *fn;
+    void *ctx;
+    const char *blk;
+    size_t blk_len;
+    uint64_t line_base; /* newlines before the block */
+    bool prev_has;      /* time of the last timed line before the block */
+    int64_t prev_ms;
+    size_t counted_off;       /* newlines in blk[0, counted_off) ... */
+    uint64_t counted_lines;   /* ... are this many */
+    size_t scan_off;          /* where the current search started */
+    const struct slot *ahead; /* the block's hits found ahead, or NULL */
+    size_t next_hit;
+    bool stop;     /* the scan was stopped (line mode, or a worker's purple-screen line) ... */
+    size_t resume; /* ... at this offset */
+    bool poisoned; /* worker: a rule regex gave up */
+    /* the candidate line */
+    bool cand;
+    size_t cand_start, cand_end; /* [start, end): end is the '\n' or the block's end */
+    size_t cand_hit;             /* its first hit */
+    unsigned char *marked;       /* per rule */
+    size_t *marks;
+    size_t nmarks;
+    bool psod_mark;
+    uint64_t candidates;
+    struct buf text, arena;
 };
 
 struct log_scanner {
@@ -86,30 +133,14 @@ struct log_scanner {
     uint64_t lineno; /* newlines before the block being scanned */
 
     int64_t written_ms; /* when the log was last written (0: unknown): syslog years */
-    /* time of the last timed line before the block being scanned */
-    bool has_prev;
-    int64_t prev_ms;
+    /* what the next posted block needs from the ones before it */
+    uint64_t posted_lines;
+    bool posted_prev_has;
+    int64_t posted_prev_ms;
 
-    /* the block being scanned */
-    const char *blk;
-    size_t blk_len;
-    size_t counted_off;       /* newlines in blk[0, counted_off) ... */
-    uint64_t counted_lines;   /* ... are this many */
-    size_t scan_off;          /* where the current search started */
-    const struct slot *ahead; /* the block's hits found ahead, or NULL */
-    size_t next_hit;
-    bool stop;     /* the scan was stopped to enter line mode ... */
-    size_t resume; /* ... at this offset */
-
-    /* the candidate line */
-    bool cand;
-    size_t cand_start, cand_end; /* [start, end): end is the '\n' or the block's end */
-    unsigned char *marked;       /* per rule */
-    size_t *marks;
-    size_t nmarks;
-    bool psod_mark;
-
-    struct buf text, arena;
+    const struct log_sink *sink; /* NULL: workers only search */
+    struct reader rd;            /* the caller's */
+    struct reader rd_ahead;      /* the caller's, folding a block ahead while it waits */
 };
 
 /* ---- newline counting ---- */
@@ -137,11 +168,11 @@ count_nl(const char *p, size_t n)
 /* The 1-based number of the line starting at block offset `off` (offsets
  * only grow within a block). */
 static unsigned long
-line_number(struct log_scanner *s, size_t off)
+line_number(struct reader *r, size_t off)
 {
-    s->counted_lines += count_nl(s->blk + s->counted_off, off - s->counted_off);
-    s->counted_off = off;
-    return (unsigned long)(s->lineno + s->counted_lines + 1);
+    r->counted_lines += count_nl(r->blk + r->counted_off, off - r->counted_off);
+    r->counted_off = off;
+    return (unsigned long)(r->line_base + r->counted_lines + 1);
 }
 
 /* ---- set-up ---- */
@@ -163,6 +194,25 @@ log_scanner_set_written(struct log_scanner *s, int64_t ms)
     s->written_ms = ms;
 }
 
+static void
+reader_init(struct reader *r, struct log_scanner *s, bool worker)
+{
+    *r = (struct reader){.s = s, .worker = worker};
+    r->marked = xcalloc(s->pf->nrules + 1, 1);
+    r->marks = xcalloc(s->pf->nrules + 1, sizeof(*r->marks));
+    r->fn = worker ? s->sink->match : s->fn;
+    r->ctx = s->ctx;
+}
+
+static void
+reader_release(struct reader *r)
+{
+    free(r->marked);
+    free(r->marks);
+    buf_release(&r->text);
+    buf_release(&r->arena);
+}
+
 struct log_scanner *
 log_scanner_new(const struct log_prefilter *pf, const char *source, log_match_fn *fn, void *ctx)
 {
@@ -176,8 +226,7 @@ log_scanner_new(const struct log_prefilter *pf, const char *source, log_match_fn
     s->psod = psod_reader_new(source);
     s->nslots = 2; /* one filling, one posted */
     s->slots = xcalloc(s->nslots, sizeof(*s->slots));
-    s->marked = xcalloc(pf->nrules + 1, 1);
-    s->marks = xcalloc(pf->nrules + 1, sizeof(*s->marks));
+    reader_init(&s->rd, s, false);
     if (pthread_mutex_init(&s->mu, NULL) != 0 || pthread_cond_init(&s->posted_cv, NULL) != 0 ||
         pthread_cond_init(&s->searched_cv, NULL) != 0)
         VT_BUG("pthread init failed");
@@ -264,94 +313,109 @@ line_mode(const struct log_scanner *s)
     return s->pf->nevery > 0 || s->pf->db == NULL || psod_reader_busy(s->psod);
 }
 
-/* The time of the nearest line above block offset `start` that has one. */
+/* The time of the nearest line above block offset `start` that has one,
+ * looking at most TIME_LOOKBACK lines up; else the time above the block. */
 static bool
-time_above(struct log_scanner *s, size_t start, int64_t *ms)
+time_above(const struct reader *r, size_t start, int64_t *ms)
 {
     size_t end = start; /* the line above ends at end-1 ('\n') */
     for (unsigned k = 0; k < TIME_LOOKBACK && end > 0; k++) {
-        const char *nl = end >= 2 ? memrchr(s->blk, '\n', end - 1) : NULL;
-        size_t b = nl ? (size_t)(nl - s->blk) + 1 : 0;
+        const char *nl = end >= 2 ? memrchr(r->blk, '\n', end - 1) : NULL;
+        size_t b = nl ? (size_t)(nl - r->blk) + 1 : 0;
         struct log_prefix pre;
-        log_parse_prefix(s->blk + b, end - 1 - b, &pre);
-        log_prefix_year(&pre, s->blk + b, end - 1 - b, s->written_ms);
+        log_parse_prefix(r->blk + b, end - 1 - b, &pre);
+        log_prefix_year(&pre, r->blk + b, end - 1 - b, r->s->written_ms);
         if (pre.has_time) {
             *ms = pre.time_ms;
             return true;
         }
         end = b;
     }
-    *ms = s->prev_ms;
-    return s->has_prev;
+    *ms = r->prev_ms;
+    return r->prev_has;
 }
 
 static void
-clear_marks(struct log_scanner *s)
+clear_marks(struct reader *r)
 {
-    for (size_t i = 0; i < s->nmarks; i++)
-        s->marked[s->marks[i]] = 0;
-    s->nmarks = 0;
-    s->psod_mark = false;
+    for (size_t i = 0; i < r->nmarks; i++)
+        r->marked[r->marks[i]] = 0;
+    r->nmarks = 0;
+    r->psod_mark = false;
 }
 
 static void
-mark(struct log_scanner *s, unsigned id)
+mark(struct reader *r, unsigned id)
 {
-    for (size_t k = s->pf->owners_at[id]; k < s->pf->owners_at[id + 1]; k++) {
-        unsigned owner = s->pf->owners[k];
+    const struct log_prefilter *pf = r->s->pf;
+    for (size_t k = pf->owners_at[id]; k < pf->owners_at[id + 1]; k++) {
+        unsigned owner = pf->owners[k];
         if (owner == LOG_PF_PSOD) {
-            s->psod_mark = true;
-        } else if (!s->marked[owner]) {
-            s->marked[owner] = 1;
-            s->marks[s->nmarks++] = owner;
+            r->psod_mark = true;
+        } else if (!r->marked[owner]) {
+            r->marked[owner] = 1;
+            r->marks[r->nmarks++] = owner;
         }
     }
 }
 
 static void
-run_rules(struct log_scanner *s, size_t rule, const struct log_record *rec)
+run_rules(struct reader *r, size_t rule, const struct log_record *rec)
 {
-    struct record r = {.kind = REC_LOG, .log = rec};
-    bool hit = rule_match(s->pf->rules[rule], &r);
-    if (s->re_failed_lines == 0) /* a |re test that gave up: the first line named */
+    struct log_scanner *s = r->s;
+    struct record rc = {.kind = REC_LOG, .log = rec};
+    bool hit = rule_match(s->pf->rules[rule], &rc);
+    if (r->worker) /* the caller reads the block again and names the line */
+        r->poisoned |= rule_re_take() > 0;
+    else if (s->re_failed_lines == 0) /* a |re test that gave up: the first line named */
         s->re_failed_lines += rule_re_report(&s->notes, s->source, rec->line);
     else
         s->re_failed_lines += rule_re_take() > 0;
     if (hit)
-        s->fn(s->ctx, rule, rec);
+        r->fn(r->ctx, rule, rec);
 }
 
 /* Reads the line [start, start+len) of the block as records and runs the
- * marked rules (and the every-line ones) on each. */
+ * marked rules (and the every-line ones) on each. A record without a time
+ * of its own takes the time above it (the one before it on the line, or
+ * time_above, looked up only when needed). */
 static void
-handle_line(struct log_scanner *s, size_t start, size_t len, unsigned long lineno)
+handle_line(struct reader *r, size_t start, size_t len, unsigned long lineno)
 {
-    const char *line = s->blk + start;
+    struct log_scanner *s = r->s;
+    const char *line = r->blk + start;
     if (len > 0 && line[len - 1] == '\r')
         len--;
-    if (s->psod_mark || psod_reader_busy(s->psod))
+    if (!r->worker && (r->psod_mark || psod_reader_busy(s->psod)))
         psod_feed(s->psod, line, len, lineno);
-    if (s->nmarks == 0 && s->pf->nevery == 0)
+    if (r->nmarks == 0 && s->pf->nevery == 0)
         return;
-    s->st.candidates++;
+    r->candidates++;
+    bool known = false, has_inherited = false;
     int64_t inherited = 0;
-    bool has_inherited = time_above(s, start, &inherited);
     for (size_t at = 0; at < len || (at == 0 && len == 0);) {
         size_t end = log_next_record(line, len, at + 1);
-        buf_reset(&s->text);
-        buf_add(&s->text, line + at, end - at);
+        buf_reset(&r->text);
+        buf_add(&r->text, line + at, end - at);
         struct log_record rec;
-        log_record_init(&rec, s->source, lineno, s->text.p ? s->text.p : "", end - at,
-                        has_inherited, inherited, s->vm, &s->arena, s->written_ms);
+        log_record_init(&rec, s->source, lineno, r->text.p ? r->text.p : "", end - at, false, 0,
+                        s->vm, &r->arena, s->written_ms);
         if (rec.has_time) {
-            has_inherited = true;
+            known = has_inherited = true;
             inherited = rec.time_ms;
+        } else {
+            if (!known) {
+                has_inherited = time_above(r, start, &inherited);
+                known = true;
+            }
+            rec.has_time = has_inherited;
+            rec.time_ms = has_inherited ? inherited : rec.time_ms;
         }
-        for (size_t i = 0; i < s->nmarks; i++)
-            run_rules(s, s->marks[i], &rec);
+        for (size_t i = 0; i < r->nmarks; i++)
+            run_rules(r, r->marks[i], &rec);
         for (size_t i = 0; i < s->pf->nrules && s->pf->nevery > 0; i++)
             if (s->pf->every_line[i])
-                run_rules(s, i, &rec);
+                run_rules(r, i, &rec);
         if (end <= at)
             break;
         at = end;
@@ -359,39 +423,46 @@ handle_line(struct log_scanner *s, size_t start, size_t len, unsigned long linen
 }
 
 static void
-flush(struct log_scanner *s)
+flush(struct reader *r)
 {
-    s->cand = false;
-    unsigned long lineno = line_number(s, s->cand_start);
-    handle_line(s, s->cand_start, s->cand_end - s->cand_start, lineno);
-    clear_marks(s);
-    if (line_mode(s)) {
-        s->stop = true;
-        s->resume = s->cand_end + 1;
+    r->cand = false;
+    if (r->worker && r->psod_mark) { /* the crash decoder reads it, on the caller's thread */
+        clear_marks(r);
+        r->stop = true;
+        r->resume = r->cand_start;
+        return;
+    }
+    unsigned long lineno = line_number(r, r->cand_start);
+    handle_line(r, r->cand_start, r->cand_end - r->cand_start, lineno);
+    clear_marks(r);
+    if (!r->worker && line_mode(r->s)) {
+        r->stop = true;
+        r->resume = r->cand_end + 1;
     }
 }
 
 /* A match whose last byte is at block offset `last`; non-zero stops the
  * search (line mode begins). */
 static int
-take_match(struct log_scanner *s, unsigned id, size_t last)
+take_match(struct reader *r, unsigned id, size_t last)
 {
-    if (s->cand && last <= s->cand_end) {
-        mark(s, id);
+    if (r->cand && last <= r->cand_end) {
+        mark(r, id);
         return 0;
     }
-    if (s->cand) {
-        flush(s);
-        if (s->stop)
+    if (r->cand) {
+        flush(r);
+        if (r->stop)
             return 1;
     }
     const char *nl =
-        last > s->scan_off ? memrchr(s->blk + s->scan_off, '\n', last - s->scan_off) : NULL;
-    s->cand_start = nl ? (size_t)(nl - s->blk) + 1 : s->scan_off;
-    const char *e = memchr(s->blk + last, '\n', s->blk_len - last);
-    s->cand_end = e ? (size_t)(e - s->blk) : s->blk_len;
-    s->cand = true;
-    mark(s, id);
+        last > r->scan_off ? memrchr(r->blk + r->scan_off, '\n', last - r->scan_off) : NULL;
+    r->cand_start = nl ? (size_t)(nl - r->blk) + 1 : r->scan_off;
+    const char *e = memchr(r->blk + last, '\n', r->blk_len - last);
+    r->cand_end = e ? (size_t)(e - r->blk) : r->blk_len;
+    r->cand = true;
+    r->cand_hit = r->next_hit;
+    mark(r, id);
     return 0;
 }
 
@@ -400,8 +471,8 @@ on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned f
 {
     (void)from;
     (void)flags;
-    struct log_scanner *s = ctx;
-    return take_match(s, id, s->scan_off + (size_t)(to > 0 ? to - 1 : 0));
+    struct reader *r = ctx;
+    return take_match(r, id, r->scan_off + (size_t)(to > 0 ? to - 1 : 0));
 }
 
 static int
@@ -419,76 +490,108 @@ on_mark(unsigned id, unsigned long long from, unsigned long long to, unsigned fl
  * ending before `pos` belong to lines already read (no pattern holds a line
  * end, so none starts before `pos` and ends after it). */
 static size_t
-run_block(struct log_scanner *s, size_t pos)
+run_block(struct reader *r, size_t pos)
 {
-    s->scan_off = pos;
-    s->stop = false;
-    s->cand = false;
-    if (s->ahead != NULL) {
-        for (; s->next_hit < s->ahead->nhits; s->next_hit++) {
-            const struct hit *h = &s->ahead->hits[s->next_hit];
-            if (h->last >= pos && take_match(s, h->id, h->last))
+    struct log_scanner *s = r->s;
+    r->scan_off = pos;
+    r->stop = false;
+    r->cand = false;
+    if (r->ahead != NULL) {
+        for (; r->next_hit < r->ahead->nhits; r->next_hit++) {
+            const struct hit *h = &r->ahead->hits[r->next_hit];
+            if (h->last >= pos && take_match(r, h->id, h->last))
                 break;
         }
     } else {
-        hs_error_t rc = hs_scan(s->pf->db, s->blk + pos, (unsigned)(s->blk_len - pos), 0,
-                                s->scratch, on_match, s);
+        hs_error_t rc = hs_scan(s->pf->db, r->blk + pos, (unsigned)(r->blk_len - pos), 0,
+                                s->scratch, on_match, r);
         if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED)
             VT_BUG("hs_scan failed: %d", rc);
     }
-    if (!s->stop && s->cand)
-        flush(s);
-    return s->stop ? s->resume : s->blk_len;
+    if (!r->stop && r->cand)
+        flush(r);
+    return r->stop ? r->resume : r->blk_len;
 }
 
 /* Line by line from `pos` while line mode lasts; returns where it stopped. */
 static size_t
-run_lines(struct log_scanner *s, size_t pos)
+run_lines(struct reader *r, size_t pos)
 {
-    while (pos < s->blk_len && line_mode(s)) {
-        const char *e = memchr(s->blk + pos, '\n', s->blk_len - pos);
-        size_t end = e ? (size_t)(e - s->blk) : s->blk_len;
-        unsigned long lineno = line_number(s, pos);
-        if (s->pf->db != NULL && hs_scan(s->pf->db, s->blk + pos, (unsigned)(end - pos), 0,
-                                         s->scratch, on_mark, s) != HS_SUCCESS)
+    struct log_scanner *s = r->s;
+    while (pos < r->blk_len && line_mode(s)) {
+        const char *e = memchr(r->blk + pos, '\n', r->blk_len - pos);
+        size_t end = e ? (size_t)(e - r->blk) : r->blk_len;
+        unsigned long lineno = line_number(r, pos);
+        if (s->pf->db != NULL && hs_scan(s->pf->db, r->blk + pos, (unsigned)(end - pos), 0,
+                                         s->scratch, on_mark, r) != HS_SUCCESS)
             VT_BUG("hs_scan failed");
-        handle_line(s, pos, end - pos, lineno);
-        clear_marks(s);
+        handle_line(r, pos, end - pos, lineno);
+        clear_marks(r);
         pos = end + 1;
     }
     return pos;
 }
 
-/* The time of the block's last timed line becomes the time above the next. */
 static void
-keep_last_time(struct log_scanner *s)
+reader_block(struct reader *r, const struct slot *sl, const struct slot *ahead)
 {
-    int64_t ms;
-    if (time_above(s, s->blk_len + (s->blk_len > 0 && s->blk[s->blk_len - 1] != '\n'), &ms)) {
-        s->has_prev = true;
-        s->prev_ms = ms;
-        s->st.has_last = true;
-        s->st.last_ms = ms;
-    }
+    r->blk = sl->buf;
+    r->blk_len = sl->whole;
+    r->line_base = sl->line_base;
+    r->prev_has = sl->prev_has;
+    r->prev_ms = sl->prev_ms;
+    r->ahead = ahead;
+    r->next_hit = 0;
+    r->counted_off = 0;
+    r->counted_lines = 0;
+    r->stop = false;
+    r->cand = false;
 }
 
-/* Scans [p, p+n): whole lines, the last one without its '\n' only at the
- * end of the input or when a line is longer than a block. */
+/* A worker's part of a searched block: the records and rules of its
+ * matching lines, folded into the block's fork, up to the first line a
+ * purple-screen needle marks. */
 static void
-scan_block(struct log_scanner *s, const char *p, size_t n, const struct slot *ahead)
+fold_block(struct reader *r, struct slot *sl)
 {
-    s->blk = p;
-    s->blk_len = n;
-    s->ahead = ahead;
-    s->next_hit = 0;
-    s->counted_off = 0;
-    s->counted_lines = 0;
+    reader_block(r, sl, sl);
+    r->ctx = sl->fork;
+    r->candidates = 0;
+    r->poisoned = false;
+    size_t end = run_block(r, 0);
+    sl->fold_end = end;
+    sl->fold_hit = r->stop ? r->cand_hit : sl->nhits;
+    sl->fold_candidates = r->candidates;
+    sl->poisoned = r->poisoned;
+    sl->folded = true;
+}
+
+/* Scans a consumed block on the caller's thread: joins what a worker folded
+ * (unless the crash decoder is inside a crash at the block's start: then
+ * the fork is dropped and the block read here), then reads the rest. */
+static void
+scan_block(struct log_scanner *s, struct slot *sl, const struct slot *ahead)
+{
+    struct reader *r = &s->rd;
+    reader_block(r, sl, ahead);
     size_t pos = 0;
-    while (pos < n)
-        pos = line_mode(s) ? run_lines(s, pos) : run_block(s, pos);
-    keep_last_time(s);
-    s->lineno += s->counted_lines + count_nl(p + s->counted_off, n - s->counted_off);
-    s->st.bytes += n;
+    if (sl->fork != NULL) {
+        if (ahead != NULL && sl->folded && !sl->poisoned && !line_mode(s)) {
+            s->sink->join(s->ctx, sl->fork);
+            s->st.candidates += sl->fold_candidates;
+            pos = sl->fold_end;
+            r->next_hit = sl->fold_hit;
+        } else {
+            s->sink->drop(sl->fork);
+        }
+        sl->fork = NULL;
+    }
+    r->candidates = 0;
+    while (pos < sl->whole)
+        pos = line_mode(s) ? run_lines(r, pos) : run_block(r, pos);
+    s->st.candidates += r->candidates;
+    s->lineno = sl->line_base + sl->nlines;
+    s->st.bytes += sl->whole;
 }
 
 /* ---- the ring ---- */
@@ -511,15 +614,20 @@ on_hit(unsigned id, unsigned long long from, unsigned long long to, unsigned fla
     return 0;
 }
 
-/* Searches a posted block ahead (any thread, its own scratch). */
+/* Searches a posted block ahead (any thread, its own scratch and reader),
+ * and folds it when there is a sink. */
 static void
-search_ahead(const struct log_scanner *s, struct slot *sl, hs_scratch_t *scratch)
+search_ahead(const struct log_scanner *s, struct slot *sl, hs_scratch_t *scratch,
+             struct reader *r)
 {
     sl->nhits = 0;
     sl->searched = true;
+    sl->folded = false;
     hs_error_t rc = hs_scan(s->pf->db, sl->buf, (unsigned)sl->whole, 0, scratch, on_hit, sl);
     if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED)
         VT_BUG("hs_scan failed: %d", rc);
+    if (sl->searched && sl->fork != NULL && r != NULL)
+        fold_block(r, sl);
 }
 
 /* The first (oldest) or last (newest) posted block no one searches yet, or
@@ -537,12 +645,12 @@ find_posted(const struct log_scanner *s, bool newest)
 
 /* Searches block b ahead, the mutex held on entry and on return. */
 static void
-search_claimed(struct log_scanner *s, uint64_t b, hs_scratch_t *scratch)
+search_claimed(struct log_scanner *s, uint64_t b, hs_scratch_t *scratch, struct reader *r)
 {
     struct slot *sl = slot_of(s, b);
     sl->state = SLOT_SEARCHING;
     pthread_mutex_unlock(&s->mu);
-    search_ahead(s, sl, scratch);
+    search_ahead(s, sl, scratch, r);
     pthread_mutex_lock(&s->mu);
     sl->state = SLOT_SEARCHED;
     pthread_cond_broadcast(&s->searched_cv);
@@ -556,6 +664,10 @@ searcher(void *arg)
     hs_scratch_t *scratch = NULL;
     if (hs_clone_scratch(s->scratch, &scratch) != HS_SUCCESS)
         VT_BUG("hs_clone_scratch failed");
+    struct reader r;
+    bool folding = s->sink != NULL;
+    if (folding)
+        reader_init(&r, s, true);
     pthread_mutex_lock(&s->mu);
     for (;;) {
         uint64_t b = UINT64_MAX;
@@ -563,9 +675,11 @@ searcher(void *arg)
             pthread_cond_wait(&s->posted_cv, &s->mu);
         if (s->shutdown)
             break;
-        search_claimed(s, b, scratch);
+        search_claimed(s, b, scratch, folding ? &r : NULL);
     }
     pthread_mutex_unlock(&s->mu);
+    if (folding)
+        reader_release(&r);
     hs_free_scratch(scratch);
     return NULL;
 }
@@ -577,8 +691,21 @@ log_scanner_set_workers(struct log_scanner *s, unsigned n)
         return; /* too late, or line mode throughout: nothing to search ahead */
     s->want_workers = n > LOG_MAX_WORKERS ? LOG_MAX_WORKERS : n;
     free(s->slots);
-    s->nslots = 4 * (s->want_workers + 1); /* blocks read ahead, to search in parallel */
+    /* blocks read ahead, to search in parallel; memory stays under
+     * LOG_MAX_SLOTS blocks whatever the threads */
+    s->nslots = 2 * (s->want_workers + 1) + 2;
+    if (s->nslots > LOG_MAX_SLOTS)
+        s->nslots = LOG_MAX_SLOTS;
     s->slots = xcalloc(s->nslots, sizeof(*s->slots));
+}
+
+void
+log_scanner_set_sink(struct log_scanner *s, const struct log_sink *sink)
+{
+    if (s->filling > 0 || slot_of(s, 0)->buf != NULL)
+        return;
+    s->sink = sink;
+    reader_init(&s->rd_ahead, s, true);
 }
 
 /* The searchers start when the first full block is posted: a file that
@@ -596,8 +723,8 @@ start_workers(struct log_scanner *s)
 
 /* Scans the oldest posted block on the caller's thread and frees its slot.
  * If no searcher has taken it, the caller searches it as it scans; if one
- * is searching it, the caller searches the newest posted block meanwhile
- * rather than wait. */
+ * is searching it, the caller searches (and folds) the newest posted block
+ * meanwhile rather than wait. */
 static void
 consume(struct log_scanner *s)
 {
@@ -609,17 +736,43 @@ consume(struct log_scanner *s)
     while (!mine && sl->state != SLOT_SEARCHED) {
         uint64_t b = find_posted(s, true);
         if (b != UINT64_MAX)
-            search_claimed(s, b, s->scratch);
+            search_claimed(s, b, s->scratch, s->sink != NULL ? &s->rd_ahead : NULL);
         else
             pthread_cond_wait(&s->searched_cv, &s->mu);
     }
     pthread_mutex_unlock(&s->mu);
-    scan_block(s, sl->buf, sl->whole, !mine && sl->searched ? sl : NULL);
+    scan_block(s, sl, !mine && sl->searched ? sl : NULL);
     pthread_mutex_lock(&s->mu);
     sl->state = SLOT_FREE;
     sl->fill = sl->whole = sl->nhits = 0;
+    sl->folded = false;
     s->consumed++;
     pthread_mutex_unlock(&s->mu);
+}
+
+/* What a block needs from the ones before it, noted as it is posted: its
+ * first line's number and the time above it; then the same for the next. */
+static void
+note_block(struct log_scanner *s, struct slot *sl)
+{
+    sl->line_base = s->posted_lines;
+    sl->nlines = count_nl(sl->buf, sl->whole);
+    sl->prev_has = s->posted_prev_has;
+    sl->prev_ms = s->posted_prev_ms;
+    s->posted_lines += sl->nlines;
+    /* the time of the block's last timed line (the last line may be open) */
+    struct reader r = {.s = s, .blk = sl->buf, .blk_len = sl->whole,
+                       .prev_has = sl->prev_has, .prev_ms = sl->prev_ms};
+    int64_t ms;
+    bool open_end = sl->whole > 0 && sl->buf[sl->whole - 1] != '\n';
+    if (time_above(&r, sl->whole + open_end, &ms)) {
+        s->posted_prev_has = true;
+        s->posted_prev_ms = ms;
+        s->st.has_last = true;
+        s->st.last_ms = ms;
+    }
+    if (s->sink != NULL && s->want_workers > 0 && sl->whole > 0)
+        sl->fork = s->sink->fork(s->ctx);
 }
 
 /* Posts the block being filled: its whole lines [0, whole) go to the
@@ -638,6 +791,7 @@ post(struct log_scanner *s, size_t whole)
     memcpy(next->buf, sl->buf + whole, sl->fill - whole);
     next->fill = sl->fill - whole;
     sl->fill = sl->whole = whole;
+    note_block(s, sl);
     pthread_mutex_lock(&s->mu);
     sl->state = SLOT_POSTED;
     s->filling++;
@@ -721,16 +875,17 @@ log_scanner_finish(struct log_scanner *s, struct psod_result *crashes, struct lo
     diags_release(&s->notes);
     if (s->scratch)
         hs_free_scratch(s->scratch);
-    buf_release(&s->text);
-    buf_release(&s->arena);
+    reader_release(&s->rd);
+    if (s->sink != NULL)
+        reader_release(&s->rd_ahead);
     for (unsigned i = 0; i < s->nslots; i++) {
+        if (s->slots[i].fork != NULL)
+            s->sink->drop(s->slots[i].fork);
         free(s->slots[i].buf);
         free(s->slots[i].hits);
     }
     free(s->slots);
     free(s->workers);
-    free(s->marked);
-    free(s->marks);
     free(s->vm);
     free(s);
 }

@@ -9,8 +9,8 @@
  * mode), then block search resumes. Rules that cannot be prefiltered keep
  * the scanner in line mode throughout.
  *
- * Memory: two blocks (LOG_BLOCK) per thread plus one record and one crash,
- * whatever the file size. A line longer than a block is read in block-sized pieces (a
+ * Memory: two blocks (LOG_BLOCK) per thread, at most LOG_MAX_SLOTS, plus
+ * a record per thread and one crash, whatever the file size. A line longer than a block is read in block-sized pieces (a
  * note says so). Pure: no I/O; the caller owns the bytes' source. */
 #ifndef VT_LOG_SCAN_H
 #define VT_LOG_SCAN_H
@@ -26,6 +26,7 @@
 
 #define LOG_BLOCK (1u << 20)
 #define LOG_MAX_WORKERS 15
+#define LOG_MAX_SLOTS 24 /* blocks in memory at most, whatever the threads */
 
 /* A rule (index into pf->rules) matched a record. The record is valid only
  * during the call. */
@@ -38,6 +39,17 @@ struct log_scan_stats {
     bool binary;              /* a NUL byte in the first 4 KiB: not a text log; nothing scanned */
     bool has_first, has_last; /* first and last wall-clock time of the lines read */
     int64_t first_ms, last_ms;
+};
+
+/* Lets worker threads fold whole blocks' matches themselves (see
+ * log_scanner_set_sink). `fork` and `join` run on the caller's thread (join
+ * in block order, and it takes the fork); `match` runs on a worker with a
+ * fork as its ctx; `drop` discards a fork that is not joined. */
+struct log_sink {
+    void *(*fork)(void *ctx);
+    log_match_fn *match;
+    void (*join)(void *ctx, void *fork);
+    void (*drop)(void *fork);
 };
 
 struct log_scanner;
@@ -56,6 +68,13 @@ void log_scanner_set_written(struct log_scanner *s, int64_t ms);
  * crashes are the same either way; callbacks stay on the caller's thread.
  * A thread that cannot be started leaves its work to the caller. */
 void log_scanner_set_workers(struct log_scanner *s, unsigned n);
+/* With workers, they also read their blocks' matching lines as records,
+ * run the rules and fold the matches into a fork of the caller's ctx
+ * (`sink`, borrowed), which the caller joins in block order; lines a
+ * purple-screen needle marks, and what follows them in a block, stay on
+ * the caller's thread. The result is the same as matching every record on
+ * the caller's thread with `fn`. Call it before log_scanner_space. */
+void log_scanner_set_sink(struct log_scanner *s, const struct log_sink *sink);
 /* Room for the next bytes: never less than 4 KiB. */
 char *log_scanner_space(struct log_scanner *s, size_t *room);
 /* The caller wrote n bytes at the space; complete lines are scanned now. */
