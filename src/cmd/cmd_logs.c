@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #define DEFAULT_EXAMPLES 5
-#define MAX_SEARCHERS 3
+#define MAX_SEARCHERS 7
 
 static int run_logs(struct cmd_ctx *c);
 
@@ -210,17 +210,21 @@ cmp_crash_time(const void *x, const void *y)
     return a->crash->line < b->crash->line ? -1 : a->crash->line > b->crash->line;
 }
 
-/* Threads searching ahead of the reading one: -j N gives N-1; by default
- * one per core besides the reader, at most MAX_SEARCHERS (past that the
- * reading thread, not the search, sets the pace). */
+/* Threads reading blocks ahead of the reading one: -j N gives N-1; by
+ * default one per core besides the reader, at most MAX_SEARCHERS (past that
+ * the reading thread sets the pace). More threads than cores only take
+ * turns, so -j is capped at the cores online: more is never slower. */
 static unsigned
 searchers(const struct vt_opts *o)
 {
-    long n = o->jobs;
-    if (n == 0) {
-        n = sysconf(_SC_NPROCESSORS_ONLN);
-        n = n < 1 ? 1 : n > MAX_SEARCHERS + 1 ? MAX_SEARCHERS + 1 : n;
-    }
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    const char *test = getenv("VMTRIAGE_CORES"); /* tests: more threads than this machine has */
+    if (test != NULL && atoi(test) > 0)
+        cores = atoi(test);
+    cores = cores < 1 ? 1 : cores;
+    long n = o->jobs == 0 ? (cores > MAX_SEARCHERS + 1 ? MAX_SEARCHERS + 1 : cores) : o->jobs;
+    if (n > cores)
+        n = cores;
     return (unsigned)(n - 1);
 }
 
