@@ -7,6 +7,9 @@
 #
 # Environment:
 #   BENCH_LOG_MB=1024      size of the generated vmkernel.log, MiB
+#   BENCH_NOISE_PCT=0      share of lines (%) that are routine matches of benign rules
+#                          (gen_vmkernel -n: SMART 0x85 polls, rescans, NMP repeats);
+#                          25 is the match-dense profile of issue 20
 #   BENCH_GZ_MB=256        size of the log that is gzipped for the .gz runs (0: no .gz runs)
 #   BENCH_SEED=1           generator seed (same MB + SEED = same file, bit for bit)
 #   BENCH_ROUNDS=5         timed rounds; the commands alternate within each round
@@ -30,6 +33,7 @@ ROOT=$(pwd)
 . bench/lib.sh
 OUT=$ROOT/bench/out
 MB=${BENCH_LOG_MB:-1024}
+NOISE=${BENCH_NOISE_PCT:-0}
 GZMB=${BENCH_GZ_MB:-256}
 SEED=${BENCH_SEED:-1}
 R=${BENCH_ROUNDS:-5}
@@ -40,6 +44,10 @@ CC=${CC:-cc}
 TAB=$(printf '\t')
 
 case $MB in '' | *[!0-9]* | 0) die "BENCH_LOG_MB must be a number >= 1" ;; esac
+case $NOISE in '' | *[!0-9]*) die "BENCH_NOISE_PCT must be a number (0-90)" ;; esac
+[ "$NOISE" -le 90 ] || die "BENCH_NOISE_PCT must be at most 90"
+NZ="" # file name suffix of the noise profile
+[ "$NOISE" = 0 ] || NZ="-n$NOISE"
 case $GZMB in '' | *[!0-9]*) die "BENCH_GZ_MB must be a number (0: no .gz runs)" ;; esac
 case $SEED in '' | *[!0-9]*) die "BENCH_SEED must be a number" ;; esac
 case $R in '' | *[!0-9]* | 0) die "BENCH_ROUNDS must be a number >= 1" ;; esac
@@ -87,29 +95,30 @@ mval() { # MANIFEST KIND -> count
     awk -F'\t' -v k="$2" '$1 == k { print $2; f = 1 } END { if (!f) print 0 }' "$1"
 }
 gen() {
-    g_log=$OUT/vmkernel-$1.log
-    g_man=$OUT/vmkernel-$1.manifest.tsv
+    g_log=$OUT/vmkernel-$1$NZ.log
+    g_man=$OUT/vmkernel-$1$NZ.manifest.tsv
     g_want="# gen_vmkernel version=1 size_mb=$1 seed=$SEED"
+    [ "$NOISE" = 0 ] || g_want="$g_want noise=$NOISE"
     if [ -f "$g_man" ] && [ -f "$g_log" ] && [ "$(head -n 1 "$g_man")" = "$g_want" ] &&
         [ -z "$(find "$GEN" -newer "$g_man")" ] &&
         [ "$(wc -c <"$g_log" | tr -d ' ')" = "$(mval "$g_man" bytes)" ]; then
-        echo "== reusing $g_log ($1 MiB, seed $SEED)"
+        echo "== reusing $g_log ($1 MiB, seed $SEED, noise $NOISE %)"
     else
-        echo "== generating $g_log ($1 MiB, seed $SEED)"
+        echo "== generating $g_log ($1 MiB, seed $SEED, noise $NOISE %)"
         rm -f "$g_log" "$g_man" "$g_log.gz"
-        "$GEN" -o "$g_log" "$1" "$SEED" "$g_man" || die "generator failed"
+        "$GEN" -n "$NOISE" -o "$g_log" "$1" "$SEED" "$g_man" || die "generator failed"
     fi
 }
 gen "$MB"
-LOG=$OUT/vmkernel-$MB.log
-MAN=$OUT/vmkernel-$MB.manifest.tsv
+LOG=$OUT/vmkernel-$MB$NZ.log
+MAN=$OUT/vmkernel-$MB$NZ.manifest.tsv
 if [ "$GZMB" != 0 ]; then
     [ "$GZMB" = "$MB" ] || gen "$GZMB"
-    GZ=$OUT/vmkernel-$GZMB.log.gz
-    GZMAN=$OUT/vmkernel-$GZMB.manifest.tsv
-    if [ ! -f "$GZ" ] || [ -n "$(find "$OUT/vmkernel-$GZMB.log" -newer "$GZ")" ]; then
-        echo "== gzip -6 vmkernel-$GZMB.log"
-        gzip -6 -c "$OUT/vmkernel-$GZMB.log" >"$GZ.tmp" || die "gzip failed"
+    GZ=$OUT/vmkernel-$GZMB$NZ.log.gz
+    GZMAN=$OUT/vmkernel-$GZMB$NZ.manifest.tsv
+    if [ ! -f "$GZ" ] || [ -n "$(find "$OUT/vmkernel-$GZMB$NZ.log" -newer "$GZ")" ]; then
+        echo "== gzip -6 vmkernel-$GZMB$NZ.log"
+        gzip -6 -c "$OUT/vmkernel-$GZMB$NZ.log" >"$GZ.tmp" || die "gzip failed"
         mv "$GZ.tmp" "$GZ"
     fi
 fi
@@ -169,6 +178,10 @@ run_rg() { eval "rg -c $PATS \"\$LOG\"" >"$1"; }
 # (`vmtriage rules prefilter`: the rules' literal factors and the purple-screen
 # needles, caseless where the rule is): the issue's "same rule literals".
 run_rgpf() { rg -c -f "$W/prefilter.txt" "$LOG" >"$1"; }
+# the same patterns as fixed strings (`rg -c -F -f`): the prefilter's \xHH
+# escapes decoded; rg then matches every one case-sensitively, less work
+# than vmtriage's caseless ones
+run_rgF() { rg -c -F -f "$W/literals.txt" "$LOG" >"$1"; }
 run_grep() { eval "LC_ALL=C grep -c -E $PATS \"\$LOG\"" >"$1"; }
 run_lnav() { HOME=$LNAV_HOME lnav -n -c ';SELECT count(*) FROM all_logs' "$LOG" >"$1"; }
 run_vmtriage() { "$BIN" logs --format json "$LOG" >"$1" 2>"$W/logs.stderr"; }
@@ -207,7 +220,14 @@ CMDS="$CMDS grep"
 [ "$VT" = 1 ] && CMDS="$CMDS vmtriage vmtriage1"
 if [ "$VT" = 1 ] && [ "$HAVE_RG" = 1 ]; then
     "$BIN" rules prefilter | grep -v '^#' | cut -f1 >"$W/prefilter.txt"
-    CMDS="$CMDS rgpf"
+    awk 'BEGIN { for (i = 0; i < 256; i++) hex[sprintf("%02x", i)] = sprintf("%c", i) }
+        { sub(/^\(\?i\)/, ""); out = ""
+          while (match($0, /\\x[0-9a-fA-F][0-9a-fA-F]/)) {
+              out = out substr($0, 1, RSTART - 1) hex[tolower(substr($0, RSTART + 2, 2))]
+              $0 = substr($0, RSTART + 4) }
+          print out $0 }' "$W/prefilter.txt" >"$W/literals.txt"
+    grep -q '\\' "$W/literals.txt" && die "a prefilter pattern is not a plain literal: see $W/literals.txt"
+    CMDS="$CMDS rgpf rgF"
 fi
 [ "$HAVE_PSOD" = 1 ] && CMDS="$CMDS psod"
 [ "$HAVE_LNAV" = 1 ] && CMDS="$CMDS lnav"
@@ -260,6 +280,7 @@ desc() {
     wc) echo "wc -l < FILE" ;;
     rg) echo "rg -c -e ERE (x$NPAT) FILE" ;;
     rgpf) echo "rg -c -f <vmtriage's $(wc -l <"$W/prefilter.txt" | tr -d ' ') prefilter patterns> FILE" ;;
+    rgF) echo "rg -c -F -f <the same $(wc -l <"$W/literals.txt" | tr -d ' ') as literals> FILE" ;;
     grep) echo "LC_ALL=C grep -c -E -e ERE (x$NPAT) FILE" ;;
     vmtriage) echo "vmtriage logs --format json FILE" ;;
     vmtriage1) echo "vmtriage logs -j 1 --format json FILE  (one core)" ;;
@@ -276,7 +297,7 @@ NPAT=$(awk -F'\t' '!/^#/ && NF == 3' "$MAN" | wc -l | tr -d ' ')
     echo
     echo "machine: $(nproc 2>/dev/null || echo '?') CPUs, $cpu, $(uname -sr), $(free -g 2>/dev/null | awk '/^Mem:/ { print $2 " GiB RAM" }')"
     echo "file:    $LOG"
-    echo "         $BYTES bytes, $LINES lines, $TOTAL event lines ($NPAT kinds incl. the crash); seed $SEED"
+    echo "         $BYTES bytes, $LINES lines, $TOTAL event lines ($NPAT kinds incl. the crash); seed $SEED; noise $NOISE %"
     [ "$GZMB" = 0 ] || echo "gzip:    $GZ, $(wc -c <"$GZ" | tr -d ' ') bytes (from $(mval "$GZMAN" bytes) bytes, $(mval "$GZMAN" lines) lines)"
     echo "tools:   $(rg --version 2>/dev/null | head -n 1 || echo 'rg: none'); $(grep --version | head -n 1); $(lnav -V 2>/dev/null | head -n 1 || echo 'lnav: none')"
     echo "rounds:  $R (after one warm-up run each; page cache warm, nothing dropped); MB = 10^6 bytes"
@@ -299,6 +320,7 @@ EOF
     if [ "$VT" = 1 ]; then
         [ "$HAVE_RG" = 1 ] && echo "  vmtriage/rg   = $(ratio "$(med vmtriage)" "$(med rg)")  (rg with the 13 event EREs)"
         [ "$HAVE_RG" = 1 ] && echo "  vmtriage/rg-same-patterns = $(ratio "$(med vmtriage)" "$(med rgpf)")  (rg with vmtriage's prefilter patterns)"
+        [ "$HAVE_RG" = 1 ] && echo "  vmtriage/rg-F-same-literals = $(ratio "$(med vmtriage)" "$(med rgF)")  (rg -c -F -f with the same literals; goal <= 1.5)"
         echo "  vmtriage/grep = $(ratio "$(med vmtriage)" "$(med grep)")"
         [ "$HAVE_LNAV" = 1 ] && echo "  lnav/vmtriage = $(ratio "$(med lnav)" "$(med vmtriage)")  (vmtriage: default threads, one per core)"
         [ "$HAVE_LNAV" = 1 ] && echo "  lnav/vmtriage -j 1 = $(ratio "$(med lnav)" "$(med vmtriage1)")"
