@@ -8,6 +8,9 @@
 #include "util/util_text.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 enum {
     MAX_SUBSYS = 40,    /* a vmkernel subsystem name longer than this is prose */
@@ -1098,22 +1101,58 @@ record_start(const struct log_prefix *p)
     }
 }
 
+/* Whether a record starts at s[i] (s[i] a digit or capital after a byte
+ * that is not a letter or digit). */
+static bool
+record_at(const char *s, size_t n, size_t i)
+{
+    bool iso = n - i > 10 && s[i + 4] == '-' && s[i + 7] == '-';
+    if (!iso && !is_month(s, n, i))
+        return false;
+    struct log_prefix p;
+    return log_parse_prefix(s + i, n - i, &p) && record_start(&p);
+}
+
+#ifdef __SSE2__
+/* Bytes in [lo, hi] (ASCII: bytes >= 0x80 are negative and never in range). */
+static __m128i
+in_range(__m128i v, char lo, char hi)
+{
+    return _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8((char)(lo - 1))),
+                         _mm_cmplt_epi8(v, _mm_set1_epi8((char)(hi + 1))));
+}
+#endif
+
 size_t
 log_next_record(const char *s, size_t n, size_t from)
 {
     /* the line's own first record (after blanks and `[#1] `) is not a second one */
     size_t lead = after_instance(s, n, skip_blanks(s, n, 0));
-    for (size_t i = from > lead ? from : lead + 1; i < n; i++) {
+    size_t i = from > lead ? from : lead + 1; /* >= 1: s[i - 1] is in the line */
+#ifdef __SSE2__
+    /* 16 bytes at a time: where a digit or capital follows a byte that is
+     * not a letter or digit (the same test as the loop below) */
+    for (; i + 16 <= n; i += 16) {
+        __m128i c = _mm_loadu_si128((const __m128i *)(s + i));
+        __m128i b = _mm_loadu_si128((const __m128i *)(s + i - 1));
+        __m128i start = _mm_or_si128(in_range(c, '0', '9'), in_range(c, 'A', 'Z'));
+        __m128i word = _mm_or_si128(_mm_or_si128(in_range(b, '0', '9'), in_range(b, 'A', 'Z')),
+                                    in_range(b, 'a', 'z'));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(word, start));
+        for (; m != 0; m &= m - 1) {
+            size_t at = i + (size_t)__builtin_ctz(m);
+            if (record_at(s, n, at))
+                return at;
+        }
+    }
+#endif
+    for (; i < n; i++) {
         char c = s[i]; /* a digit, a month's capital or a mask (`YYYY-`): not lower case */
         if (!is_digit(c) && !(c >= 'A' && c <= 'Z'))
             continue;
-        if (i > 0 && is_alnum(s[i - 1]))
+        if (is_alnum(s[i - 1]))
             continue;
-        bool iso = n - i > 10 && s[i + 4] == '-' && s[i + 7] == '-';
-        if (!iso && !is_month(s, n, i))
-            continue;
-        struct log_prefix p;
-        if (log_parse_prefix(s + i, n - i, &p) && record_start(&p))
+        if (record_at(s, n, i))
             return i;
     }
     return n;

@@ -401,6 +401,24 @@ test_next_record(void)
     static const char ids[] = "dev naa.600508e000000000c9f6baa7c19f6900 and 5091de63-2683f5a0-1ea1 "
                               "or x2012-11-12T13:23:50.765Z cpu2:5000)y";
     T_EQ_INT("ids: no record", log_next_record(ids, sizeof(ids) - 1, 1), sizeof(ids) - 1);
+    /* a second record at every offset from 2 to 100 (the 16-byte steps and
+     * the bytes after them), behind prose full of lookalikes: capitals and
+     * digits inside words, `Mar` and `2019-` that start no record */
+    static const char pad[] = "xMar 9 aBc9 D:0x2 z2011-04-04T21:07:30.257Z cpu2:2050)y Sep iD0 "
+                              "k2019-01-13T08:5 ZZZZ-ZZ-Z, Mon Tue OK";
+    static const char rec2[] = "2011-04-04T21:07:30.257Z cpu2:2050)ScsiDeviceIO: 2315: failed";
+    for (size_t off = 2; off <= 100; off++) { /* at 1 it would follow blanks: the first record */
+        char line[256];
+        memcpy(line, pad, off); /* pad is longer than any off */
+        line[off - 1] = ' ';
+        memcpy(line + off, rec2, sizeof(rec2));
+        size_t len = off + sizeof(rec2) - 1;
+        char desc[64];
+        snprintf(desc, sizeof desc, "second record at offset %zu", off);
+        T_EQ_INT(desc, log_next_record(line, len, 1), off);
+        snprintf(desc, sizeof desc, "no record in the first %zu bytes", off);
+        T_EQ_INT(desc, log_next_record(line, off, 1), off);
+    }
     /* a quoted timestamp in a hostd dump is no record */
     static const char quoted[] = "-->    createdTime = \"1970-01-01T00:00:00Z\",";
     T_EQ_INT("quoted: no record", log_next_record(quoted, sizeof(quoted) - 1, 1),
