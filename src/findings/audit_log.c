@@ -298,6 +298,17 @@ example_put(const struct log_audit *a, struct finding *f, size_t at, struct evid
     f->nev++;
 }
 
+/* The finding's lines span [first, last] too. */
+static void
+widen_span(struct finding *f, int64_t first, int64_t last)
+{
+    if (!f->has_time || first < f->first_ms)
+        f->first_ms = first;
+    if (!f->has_time || last > f->last_ms)
+        f->last_ms = last;
+    f->has_time = true;
+}
+
 static void
 add_example(struct log_audit *a, struct finding *f, const struct log_record *rec)
 {
@@ -341,11 +352,7 @@ log_audit_match(void *audit, size_t rule, const struct log_record *rec)
     struct finding *f = &a->out.v[fi];
     f->count++;
     if (rec->has_time) {
-        if (!f->has_time || rec->time_ms < f->first_ms)
-            f->first_ms = rec->time_ms;
-        if (!f->has_time || rec->time_ms > f->last_ms)
-            f->last_ms = rec->time_ms;
-        f->has_time = true;
+        widen_span(f, rec->time_ms, rec->time_ms);
         tl_add(a, hour_of(rec->time_ms), rule, 1);
     }
     if (a->examples > 0)
@@ -381,26 +388,28 @@ tally_release(struct tally *t)
     free(t->index);
 }
 
+/* Frees an audit or a fork, with what findings are left in it. */
 static void
-fork_release(struct log_audit *b)
+audit_free(struct log_audit *a)
 {
-    for (size_t i = 0; i < b->out.n * INV__COUNT; i++)
-        tally_release(&b->tallies[i]);
-    free(b->tallies);
-    free(b->rule_of);
-    free(b->subjects[0]);
-    free(b->subjects);
-    free(b->slots);
-    free(b->tl);
-    findings_release(&b->out);
-    free(b);
+    for (size_t i = 0; a->fork && i < a->out.n * INV__COUNT; i++)
+        tally_release(&a->tallies[i]);
+    free(a->tallies);
+    free(a->rule_of);
+    for (size_t i = 0; i < a->nsubjects; i++)
+        free(a->subjects[i]);
+    free(a->subjects);
+    free(a->slots);
+    free(a->tl);
+    findings_release(&a->out);
+    free(a);
 }
 
 void
 log_audit_drop(struct log_audit *b)
 {
     if (b != NULL)
-        fork_release(b);
+        audit_free(b);
 }
 
 /* Folds one finding of a fork into a's finding of the same rule, as if its
@@ -410,13 +419,8 @@ static void
 join_finding(struct log_audit *a, struct finding *f, struct finding *g, struct tally *t)
 {
     f->count += g->count;
-    if (g->has_time) {
-        if (!f->has_time || g->first_ms < f->first_ms)
-            f->first_ms = g->first_ms;
-        if (!f->has_time || g->last_ms > f->last_ms)
-            f->last_ms = g->last_ms;
-        f->has_time = true;
-    }
+    if (g->has_time)
+        widen_span(f, g->first_ms, g->last_ms);
     for (size_t i = 0; i < g->nev; i++) {
         size_t at = example_at(a, f, g->ev[i].has_time, g->ev[i].time_ms);
         if (at == SIZE_MAX) {
@@ -474,7 +478,7 @@ log_audit_join(struct log_audit *a, struct log_audit *b)
         if (b->tl[i].used)
             tl_add(a, b->tl[i].hour, b->tl[i].kind, b->tl[i].count);
     a->untimed += b->untimed;
-    fork_release(b);
+    audit_free(b);
 }
 
 static int
@@ -513,13 +517,7 @@ log_audit_finish(struct log_audit *a, struct findings *out, struct timeline *tl,
         diags_add(d, DIAG_NOTE, NULL, 0,
                   "%zu matching lines have no time and were left out by --since/--until",
                   a->untimed);
-    for (size_t i = 0; i < a->nsubjects; i++)
-        free(a->subjects[i]);
-    free(a->subjects);
-    free(a->slots);
-    free(a->tl);
-    findings_release(&a->out);
-    free(a);
+    audit_free(a);
 }
 
 void
