@@ -60,7 +60,7 @@ load(void)
     static const struct lazy_sym syms[] = {
         ARCHIVE_FUNCS(ENTRY) LAZY_SYM(p_archive_set_error, "archive_set_error"),
     };
-    lazy_lib_load("libarchive.so.13", "archives (.tgz, .zip, .xlsx)", syms,
+    lazy_lib_load("libarchive.so.13", "to read .tgz, .zip and .xlsx files", syms,
                   sizeof syms / sizeof syms[0]);
 }
 

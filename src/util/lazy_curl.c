@@ -38,7 +38,7 @@ load(void)
         LAZY_SYM(f.slist_append, "curl_slist_append"),
         LAZY_SYM(f.slist_free_all, "curl_slist_free_all"),
     };
-    lazy_lib_load("libcurl.so.4", "the vSphere client", syms, sizeof syms / sizeof syms[0]);
+    lazy_lib_load("libcurl.so.4", "for the vSphere client (vcenter)", syms, sizeof syms / sizeof syms[0]);
 }
 
 #define LOAD() pthread_once(&once, load)

@@ -10,7 +10,7 @@ static _Noreturn void
 fail(const char *soname, const char *why, const char *what)
 {
     fflush(stdout);
-    fprintf(stderr, "vmtriage: cannot load %s (needed for %s): %s\n", soname, why,
+    fprintf(stderr, "vmtriage: cannot load %s, needed %s: %s\n", soname, why,
             what ? what : "unknown error");
     exit(3);
 }

@@ -24,7 +24,8 @@ struct lazy_sym {
     void **slot; /* where the address goes: a function pointer, cast */
 };
 
-/* Loads `soname` (what it is needed for: `why`, for the error line) and
+/* Loads `soname` (`why`: what it is needed for, "to read ..." or
+ * "for ...", for the error line) and
  * fills every slot of syms[0..n). Call it from a pthread_once routine. */
 void lazy_lib_load(const char *soname, const char *why, const struct lazy_sym *syms, size_t n);
 

@@ -29,7 +29,7 @@ load_ssl(void)
     static const struct lazy_sym syms[] = {
         LAZY_SYM(ssl.set_cert_verify_callback, "SSL_CTX_set_cert_verify_callback"),
     };
-    lazy_lib_load("libssl.so.3", "the vSphere certificate pin", syms, sizeof syms / sizeof syms[0]);
+    lazy_lib_load("libssl.so.3", "for the vSphere certificate check", syms, sizeof syms / sizeof syms[0]);
 }
 
 static void
@@ -40,7 +40,7 @@ load_crypto(void)
         LAZY_SYM(crypto.x509_digest, "X509_digest"),
         LAZY_SYM(crypto.sha256, "EVP_sha256"),
     };
-    lazy_lib_load("libcrypto.so.3", "the vSphere certificate pin", syms,
+    lazy_lib_load("libcrypto.so.3", "for the vSphere certificate check", syms,
                   sizeof syms / sizeof syms[0]);
 }
 

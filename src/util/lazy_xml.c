@@ -33,7 +33,7 @@ load(void)
         LAZY_SYM(f.free_doc, "xmlFreeDoc"),
         LAZY_SYM(f.set_structured_error, "xmlSetStructuredErrorFunc"),
     };
-    lazy_lib_load("libxml2.so.2", "XML (vSphere replies, .xlsx inventories)", syms,
+    lazy_lib_load("libxml2.so.2", "to read XML (vSphere replies, .xlsx inventories)", syms,
                   sizeof syms / sizeof syms[0]);
 }
 
