@@ -34,6 +34,13 @@ CPPFLAGS += -DVT_VSPHERE=1
 endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config $(STATIC_PC) --libs $(PKGS) 2>/dev/null || echo -lyaml -lpcre2-8 -lhs -lz -larchive -lyajl -lnettle)
+# The dynamic build loads libcurl, libxml2, OpenSSL and libarchive on first
+# use (src/util/lazy_lib.h: linked, they cost every call ~17 ms of start-up);
+# the static build links them in and has no lazy_*.c.
+LAZY_LIBS := -lcurl -lxml2 -lssl -lcrypto -larchive
+ifeq ($(STATIC),)
+PKG_LIBS := $(filter-out $(LAZY_LIBS),$(PKG_LIBS)) -ldl
+endif
 CPPFLAGS += -Isrc -I$(B) -D_GNU_SOURCE -include src/util/banned.h $(PKG_CFLAGS)
 # hyperscan is C++: its static link wants libgcc_eh, not the shared libgcc_s
 # Debian names yajl's static archive libyajl_s.a
@@ -46,6 +53,11 @@ ifneq ($(VSPHERE),1)
 SRC := $(filter-out %vsphere_http.c %vsphere_soap.c %vsphere_xml.c %vsphere_cred.c \
                     %vsphere_client.c %vm_vsphere.c %inv_xlsx.c,$(SRC))
 endif
+ifneq ($(STATIC),)
+SRC := $(filter-out %/lazy_lib.c %/lazy_archive.c %/lazy_curl.c %/lazy_xml.c %/lazy_ssl.c,$(SRC))
+else ifneq ($(VSPHERE),1)
+SRC := $(filter-out %/lazy_curl.c %/lazy_xml.c %/lazy_ssl.c,$(SRC))
+endif
 OBJ := $(SRC:src/%.c=$(B)/obj/%.o) $(B)/embedded_data.o $(B)/kb_docs.o $(B)/codepages.o \
        $(B)/prefilter_db.o
 # The static binary gets a do-nothing iconv (tools/static_noiconv.c) so that
@@ -56,6 +68,8 @@ NOLOAD_LDFLAGS := -Wl,--wrap=iconv_open -Wl,--wrap=iconv -Wl,--wrap=iconv_close 
                   -Wl,-Map=$(B)/vmtriage.map -Wl,--cref
 endif
 HOSTCC ?= cc
+# test_bundle writes archives with libarchive's writer, which vmtriage does not use.
+UNIT_LIBS := $(if $(STATIC),,-larchive)
 LIBOBJ := $(filter-out $(B)/obj/main.o,$(OBJ))
 RULE_FILES := $(sort $(wildcard rules/*.yml))
 DATA := $(RULE_FILES) $(sort $(wildcard data/*.tsv))
@@ -146,7 +160,7 @@ $(B)/static_noiconv.o: tools/static_noiconv.c tools/check-static.sh | $(B)
 	$(COMPILE) $(WARN) -c -o $@ $<
 
 $(B)/unit: $(UNIT_SRC) tests/unit/t.h $(LIBOBJ) | $(B)
-	$(COMPILE) $(WARN) -Itests/unit -o $@ $(UNIT_SRC) $(LIBOBJ) $(LDFLAGS) $(LDLIBS)
+	$(COMPILE) $(WARN) -Itests/unit -o $@ $(UNIT_SRC) $(LIBOBJ) $(LDFLAGS) $(LDLIBS) $(UNIT_LIBS)
 
 $(B)/fuzz-replay: fuzz/replay.c $(wildcard fuzz/fuzz_*.c) $(LIBOBJ) | $(B)
 	$(COMPILE) $(WARN) -o $@ fuzz/replay.c $(LIBOBJ) $(LDFLAGS) $(LDLIBS)

@@ -4,8 +4,11 @@
 # one .vmx (with every built-in rule), against `true` (the cost of starting
 # any program) and `grep -c x` on the same file (the admin's other tool).
 # Each command runs BENCH_CALLS times in a row per round; rounds alternate;
-# the median time per call is reported, and ratios to true and grep. The
-# static build (make static) is measured too when it exists.
+# the median time per call is reported, and ratios to true and grep.
+# `--version` of each build shows the cost of starting it at all (the
+# dynamic build loads its shared libraries; libcurl, libxml2, OpenSSL and
+# libarchive only on first use). The static build (make static) is measured
+# too when it exists.
 #
 #   sh bench/startup.sh
 #
@@ -38,6 +41,7 @@ TRUE_BIN=/bin/true # the program, not the shell's builtin
         [ -x "$b" ] || continue
         tag=dynamic
         [ "$b" = "$BIN" ] || tag=static
+        printf 'version-%s\t%s --version\n' "$tag" "$b"
         printf 'psod-%s\t%s psod %s\n' "$tag" "$b" "$SCREEN"
         printf 'scan-%s\t%s scan %s\n' "$tag" "$b" "$VMX"
     done
@@ -72,9 +76,9 @@ t_true=$(median <"$OUT/startup.t.true")
         case $name in
         psod-*) g=$(median <"$OUT/startup.t.grep-screen") ;;
         scan-*) g=$(median <"$OUT/startup.t.grep-vmx") ;;
-        *) g=$t ;;
+        *) g= ;;
         esac
-        printf '%-14s %7s ms   x true %5s   x grep %5s\n' "$name" "$(ms "$t")" "$(ratio "$t" "$t_true")" "$(ratio "$t" "$g")"
+        printf '%-16s %7s ms   x true %5s   x grep %5s\n' "$name" "$(ms "$t")" "$(ratio "$t" "$t_true")" "$([ -n "$g" ] && ratio "$t" "$g" || echo -)"
     done <"$OUT/startup.cmds"
     VMTRIAGE_WORK=1 "$BIN" psod "$SCREEN" 2>&1 >/dev/null | grep 'work:' | sed 's/^vmtriage: /psod: /'
     VMTRIAGE_WORK=1 "$BIN" scan "$VMX" 2>&1 >/dev/null | grep 'work:' | sed 's/^vmtriage: /scan: /'
