@@ -81,7 +81,7 @@ field_lookup(enum record_kind kind, const char *name)
     }
     for (size_t t = 0; t < NTABLES; t++)
         for (size_t i = 0; i < *tables[t].n; i++)
-            if (strcmp(tables[t].v[i].name, name) == 0)
+            if (tables[t].v[i].name[0] == name[0] && strcmp(tables[t].v[i].name, name) == 0)
                 return tables[t].v[i].kinds & (1u << kind) ? &tables[t].v[i] : NULL;
     return NULL;
 }

@@ -96,7 +96,7 @@ map_get(struct loader *L, yaml_node_t *map, const char *key)
     for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
          p++) {
         const char *k = scalar(node_at(L, p->key));
-        if (k && strcmp(k, key) == 0)
+        if (k && k[0] == key[0] && strcmp(k, key) == 0) /* the first byte first: start-up */
             return node_at(L, p->value);
     }
     return NULL;
@@ -589,14 +589,14 @@ compile_rule(struct loader *L, yaml_node_t *root)
          p++) {
         const char *k = scalar(node_at(L, p->key));
         bool known = false;
-        for (size_t i = 0; k && i < sizeof(top_keys) / sizeof(top_keys[0]); i++)
-            known |= strcmp(k, top_keys[i]) == 0;
+        for (size_t i = 0; k && !known && i < sizeof(top_keys) / sizeof(top_keys[0]); i++)
+            known = k[0] == top_keys[i][0] && strcmp(k, top_keys[i]) == 0;
         if (!known) {
             fail(L, node_at(L, p->key), "unknown rule key '%s'", k ? k : "?");
             return NULL;
         }
         for (yaml_node_pair_t *q = root->data.mapping.pairs.start; q < p; q++)
-            if (strcmp(scalar(node_at(L, q->key)), k) == 0) {
+            if (scalar(node_at(L, q->key))[0] == k[0] && strcmp(scalar(node_at(L, q->key)), k) == 0) {
                 fail(L, node_at(L, p->key), "duplicate rule key '%s'", k);
                 return NULL;
             }
