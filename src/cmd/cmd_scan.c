@@ -68,6 +68,7 @@ struct job {
     pthread_t tids[MAX_THREADS];
     int started;
     struct report *rep;
+    size_t vm_cap;      /* of rep->vm_json, without a stream */
     struct diags later; /* the files' diagnostics: after the walk's */
 };
 
@@ -177,18 +178,31 @@ start_threads(struct job *jb)
         }
 }
 
+/* Counts a VM and passes its record (owned; NULL when not serialised) to
+ * the stream, or keeps it in rep->vm_json. */
+static void
+keep_vm(struct job *jb, char *vm_json)
+{
+    struct report *rep = jb->rep;
+    if (vm_json && rep->stream) {
+        report_stream_vm(rep->stream, vm_json);
+        free(vm_json);
+    } else if (vm_json) {
+        XGROW(rep->vm_json, jb->vm_cap, rep->nvms + 1);
+        rep->vm_json[rep->nvms] = vm_json;
+    }
+    rep->nvms++;
+}
+
 /* Moves a done slot's results into the report (or its stream) and clears
  * the slot for reuse. Main thread. */
 static void
 emit(struct job *jb, struct slot *s)
 {
     struct report *rep = jb->rep;
-    if (s->is_vm) {
-        if (s->vm_json)
-            report_stream_vm(rep->stream, s->vm_json);
-        rep->nvms++;
-    }
-    free(s->vm_json);
+    if (s->is_vm)
+        keep_vm(jb, s->vm_json);
+    s->vm_json = NULL;
     rep->templates += s->is_template;
     rep->not_vmware += s->not_vmware;
     rep->encrypted += s->encrypted;
@@ -290,7 +304,7 @@ static void
 on_inventory_vm(void *arg, struct vm *vm)
 {
     struct inv_scan *is = arg;
-    const struct job *jb = is->jb;
+    struct job *jb = is->jb;
     struct report *rep = jb->rep;
     struct findings fs = FINDINGS_INIT;
     audit_vm(jb->rules, vm, jb->ctx, &fs);
@@ -298,20 +312,20 @@ on_inventory_vm(void *arg, struct vm *vm)
     for (size_t i = 0; i < jb->rules->n; i++)
         if (!is->unknown[i] && audit_rule_unknown(jb->rules->v[i], vm, jb->ctx))
             is->unknown[i] = true;
+    char *vm_json = NULL;
     if (jb->want_json) {
         struct buf b = BUF_INIT;
         struct json j;
         json_init(&j, &b);
         vm_to_json(&j, vm);
-        report_stream_vm(rep->stream, buf_str(&b));
-        buf_release(&b);
+        vm_json = buf_detach(&b);
     }
     if (rep->stream)
         report_stream_findings(rep->stream, &fs);
     else
         findings_move(&rep->findings, &fs);
     findings_release(&fs);
-    rep->nvms++;
+    keep_vm(is->jb, vm_json);
     rep->templates += vm->is_template;
     vm_free(vm);
 }
@@ -359,16 +373,17 @@ read_inventories(char *const *paths, size_t npaths, size_t *left, struct job *jb
 }
 
 /* Audits every VM configuration under `paths` into `rep`: the walk's and the
- * files' diagnostics, the findings and the counts. With rep->stream the VMs
- * (serialised when it is JSON) and findings go to the stream as they are
- * made, in walk order; else the findings are kept in rep->findings. */
+ * files' diagnostics, the findings, the counts and, when `want_json`, each
+ * VM serialised. With rep->stream the records and findings go to the stream
+ * as they are made, in walk order; else they are kept in rep->vm_json (NULL
+ * without `want_json`) and rep->findings. */
 static void
 scan_into(char *const *paths, size_t npaths, const struct ruleset *rules, const struct vt_opts *o,
-          struct report *rep)
+          bool want_json, struct report *rep)
 {
     struct record_ctx ctx = {.profile_nested = o->profile_nested};
     struct job jb = {.rules = rules, .ctx = &ctx, .rep = rep, .window = WINDOW,
-                     .want_json = rep->stream && o->format == FMT_JSON};
+                     .want_json = want_json};
     const char *hook = getenv("VT_SCAN_WINDOW");
     if (hook && atoi(hook) > 0 && atoi(hook) < WINDOW)
         jb.window = (size_t)atoi(hook);
@@ -392,6 +407,8 @@ scan_into(char *const *paths, size_t npaths, const struct ruleset *rules, const 
     diags_move(&rep->diags, &jb.later);
     diags_release(&jb.later);
     free(jb.ring);
+    if (want_json && !rep->stream) /* the report has a `vms` array, maybe empty */
+        XGROW(rep->vm_json, jb.vm_cap, rep->nvms + 1);
 }
 
 void
@@ -399,7 +416,7 @@ scan_paths(char *const *paths, size_t npaths, const struct ruleset *rules, const
            struct findings *out, struct diags *d)
 {
     struct report rep = {.command = "scan"};
-    scan_into(paths, npaths, rules, o, &rep);
+    scan_into(paths, npaths, rules, o, false, &rep);
     findings_move(out, &rep.findings);
     diags_move(d, &rep.diags);
     report_release(&rep);
@@ -423,16 +440,19 @@ const struct command scan_cmd = {
     .formats = FMTS_ALL};
 
 /* JSON, text and CSV are written as the VMs are audited (report_stream.h);
- * the HTML page and the monitoring result from the whole report at the end. */
+ * the HTML page and the monitoring result from the whole report at the end.
+ * VT_SCAN_STREAM=0 (a test hook) writes them all from the whole report, so a
+ * test can compare the two writers. */
 static int
 run_scan(struct cmd_ctx *c)
 {
-    if (report_stream_can(c->o.format)) {
+    const char *hook = getenv("VT_SCAN_STREAM");
+    if (report_stream_can(c->o.format) && !(hook && strcmp(hook, "0") == 0)) {
         FILE *fp = cli_open_output(&c->o);
         if (fp == NULL)
             return VT_EXIT_UNKNOWN;
         c->rep.stream = report_stream_open(fp, c->o.format, c->o.min_level, &c->rep);
     }
-    scan_into(c->args, c->nargs, &c->rules, &c->o, &c->rep);
+    scan_into(c->args, c->nargs, &c->rules, &c->o, c->o.format == FMT_JSON, &c->rep);
     return VT_EXIT_OK;
 }
