@@ -104,11 +104,13 @@ flush_run(struct spool *s)
     qsort(s->mem, s->nmem, sizeof(*s->mem), cmp_rec);
     struct run r = {s->pos, 0};
     for (size_t i = 0; i < s->nmem; i++) {
-        if (write_rec(s, s->mem[i].p, s->mem[i].len) != 0)
-            return -1;
+        if (s->err == 0)
+            write_rec(s, s->mem[i].p, s->mem[i].len);
         free(s->mem[i].p);
     }
     s->nmem = s->mem_bytes = 0;
+    if (s->err)
+        return fail(s, s->err);
     r.end = s->pos;
     XGROW(s->runs, s->runs_cap, s->nruns + 1);
     s->runs[s->nruns++] = r;
