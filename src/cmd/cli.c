@@ -3,6 +3,7 @@
 #include "util/util_mem.h"
 #include "report/report_fit.h"
 #include "report/report_stream.h"
+#include "util/spool.h"
 #include "util/util_term.h"
 
 #include <errno.h>
@@ -654,7 +655,8 @@ cli_finish(struct report *r, const struct vt_opts *o)
     if (r->stream) {
         rc = report_stream_finish(r->stream, r, &ro);
         if (rc == -2) {
-            cli_error("cannot write a temporary file of the report: %s", strerror(errno));
+            cli_error("cannot write a temporary file of the report in %s (TMPDIR): %s",
+                      spool_tmpdir(), strerror(errno));
             if (fp != stdout)
                 fclose(fp);
             return VT_EXIT_UNKNOWN;

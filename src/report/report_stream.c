@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* JSON findings held in memory before they go to a temporary file. */
+#define PENDING_MAX (4u << 20)
+
 /* The findings of one rule at one level: a text section's worth. */
 struct group {
     const struct rule *rule;
@@ -31,7 +34,8 @@ struct report_stream {
     /* JSON: the emitter after "vms": [, and the findings serialised, comma separated */
     struct buf out;
     struct json j;
-    FILE *findings_file; /* tmpfile, made at the first finding */
+    struct buf pending;  /* the findings while they are few: no file at all */
+    FILE *findings_file; /* spool_tmpfile, once `pending` passes PENDING_MAX */
     /* text */
     const char *subject_head;
     struct text_table table;
@@ -126,18 +130,20 @@ add_json(struct report_stream *s, const struct finding *f)
 {
     if (s->tmp_err)
         return;
-    if (s->findings_file == NULL && (s->findings_file = tmpfile()) == NULL) {
+    struct json j;
+    if (s->nfindings > 1)
+        buf_addc(&s->pending, ',');
+    json_init(&j, &s->pending);
+    finding_to_json(&j, f);
+    if (s->pending.len < PENDING_MAX)
+        return;
+    if (s->findings_file == NULL && (s->findings_file = spool_tmpfile()) == NULL) {
         tmp_failed(s, errno);
         return;
     }
-    struct json j;
-    buf_reset(&s->scratch);
-    if (s->nfindings > 1)
-        buf_addc(&s->scratch, ',');
-    json_init(&j, &s->scratch);
-    finding_to_json(&j, f);
-    if (fwrite(s->scratch.p, 1, s->scratch.len, s->findings_file) != s->scratch.len)
+    if (fwrite(s->pending.p, 1, s->pending.len, s->findings_file) != s->pending.len)
         tmp_failed(s, errno);
+    buf_reset(&s->pending);
 }
 
 /* The group of f's rule and level; the last one found is tried first (a
@@ -208,21 +214,22 @@ report_stream_findings(struct report_stream *s, struct findings *fs)
     *fs = (struct findings)FINDINGS_INIT;
 }
 
-/* Copies the serialised findings to the report. */
+/* Copies the serialised findings to the report: the file's, then those pending. */
 static int
 copy_findings(struct report_stream *s)
 {
     FILE *t = s->findings_file;
-    if (t == NULL)
-        return 0;
-    if (fflush(t) != 0 || fseek(t, 0, SEEK_SET) != 0)
-        return tmp_failed(s, errno), -1;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), t)) > 0)
-        fwrite(chunk, 1, n, s->fp);
-    if (ferror(t))
-        return tmp_failed(s, errno), -1;
+    if (t != NULL) {
+        if (fflush(t) != 0 || fseek(t, 0, SEEK_SET) != 0)
+            return tmp_failed(s, errno), -1;
+        char chunk[65536];
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof(chunk), t)) > 0)
+            fwrite(chunk, 1, n, s->fp);
+        if (ferror(t))
+            return tmp_failed(s, errno), -1;
+    }
+    fwrite(s->pending.p, 1, s->pending.len, s->fp);
     return 0;
 }
 
@@ -335,6 +342,7 @@ report_stream_free(struct report_stream *s)
     if (s->findings_file)
         fclose(s->findings_file);
     buf_release(&s->scratch);
+    buf_release(&s->pending);
     buf_release(&s->out);
     free(s);
 }

@@ -5,7 +5,6 @@
  * with pread (one record per cursor in memory) and, when there are more runs
  * than MERGE_FANIN, first merges the oldest ones into one new run at the end
  * of the file, so memory stays bounded however many runs there are. */
-#define _POSIX_C_SOURCE 200809L
 #include "util/spool.h"
 #include "util/util_mem.h"
 
@@ -56,6 +55,31 @@ cmp_rec(const void *a, const void *b)
     return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
 }
 
+const char *
+spool_tmpdir(void)
+{
+    const char *dir = getenv("TMPDIR");
+    return dir == NULL || *dir == '\0' ? "/tmp" : dir;
+}
+
+FILE *
+spool_tmpfile(void)
+{
+    char *path = xasprintf("%s/vmtriage-XXXXXX", spool_tmpdir());
+    int fd = mkstemp(path);
+    FILE *f = NULL;
+    if (fd >= 0) {
+        unlink(path);
+        if ((f = fdopen(fd, "w+")) == NULL) {
+            int e = errno;
+            close(fd);
+            errno = e;
+        }
+    }
+    free(path);
+    return f;
+}
+
 struct spool *
 spool_new(spool_cmp_fn *cmp)
 {
@@ -98,7 +122,7 @@ flush_run(struct spool *s)
 {
     if (s->nmem == 0)
         return 0;
-    if (s->f == NULL && (s->f = tmpfile()) == NULL)
+    if (s->f == NULL && (s->f = spool_tmpfile()) == NULL)
         return fail(s, errno);
     sorting_cmp = s->cmp;
     qsort(s->mem, s->nmem, sizeof(*s->mem), cmp_rec);

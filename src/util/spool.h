@@ -4,14 +4,23 @@
  * (scan's text table: worst level first, then rule, then VM, across the whole
  * walk) would otherwise hold every row until the end. A spool holds at most
  * one run of records in memory: full runs are sorted and written to an
- * unnamed temporary file (tmpfile: gone when closed, also on a crash), and
- * read back by merging the runs (an external merge sort). */
+ * unnamed temporary file (spool_tmpfile), and read back by merging the runs
+ * (an external merge sort). */
 #ifndef VT_SPOOL_H
 #define VT_SPOOL_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct spool;
+
+/* A new temporary file in $TMPDIR, else /tmp, opened "w+" and already
+ * unlinked (nothing is left behind, also after a crash; ESXi's /tmp is a
+ * small ramdisk, so an admin can point TMPDIR at a datastore). NULL with
+ * errno when it cannot be made. */
+FILE *spool_tmpfile(void);
+/* The folder spool_tmpfile uses (borrowed). */
+const char *spool_tmpdir(void);
 
 /* Orders two records: <0, 0, >0 as strcmp. Records that compare equal come
  * back in the order they were added. */
