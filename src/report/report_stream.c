@@ -14,7 +14,7 @@
 #include <string.h>
 
 /* JSON findings held in memory before they go to a temporary file. */
-#define PENDING_MAX (4u << 20)
+#define PENDING_MAX (1u << 20)
 
 /* The findings of one rule at one level: a text section's worth. */
 struct group {

@@ -4,7 +4,7 @@
  * VM and finding in memory at the end; at 100,000 VMs that is hundreds of MB.
  * A stream takes each VM and its findings in walk order as soon as they are
  * made and keeps only counts and a few per-rule values in memory: JSON's
- * "vms" go straight to the output, its "findings" (past 4 MB) to a temporary
+ * "vms" go straight to the output, its "findings" (past 1 MB) to a temporary
  * file copied out after them; the text table's rows go to a spool (spool.h) read back in
  * the table's order; CSV rows go straight out. The bytes are those the
  * whole-report writers print for the same report. */
