@@ -67,7 +67,8 @@ cmp_row(const char *a, size_t alen, const char *b, size_t blen)
 static void
 flush_out(struct report_stream *s)
 {
-    fwrite(s->out.p, 1, s->out.len, s->fp);
+    if (s->out.len)
+        fwrite(s->out.p, 1, s->out.len, s->fp);
     buf_reset(&s->out);
 }
 
@@ -229,7 +230,8 @@ copy_findings(struct report_stream *s)
         if (ferror(t))
             return tmp_failed(s, errno), -1;
     }
-    fwrite(s->pending.p, 1, s->pending.len, s->fp);
+    if (s->pending.len) /* fwrite(NULL, ...) is undefined even for 0 bytes */
+        fwrite(s->pending.p, 1, s->pending.len, s->fp);
     return 0;
 }
 

@@ -148,7 +148,8 @@ spool_add(struct spool *s, const void *rec, size_t len)
         return fail(s, s->err);
     XGROW(s->mem, s->mem_cap, s->nmem + 1);
     char *p = xmalloc(len ? len : 1);
-    memcpy(p, rec, len);
+    if (len)
+        memcpy(p, rec, len);
     s->mem[s->nmem++] = (struct rec){p, len, s->seq++};
     s->mem_bytes += len;
     if (s->nmem >= s->run_records || s->mem_bytes >= RUN_BYTES)
@@ -242,7 +243,8 @@ spool_each(struct spool *s, spool_each_fn *fn, void *arg)
         return fail(s, s->err);
     if (s->nruns == 0) { /* everything fits in memory: no file at all */
         sorting_cmp = s->cmp;
-        qsort(s->mem, s->nmem, sizeof(*s->mem), cmp_rec);
+        if (s->nmem > 1) /* qsort(NULL, 0, ...) is undefined */
+            qsort(s->mem, s->nmem, sizeof(*s->mem), cmp_rec);
         for (size_t i = 0; i < s->nmem; i++) {
             int rc = fn(arg, s->mem[i].p, s->mem[i].len);
             if (rc)
