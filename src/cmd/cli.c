@@ -2,6 +2,8 @@
 #include "cmd/cli.h"
 #include "util/util_mem.h"
 #include "report/report_fit.h"
+#include "report/report_stream.h"
+#include "util/spool.h"
 #include "util/util_term.h"
 
 #include <errno.h>
@@ -607,7 +609,7 @@ locale_utf8(void)
 static int
 exit_status(const struct report *r)
 {
-    int max = findings_max_level(&r->findings);
+    int max = r->stream ? report_stream_max_level(r->stream) : findings_max_level(&r->findings);
     size_t dv[3];
     diagnoses_count(r, dv);
     if (max == LEVEL_CRITICAL)
@@ -617,6 +619,15 @@ exit_status(const struct report *r)
     if (max >= LEVEL_MEDIUM || dv[DV_PROBLEM])
         return VT_EXIT_WARNING;
     return VT_EXIT_OK;
+}
+
+FILE *
+cli_open_output(const struct vt_opts *o)
+{
+    FILE *fp = stdout;
+    if (o->output && (fp = fopen(o->output, "w")) == NULL)
+        cli_error("cannot write '%s': %s", o->output, strerror(errno));
+    return fp;
 }
 
 int
@@ -632,13 +643,25 @@ cli_finish(struct report *r, const struct vt_opts *o)
     }
     r->findings.n = keep;
 
-    FILE *fp = stdout;
-    if (o->output && (fp = fopen(o->output, "w")) == NULL) {
-        cli_error("cannot write '%s': %s", o->output, strerror(errno));
+    /* a streamed report (scan) opened the output and holds its own findings */
+    FILE *fp = r->stream ? report_stream_file(r->stream) : cli_open_output(o);
+    if (fp == NULL)
         return VT_EXIT_UNKNOWN;
-    }
     int rc, status = exit_status(r);
-    if (o->format == FMT_JSON) {
+    struct report_opts ro = {.color = !o->no_color && getenv("NO_COLOR") == NULL && fp == stdout &&
+                                      isatty(1),
+                             .width = fp == stdout ? fit_terminal_width(1) : 0,
+                             .utf8 = !o->no_color && getenv("NO_COLOR") == NULL && locale_utf8()};
+    if (r->stream) {
+        rc = report_stream_finish(r->stream, r, &ro);
+        if (rc == -2) {
+            cli_error("cannot write a temporary file of the report in %s (TMPDIR): %s",
+                      spool_tmpdir(), strerror(errno));
+            if (fp != stdout)
+                fclose(fp);
+            return VT_EXIT_UNKNOWN;
+        }
+    } else if (o->format == FMT_JSON) {
         rc = report_json(fp, r);
     } else if (o->format == FMT_NAGIOS) {
         rc = report_nagios(fp, r, status);
@@ -647,11 +670,6 @@ cli_finish(struct report *r, const struct vt_opts *o)
     } else if (o->format == FMT_CSV) {
         rc = report_csv(fp, r);
     } else {
-        struct report_opts ro = {.color = !o->no_color && getenv("NO_COLOR") == NULL &&
-                                          fp == stdout && isatty(1),
-                                 .width = fp == stdout ? fit_terminal_width(1) : 0,
-                                 .utf8 = !o->no_color && getenv("NO_COLOR") == NULL &&
-                                         locale_utf8()};
         rc = report_text(fp, r, &ro);
     }
     if (fp != stdout && fclose(fp) != 0)

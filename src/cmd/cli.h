@@ -158,6 +158,9 @@ bool cli_load_rules(const struct vt_opts *o, struct ruleset *rs);
  * 2 with a critical finding, else 3 with an input error, else 1 with a
  * medium/high finding, else 0. */
 int cli_finish(struct report *r, const struct vt_opts *o);
+/* The report's destination: -o FILE opened for writing, else stdout; NULL
+ * after an error message. */
+FILE *cli_open_output(const struct vt_opts *o);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Audits the VMs under `paths` as `scan` does and moves the findings into

@@ -4,8 +4,10 @@
  * slot; worker threads meanwhile read, parse, build the VM record, run the
  * rules and serialise the VM for JSON, each into its own slot. Once the walk
  * ends the main thread works too. The report comes out in walk order whatever
- * the thread timing. A VM's document is freed as soon as its slot is done:
- * memory holds the findings and serialised records, not the parsed files.
+ * the thread timing: the main thread emits each slot once it and every slot
+ * before it are done, and a bounded window of slots is in flight, so memory
+ * does not grow with the number of VMs when the report is streamed
+ * (report_stream.h; else the findings are kept for the report).
  * scan_paths runs the same audit for other commands (psod --vms). */
 #include "cmd/cli.h"
 #include "rules/rules_re.h"
@@ -13,6 +15,7 @@
 #include "util/util_mem.h"
 #include "source/inventory.h"
 #include "source/walk.h"
+#include "report/report_stream.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -21,18 +24,21 @@
 #include <unistd.h>
 
 /* One file. `path` is set once when published; the rest is written only by
- * the worker that claimed the slot and read by the main thread after joining. */
+ * the worker that claimed the slot, then `done` is set under the job's lock;
+ * the main thread reads the slot after seeing `done`, emits and clears it. */
 struct slot {
     char *path;    /* owned */
     char *vm_json; /* NULL when not a VM */
     bool is_vm, is_template, not_vmware, encrypted;
+    bool done;
     struct findings findings;
     struct diags diags;
 };
 
-/* Slots live in chunks that never move, so a worker keeps a pointer to its
- * slot while the walk appends more. */
-#define SLOT_CHUNK 1024
+/* Slots in flight (published, not yet emitted) at most: a ring, so memory
+ * does not grow with the number of files. VT_SCAN_WINDOW (a test hook)
+ * lowers it. */
+#define WINDOW 256
 /* Auto thread count: threads pay off once this many files are found. */
 #define THREADS_AFTER 64
 #define MAX_THREADS 64
@@ -44,28 +50,33 @@ struct job {
     const struct ruleset *rules;
     const struct record_ctx *ctx;
     bool want_json;
+    struct slot *ring; /* slot i is ring[i % window] */
+    size_t window;
 
     /* Guarded by `mu`. */
     pthread_mutex_t mu;
-    pthread_cond_t more;  /* a slot was published, or the walk ended */
-    struct slot **chunks; /* the array moves as it grows; the chunks do not */
-    size_t nchunks, chunks_cap;
-    size_t published; /* slots [0, published) hold a path */
-    size_t claimed;   /* slots [0, claimed) belong to a worker */
+    pthread_cond_t more; /* a slot was published, or the walk ended */
+    pthread_cond_t done; /* a slot was done */
+    size_t published;    /* slots [0, published) hold a path */
+    size_t claimed;      /* slots [0, claimed) belong to a worker */
     bool walk_done;
 
     /* Main thread only. */
+    size_t emitted;   /* slots [0, emitted) are in the report and free again */
     int want_threads; /* extra threads to start, besides the main thread */
     size_t start_at;  /* start them once this many files are published */
     pthread_t tids[MAX_THREADS];
     int started;
+    struct report *rep;
+    size_t vm_cap;      /* of rep->vm_json, without a stream */
+    struct diags later; /* the files' diagnostics: after the walk's */
 };
 
-/* Caller holds `mu` (or all workers are joined). */
+/* Caller holds `mu`, or is the main thread reading a slot it may read. */
 static struct slot *
 slot_at(const struct job *jb, size_t i)
 {
-    return &jb->chunks[i / SLOT_CHUNK][i % SLOT_CHUNK];
+    return &jb->ring[i % jb->window];
 }
 
 bool
@@ -123,13 +134,23 @@ scan_one(const struct job *jb, struct slot *s)
     vm_free(vm);
 }
 
-/* Claims the next published slot, waiting for the walk when it is behind.
- * Returns NULL once the walk has ended and every slot is claimed. */
-static struct slot *
-claim(struct job *jb)
+static void
+mark_done(struct job *jb, struct slot *s)
 {
     pthread_mutex_lock(&jb->mu);
-    while (jb->claimed == jb->published && !jb->walk_done)
+    s->done = true;
+    pthread_cond_signal(&jb->done);
+    pthread_mutex_unlock(&jb->mu);
+}
+
+/* Claims the next published slot, waiting for the walk when it is behind
+ * (when `wait`). Returns NULL once the walk has ended and every slot is
+ * claimed, or at once without `wait` when none is waiting. */
+static struct slot *
+claim(struct job *jb, bool wait)
+{
+    pthread_mutex_lock(&jb->mu);
+    while (wait && jb->claimed == jb->published && !jb->walk_done)
         pthread_cond_wait(&jb->more, &jb->mu);
     struct slot *s = jb->claimed < jb->published ? slot_at(jb, jb->claimed++) : NULL;
     pthread_mutex_unlock(&jb->mu);
@@ -140,8 +161,10 @@ static void *
 worker(void *arg)
 {
     struct job *jb = arg;
-    for (struct slot *s; (s = claim(jb)) != NULL;)
+    for (struct slot *s; (s = claim(jb, true)) != NULL;) {
         scan_one(jb, s);
+        mark_done(jb, s);
+    }
     return NULL;
 }
 
@@ -155,18 +178,86 @@ start_threads(struct job *jb)
         }
 }
 
-/* walk_found_fn, on the main thread: appends a slot for `path`. */
+/* Counts a VM and passes its record (owned; NULL when not serialised) to
+ * the stream, or keeps it in rep->vm_json. */
+static void
+keep_vm(struct job *jb, char *vm_json)
+{
+    struct report *rep = jb->rep;
+    if (vm_json && rep->stream) {
+        report_stream_vm(rep->stream, vm_json);
+        free(vm_json);
+    } else if (vm_json) {
+        XGROW(rep->vm_json, jb->vm_cap, rep->nvms + 1);
+        rep->vm_json[rep->nvms] = vm_json;
+    }
+    rep->nvms++;
+}
+
+/* Moves a done slot's results into the report (or its stream) and clears
+ * the slot for reuse. Main thread. */
+static void
+emit(struct job *jb, struct slot *s)
+{
+    struct report *rep = jb->rep;
+    if (s->is_vm)
+        keep_vm(jb, s->vm_json);
+    s->vm_json = NULL;
+    rep->templates += s->is_template;
+    rep->not_vmware += s->not_vmware;
+    rep->encrypted += s->encrypted;
+    if (rep->stream)
+        report_stream_findings(rep->stream, &s->findings);
+    else
+        findings_move(&rep->findings, &s->findings);
+    diags_move(&jb->later, &s->diags);
+    free(s->path);
+    findings_release(&s->findings);
+    diags_release(&s->diags);
+    memset(s, 0, sizeof(*s));
+}
+
+/* Emits the done slots at the head, in walk order, until `room` slots are
+ * free (0: until every published slot is emitted), scanning slots itself
+ * while the head is not done: with no worker threads the main thread does
+ * all the work here. */
+static void
+drain(struct job *jb, size_t room)
+{
+    for (;;) {
+        pthread_mutex_lock(&jb->mu);
+        bool head_done = jb->emitted < jb->published && slot_at(jb, jb->emitted)->done;
+        pthread_mutex_unlock(&jb->mu);
+        if (head_done) {
+            emit(jb, slot_at(jb, jb->emitted));
+            jb->emitted++;
+            continue;
+        }
+        size_t busy = jb->published - jb->emitted; /* published changes on this thread only */
+        if (room ? busy + room <= jb->window : busy == 0)
+            return;
+        struct slot *s = claim(jb, false);
+        if (s != NULL) {
+            scan_one(jb, s);
+            mark_done(jb, s);
+            continue;
+        }
+        pthread_mutex_lock(&jb->mu);
+        while (!slot_at(jb, jb->emitted)->done)
+            pthread_cond_wait(&jb->done, &jb->mu);
+        pthread_mutex_unlock(&jb->mu);
+    }
+}
+
+/* walk_found_fn, on the main thread: publishes a slot for `path`, once the
+ * window has room for it. */
 static void
 publish(void *arg, char *path)
 {
     struct job *jb = arg;
+    drain(jb, 1);
     pthread_mutex_lock(&jb->mu);
-    size_t i = jb->published;
-    if (i / SLOT_CHUNK == jb->nchunks) {
-        XGROW(jb->chunks, jb->chunks_cap, jb->nchunks + 1);
-        jb->chunks[jb->nchunks++] = xcalloc(SLOT_CHUNK, sizeof(struct slot));
-    }
-    slot_at(jb, i)->path = path;
+    slot_at(jb, jb->published)->path = path;
     jb->published++;
     pthread_cond_signal(&jb->more);
     pthread_mutex_unlock(&jb->mu);
@@ -174,7 +265,7 @@ publish(void *arg, char *path)
         start_threads(jb);
 }
 
-/* Ends the walk: wakes idle workers, helps with what is left, joins. */
+/* Ends the walk: wakes idle workers, helps with what is left and emits it, joins. */
 static void
 finish_work(struct job *jb)
 {
@@ -182,7 +273,7 @@ finish_work(struct job *jb)
     jb->walk_done = true;
     pthread_cond_broadcast(&jb->more);
     pthread_mutex_unlock(&jb->mu);
-    worker(jb);
+    drain(jb, 0);
     for (int t = 0; t < jb->started; t++)
         pthread_join(jb->tids[t], NULL);
 }
@@ -203,39 +294,9 @@ plan_threads(struct job *jb, const struct vt_opts *o)
     jb->want_threads = (int)(n > MAX_THREADS ? MAX_THREADS : n) - 1;
 }
 
-/* Moves every slot's results into the report, in walk order, and frees the
- * slots. Workers are joined. */
-static void
-collect(struct job *jb, struct report *rep)
-{
-    if (jb->want_json) /* after the inventories' VMs (read_inventories) */
-        rep->vm_json = xreallocarray(rep->vm_json, rep->nvms + jb->published + 1, sizeof(char *));
-    for (size_t i = 0; i < jb->published; i++) {
-        struct slot *s = slot_at(jb, i);
-        if (s->is_vm) {
-            if (rep->vm_json)
-                rep->vm_json[rep->nvms] = s->vm_json;
-            rep->nvms++;
-        }
-        rep->templates += s->is_template;
-        rep->not_vmware += s->not_vmware;
-        rep->encrypted += s->encrypted;
-        findings_move(&rep->findings, &s->findings);
-        diags_move(&rep->diags, &s->diags);
-        free(s->path);
-    }
-    for (size_t c = 0; c < jb->nchunks; c++)
-        free(jb->chunks[c]);
-    free(jb->chunks);
-}
-
 /* The VMs of the inventories among the operands, audited as they come. */
 struct inv_scan {
-    const struct ruleset *rules;
-    const struct record_ctx *ctx;
-    bool want_json;
-    struct report *rep;
-    size_t vm_cap;
+    struct job *jb;
     bool *unknown; /* per rule: unknown for some VM of this input */
 };
 
@@ -243,21 +304,28 @@ static void
 on_inventory_vm(void *arg, struct vm *vm)
 {
     struct inv_scan *is = arg;
-    struct report *rep = is->rep;
-    audit_vm(is->rules, vm, is->ctx, &rep->findings);
+    struct job *jb = is->jb;
+    struct report *rep = jb->rep;
+    struct findings fs = FINDINGS_INIT;
+    audit_vm(jb->rules, vm, jb->ctx, &fs);
     rule_re_report(&rep->diags, vm->path, 0);
-    for (size_t i = 0; i < is->rules->n; i++)
-        if (!is->unknown[i] && audit_rule_unknown(is->rules->v[i], vm, is->ctx))
+    for (size_t i = 0; i < jb->rules->n; i++)
+        if (!is->unknown[i] && audit_rule_unknown(jb->rules->v[i], vm, jb->ctx))
             is->unknown[i] = true;
-    if (is->want_json) {
+    char *vm_json = NULL;
+    if (jb->want_json) {
         struct buf b = BUF_INIT;
         struct json j;
         json_init(&j, &b);
         vm_to_json(&j, vm);
-        XGROW(rep->vm_json, is->vm_cap, rep->nvms + 1);
-        rep->vm_json[rep->nvms] = buf_detach(&b);
+        vm_json = buf_detach(&b);
     }
-    rep->nvms++;
+    if (rep->stream)
+        report_stream_findings(rep->stream, &fs);
+    else
+        findings_move(&rep->findings, &fs);
+    findings_release(&fs);
+    keep_vm(is->jb, vm_json);
     rep->templates += vm->is_template;
     vm_free(vm);
 }
@@ -275,11 +343,12 @@ named_vmx(const char *path)
  * saved report, a folder of RVTools CSV files) into `rep`; returns the
  * operands left for the walk (owned array, borrowed strings). */
 static char **
-read_inventories(char *const *paths, size_t npaths, size_t *left, const struct ruleset *rules,
-                 const struct record_ctx *ctx, bool want_json, struct report *rep)
+read_inventories(char *const *paths, size_t npaths, size_t *left, struct job *jb)
 {
+    const struct ruleset *rules = jb->rules;
+    struct report *rep = jb->rep;
     char **rest = xcalloc(npaths ? npaths : 1, sizeof(char *));
-    struct inv_scan is = {rules, ctx, want_json, rep, 0, xcalloc(rules->n + 1, sizeof(bool))};
+    struct inv_scan is = {jb, xcalloc(rules->n + 1, sizeof(bool))};
     *left = 0;
     for (size_t i = 0; i < npaths; i++) {
         memset(is.unknown, 0, (rules->n + 1) * sizeof(bool));
@@ -304,29 +373,42 @@ read_inventories(char *const *paths, size_t npaths, size_t *left, const struct r
 }
 
 /* Audits every VM configuration under `paths` into `rep`: the walk's and the
- * files' diagnostics, the findings, the counts and, when `want_json`, each VM
- * serialised (rep->vm_json, else NULL). */
+ * files' diagnostics, the findings, the counts and, when `want_json`, each
+ * VM serialised. With rep->stream the records and findings go to the stream
+ * as they are made, in walk order; else they are kept in rep->vm_json (NULL
+ * without `want_json`) and rep->findings. */
 static void
 scan_into(char *const *paths, size_t npaths, const struct ruleset *rules, const struct vt_opts *o,
           bool want_json, struct report *rep)
 {
     struct record_ctx ctx = {.profile_nested = o->profile_nested};
-    struct job jb = {.rules = rules, .ctx = &ctx, .want_json = want_json};
+    struct job jb = {.rules = rules, .ctx = &ctx, .rep = rep, .window = WINDOW,
+                     .want_json = want_json};
+    const char *hook = getenv("VT_SCAN_WINDOW");
+    if (hook && atoi(hook) > 0 && atoi(hook) < WINDOW)
+        jb.window = (size_t)atoi(hook);
+    jb.ring = xcalloc(jb.window, sizeof(*jb.ring));
     pthread_mutex_init(&jb.mu, NULL);
     pthread_cond_init(&jb.more, NULL);
+    pthread_cond_init(&jb.done, NULL);
     plan_threads(&jb, o);
     if (jb.start_at == 0)
         start_threads(&jb);
     size_t nrest;
-    char **rest = read_inventories(paths, npaths, &nrest, rules, &ctx, want_json, rep);
-    /* The walk's diagnostics come first: workers write only to their slots. */
+    char **rest = read_inventories(paths, npaths, &nrest, &jb);
+    /* The walk's diagnostics come first, then the files' (kept aside meanwhile). */
     if (nrest || npaths == 0)
         rep->aliases += walk_paths(rest, nrest, publish, &jb, &rep->diags);
     free(rest);
     finish_work(&jb);
+    pthread_cond_destroy(&jb.done);
     pthread_cond_destroy(&jb.more);
     pthread_mutex_destroy(&jb.mu);
-    collect(&jb, rep);
+    diags_move(&rep->diags, &jb.later);
+    diags_release(&jb.later);
+    free(jb.ring);
+    if (want_json && !rep->stream) /* the report has a `vms` array, maybe empty */
+        XGROW(rep->vm_json, jb.vm_cap, rep->nvms + 1);
 }
 
 void
@@ -337,7 +419,6 @@ scan_paths(char *const *paths, size_t npaths, const struct ruleset *rules, const
     scan_into(paths, npaths, rules, o, false, &rep);
     findings_move(out, &rep.findings);
     diags_move(d, &rep.diags);
-    rep.nvms = 0; /* counted, but no vm_json to free */
     report_release(&rep);
 }
 
@@ -358,9 +439,20 @@ const struct command scan_cmd = {
     .opts = CO_REPORT | CO_PROFILE | CO_JOBS,
     .formats = FMTS_ALL};
 
+/* JSON, text and CSV are written as the VMs are audited (report_stream.h);
+ * the HTML page and the monitoring result from the whole report at the end.
+ * VT_SCAN_STREAM=0 (a test hook) writes them all from the whole report, so a
+ * test can compare the two writers. */
 static int
 run_scan(struct cmd_ctx *c)
 {
+    const char *hook = getenv("VT_SCAN_STREAM");
+    if (report_stream_can(c->o.format) && !(hook && strcmp(hook, "0") == 0)) {
+        FILE *fp = cli_open_output(&c->o);
+        if (fp == NULL)
+            return VT_EXIT_UNKNOWN;
+        c->rep.stream = report_stream_open(fp, c->o.format, c->o.min_level, &c->rep);
+    }
     scan_into(c->args, c->nargs, &c->rules, &c->o, c->o.format == FMT_JSON, &c->rep);
     return VT_EXIT_OK;
 }

@@ -92,6 +92,9 @@ struct report {
     bool has_diagnoses; /* the report has `diagnoses` */
     struct findings findings;
     struct diags diags;
+    /* owned: scan's report being written as the VMs are audited (report_stream.c);
+       then `vm_json` and `findings` stay empty. NULL for every other report. */
+    struct report_stream *stream;
 };
 
 struct report_opts {
@@ -105,6 +108,14 @@ void report_release(struct report *r);
 int report_text(FILE *fp, const struct report *r, const struct report_opts *o);
 int report_json(FILE *fp, const struct report *r);
 int report_csv(FILE *fp, const struct report *r);
+/* The parts of report_json and report_csv that scan's stream writes in turn:
+ * the JSON object's opening keys (schema, command ...); its keys after
+ * "findings" (errors, summary) and the closing brace; the CSV head; one CSV
+ * row (`b`: scratch). */
+void report_json_head(struct json *j, const struct report *r);
+void report_json_tail(struct json *j, const struct report *r, size_t nfindings);
+void report_csv_head(FILE *fp);
+void report_csv_finding(FILE *fp, const struct finding *f, struct buf *b);
 /* The findings worst first (then by rule and subject): an owned array of
  * r->findings.n borrowed pointers (free it). */
 const struct finding **report_sorted_findings(const struct report *r);

@@ -3,6 +3,7 @@
  * "crashes" and "backtraces" for commands that decode purple screens (issue 3).
  * Keep these names; add fields freely. */
 #include "report/report.h"
+#include "report/report_stream.h"
 #include "parse/inventory/inv.h"
 #include "util/util_mem.h"
 
@@ -166,6 +167,68 @@ finding_to_json(struct json *j, const struct finding *f)
     json_obj_end(j);
 }
 
+void
+report_json_head(struct json *j, const struct report *r)
+{
+    json_obj(j);
+    /* The contract's version: readers of saved reports (fix --from, merge)
+     * refuse one they do not know. Raise it when a key changes meaning or goes. */
+    json_kv_int(j, "schema", REPORT_SCHEMA);
+    json_kv_str(j, "command", r->command);
+    json_kv_str(j, "vmtriage", VT_VERSION);
+    if (r->has_hosts)
+        hosts_to_json(j, r);
+}
+
+void
+report_json_tail(struct json *j, const struct report *r, size_t nfindings)
+{
+    json_key(j, "errors");
+    json_arr(j);
+    for (size_t i = 0; i < r->diags.n; i++) {
+        const struct diag *d = &r->diags.v[i];
+        json_obj(j);
+        json_kv_str(j, "path", d->path);
+        json_kv_int(j, "line", (long long)d->line);
+        json_kv_str(j, "severity", d->level == DIAG_ERROR ? "error" : "note");
+        json_kv_str(j, "message", d->message);
+        json_obj_end(j);
+    }
+    json_arr_end(j);
+    json_key(j, "summary");
+    json_obj(j);
+    json_kv_int(j, "vms", (long long)r->nvms);
+    json_kv_int(j, "templates", (long long)r->templates);
+    json_kv_int(j, "not_vmware", (long long)r->not_vmware);
+    json_kv_int(j, "encrypted", (long long)r->encrypted);
+    json_kv_int(j, "aliases_skipped", (long long)r->aliases);
+    if (r->has_crashes) {
+        json_kv_int(j, "crashes", (long long)r->ncrashes);
+        json_kv_int(j, "backtraces", (long long)(r->nbacktraces + r->backtraces_dropped));
+    }
+    if (r->has_files) {
+        unsigned long long bytes = 0, lines = 0;
+        for (size_t i = 0; i < r->nfiles; i++) {
+            bytes += r->files[i].bytes;
+            lines += r->files[i].lines;
+        }
+        json_kv_int(j, "files", (long long)r->nfiles);
+        json_kv_int(j, "bytes", (long long)bytes);
+        json_kv_int(j, "lines", (long long)lines);
+    }
+    if (r->has_dumps)
+        json_kv_int(j, "dumps", (long long)r->ndumps);
+    if (r->has_hosts)
+        json_kv_int(j, "hosts", (long long)r->nhosts);
+    if (r->has_cpus)
+        json_kv_int(j, "cpus", (long long)r->ncpus);
+    if (r->has_diagnoses)
+        json_kv_int(j, "diagnoses", (long long)r->ndiagnoses);
+    json_kv_int(j, "findings", (long long)nfindings);
+    json_obj_end(j);
+    json_obj_end(j);
+}
+
 int
 report_json(FILE *fp, const struct report *r)
 {
@@ -173,14 +236,7 @@ report_json(FILE *fp, const struct report *r)
     struct json j;
     json_init(&j, &b);
     json_sink(&j, fp);
-    json_obj(&j);
-    /* The contract's version: readers of saved reports (fix --from, merge)
-     * refuse one they do not know. Raise it when a key changes meaning or goes. */
-    json_kv_int(&j, "schema", REPORT_SCHEMA);
-    json_kv_str(&j, "command", r->command);
-    json_kv_str(&j, "vmtriage", VT_VERSION);
-    if (r->has_hosts)
-        hosts_to_json(&j, r);
+    report_json_head(&j, r);
     if (r->vm_json) {
         json_key(&j, "vms");
         json_arr(&j);
@@ -219,50 +275,7 @@ report_json(FILE *fp, const struct report *r)
     for (size_t i = 0; i < r->findings.n; i++)
         finding_to_json(&j, &r->findings.v[i]);
     json_arr_end(&j);
-    json_key(&j, "errors");
-    json_arr(&j);
-    for (size_t i = 0; i < r->diags.n; i++) {
-        const struct diag *d = &r->diags.v[i];
-        json_obj(&j);
-        json_kv_str(&j, "path", d->path);
-        json_kv_int(&j, "line", (long long)d->line);
-        json_kv_str(&j, "severity", d->level == DIAG_ERROR ? "error" : "note");
-        json_kv_str(&j, "message", d->message);
-        json_obj_end(&j);
-    }
-    json_arr_end(&j);
-    json_key(&j, "summary");
-    json_obj(&j);
-    json_kv_int(&j, "vms", (long long)r->nvms);
-    json_kv_int(&j, "templates", (long long)r->templates);
-    json_kv_int(&j, "not_vmware", (long long)r->not_vmware);
-    json_kv_int(&j, "encrypted", (long long)r->encrypted);
-    json_kv_int(&j, "aliases_skipped", (long long)r->aliases);
-    if (r->has_crashes) {
-        json_kv_int(&j, "crashes", (long long)r->ncrashes);
-        json_kv_int(&j, "backtraces", (long long)(r->nbacktraces + r->backtraces_dropped));
-    }
-    if (r->has_files) {
-        unsigned long long bytes = 0, lines = 0;
-        for (size_t i = 0; i < r->nfiles; i++) {
-            bytes += r->files[i].bytes;
-            lines += r->files[i].lines;
-        }
-        json_kv_int(&j, "files", (long long)r->nfiles);
-        json_kv_int(&j, "bytes", (long long)bytes);
-        json_kv_int(&j, "lines", (long long)lines);
-    }
-    if (r->has_dumps)
-        json_kv_int(&j, "dumps", (long long)r->ndumps);
-    if (r->has_hosts)
-        json_kv_int(&j, "hosts", (long long)r->nhosts);
-    if (r->has_cpus)
-        json_kv_int(&j, "cpus", (long long)r->ncpus);
-    if (r->has_diagnoses)
-        json_kv_int(&j, "diagnoses", (long long)r->ndiagnoses);
-    json_kv_int(&j, "findings", (long long)r->findings.n);
-    json_obj_end(&j);
-    json_obj_end(&j);
+    report_json_tail(&j, r, r->findings.n);
     buf_addc(&b, '\n');
     fputs(buf_str(&b), fp);
     buf_release(&b);
@@ -309,4 +322,6 @@ report_release(struct report *r)
     free(r->diagnoses);
     findings_release(&r->findings);
     diags_release(&r->diags);
+    report_stream_free(r->stream);
+    r->stream = NULL;
 }

@@ -4,6 +4,7 @@
  * CLI prints the input problems after it. */
 #include "report/report.h"
 #include "report/report_fit.h"
+#include "report/report_text.h"
 #include "util/util_term.h"
 #include "util/util_buf.h"
 #include "util/util_mem.h"
@@ -23,8 +24,8 @@ pad(FILE *fp, const char *s, size_t w)
 }
 
 /* The devices and their evidence, e.g. "ethernet0: ethernet0.virtualDev = "e1000" (line 12)". */
-static char *
-detail(const struct finding *f)
+char *
+text_detail(const struct finding *f)
 {
     struct buf b = BUF_INIT;
     if (f->count) { /* a log finding: how many lines, when, and what they name */
@@ -97,95 +98,88 @@ report_state_name(int status)
     return names[status < 0 || status > 3 ? 3 : status];
 }
 
-/* Measures the level and rule columns and prints the table head's first two
- * columns ("LEVEL", "RULE"), after a blank line. */
-static void
-table_head(FILE *fp, const struct finding **v, size_t n, size_t *wl, size_t *wr)
+void
+text_table_init(struct text_table *t, const char *subject_head)
 {
-    *wl = strlen("LEVEL");
-    *wr = strlen("RULE");
-    for (size_t i = 0; i < n; i++) {
-        size_t l = strlen(level_name(v[i]->level)), r = strlen(v[i]->rule->id);
-        *wl = l > *wl ? l : *wl;
-        *wr = r > *wr ? r : *wr;
-    }
+    t->wl = strlen("LEVEL");
+    t->wr = strlen("RULE");
+    t->wv = strlen(subject_head);
+}
+
+void
+text_table_measure(struct text_table *t, const struct finding *f, struct buf *lab)
+{
+    size_t l = strlen(level_name(f->level)), r = strlen(f->rule->id);
+    size_t v = fit_width_escaped(subject_label(f, lab));
+    t->wl = l > t->wl ? l : t->wl;
+    t->wr = r > t->wr ? r : t->wr;
+    t->wv = v > t->wv ? v : t->wv;
+}
+
+void
+text_table_head(FILE *fp, const struct text_table *t, const char *subject_head,
+                const struct report_opts *o)
+{
     fputc('\n', fp);
-    pad(fp, "LEVEL", *wl + 2);
-    pad(fp, "RULE", *wr + 2);
+    pad(fp, "LEVEL", t->wl + 2);
+    pad(fp, "RULE", t->wr + 2);
+    if (o->width) {
+        term_printf(fp, "%s\n", subject_head);
+        return;
+    }
+    pad(fp, subject_head, t->wv + 2);
+    fputs("DETAIL\n", fp);
 }
 
 /* A table row's level (coloured on a terminal) and rule columns. */
 static void
-row_start(FILE *fp, const struct finding *f, size_t wl, size_t wr, const struct report_opts *o)
+row_start(FILE *fp, enum level level, const char *rule, const struct text_table *t,
+          const struct report_opts *o)
 {
     if (o->color)
-        fputs(level_color[f->level], fp);
-    pad(fp, level_name(f->level), wl + 2);
+        fputs(level_color[level], fp);
+    pad(fp, level_name(level), t->wl + 2);
     if (o->color)
         fputs("\033[0m", fp);
-    pad(fp, f->rule->id, wr + 2);
+    pad(fp, rule, t->wr + 2);
 }
 
-/* The findings table with whole lines (piped, files): one row per finding. */
-static void
-wide_table(FILE *fp, const struct finding **v, size_t n, const char *subject_head,
-           const struct report_opts *o)
+/* With whole lines (piped, files): one line per finding. Fitted to a
+ * terminal: a line with its level, rule and the VM's name (or the subject),
+ * then the subject's path elided in the middle and the detail wrapped, both
+ * indented under the rule. */
+void
+text_table_row(FILE *fp, const struct text_table *t, enum level level, const char *rule,
+               const char *subject, const char *name, const char *detail, struct buf *scratch,
+               const struct report_opts *o)
 {
-    struct buf lab = BUF_INIT;
-    size_t wl, wr, wv = strlen(subject_head);
-    table_head(fp, v, n, &wl, &wr);
-    for (size_t i = 0; i < n; i++) {
-        size_t w = fit_width_escaped(subject_label(v[i], &lab));
-        wv = w > wv ? w : wv;
+    row_start(fp, level, rule, t, o);
+    buf_reset(scratch);
+    if (o->width == 0) {
+        buf_adds(scratch, subject);
+        if (name)
+            buf_addf(scratch, " (%s)", name);
+        pad(fp, buf_str(scratch), t->wv + 2);
+        term_printf(fp, "%s\n", detail);
+        return;
     }
-    /* the head's last columns, now that the subjects' width is known */
-    pad(fp, subject_head, wv + 2);
-    fputs("DETAIL\n", fp);
-    for (size_t i = 0; i < n; i++) {
-        row_start(fp, v[i], wl, wr, o);
-        pad(fp, subject_label(v[i], &lab), wv + 2);
-        char *d = detail(v[i]);
-        term_printf(fp, "%s\n", d);
-        free(d);
-    }
-    buf_release(&lab);
-}
-
-/* The findings table fitted to a terminal: per finding a row with its level,
- * rule and the VM's name (or the subject), then the subject's path elided in
- * the middle and the detail wrapped, both indented under the rule. */
-static void
-fitted_table(FILE *fp, const struct finding **v, size_t n, const char *subject_head,
-             const struct report_opts *o)
-{
-    size_t wl, wr;
-    table_head(fp, v, n, &wl, &wr);
-    size_t indent_w = wl + 2; /* path and detail under the rule's column start */
-    char *indent = xmalloc(indent_w + 1);
-    memset(indent, ' ', indent_w);
-    indent[indent_w] = '\0';
-    term_printf(fp, "%s\n", subject_head);
-    struct buf e = BUF_INIT;
-    for (size_t i = 0; i < n; i++) {
-        row_start(fp, v[i], wl, wr, o);
-        report_fit_path(fp, v[i]->name ? v[i]->name : v[i]->subject, o->width, wl + wr + 4);
+    size_t indent_w = t->wl + 2; /* path and detail under the rule's column start */
+    report_fit_path(fp, name ? name : subject, o->width, t->wl + t->wr + 4);
+    fputc('\n', fp);
+    if (name) {
+        fprintf(fp, "%*s", (int)indent_w, "");
+        report_fit_path(fp, subject, o->width, indent_w);
         fputc('\n', fp);
-        if (v[i]->name) {
-            fputs(indent, fp);
-            report_fit_path(fp, v[i]->subject, o->width, indent_w);
-            fputc('\n', fp);
-        }
-        char *d = detail(v[i]);
-        if (*d) {
-            buf_reset(&e);
-            term_escape(&e, d);
-            fputs(indent, fp);
-            fit_wrap(fp, indent_w, indent, buf_str(&e), o->width);
-        }
-        free(d);
     }
-    buf_release(&e);
-    free(indent);
+    if (*detail) {
+        char *indent = xmalloc(indent_w + 1);
+        memset(indent, ' ', indent_w);
+        indent[indent_w] = '\0';
+        term_escape(scratch, detail);
+        fputs(indent, fp);
+        fit_wrap(fp, indent_w, indent, buf_str(scratch), o->width);
+        free(indent);
+    }
 }
 
 /* "  Label: text" with already escaped text, wrapped under the label on a
@@ -230,23 +224,17 @@ print_prose(FILE *fp, const char *indent, const char *text, size_t w)
     buf_release(&e);
 }
 
+/* The summary line ("vmtriage scan: 3 VMs, 2 findings, ..."), wrapped on a
+ * terminal; `n` findings of which counts[level] at each level. */
 int
-report_text(FILE *fp, const struct report *r, const struct report_opts *o)
+text_summary(FILE *fp, const struct report *r, size_t n, const size_t counts[5],
+             const struct report_opts *o)
 {
-    size_t n = r->findings.n;
-    const struct finding **v = report_sorted_findings(r);
-
-    size_t counts[5] = {0};
-    for (size_t i = 0; i < n; i++)
-        counts[v[i]->level]++;
-    /* the summary line, wrapped on a terminal */
     char *sum = NULL;
     size_t sum_len = 0;
     FILE *sf = open_memstream(&sum, &sum_len);
-    if (sf == NULL) {
-        free(v);
+    if (sf == NULL)
         return -1;
-    }
     term_printf(sf, "vmtriage %s: ", r->command);
     if (r->has_crashes)
         term_printf(sf, "%zu crash%s, %zu non-fatal backtrace%s", r->ncrashes,
@@ -288,6 +276,101 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
     else
         fprintf(fp, "%s\n", sum); /* escaped as it was written */
     free(sum);
+    return 0;
+}
+
+/* The head of the findings table: the first finding of the rule (level,
+ * rule, title ...), its why, sources and the fix shown for it; then the
+ * example lines of the section's log findings v[0..nv) and the VMs that
+ * carry the trigger. `affected`: its findings. */
+void
+text_rule_section(FILE *fp, const struct report *r, const struct finding *const *v, size_t nv,
+                  size_t affected, const struct report_opts *o)
+{
+    struct buf lab = BUF_INIT;
+    fputc('\n', fp);
+    if (o->color)
+        fputs(level_color[v[0]->level], fp);
+    term_printf(fp, "%s %s", level_name(v[0]->level), v[0]->rule->id);
+    if (o->color)
+        fputs("\033[0m", fp);
+    {
+        const char *what = r->has_crashes ? NULL
+                           : r->has_dumps ? "dump"
+                           : r->has_cpus  ? "listing"
+                                          : "VM";
+        struct buf head = BUF_INIT;
+        term_escape(&head, v[0]->rule->title);
+        /* the SCSI status and sense in words, when the example lines share them */
+        const char *dec = v[0]->nev ? v[0]->ev[0].decoded : NULL;
+        for (size_t e = 1; dec && e < v[0]->nev; e++)
+            if (v[0]->ev[e].decoded == NULL || strcmp(v[0]->ev[e].decoded, dec) != 0)
+                dec = NULL;
+        if (dec) {
+            buf_adds(&head, ": ");
+            term_escape(&head, dec);
+        }
+        if (what)
+            buf_addf(&head, " (%zu %s%s)", affected, what, affected == 1 ? "" : "s");
+        fputs(": ", fp);
+        if (o->width)
+            fit_wrap(fp, fit_width(level_name(v[0]->level)) + 3 + strlen(v[0]->rule->id),
+                     "  ", buf_str(&head), o->width);
+        else
+            fprintf(fp, "%s\n", buf_str(&head));
+        buf_release(&head);
+    }
+    print_prose(fp, "  ", v[0]->rule->description, o->width);
+    struct buf src = BUF_INIT;
+    for (size_t k = 0; k < v[0]->rule->nrefs; k++) {
+        buf_adds(&src, k ? "; " : "");
+        term_escape(&src, v[0]->rule->refs[k]);
+    }
+    labelled(fp, "  Sources:", buf_str(&src), o->width);
+    buf_release(&src);
+    if (v[0]->fix_note) {
+        struct buf fx = BUF_INIT;
+        term_escape(&fx, v[0]->fix_note);
+        labelled(fp, "  Fixed:", buf_str(&fx), o->width);
+        buf_release(&fx);
+    }
+    fputs("  Fix (shown for ", fp);
+    report_fit_path(fp, o->width && v[0]->name ? v[0]->name : subject_label(v[0], &lab),
+                    o->width, 20);
+    fputs("):\n", fp);
+    for (size_t k = 0; k < v[0]->nfixes; k++) {
+        term_printf(fp, "    [%s]\n", v[0]->fixes[k].tool);
+        if (strcmp(v[0]->fixes[k].tool, "vsphere_client") == 0) /* words, not commands */
+            print_prose(fp, "      ", v[0]->fixes[k].text, o->width);
+        else /* commands stay whole lines, to paste */
+            term_print_lines(fp, "      ", v[0]->fixes[k].text);
+    }
+    bool headed = false;
+    for (size_t k = 0; k < nv; k++)
+        for (size_t e = 0; v[k]->count && e < v[k]->nev; e++) {
+            if (!headed)
+                fputs("  Example lines:\n", fp);
+            term_printf(fp, "    %s:%lu: %s\n",
+                        v[k]->ev[e].source ? v[k]->ev[e].source : v[k]->subject,
+                        v[k]->ev[e].line, v[k]->ev[e].text);
+            if (v[k]->ev[e].decoded)
+                term_printf(fp, "      (%s)\n", v[k]->ev[e].decoded);
+            headed = true;
+        }
+    for (size_t k = 0; k < v[0]->nrel; k++) {
+        if (k == 0)
+            fputs("  VMs that carry the trigger:\n", fp);
+        fputs("    ", fp);
+        report_fit_path(fp, v[0]->rel[k].subject, o->width, 7 + strlen(v[0]->rel[k].rule));
+        term_printf(fp, " (%s)\n", v[0]->rel[k].rule);
+    }
+    buf_release(&lab);
+}
+
+/* The sections after the summary that commands other than scan have. */
+void
+text_sections(FILE *fp, const struct report *r, const struct report_opts *o)
+{
     if (r->has_hosts)
         report_text_hosts(fp, r, o);
     if (r->has_files)
@@ -300,99 +383,49 @@ report_text(FILE *fp, const struct report *r, const struct report_opts *o)
         report_text_cpus(fp, r, o);
     if (r->has_diagnoses)
         report_text_diagnoses(fp, r, o);
+}
 
-    const char *subject_head = r->has_crashes || r->has_dumps || r->has_cpus ? "SUBJECT" : "VM";
-    if (n) {
-        struct buf lab = BUF_INIT;
-        if (o->width)
-            fitted_table(fp, v, n, subject_head, o);
-        else
-            wide_table(fp, v, n, subject_head, o);
-        /* Per rule: why, sources, and the fix shown for its first VM. */
-        for (size_t i = 0; i < n; i++) {
-            if (i > 0 && v[i - 1]->rule == v[i]->rule)
-                continue;
-            size_t affected = 0;
-            for (size_t k = i; k < n && v[k]->rule == v[i]->rule; k++)
-                affected++;
-            fputc('\n', fp);
-            if (o->color)
-                fputs(level_color[v[i]->level], fp);
-            term_printf(fp, "%s %s", level_name(v[i]->level), v[i]->rule->id);
-            if (o->color)
-                fputs("\033[0m", fp);
-            {
-                const char *what = r->has_crashes ? NULL
-                                   : r->has_dumps ? "dump"
-                                   : r->has_cpus  ? "listing"
-                                                  : "VM";
-                struct buf head = BUF_INIT;
-                term_escape(&head, v[i]->rule->title);
-                /* the SCSI status and sense in words, when the example lines share them */
-                const char *dec = v[i]->nev ? v[i]->ev[0].decoded : NULL;
-                for (size_t e = 1; dec && e < v[i]->nev; e++)
-                    if (v[i]->ev[e].decoded == NULL || strcmp(v[i]->ev[e].decoded, dec) != 0)
-                        dec = NULL;
-                if (dec) {
-                    buf_adds(&head, ": ");
-                    term_escape(&head, dec);
-                }
-                if (what)
-                    buf_addf(&head, " (%zu %s%s)", affected, what, affected == 1 ? "" : "s");
-                fputs(": ", fp);
-                if (o->width)
-                    fit_wrap(fp, fit_width(level_name(v[i]->level)) + 3 + strlen(v[i]->rule->id),
-                             "  ", buf_str(&head), o->width);
-                else
-                    fprintf(fp, "%s\n", buf_str(&head));
-                buf_release(&head);
-            }
-            print_prose(fp, "  ", v[i]->rule->description, o->width);
-            struct buf src = BUF_INIT;
-            for (size_t k = 0; k < v[i]->rule->nrefs; k++) {
-                buf_adds(&src, k ? "; " : "");
-                term_escape(&src, v[i]->rule->refs[k]);
-            }
-            labelled(fp, "  Sources:", buf_str(&src), o->width);
-            buf_release(&src);
-            if (v[i]->fix_note) {
-                struct buf fx = BUF_INIT;
-                term_escape(&fx, v[i]->fix_note);
-                labelled(fp, "  Fixed:", buf_str(&fx), o->width);
-                buf_release(&fx);
-            }
-            fputs("  Fix (shown for ", fp);
-            report_fit_path(fp, o->width && v[i]->name ? v[i]->name : subject_label(v[i], &lab),
-                            o->width, 20);
-            fputs("):\n", fp);
-            for (size_t k = 0; k < v[i]->nfixes; k++) {
-                term_printf(fp, "    [%s]\n", v[i]->fixes[k].tool);
-                if (strcmp(v[i]->fixes[k].tool, "vsphere_client") == 0) /* words, not commands */
-                    print_prose(fp, "      ", v[i]->fixes[k].text, o->width);
-                else /* commands stay whole lines, to paste */
-                    term_print_lines(fp, "      ", v[i]->fixes[k].text);
-            }
-            bool headed = false;
-            for (size_t k = i; k < n && v[k]->rule == v[i]->rule; k++)
-                for (size_t e = 0; v[k]->count && e < v[k]->nev; e++) {
-                    if (!headed)
-                        fputs("  Example lines:\n", fp);
-                    term_printf(fp, "    %s:%lu: %s\n",
-                                v[k]->ev[e].source ? v[k]->ev[e].source : v[k]->subject,
-                                v[k]->ev[e].line, v[k]->ev[e].text);
-                    if (v[k]->ev[e].decoded)
-                        term_printf(fp, "      (%s)\n", v[k]->ev[e].decoded);
-                    headed = true;
-                }
-            for (size_t k = 0; k < v[i]->nrel; k++) {
-                if (k == 0)
-                    fputs("  VMs that carry the trigger:\n", fp);
-                fputs("    ", fp);
-                report_fit_path(fp, v[i]->rel[k].subject, o->width, 7 + strlen(v[i]->rel[k].rule));
-                term_printf(fp, " (%s)\n", v[i]->rel[k].rule);
-            }
-        }
-        buf_release(&lab);
+const char *
+text_subject_head(const struct report *r)
+{
+    return r->has_crashes || r->has_dumps || r->has_cpus ? "SUBJECT" : "VM";
+}
+
+int
+report_text(FILE *fp, const struct report *r, const struct report_opts *o)
+{
+    size_t n = r->findings.n;
+    size_t counts[5] = {0};
+    for (size_t i = 0; i < n; i++)
+        counts[r->findings.v[i].level]++;
+    if (text_summary(fp, r, n, counts, o) != 0)
+        return -1;
+    text_sections(fp, r, o);
+    if (n == 0)
+        return ferror(fp) ? -1 : 0;
+
+    const struct finding **v = report_sorted_findings(r);
+    const char *subject_head = text_subject_head(r);
+    struct text_table t;
+    struct buf lab = BUF_INIT;
+    text_table_init(&t, subject_head);
+    for (size_t i = 0; i < n; i++)
+        text_table_measure(&t, v[i], &lab);
+    text_table_head(fp, &t, subject_head, o);
+    for (size_t i = 0; i < n; i++) {
+        char *d = text_detail(v[i]);
+        text_table_row(fp, &t, v[i]->level, v[i]->rule->id, v[i]->subject, v[i]->name, d, &lab, o);
+        free(d);
+    }
+    buf_release(&lab);
+    /* Per rule: why, sources, and the fix shown for its first VM. */
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && v[i - 1]->rule == v[i]->rule)
+            continue;
+        size_t affected = 0;
+        for (size_t k = i; k < n && v[k]->rule == v[i]->rule; k++)
+            affected++;
+        text_rule_section(fp, r, v + i, affected, affected, o);
     }
     free(v);
     return ferror(fp) ? -1 : 0;

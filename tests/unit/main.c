@@ -75,6 +75,7 @@ static const struct {
     {"vmx_edit", test_vmx_edit},
     {"inventory", test_inventory},
     {"quote", test_quote},
+    {"spool", test_spool},
     {"fix_status", test_fix_status},
     {"vm", test_vm},
     {"corpus", test_corpus},

@@ -63,6 +63,7 @@ int test_vmx_parse(void);
 int test_vmx_edit(void);
 int test_inventory(void);
 int test_quote(void);
+int test_spool(void);
 int test_fix_status(void);
 int test_vm(void);
 int test_corpus(void);
