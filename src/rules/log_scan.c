@@ -693,7 +693,7 @@ log_scanner_set_workers(struct log_scanner *s, unsigned n)
     free(s->slots);
     /* blocks read ahead, to search in parallel; memory stays under
      * LOG_MAX_SLOTS blocks whatever the threads */
-    s->nslots = 2 * (s->want_workers + 1) + 2;
+    s->nslots = 4 * (s->want_workers + 1);
     if (s->nslots > LOG_MAX_SLOTS)
         s->nslots = LOG_MAX_SLOTS;
     s->slots = xcalloc(s->nslots, sizeof(*s->slots));
