@@ -318,7 +318,7 @@ EOF
     echo
     echo "ratios of the medians:"
     if [ "$VT" = 1 ]; then
-        [ "$HAVE_RG" = 1 ] && echo "  vmtriage/rg   = $(ratio "$(med vmtriage)" "$(med rg)")  (rg with the 13 event EREs)"
+        [ "$HAVE_RG" = 1 ] && echo "  vmtriage/rg   = $(ratio "$(med vmtriage)" "$(med rg)")  (rg with the $NPAT event EREs)"
         [ "$HAVE_RG" = 1 ] && echo "  vmtriage/rg-same-patterns = $(ratio "$(med vmtriage)" "$(med rgpf)")  (rg with vmtriage's prefilter patterns)"
         [ "$HAVE_RG" = 1 ] && echo "  vmtriage/rg-F-same-literals = $(ratio "$(med vmtriage)" "$(med rgF)")  (rg -c -F -f with the same literals; goal <= 1.5)"
         echo "  vmtriage/grep = $(ratio "$(med vmtriage)" "$(med grep)")"
