@@ -30,6 +30,13 @@ make_ctx(void)
 }
 
 static pthread_mutex_t g_compile_mu = PTHREAD_MUTEX_INITIALIZER;
+static atomic_bool g_jit = true;
+
+void
+rule_re_set_jit(bool on)
+{
+    atomic_store(&g_jit, on);
+}
 
 const pcre2_code *
 rule_re_code(pcre2_code *_Atomic *slot, const char *pattern)
@@ -46,7 +53,8 @@ rule_re_code(pcre2_code *_Atomic *slot, const char *pattern)
                            NULL);
         atomic_fetch_add(&vt_work.regexes, 1);
         if (re != NULL) {
-            pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+            if (atomic_load(&g_jit) && pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0)
+                atomic_fetch_add(&vt_work.regexes_jit, 1);
             atomic_store_explicit(slot, re, memory_order_release);
         }
     }

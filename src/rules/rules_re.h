@@ -19,13 +19,18 @@
 #define RULE_RE_DEPTH_LIMIT 10000u
 #define RULE_RE_HEAP_LIMIT_KIB 16384u
 
-/* The compiled `pattern`, JIT-compiled too, made on the first call for its
+/* The compiled `pattern`, JIT-compiled too (rule_re_set_jit), made on the first call for its
  * slot and kept there (the rule owns it: pcre2_code_free). Thread-safe: the
  * first caller compiles under a lock, later ones read the slot. NULL when the
  * pattern does not compile (the loader compiles the regexes of rule files from
  * --rules DIR when they load; the built-in ones are checked by `rules check`) or memory ran
  * out; rule_re_match counts that as a test that gave up. */
 const pcre2_code *rule_re_code(pcre2_code *_Atomic *slot, const char *pattern);
+
+/* Whether rule_re_code also JIT-compiles (the default). JIT compiling costs
+ * more than a few interpreted tests: a command that reads one screen turns
+ * it off before its rules run. */
+void rule_re_set_jit(bool on);
 
 /* Whether the compiled `re` (of the rule text `pattern`) matches `subject`.
  * A match that stops at a limit (PCRE2_ERROR_MATCHLIMIT, DEPTHLIMIT,

@@ -12,8 +12,8 @@ work_count_print(void)
     if (getenv("VMTRIAGE_WORK") == NULL)
         return;
     fprintf(stderr,
-            "vmtriage: work: %lu YAML documents parsed, %lu regexes compiled, %lu prefilter "
-            "databases compiled\n",
+            "vmtriage: work: %lu YAML documents parsed, %lu regexes compiled, %lu of them JIT, "
+            "%lu prefilter databases compiled\n",
             atomic_load(&vt_work.yaml_documents), atomic_load(&vt_work.regexes),
-            atomic_load(&vt_work.prefilter_databases));
+            atomic_load(&vt_work.regexes_jit), atomic_load(&vt_work.prefilter_databases));
 }

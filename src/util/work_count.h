@@ -14,6 +14,7 @@
 struct work_count {
     atomic_ulong yaml_documents;
     atomic_ulong regexes;
+    atomic_ulong regexes_jit; /* of them, JIT-compiled too */
     atomic_ulong prefilter_databases;
 };
 

@@ -37,6 +37,22 @@ for cmd in "rules list" "scan $vmx" "psod $screen" "logs examples/logs" "bundle 
 done
 work rules list
 ok "rules list: no regex compiled (none is used)" [ "$(count 'regexes')" = 0 ]
+# One screen: its regexes run a few times each, interpreted (JIT compiling
+# them would cost more); a bigger input keeps the JIT.
+work psod "$screen"
+ok "psod of one screen: regexes compiled ($(count 'regexes')), none JIT" \
+    sh -c "[ $(count 'regexes') -gt 0 ] && [ $(count 'of them JIT') = 0 ]"
+{
+    cat "$screen"
+    i=0
+    while [ $i -lt 9000 ]; do
+        echo "2024-03-04T05:06:07.123Z cpu1:2097001)World: 12077: filler line $i of a log longer than one block, so that it is read as a big input"
+        i=$((i + 1))
+    done
+} >"$WORK/big.log"
+work psod "$WORK/big.log"
+ok "psod of a log over 1 MiB: the regexes are JIT-compiled ($(count 'of them JIT') of $(count 'regexes'))" \
+    sh -c "[ $(count 'regexes') -gt 0 ] && [ $(count 'of them JIT') = $(count 'regexes') ]"
 work scan "$vmx"
 ok "scan of one .vmx: the regexes compiled are fewer than the rules ($(count 'regexes') < $nrules)" \
     [ "$(count 'regexes')" -lt "$nrules" ]
