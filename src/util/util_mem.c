@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <malloc.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 static _Noreturn void
 out_of_memory(size_t n)
@@ -101,4 +104,30 @@ vt_bug(const char *file, int line, const char *fmt, ...)
     va_end(ap);
     fputc('\n', stderr);
     abort();
+}
+
+void
+mem_prefault_heap(size_t bytes)
+{
+#if defined(MADV_POPULATE_WRITE) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+    if (bytes > INT32_MAX / 4)
+        return;
+    /* a block this big from the heap (not its own mapping), kept there when
+     * freed: the allocations that follow reuse its populated pages */
+    if (mallopt(M_TRIM_THRESHOLD, (int)(4 * bytes)) != 1 ||
+        mallopt(M_MMAP_THRESHOLD, (int)(2 * bytes)) != 1)
+        return;
+    char *p = malloc(bytes);
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    if (p != NULL) {
+        uintptr_t a = ((uintptr_t)p + page - 1) & ~(page - 1);
+        uintptr_t b = ((uintptr_t)p + bytes) & ~(page - 1);
+        if (b > a)
+            (void)madvise((void *)a, b - a, MADV_POPULATE_WRITE); /* best effort */
+        free(p);
+    }
+    (void)mallopt(M_MMAP_THRESHOLD, 128 * 1024); /* glibc's default again */
+#else
+    (void)bytes;
+#endif
 }
