@@ -8,6 +8,8 @@
  * atomically; the .vmx is re-read and must still hash as when it was read;
  * rename over it; fsync the folder; the journal says "done". */
 #include "cmd/fix_safe.h"
+#include "rules/log_scan.h"
+#include "source/walk.h"
 #include "util/util_mem.h"
 #include "util/util_text.h"
 
@@ -90,37 +92,13 @@ safe_read(const char *path, size_t max, char **data, size_t *len, struct stat *s
         close(fd);
         return -1;
     }
-    size_t cap = (size_t)st->st_size + 1, n = 0;
-    char *p = xmalloc(cap + 1);
-    for (;;) {
-        if (n == cap) {
-            if (cap > max) {
-                seterr(err, "file grew past %zu bytes while being read", max);
-                free(p);
-                close(fd);
-                return -1;
-            }
-            cap *= 2;
-            p = xreallocarray(p, cap + 1, 1);
-        }
-        ssize_t r = read(fd, p + n, cap - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            seterr(err, "cannot read: %s", strerror(errno));
-            free(p);
-            close(fd);
-            return -1;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
+    int rc = read_fd_whole(fd, (size_t)st->st_size, max, data, len);
+    if (rc == -1)
+        seterr(err, "cannot read: %s", strerror(errno));
+    else if (rc == -2)
+        seterr(err, "file grew past %zu bytes while being read", max);
     close(fd);
-    p[n] = '\0';
-    *data = p;
-    *len = n;
-    return 0;
+    return rc == 0 ? 0 : -1;
 }
 
 static int
@@ -138,22 +116,10 @@ write_all(int fd, const char *p, size_t len)
     return 0;
 }
 
-/* The folder of `path` ("." when it has none), owned. */
-static char *
-dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (slash == NULL)
-        return xstrdup(".");
-    if (slash == path)
-        return xstrdup("/");
-    return xstrndup(path, (size_t)(slash - path));
-}
-
 static int
 fsync_dir(const char *path, char *err)
 {
-    char *dir = dir_of(path);
+    char *dir = log_dirname(path);
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     int rc = 0;
     if (fd < 0 || fsync(fd) != 0) {
@@ -510,7 +476,7 @@ vm_running(const char *path, char *why, size_t whylen, long *vmid)
     if (on)
         snprintf(why, whylen, "its lock %s is present (a powered-on VM holds it)", lck);
     free(lck);
-    char *dir = dir_of(path);
+    char *dir = log_dirname(path);
     const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     DIR *d = on ? NULL : opendir(dir);
     for (struct dirent *de; d && !on && (de = readdir(d)) != NULL;) {
@@ -672,22 +638,31 @@ journal_put(const struct journal *j, int fd, const char *name, char *err)
     return rc;
 }
 
+/* Writes the journal whole to the new file `tmp` (mode 0600); `verb` says
+ * what failed when it cannot be opened ("write", "create"). */
+static int
+journal_to_tmp(struct journal *j, const char *tmp, const char *verb, char *err)
+{
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        seterr(err, "cannot %s the journal %s: %s", verb, tmp, strerror(errno));
+        return -1;
+    }
+    int rc = journal_put(j, fd, tmp, err);
+    if (close(fd) != 0 && rc == 0) {
+        seterr(err, "cannot write the journal %s: %s", tmp, strerror(errno));
+        rc = -1;
+    }
+    return rc;
+}
+
 int
 journal_write(struct journal *j, char *err)
 {
     char *tmp = xasprintf("%s.tmp-%ld", j->path, (long)getpid());
     int rc = fail_at("journal", err);
-    int fd = rc == 0 ? open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600) : -1;
-    if (rc == 0 && fd < 0) {
-        seterr(err, "cannot write the journal %s: %s", tmp, strerror(errno));
-        rc = -1;
-    }
     if (rc == 0)
-        rc = journal_put(j, fd, tmp, err);
-    if (fd >= 0 && close(fd) != 0 && rc == 0) {
-        seterr(err, "cannot write the journal %s: %s", tmp, strerror(errno));
-        rc = -1;
-    }
+        rc = journal_to_tmp(j, tmp, "write", err);
     if (rc == 0 && rename(tmp, j->path) != 0) {
         seterr(err, "cannot write the journal %s: %s", j->path, strerror(errno));
         rc = -1;
@@ -710,18 +685,7 @@ journal_create(struct journal *j, char *err)
      * a complete, empty one, never a half-written one. */
     char *base = xasprintf("vmtriage-fix-%s.journal", stamp);
     char *tmp = xasprintf("%s.tmp-%ld", base, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    int rc = 0;
-    if (fd < 0) {
-        seterr(err, "cannot create the journal %s: %s", tmp, strerror(errno));
-        rc = -1;
-    }
-    if (rc == 0)
-        rc = journal_put(j, fd, tmp, err);
-    if (fd >= 0 && close(fd) != 0 && rc == 0) {
-        seterr(err, "cannot write the journal %s: %s", tmp, strerror(errno));
-        rc = -1;
-    }
+    int rc = journal_to_tmp(j, tmp, "create", err);
     for (int i = 1; rc == 0 && j->path == NULL; i++) {
         char *n = i == 1 ? xstrdup(base) : xasprintf("vmtriage-fix-%s-%d.journal", stamp, i);
         if (link(tmp, n) == 0) {

@@ -376,6 +376,41 @@ walk_paths_under(const char *tree, char *const *roots, size_t nroots, walk_want_
 }
 
 int
+read_fd_whole(int fd, size_t size, size_t max, char **data, size_t *len)
+{
+    /* Room for the size fstat gave, the byte a last read needs to see the
+     * end of the file, and the NUL. */
+    size_t cap = size + 2, n = 0;
+    char *buf = xmalloc(cap);
+    for (;;) {
+        if (n + 1 >= cap) {
+            if (cap > max + 1) {
+                free(buf);
+                return -2;
+            }
+            buf = xreallocarray(buf, cap * 2, 1);
+            cap *= 2;
+        }
+        ssize_t r = read(fd, buf + n, cap - n - 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int e = errno;
+            free(buf);
+            errno = e;
+            return -1;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    buf[n] = '\0';
+    *data = buf;
+    *len = n;
+    return 0;
+}
+
+int
 read_small_file(const char *path, size_t max, char **data, size_t *len, struct diags *d)
 {
     struct stat st;
@@ -388,37 +423,11 @@ read_small_file(const char *path, size_t max, char **data, size_t *len, struct d
         close(fd);
         return -1;
     }
-    /* Room for the size fstat gave, the byte a last read needs to see the
-     * end of the file, and the NUL. */
-    size_t cap = (size_t)st.st_size + 2, n = 0;
-    char *buf = xmalloc(cap);
-    for (;;) {
-        if (n + 1 >= cap) {
-            if (cap > max + 1) {
-                diags_add(d, DIAG_ERROR, path, 0, "file grew past %zu bytes while read", max);
-                free(buf);
-                close(fd);
-                return -1;
-            }
-            buf = xreallocarray(buf, cap * 2, 1);
-            cap *= 2;
-        }
-        ssize_t r = read(fd, buf + n, cap - n - 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            diags_add(d, DIAG_ERROR, path, 0, "read error: %s", strerror(errno));
-            free(buf);
-            close(fd);
-            return -1;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
+    int rc = read_fd_whole(fd, (size_t)st.st_size, max, data, len);
+    if (rc == -1)
+        diags_add(d, DIAG_ERROR, path, 0, "read error: %s", strerror(errno));
+    else if (rc == -2)
+        diags_add(d, DIAG_ERROR, path, 0, "file grew past %zu bytes while read", max);
     close(fd);
-    buf[n] = '\0';
-    *data = buf;
-    *len = n;
-    return 0;
+    return rc == 0 ? 0 : -1;
 }

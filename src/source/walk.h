@@ -48,6 +48,12 @@ size_t walk_paths_want(char *const *roots, size_t nroots, walk_want_fn *want, wa
 size_t walk_paths_under(const char *tree, char *const *roots, size_t nroots, walk_want_fn *want,
                         walk_found_fn *found, void *arg, struct diags *d);
 
+/* Reads `fd` to its end into *data (owned, NUL-terminated); `size` is the
+ * size fstat gave (the first guess). Returns 0; -1 on a read error (errno
+ * set); -2 when more than `max` bytes came (the file grew). Does not close
+ * fd. */
+int read_fd_whole(int fd, size_t size, size_t max, char **data, size_t *len);
+
 /* Reads a whole file of at most `max` bytes into *data (owned, NUL-terminated).
  * Opened through input_open: a FIFO, socket or device is refused. Returns 0,
  * or -1 with a diagnostic naming the file. */
