@@ -20,14 +20,20 @@
 #define RULES_HEAP (1u << 20)
 
 void
+cli_verror(const char *fmt, va_list ap)
+{
+    fputs("vmtriage: ", stderr);
+    term_vprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void
 cli_error(const char *fmt, ...)
 {
     va_list ap;
-    fputs("vmtriage: ", stderr);
     va_start(ap, fmt);
-    term_vprintf(stderr, fmt, ap);
+    cli_verror(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 const struct command *const vt_commands[] = {&bundle_cmd, &scan_cmd, &psod_cmd, &logs_cmd,

@@ -6,6 +6,7 @@
 #include "findings/audit_log.h"
 #include "report/report.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -162,6 +163,8 @@ int cli_finish(struct report *r, const struct vt_opts *o);
  * after an error message. */
 FILE *cli_open_output(const struct vt_opts *o);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same with a va_list (for callers that also count their errors). */
+void cli_verror(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Audits the VMs under `paths` as `scan` does and moves the findings into
  * *out and the problems into *d. Used by commands that name the VMs carrying

@@ -56,11 +56,9 @@ static void
 err_line(struct plan *p, const char *fmt, ...)
 {
     va_list ap;
-    fputs("vmtriage: ", stderr);
     va_start(ap, fmt);
-    term_vprintf(stderr, fmt, ap);
+    cli_verror(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     p->errors++;
 }
 

@@ -130,10 +130,10 @@ struct log_scanner {
     pthread_mutex_t mu;
     pthread_cond_t posted_cv, searched_cv;
     bool shutdown;
-    uint64_t lineno; /* newlines before the block being scanned */
 
     int64_t written_ms; /* when the log was last written (0: unknown): syslog years */
-    /* what the next posted block needs from the ones before it */
+    /* what the next posted block needs from the ones before it; once all
+     * are posted, posted_lines is the file's line count */
     uint64_t posted_lines;
     bool posted_prev_has;
     int64_t posted_prev_ms;
@@ -590,7 +590,6 @@ scan_block(struct log_scanner *s, struct slot *sl, const struct slot *ahead)
     while (pos < sl->whole)
         pos = line_mode(s) ? run_lines(r, pos) : run_block(r, pos);
     s->st.candidates += r->candidates;
-    s->lineno = sl->line_base + sl->nlines;
     s->st.bytes += sl->whole;
 }
 
@@ -817,7 +816,7 @@ log_scanner_commit(struct log_scanner *s, size_t n)
         if (whole == 0) {
             whole = sl->fill; /* a line longer than a block: read in pieces */
             if (!s->long_noted)
-                diags_add(&s->notes, DIAG_NOTE, s->source, (unsigned long)s->lineno + 1,
+                diags_add(&s->notes, DIAG_NOTE, s->source, (unsigned long)s->posted_lines + 1,
                           "line is longer than %u bytes; read in pieces", LOG_BLOCK - MIN_ROOM);
             s->long_noted = true;
         }
@@ -854,7 +853,7 @@ log_scanner_finish(struct log_scanner *s, struct psod_result *crashes, struct lo
         post(s, last->fill);
     while (s->consumed < s->filling)
         consume(s);
-    s->lineno += open_line; /* the last line had no line end */
+    s->posted_lines += open_line; /* the last line had no line end */
     pthread_mutex_lock(&s->mu);
     s->shutdown = true;
     pthread_cond_broadcast(&s->posted_cv);
@@ -864,7 +863,7 @@ log_scanner_finish(struct log_scanner *s, struct psod_result *crashes, struct lo
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->posted_cv);
     pthread_cond_destroy(&s->searched_cv);
-    s->st.lines = s->lineno;
+    s->st.lines = s->posted_lines;
     if (s->re_failed_lines > 1)
         diags_add(&s->notes, DIAG_ERROR, s->source, 0,
                   "rule regexes gave up %lu times in this file (the first is named above)",

@@ -166,6 +166,19 @@ d = json.load(open('$WORK/j4.json'))
 f = [f for f in d['findings'] if f['rule'] == 'log-scsi-sense-benign'][0]
 raise SystemExit(0 if f.get('first') and f.get('last') else 1)"
 
+# A line longer than a block is named by its own number, whatever was read ahead.
+python3 -c "
+out = open('$WORK/long.log', 'w')
+for i in range(20000):
+    out.write('2024-03-04T05:06:07.123Z cpu1:2097001)World: filler line %d padding padding padding\\n' % i)
+out.write('2024-03-04T05:06:07.123Z cpu1:2097001)' + 'x' * 1300000 + '\\n')
+out.write('2024-03-04T05:06:08.123Z cpu1:2097001)end\\n')
+"
+for j in 1 4; do
+    "$VT" logs -j "$j" "$WORK/long.log" >/dev/null 2>"$WORK/long.err"
+    ok "-j $j: the long line is named as line 20001" grep -q 'long.log:20001: note: line is longer than' "$WORK/long.err"
+done
+
 # The noise profile (a quarter of the lines match benign rules): counts = the
 # generator's manifest at any -j, and peak RSS under 64 MB at -j 16.
 $CC -O2 -std=c11 -o "$WORK/gen" bench/gen_vmkernel.c
