@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define DEFAULT_EXAMPLES 5
@@ -276,10 +277,28 @@ log_reading_finish(struct log_reading *rd)
     free(rd);
 }
 
+/* Only regular files of one block or less: one screen or a short log. Their
+ * rule regexes then run a few times each, and PCRE2's interpreter costs less
+ * than JIT-compiling them (start-up); anything bigger, a folder or standard
+ * input keeps the JIT. */
+static bool
+small_inputs(char *const *inputs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        if (strcmp(inputs[i], "-") == 0 || stat(inputs[i], &st) != 0 || !S_ISREG(st.st_mode) ||
+            st.st_size > (off_t)LOG_BLOCK)
+            return false;
+    }
+    return true;
+}
+
 void
 logs_read(char *const *inputs, size_t ninputs, const struct ruleset *rules, const struct vt_opts *o,
           enum log_subject subject, struct report *r)
 {
+    if (small_inputs(inputs, ninputs))
+        rule_re_set_jit(false);
     struct log_reading *rd = log_reading_new(rules, o, subject, r);
     for (size_t i = 0; i < ninputs; i++) {
         if (strcmp(inputs[i], "-") == 0) {

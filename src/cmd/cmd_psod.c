@@ -14,14 +14,11 @@
  * (esx-<host name>-<date>--<time>-<pid>) names it, or the inventory has one
  * host only. */
 #include "cmd/cli.h"
-#include "rules/log_scan.h"
-#include "rules/rules_re.h"
 #include "util/util_mem.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 static int run_psod(struct cmd_ctx *c);
@@ -149,21 +146,6 @@ find_triggers(const struct vt_opts *o, const struct ruleset *rules, struct repor
     return rc;
 }
 
-/* Only regular files of one block or less: one screen or a short log. Its
- * rule regexes then run a few times each, and PCRE2's interpreter costs less
- * than JIT-compiling them (start-up); anything bigger keeps the JIT. */
-static bool
-small_inputs(char **inputs, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        struct stat st;
-        if (strcmp(inputs[i], "-") == 0 || stat(inputs[i], &st) != 0 || !S_ISREG(st.st_mode) ||
-            st.st_size > (off_t)LOG_BLOCK)
-            return false;
-    }
-    return true;
-}
-
 static int
 run_psod(struct cmd_ctx *c)
 {
@@ -178,8 +160,6 @@ run_psod(struct cmd_ctx *c)
         fputs("vmtriage: reading the purple screen from standard input: paste it, then press "
               "Ctrl-D on an empty line (Ctrl-C cancels)\n",
               stderr);
-    if (small_inputs(inputs, ninputs))
-        rule_re_set_jit(false);
     logs_read(inputs, ninputs, &c->rules, &c->o, SUBJECT_FILE, &c->rep);
     c->rep.has_files = false; /* the psod contract: crashes, backtraces, findings */
     if (c->o.nvms || c->o.vcenter)
