@@ -58,7 +58,7 @@ SRC := $(filter-out %/lazy_lib.c %/lazy_archive.c %/lazy_curl.c %/lazy_xml.c %/l
 else ifneq ($(VSPHERE),1)
 SRC := $(filter-out %/lazy_curl.c %/lazy_xml.c %/lazy_ssl.c,$(SRC))
 endif
-OBJ := $(SRC:src/%.c=$(B)/obj/%.o) $(B)/embedded_data.o $(B)/kb_docs.o $(B)/codepages.o \
+OBJ := $(SRC:src/%.c=$(B)/obj/%.o) $(B)/embedded_data.o $(B)/kb_rules.o $(B)/codepages.o \
        $(B)/prefilter_db.o
 # The static binary gets a do-nothing iconv (tools/static_noiconv.c) so that
 # glibc's iconv and its run-time gconv loader are never linked in.
@@ -120,26 +120,27 @@ $(B)/data.list: FORCE | $(B)
 $(B)/embedded_data.c: $(DATA) $(B)/data.list tools/embed.sh | $(B)
 	sh tools/embed.sh $(filter-out $(RULE_FILES),$(DATA)) > $@.tmp && mv $@.tmp $@
 
-# The built-in rules as parsed YAML documents (src/rules/kb_docs.h): made by a
-# host program at build time, so start-up parses no YAML (issue 20).
-$(B)/gen_kb: tools/gen_kb.c | $(B)
-	$(HOSTCC) -std=c11 -O1 -Wall -Wextra -Werror -o $@ $< -lyaml
+# The built-in rules as static C data (src/rules/kb_rules.h): compiled from
+# the rule files at build time by the program's own loader, linked from the
+# other objects, so start-up parses no YAML and builds no rule (issue 20).
+$(B)/gen_kb: tools/gen_kb.c tools/gen_lit.h $(filter-out $(B)/obj/main.o $(B)/kb_rules.o $(B)/prefilter_db.o,$(OBJ))
+	$(COMPILE) $(WARN) -o $@ $(filter-out %.h,$^) $(LDFLAGS) $(LDLIBS)
 
-$(B)/kb_docs.c: $(B)/gen_kb $(RULE_FILES) $(B)/data.list
+$(B)/kb_rules.c: $(B)/gen_kb $(RULE_FILES) $(B)/data.list
 	$(B)/gen_kb $(RULE_FILES) > $@.tmp && mv $@.tmp $@
 
-$(B)/kb_docs.o: $(B)/kb_docs.c src/rules/kb_docs.h
+$(B)/kb_rules.o: $(B)/kb_rules.c src/rules/kb_rules.h src/rules/rules_impl.h src/rules/rules.h
 	$(COMPILE) -c -o $@ $<
 
 # The built-in rules' log prefilter as hyperscan databases compiled at build
 # time (src/rules/log_prefilter.c), by a program linked from the other objects.
-$(B)/gen_prefilter: tools/gen_prefilter.c $(filter-out $(B)/obj/main.o $(B)/prefilter_db.o,$(OBJ))
-	$(COMPILE) $(WARN) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+$(B)/gen_prefilter: tools/gen_prefilter.c tools/gen_lit.h $(filter-out $(B)/obj/main.o $(B)/prefilter_db.o,$(OBJ))
+	$(COMPILE) $(WARN) -o $@ $(filter-out %.h,$^) $(LDFLAGS) $(LDLIBS)
 
 $(B)/prefilter_db.c: $(B)/gen_prefilter
 	$(B)/gen_prefilter > $@.tmp && mv $@.tmp $@
 
-$(B)/prefilter_db.o: $(B)/prefilter_db.c
+$(B)/prefilter_db.o: $(B)/prefilter_db.c src/rules/log_prefilter.h src/rules/kb_rules.h
 	$(COMPILE) -c -o $@ $<
 
 $(B)/embedded_data.o: $(B)/embedded_data.c

@@ -1,225 +1,399 @@
-/* gen_kb: writes the built-in rule files as parsed YAML documents (to stdout,
- * as C), so the program starts without parsing YAML (issue 20).
+/* gen_kb: compiles the built-in rule files into the program (to stdout, as C:
+ * build/kb_rules.c), so start-up neither parses YAML nor builds a rule
+ * (issue 20).
  *
- * Why a generator: reading the rule files took two thirds of a one-screen
- * `psod` run (a libyaml scan for the shape checks, then a second one to build
- * the documents), and the cost grows with every rule added. The documents
- * libyaml would build are written out here, once, at build time, as static
- * yaml_document_t values whose nodes point at string literals; the loader
- * (src/rules/rules_load.c) compiles the rules from them exactly as from a
- * parsed text, with the same file names and line numbers in its messages.
- * Rule files given with --rules DIR are still parsed at run time.
+ * Why a generator: loading the rule files was nearly all of a one-call run
+ * (parsing, then a copy and an allocation per string, per test and per value),
+ * and that work grows with every rule added. Here the real loader
+ * (src/rules/rules_load.c, the one that reads --rules DIR) compiles each file
+ * once, at build time, with every run-time check (shape, unknown keys and
+ * fields, value types, regexes, conditions, templates, duplicate ids); then the
+ * compiled rules are written out as static C data: `struct rule` values whose
+ * strings are literals and whose selections, tests, conditions and field
+ * handles are static too. rules_load_builtin hands out that array: no work per
+ * rule at start-up. A |re pattern is compiled on first use, as before
+ * (fvalue.re starts NULL).
  *
- * Run at build time only (`make` builds it with the host's cc and libyaml).
- * A file that is not valid YAML, nests deeper than the loader allows, uses
- * an alias, or repeats a rule id fails the build, naming the file and line:
- * the run-time shape and duplicate checks (rules_load.c) are applied to the
- * built-in files here. */
-#define _POSIX_C_SOURCE 200809L /* strdup */
+ * Run at build time only: linked with the program's objects except
+ * kb_rules.o (defined empty below) and prefilter_db.o (weak). A rule file
+ * that does not load fails the build, naming the file and line. */
+#include "record/record_impl.h"
+#include "rules/kb_rules.h"
+#include "rules/rules_impl.h"
+#include "util/util_mem.h"
+#include "gen_lit.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
-/* As rules_load.c's MAX_YAML_DEPTH. */
-#define MAX_DEPTH 64
+/* The program's objects refer to these; this program builds them. */
+struct rule *kb_rules[1];
+const size_t kb_nrules = 0;
 
-static int
-shape_ok(const char *name, FILE *fp)
-{
-    yaml_parser_t p;
-    yaml_parser_initialize(&p);
-    yaml_parser_set_input_file(&p, fp);
-    int depth = 0, ok = 1;
-    for (int end = 0; !end && ok;) {
-        yaml_event_t ev;
-        if (!yaml_parser_parse(&p, &ev)) {
-            fprintf(stderr, "gen_kb: %s:%zu: YAML: %s\n", name, (size_t)p.problem_mark.line + 1,
-                    p.problem ? p.problem : "syntax error");
-            ok = 0;
-            break;
-        }
-        if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
-            if (++depth > MAX_DEPTH) {
-                fprintf(stderr, "gen_kb: %s:%zu: nests deeper than %d levels\n", name,
-                        (size_t)ev.start_mark.line + 1, MAX_DEPTH);
-                ok = 0;
-            }
-        } else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) {
-            depth--;
-        } else if (ev.type == YAML_ALIAS_EVENT) {
-            fprintf(stderr, "gen_kb: %s:%zu: YAML alias: rule files use none\n", name,
-                    (size_t)ev.start_mark.line + 1);
-            ok = 0;
-        } else if (ev.type == YAML_STREAM_END_EVENT) {
-            end = 1;
-        }
-        yaml_event_delete(&ev);
-    }
-    yaml_parser_delete(&p);
-    return ok;
-}
+#define MAX_RULE_FILE_BYTES (16u << 20)
 
-/* A C string literal of `s` (`len` bytes; NULs included): octal escapes for
- * everything but printable ASCII, and `?` escaped against trigraphs. */
-static void
-literal(const unsigned char *s, size_t len)
-{
-    putchar('"');
-    for (size_t i = 0; i < len; i++) {
-        unsigned c = s[i];
-        if (c == '"' || c == '\\' || c == '?')
-            printf("\\%c", c);
-        else if (c >= 0x20 && c < 0x7f)
-            putchar((int)c);
-        else
-            printf("\\%03o", c);
-        if (c == '\n' && i + 1 < len)
-            fputs("\"\n\"", stdout);
-    }
-    putchar('"');
-}
+/* The distinct vmx.* fields the rules test: each becomes one static handle. */
+static const char **raw_names;
+static size_t nraw, capraw;
 
 static void
-mark(const char *field, yaml_mark_t m)
+lits(const char *name, char *const *v, size_t n)
 {
-    printf(", .%s = {%zu, %zu, %zu}", field, (size_t)m.index, (size_t)m.line, (size_t)m.column);
-}
-
-/* The value of the root mapping's `id` key, or NULL. */
-static const char *
-doc_id(yaml_document_t *doc)
-{
-    yaml_node_t *root = yaml_document_get_root_node(doc);
-    if (root == NULL || root->type != YAML_MAPPING_NODE)
-        return NULL;
-    for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
-         p++) {
-        yaml_node_t *k = yaml_document_get_node(doc, p->key);
-        yaml_node_t *v = yaml_document_get_node(doc, p->value);
-        if (k && v && k->type == YAML_SCALAR_NODE && v->type == YAML_SCALAR_NODE &&
-            strcmp((const char *)k->data.scalar.value, "id") == 0)
-            return (const char *)v->data.scalar.value;
-    }
-    return NULL;
-}
-
-/* Writes document `d` (the `k`th of all files) as arrays named after k. */
-static void
-write_doc(yaml_document_t *doc, size_t k)
-{
-    size_t nnodes = (size_t)(doc->nodes.top - doc->nodes.start);
-    for (size_t i = 0; i < nnodes; i++) {
-        yaml_node_t *n = &doc->nodes.start[i];
-        if (n->type == YAML_SEQUENCE_NODE) {
-            printf("static yaml_node_item_t d%zu_s%zu[] = {", k, i);
-            for (yaml_node_item_t *it = n->data.sequence.items.start;
-                 it < n->data.sequence.items.top; it++)
-                printf("%d,", *it);
-            puts("0};");
-        } else if (n->type == YAML_MAPPING_NODE) {
-            printf("static yaml_node_pair_t d%zu_m%zu[] = {", k, i);
-            for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
-                 p++)
-                printf("{%d, %d},", p->key, p->value);
-            puts("{0, 0}};");
-        }
-    }
-    printf("static yaml_node_t d%zu_nodes[] = {\n", k);
-    for (size_t i = 0; i < nnodes; i++) {
-        yaml_node_t *n = &doc->nodes.start[i];
-        switch (n->type) {
-        case YAML_SCALAR_NODE:
-            printf("    {.type = YAML_SCALAR_NODE, .data.scalar = {(yaml_char_t *)");
-            literal(n->data.scalar.value, n->data.scalar.length);
-            printf(", %zu, %d}", (size_t)n->data.scalar.length, (int)n->data.scalar.style);
-            break;
-        case YAML_SEQUENCE_NODE: {
-            size_t c = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
-            printf("    {.type = YAML_SEQUENCE_NODE, .data.sequence = {{d%zu_s%zu, d%zu_s%zu + %zu, "
-                   "d%zu_s%zu + %zu}, %d}",
-                   k, i, k, i, c, k, i, c, (int)n->data.sequence.style);
-            break;
-        }
-        case YAML_MAPPING_NODE: {
-            size_t c = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
-            printf("    {.type = YAML_MAPPING_NODE, .data.mapping = {{d%zu_m%zu, d%zu_m%zu + %zu, "
-                   "d%zu_m%zu + %zu}, %d}",
-                   k, i, k, i, c, k, i, c, (int)n->data.mapping.style);
-            break;
-        }
-        default:
-            fprintf(stderr, "gen_kb: an empty node in document %zu\n", k);
-            exit(1);
-        }
-        mark("start_mark", n->start_mark);
-        mark("end_mark", n->end_mark);
-        puts("},");
+    if (n == 0)
+        return;
+    printf("static char *%s[] = {", name);
+    for (size_t i = 0; i < n; i++) {
+        gen_lit(v[i]);
+        fputs(",\n", stdout);
     }
     puts("};");
+}
+
+static void
+remedies(const char *name, const struct remedy *v, size_t n)
+{
+    if (n == 0)
+        return;
+    printf("static struct remedy %s[] = {", name);
+    for (size_t i = 0; i < n; i++) {
+        fputs("{.tool = ", stdout);
+        gen_lit(v[i].tool);
+        fputs(", .text = ", stdout);
+        gen_lit(v[i].text);
+        fputs("},\n", stdout);
+    }
+    puts("};");
+}
+
+static void
+samples(const char *name, const struct rule_sample *v, size_t n)
+{
+    if (n == 0)
+        return;
+    printf("static struct rule_sample %s[] = {", name);
+    for (size_t i = 0; i < n; i++) {
+        fputs("{.text = ", stdout);
+        gen_lit(v[i].text);
+        printf(", .line = %luUL},\n", v[i].line);
+    }
+    puts("};");
+}
+
+/* The C expression of a field handle: a row of a record_*_fields table, or
+ * one of kb_raw_fields for a vmx.* field. */
+static void
+field_ref(const struct field_def *f)
+{
+    static const struct {
+        const char *name;
+        const struct field_def *v;
+        const size_t *n;
+    } tables[] = {
+        {"record_vm_fields", record_vm_fields, &record_vm_nfields},
+        {"record_crash_fields", record_crash_fields, &record_crash_nfields},
+        {"record_log_fields", record_log_fields, &record_log_nfields},
+        {"record_dump_fields", record_dump_fields, &record_dump_nfields},
+        {"record_cpu_fields", record_cpu_fields, &record_cpu_nfields},
+    };
+    if (f->raw_key) {
+        for (size_t i = 0; i < nraw; i++)
+            if (strcmp(raw_names[i], f->name) == 0) {
+                printf("&kb_raw_fields[%zu]", i);
+                return;
+            }
+        fprintf(stderr, "gen_kb: field %s was not collected\n", f->name);
+        exit(1);
+    }
+    for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+        if (f >= tables[t].v && f < tables[t].v + *tables[t].n) {
+            printf("&%s[%zu]", tables[t].name, (size_t)(f - tables[t].v));
+            return;
+        }
+    fprintf(stderr, "gen_kb: field %s is in no table\n", f->name);
+    exit(1);
+}
+
+static void
+collect_raw(const struct rule_impl *impl)
+{
+    for (size_t i = 0; i < impl->nfields; i++) {
+        const struct field_def *f = impl->fields[i];
+        if (f->raw_key == NULL)
+            continue;
+        size_t k = 0;
+        while (k < nraw && strcmp(raw_names[k], f->name) != 0)
+            k++;
+        if (k == nraw) {
+            XGROW(raw_names, capraw, nraw + 1);
+            raw_names[nraw++] = f->name;
+        }
+    }
+}
+
+/* Writes the condition tree bottom-up as r<ri>_c<n> objects; returns n. */
+static unsigned
+cond(size_t ri, const struct cond *c, unsigned *next)
+{
+    unsigned a = 0, b = 0;
+    if (c->a)
+        a = cond(ri, c->a, next);
+    if (c->b)
+        b = cond(ri, c->b, next);
+    unsigned me = (*next)++;
+    if (c->nsels) {
+        printf("static size_t r%zu_c%u_sels[] = {", ri, me);
+        for (size_t i = 0; i < c->nsels; i++)
+            printf("%zu,", c->sels[i]);
+        puts("};");
+    }
+    printf("static struct cond r%zu_c%u = {.t = (enum ctype)%d, .sel = %zu, ", ri, me, (int)c->t,
+           c->sel);
+    if (c->a)
+        printf(".a = &r%zu_c%u, ", ri, a);
+    if (c->b)
+        printf(".b = &r%zu_c%u, ", ri, b);
+    if (c->nsels)
+        printf(".sels = r%zu_c%u_sels, .nsels = %zu", ri, me, c->nsels);
+    puts("};");
+    return me;
+}
+
+static void
+impl(size_t ri, const struct rule_impl *m)
+{
+    for (size_t s = 0; s < m->nsels; s++) {
+        const struct selection *sel = &m->sels[s];
+        for (size_t a = 0; a < sel->nalts; a++) {
+            const struct alt *alt = &sel->alts[a];
+            for (size_t t = 0; t < alt->n; t++) {
+                const struct ftest *ft = &alt->tests[t];
+                if (ft->nvals == 0)
+                    continue;
+                printf("static struct fvalue r%zu_s%zu_a%zu_t%zu[] = {", ri, s, a, t);
+                for (size_t v = 0; v < ft->nvals; v++) {
+                    const struct fvalue *fv = &ft->vals[v];
+                    printf("{.is_null = %d, .s = ", fv->is_null);
+                    gen_lit(fv->s);
+                    printf(", .i = %lldLL, .b = %d, .lit = ", fv->i, fv->b);
+                    gen_lit(fv->lit);
+                    printf(", .lit_caseless = %d},\n", fv->lit_caseless);
+                }
+                puts("};");
+            }
+            if (alt->n == 0)
+                continue;
+            printf("static struct ftest r%zu_s%zu_a%zu[] = {", ri, s, a);
+            for (size_t t = 0; t < alt->n; t++) {
+                const struct ftest *ft = &alt->tests[t];
+                fputs("{.field = ", stdout);
+                field_ref(ft->field);
+                printf(", .mod = (enum mod)%d, .all = %d, ", (int)ft->mod, ft->all);
+                if (ft->nvals)
+                    printf(".vals = r%zu_s%zu_a%zu_t%zu, ", ri, s, a, t);
+                printf(".nvals = %zu},\n", ft->nvals);
+            }
+            puts("};");
+        }
+        if (sel->nalts == 0)
+            continue;
+        printf("static struct alt r%zu_s%zu[] = {", ri, s);
+        for (size_t a = 0; a < sel->nalts; a++) {
+            if (sel->alts[a].n)
+                printf("{.tests = r%zu_s%zu_a%zu, .n = %zu},\n", ri, s, a, sel->alts[a].n);
+            else
+                puts("{.tests = NULL, .n = 0},");
+        }
+        puts("};");
+    }
+    if (m->nsels) {
+        printf("static struct selection r%zu_sels[] = {", ri);
+        for (size_t s = 0; s < m->nsels; s++) {
+            fputs("{.name = ", stdout);
+            gen_lit(m->sels[s].name);
+            if (m->sels[s].nalts)
+                printf(", .alts = r%zu_s%zu", ri, s);
+            printf(", .nalts = %zu},\n", m->sels[s].nalts);
+        }
+        puts("};");
+    }
+    unsigned next = 0, root = m->cond ? cond(ri, m->cond, &next) : 0;
+    if (m->nfields) {
+        printf("static const struct field_def *r%zu_fields[] = {", ri);
+        for (size_t i = 0; i < m->nfields; i++) {
+            field_ref(m->fields[i]);
+            fputs(",\n", stdout);
+        }
+        puts("};");
+    }
+    printf("static struct rule_impl r%zu_impl = {", ri);
+    if (m->nsels)
+        printf(".sels = r%zu_sels, ", ri);
+    printf(".nsels = %zu, ", m->nsels);
+    if (m->cond)
+        printf(".cond = &r%zu_c%u, ", ri, root);
+    if (m->nfields)
+        printf(".fields = r%zu_fields, ", ri);
+    printf(".nfields = %zu};\n", m->nfields);
+}
+
+/* The parts of rule `ri` that the rule refers to, as static objects. */
+static void
+parts(size_t ri, const struct rule *r)
+{
+    char name[64];
+    snprintf(name, sizeof(name), "r%zu_refs", ri);
+    lits(name, r->refs, r->nrefs);
+    snprintf(name, sizeof(name), "r%zu_remedies", ri);
+    remedies(name, r->remedies, r->nremedies);
+    snprintf(name, sizeof(name), "r%zu_related", ri);
+    lits(name, r->related, r->nrelated);
+    snprintf(name, sizeof(name), "r%zu_affects", ri);
+    lits(name, r->affects, r->naffects);
+    if (r->nfixed_in) {
+        printf("static struct fixed_in r%zu_fixed_in[] = {", ri);
+        for (size_t i = 0; i < r->nfixed_in; i++) {
+            fputs("{.version = ", stdout);
+            gen_lit(r->fixed_in[i].version);
+            printf(", .build = %lldLL},\n", r->fixed_in[i].build);
+        }
+        puts("};");
+    }
+    if (r->plan) {
+        snprintf(name, sizeof(name), "r%zu_steps", ri);
+        lits(name, r->plan->steps, r->plan->nsteps);
+        snprintf(name, sizeof(name), "r%zu_scripts", ri);
+        remedies(name, r->plan->scripts, r->plan->nscripts);
+        printf("static struct rule_plan r%zu_plan = {.action = ", ri);
+        gen_lit(r->plan->action);
+        fputs(", .before = ", stdout);
+        gen_lit(r->plan->before);
+        fputs(", .guest_impact = ", stdout);
+        gen_lit(r->plan->guest_impact);
+        if (r->plan->nsteps)
+            printf(", .steps = r%zu_steps", ri);
+        printf(", .nsteps = %zu", r->plan->nsteps);
+        if (r->plan->nscripts)
+            printf(", .scripts = r%zu_scripts", ri);
+        printf(", .nscripts = %zu};\n", r->plan->nscripts);
+    }
+    snprintf(name, sizeof(name), "r%zu_match", ri);
+    samples(name, r->match, r->nmatch);
+    snprintf(name, sizeof(name), "r%zu_no_match", ri);
+    samples(name, r->no_match, r->nno_match);
+    if (r->impl)
+        impl(ri, r->impl);
+}
+
+/* `.name = rN_name, .nname = n` when there are some, else nothing. */
+static void
+array(size_t ri, const char *field, const char *count, size_t n)
+{
+    if (n)
+        printf(", .%s = r%zu_%s", field, ri, field);
+    printf(", .%s = %zu", count, n);
+}
+
+static void
+rule(size_t ri, const struct rule *r)
+{
+    fputs("{.id = ", stdout);
+    gen_lit(r->id);
+    fputs(", .title = ", stdout);
+    gen_lit(r->title);
+    fputs(", .description = ", stdout);
+    gen_lit(r->description);
+    fputs(", .status = ", stdout);
+    gen_lit(r->status);
+    printf(", .level = (enum level)%d, .kind = (enum record_kind)%d", (int)r->level, (int)r->kind);
+    array(ri, "refs", "nrefs", r->nrefs);
+    array(ri, "remedies", "nremedies", r->nremedies);
+    printf(", .fallback = %d", r->fallback);
+    array(ri, "related", "nrelated", r->nrelated);
+    array(ri, "affects", "naffects", r->naffects);
+    array(ri, "fixed_in", "nfixed_in", r->nfixed_in);
+    fputs(", .workaround = ", stdout);
+    gen_lit(r->workaround);
+    fputs(", .culprit = ", stdout);
+    gen_lit(r->culprit);
+    if (r->plan)
+        printf(", .plan = &r%zu_plan", ri);
+    array(ri, "match", "nmatch", r->nmatch);
+    array(ri, "no_match", "nno_match", r->nno_match);
+    fputs(", .file = ", stdout);
+    gen_lit(r->file);
+    printf(", .line = %luUL, .builtin = true", r->line);
+    if (r->impl)
+        printf(", .impl = &r%zu_impl", ri);
+    puts("},");
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL) {
+        perror(path);
+        exit(1);
+    }
+    char *text = xmalloc(MAX_RULE_FILE_BYTES + 1);
+    *len = fread(text, 1, MAX_RULE_FILE_BYTES + 1, fp);
+    if (ferror(fp) || *len > MAX_RULE_FILE_BYTES) {
+        fprintf(stderr, "gen_kb: %s: cannot read it whole\n", path);
+        exit(1);
+    }
+    fclose(fp);
+    text[*len] = '\0';
+    return text;
 }
 
 int
 main(int argc, char **argv)
 {
-    puts("/* Generated by tools/gen_kb.c from the rule files named below: do not edit. */\n"
-         "#include \"rules/kb_docs.h\"\n");
-    /* name of each document's file, in order */
-    const char **names = calloc((size_t)argc * 64 + 1, sizeof(*names));
-    char **ids = calloc((size_t)argc * 64 + 1, sizeof(*ids)); /* the loader skips this check */
-    size_t ndocs = 0, cap = (size_t)argc * 64;
-    for (int a = 1; a < argc; a++) {
-        FILE *fp = fopen(argv[a], "rb");
-        if (fp == NULL || !shape_ok(argv[a], fp)) {
-            if (fp == NULL)
-                perror(argv[a]);
-            return 1;
-        }
-        rewind(fp);
-        yaml_parser_t p;
-        yaml_parser_initialize(&p);
-        yaml_parser_set_input_file(&p, fp);
-        for (;;) {
-            yaml_document_t doc;
-            if (!yaml_parser_load(&p, &doc)) {
-                fprintf(stderr, "gen_kb: %s:%zu: YAML: %s\n", argv[a],
-                        (size_t)p.problem_mark.line + 1, p.problem ? p.problem : "syntax error");
-                return 1;
-            }
-            if (yaml_document_get_root_node(&doc) == NULL) {
-                yaml_document_delete(&doc);
-                break;
-            }
-            if (ndocs == cap) {
-                fprintf(stderr, "gen_kb: more than %zu documents\n", cap);
-                return 1;
-            }
-            const char *id = doc_id(&doc);
-            for (size_t k = 0; id && k < ndocs; k++)
-                if (ids[k] && strcmp(ids[k], id) == 0) {
-                    fprintf(stderr, "gen_kb: %s:%zu: duplicate rule id '%s' (also in %s)\n",
-                            argv[a], (size_t)doc.start_mark.line + 1, id, names[k]);
-                    return 1;
-                }
-            ids[ndocs] = id ? strdup(id) : NULL;
-            printf("/* %s, document at line %zu */\n", argv[a], (size_t)doc.start_mark.line + 1);
-            write_doc(&doc, ndocs);
-            names[ndocs++] = argv[a];
-            yaml_document_delete(&doc);
-        }
-        yaml_parser_delete(&p);
-        fclose(fp);
+    struct ruleset rs = RULESET_INIT;
+    struct diags d = DIAGS_INIT;
+    size_t errors = 0;
+    for (int i = 1; i < argc; i++) {
+        size_t len;
+        char *text = slurp(argv[i], &len);
+        errors += rules_load_text(&rs, argv[i], text, len, &d);
+        free(text);
     }
-    puts("\nstruct kb_doc kb_docs[] = {");
-    for (size_t k = 0; k < ndocs; k++) {
-        printf("    {\"%s\", {.nodes = {d%zu_nodes, d%zu_nodes + sizeof(d%zu_nodes) / "
-               "sizeof(yaml_node_t), d%zu_nodes + sizeof(d%zu_nodes) / sizeof(yaml_node_t)}}},\n",
-               names[k], k, k, k, k, k);
+    for (size_t i = 0; i < d.n; i++)
+        fprintf(stderr, "gen_kb: %s:%lu: %s\n", d.v[i].path, d.v[i].line, d.v[i].message);
+    if (errors || rs.n == 0) {
+        fprintf(stderr, "gen_kb: the built-in rules do not load (%zu errors)\n", errors);
+        return 1;
     }
-    puts("    {0, {0}}};");
-    for (size_t k = 0; k < ndocs; k++)
-        free(ids[k]);
-    free(ids);
-    free(names);
+    puts("/* Generated by tools/gen_kb.c from the rules folder: do not edit. */\n"
+         "#include \"record/record_impl.h\"\n"
+         "#include \"rules/kb_rules.h\"\n"
+         "#include \"rules/rules_impl.h\"\n");
+    for (size_t i = 0; i < rs.n; i++)
+        if (rs.v[i]->impl)
+            collect_raw(rs.v[i]->impl);
+    if (nraw) {
+        puts("static struct field_def kb_raw_fields[] = {");
+        for (size_t i = 0; i < nraw; i++) {
+            fputs("{.name = ", stdout);
+            gen_lit(raw_names[i]);
+            fputs(", .kinds = K_VMS, .type = FV_STR, .get = field_raw_getter, .raw_key = ", stdout);
+            gen_lit(raw_names[i] + 4);
+            puts("},");
+        }
+        puts("};");
+    }
+    for (size_t i = 0; i < rs.n; i++)
+        parts(i, rs.v[i]);
+    puts("struct rule kb_rule_data[] = {");
+    for (size_t i = 0; i < rs.n; i++)
+        rule(i, rs.v[i]);
+    puts("};\nstruct rule *kb_rules[] = {");
+    for (size_t i = 0; i < rs.n; i++)
+        printf("&kb_rule_data[%zu],%s", i, i % 8 == 7 ? "\n" : " ");
+    printf("};\nconst size_t kb_nrules = %zu;\n", rs.n);
+    free(raw_names);
+    ruleset_release(&rs);
+    diags_release(&d);
     return 0;
 }

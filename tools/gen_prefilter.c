@@ -1,6 +1,9 @@
 /* gen_prefilter: writes the built-in rules' log prefilter as hyperscan
  * databases compiled at build time (to stdout, as C: build/prefilter_db.c),
- * so `logs`, `psod` and `bundle` start without compiling patterns (issue 20).
+ * so `logs`, `psod` and `bundle` start without compiling patterns (issue 20),
+ * and its tables (which rules own which pattern, the rules read on every
+ * line, the notes) as static data, so they start without deriving them
+ * rule by rule either (struct log_prefilter_builtin).
  *
  * Two databases: one any CPU hyperscan runs on can use, one for CPUs with
  * AVX2; log_prefilter_new takes the richest one the CPU it runs on has, and
@@ -11,12 +14,67 @@
  * Run at build time only: linked with the program's objects except
  * prefilter_db.o itself (log_prefilter.c declares it weak). Fails the build
  * when the built-in set does not compile. */
+#include "rules/kb_rules.h"
 #include "rules/log_prefilter.h"
 #include "rules/rules.h"
+#include "gen_lit.h"
 
 #include <hs.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+/* The tables of the built-in prefilter, as vt_prefilter_builtin. Every
+ * array has one element more than it needs: C has no empty initializer. */
+static bool
+write_tables(const struct ruleset *rs)
+{
+    unsigned long long hash;
+    struct diags d = DIAGS_INIT;
+    struct log_prefilter *pf = log_prefilter_compile(rs, &hash, &d);
+    if (pf->npatterns > 0 && pf->db == NULL) {
+        fprintf(stderr, "gen_prefilter: the built-in set does not compile\n");
+        return false;
+    }
+    puts("\n#include \"rules/kb_rules.h\"\n#include \"rules/log_prefilter.h\"");
+    puts("static const struct rule *pf_rules[] = {");
+    for (size_t i = 0; i < pf->nrules; i++)
+        printf("&kb_rule_data[%td],%s", pf->rules[i] - kb_rule_data, i % 8 == 7 ? "\n" : " ");
+    puts("NULL};\nstatic bool pf_every_line[] = {");
+    for (size_t i = 0; i < pf->nrules; i++)
+        printf("%d,", pf->every_line[i]);
+    puts("0};\nstatic size_t pf_owners_at[] = {");
+    for (size_t i = 0; i <= pf->npatterns; i++)
+        printf("%zu,%s", pf->owners_at[i], i % 16 == 15 ? "\n" : "");
+    puts("0};\nstatic unsigned pf_owners[] = {");
+    for (size_t i = 0; i < pf->owners_at[pf->npatterns]; i++)
+        printf("%uu,%s", pf->owners[i], i % 16 == 15 ? "\n" : "");
+    puts("0};\nstatic char *pf_expr[] = {");
+    for (size_t i = 0; i < pf->npatterns; i++) {
+        gen_lit(pf->expr[i]);
+        puts(",");
+    }
+    puts("NULL};\nstatic bool pf_caseless[] = {");
+    for (size_t i = 0; i < pf->npatterns; i++)
+        printf("%d,", pf->caseless[i]);
+    puts("0};\nstatic const struct log_prefilter_note pf_notes[] = {");
+    for (size_t i = 0; i < d.n; i++) {
+        fputs("{", stdout);
+        gen_lit(d.v[i].path);
+        printf(", %luUL, ", d.v[i].line);
+        gen_lit(d.v[i].message);
+        puts("},");
+    }
+    printf("{NULL, 0, NULL}};\n"
+           "const struct log_prefilter_builtin vt_prefilter_builtin = {\n"
+           "    .pf = {.rules = pf_rules, .nrules = %zu, .every_line = pf_every_line, .nevery = %zu,\n"
+           "           .owners_at = pf_owners_at, .owners = pf_owners, .expr = pf_expr,\n"
+           "           .caseless = pf_caseless, .npatterns = %zu},\n"
+           "    .hash = %#llxULL, .notes = pf_notes, .nnotes = %zu};\n",
+           pf->nrules, pf->nevery, pf->npatterns, hash, d.n);
+    log_prefilter_free(pf);
+    diags_release(&d);
+    return true;
+}
 
 int
 main(void)
@@ -49,6 +107,8 @@ main(void)
         free(bytes);
     }
     printf("};\nconst size_t vt_prefilter_dbs_len = %zu;\n", total);
+    if (!write_tables(&rs))
+        return 1;
     ruleset_release(&rs);
     diags_release(&d);
     return 0;

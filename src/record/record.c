@@ -62,8 +62,8 @@ record_kind_from_name(const char *name)
     return -1;
 }
 
-static struct fv
-g_raw(const struct record *r)
+struct fv
+field_raw_getter(const struct record *r)
 {
     (void)r;
     VT_BUG("raw fields are read through field_get");
@@ -76,7 +76,7 @@ field_lookup(enum record_kind kind, const char *name)
         if (!(K_VMS & (1u << kind)))
             return NULL;
         struct field_def *f = xcalloc(1, sizeof(*f));
-        *f = (struct field_def){xstrdup(name), K_VMS, FV_STR, g_raw, NULL, xstrdup(name + 4), NULL};
+        *f = (struct field_def){xstrdup(name), K_VMS, FV_STR, field_raw_getter, NULL, xstrdup(name + 4), NULL};
         return f;
     }
     for (size_t t = 0; t < NTABLES; t++)

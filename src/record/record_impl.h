@@ -58,6 +58,11 @@ v_list(const char *const *list, size_t n)
     return n ? (struct fv){FV_LIST, (long long)n, NULL, list} : v_null();
 }
 
+/* The getter of a vmx.<key> handle (field_get reads its raw_key instead;
+ * this one is never called). Named for tools/gen_kb.c, which writes the
+ * built-in rules' vmx.* handles as static data. */
+struct fv field_raw_getter(const struct record *r);
+
 extern const struct field_def record_vm_fields[];
 extern const size_t record_vm_nfields;
 extern const struct field_def record_crash_fields[];

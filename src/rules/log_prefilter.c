@@ -15,6 +15,7 @@
  * then every database is compiled at run time. */
 extern const unsigned char vt_prefilter_dbs[] __attribute__((weak));
 extern const size_t vt_prefilter_dbs_len __attribute__((weak));
+extern const struct log_prefilter_builtin vt_prefilter_builtin __attribute__((weak));
 
 /* The distinct patterns, and (pattern, owner) pairs in the order added: a
  * pattern several rules need (`H:0x`) is searched for once. */
@@ -264,10 +265,40 @@ prefilter_build(const struct ruleset *rs, const hs_platform_info_t *plat, bool e
     return pf;
 }
 
+/* The built-in rules' prefilter written at build time, with its database,
+ * or NULL when the program has none or hyperscan refuses the database. */
+static struct log_prefilter *
+prefilter_builtin(struct diags *d)
+{
+    if (&vt_prefilter_builtin == NULL)
+        return NULL;
+    const struct log_prefilter_builtin *b = &vt_prefilter_builtin;
+    hs_database_t *db = NULL;
+    if (b->pf.npatterns > 0 && (db = embedded_db(b->hash)) == NULL)
+        return NULL;
+    struct log_prefilter *pf = xmalloc(sizeof(*pf));
+    *pf = b->pf;
+    pf->db = db;
+    pf->builtin = true;
+    for (size_t i = 0; i < b->nnotes; i++)
+        diags_add(d, DIAG_NOTE, b->notes[i].path, b->notes[i].line, "%s", b->notes[i].message);
+    return pf;
+}
+
 struct log_prefilter *
 log_prefilter_new(const struct ruleset *rs, struct diags *d)
 {
-    return prefilter_build(rs, NULL, true, NULL, d);
+    struct log_prefilter *pf = ruleset_is_builtin(rs) ? prefilter_builtin(d) : NULL;
+    return pf ? pf : prefilter_build(rs, NULL, true, NULL, d);
+}
+
+struct log_prefilter *
+log_prefilter_compile(const struct ruleset *rs, unsigned long long *hash, struct diags *d)
+{
+    uint64_t h = 0;
+    struct log_prefilter *pf = prefilter_build(rs, NULL, false, &h, d);
+    *hash = h;
+    return pf;
 }
 
 bool
@@ -300,6 +331,10 @@ log_prefilter_free(struct log_prefilter *pf)
     if (pf == NULL)
         return;
     hs_free_database(pf->db);
+    if (pf->builtin) {
+        free(pf);
+        return;
+    }
     free(pf->rules);
     free(pf->every_line);
     free(pf->owners_at);

@@ -32,6 +32,25 @@ struct log_prefilter {
     char **expr;    /* per pattern id: the pattern (hyperscan/PCRE syntax) */
     bool *caseless; /* per pattern id */
     size_t npatterns;
+    bool builtin; /* the tables are the program's (log_prefilter_builtin): not freed */
+};
+
+/* The prefilter of the built-in rules as tools/gen_prefilter.c writes it
+ * (build/prefilter_db.c): the tables above, the hash of the set its
+ * databases were compiled from, and the notes the build gave. With the
+ * built-in rules alone, log_prefilter_new takes these and a database, and
+ * does no work per rule. */
+struct log_prefilter_note {
+    const char *path;
+    unsigned long line;
+    const char *message;
+};
+
+struct log_prefilter_builtin {
+    struct log_prefilter pf; /* db NULL */
+    unsigned long long hash;
+    const struct log_prefilter_note *notes;
+    size_t nnotes;
 };
 
 /* Builds the prefilter of the log rules of `rs` (which must outlive it).
@@ -47,5 +66,9 @@ void log_prefilter_free(struct log_prefilter *pf);
  * when the set does not compile whole. */
 bool log_prefilter_serialize(const struct ruleset *rs, unsigned long long cpu_features, char **out,
                              size_t *len);
+/* For tools/gen_prefilter.c: the prefilter of `rs` compiled for this CPU,
+ * the hash of its set in *hash; notes as log_prefilter_new gives them. */
+struct log_prefilter *log_prefilter_compile(const struct ruleset *rs, unsigned long long *hash,
+                                            struct diags *d);
 
 #endif

@@ -71,9 +71,12 @@ struct rule {
     size_t nmatch, nno_match;
     char *file;             /* where it was loaded from */
     unsigned long line;     /* of the rule's first key */
+    bool builtin;           /* static data of the program (kb_rules.h): never freed */
     struct rule_impl *impl; /* selections, condition, compiled regexes */
 };
 
+/* cap == 0 with n > 0: v is the program's own array (kb_rules), borrowed;
+ * the first rule added after it copies it. */
 struct ruleset {
     struct rule **v;
     size_t n, cap;
@@ -91,11 +94,15 @@ struct ruleset {
  * errors. */
 size_t rules_load_text(struct ruleset *rs, const char *name, const char *text, size_t len,
                        struct diags *d);
-/* Loads the rules compiled into the binary. */
+/* Loads the rules compiled into the binary (kb_rules.h): no work per rule.
+ * Returns 0. */
 size_t rules_load_builtin(struct ruleset *rs, struct diags *d);
 /* Loads every *.yml / *.yaml file of a directory, in name order. */
 size_t rules_load_dir(struct ruleset *rs, const char *dir, struct diags *d);
 const struct rule *rules_find(const struct ruleset *rs, const char *id);
+/* True when rs holds the built-in rules alone, as rules_load_builtin gave
+ * them (what build-time tables such as the log prefilter's were made for). */
+bool ruleset_is_builtin(const struct ruleset *rs);
 void ruleset_release(struct ruleset *rs);
 
 /* True when the rule's condition holds for the record (of the rule's kind). */

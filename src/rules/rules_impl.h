@@ -20,6 +20,10 @@ struct fvalue {
      * start-up compiles no pattern, NULL until then; a rule file's is
      * compiled when it loads (its errors are load errors) */
     pcre2_code *_Atomic re;
+    /* M_RE: text every match holds (rule_re_literal), or NULL; a value
+     * without it is no match, and the regex is neither compiled nor run */
+    char *lit;
+    bool lit_caseless;
 };
 
 struct ftest {

@@ -38,7 +38,7 @@ value_holds(const struct ftest *t, const struct fvalue *v, const struct fv *x)
     case M_ENDSWITH:
         return x->t == FV_STR && ends_with_ci(x->s, v->s);
     case M_RE: {
-        if (x->t != FV_STR)
+        if (x->t != FV_STR || (v->lit && rule_re_literal_absent(x->s, v->lit, v->lit_caseless)))
             return false;
         /* a limit hit is reported, not a miss; the compiled pattern is a cache
          * filled on first use, the one thing matching writes */

@@ -47,4 +47,13 @@ bool rule_re_report(struct diags *d, const char *path, unsigned long line);
  * returns how many there were (for a caller that reported the first). */
 unsigned long rule_re_take(void);
 
+/* Texts one of which every match of `pattern` holds (rules_re_literal.c),
+ * '\n'-separated (one per top-level alternative): owned, or NULL when the
+ * pattern does not show them for certain. *caseless when the pattern starts
+ * with (?i). */
+char *rule_re_literal(const char *pattern, bool *caseless);
+/* True only when `subject` certainly lacks `lit`, so the pattern it came from
+ * cannot match: false when it holds it or may (caseless, with non-ASCII). */
+bool rule_re_literal_absent(const char *subject, const char *lit, bool caseless);
+
 #endif

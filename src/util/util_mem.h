@@ -33,9 +33,9 @@ xgrow_to(void **ptr, size_t *cap, size_t want, size_t size)
 _Noreturn void vt_bug(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Start-up: the built-in rules take about 1 MB of heap, and on a virtual
- * machine faulting it in page by page (each fault leaves the guest) costs
- * more than loading them. This grows the heap by `bytes` at once and
+/* Start-up: on a virtual machine, faulting the first few hundred KB of heap
+ * in page by page (each fault leaves the guest) costs more than the work
+ * they are for. This grows the heap by `bytes` at once and
  * populates it in one call (Linux 5.14+; elsewhere, or under a sanitizer,
  * it does nothing). Call it once, before the allocations it is for. */
 void mem_prefault_heap(size_t bytes);

@@ -80,6 +80,7 @@ static const struct {
     {"vm", test_vm},
     {"corpus", test_corpus},
     {"rules", test_rules},
+    {"kb_startup", test_kb_startup},
     {"psod", test_psod},
     {"psod_forms", test_psod_forms},
     {"psod_culprit", test_psod_culprit},

@@ -1,0 +1,187 @@
+/* rules_re_literal: texts one of which every match of a |re pattern must
+ * hold (the longest certain one of each top-level alternative), found by
+ * reading the pattern, so that a record that lacks it is
+ * answered "no match" without compiling or running the regex. With a few
+ * hundred crash rules, most of whose patterns name a message or function
+ * that one crash does not have, this keeps the regexes a run compiles to
+ * those whose text is there (issue 20: start-up must not grow with the rules).
+ *
+ * Only what is certain is kept: a run of plain characters at the top level
+ * of an alternative, none of them made optional or repeatable by what
+ * follows. An alternative without one, \Q, extended mode or a flag change
+ * after the start gives no text at all. */
+#include "rules/rules_re.h"
+#include "util/util_mem.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Leading inline flags "(?i)", "(?is)" ...: returns the length taken, sets
+ * *caseless; -1 when they hold one this reading does not model (x, and any
+ * unset). 0 when there are none. */
+static int
+leading_flags(const char *p, bool *caseless)
+{
+    if (p[0] != '(' || p[1] != '?')
+        return 0;
+    int i = 2;
+    for (; p[i] && p[i] != ')'; i++) {
+        if (p[i] == 'i')
+            *caseless = true;
+        else if (p[i] != 's' && p[i] != 'm' && p[i] != 'U')
+            return p[i] == ':' || p[i] == '=' || p[i] == '!' || p[i] == '<' ? 0 : -1;
+    }
+    return p[i] == ')' ? i + 1 : -1;
+}
+
+/* Skips a group "(...)" or class "[...]" starting at p; returns just past
+ * its end, or NULL when it is unclosed. */
+static const char *
+skip_nested(const char *p)
+{
+    int depth = 0;
+    bool in_class = false;
+    for (; *p; p++) {
+        if (*p == '\\') {
+            if (p[1] == 'Q' || p[1] == '\0')
+                return NULL;
+            p++;
+            continue;
+        }
+        if (in_class) {
+            if (*p == ']')
+                in_class = false;
+            continue;
+        }
+        if (*p == '[') {
+            in_class = true;
+            if (p[1] == '^')
+                p++;
+            if (p[1] == ']') /* "[]..." holds a ']' */
+                p++;
+            if (depth == 0) {
+                while (*++p && *p != ']')
+                    if (*p == '\\' && p[1])
+                        p++;
+                return *p ? p + 1 : NULL;
+            }
+        } else if (*p == '(') {
+            depth++;
+        } else if (*p == ')') {
+            if (--depth == 0)
+                return p + 1;
+        }
+    }
+    return NULL;
+}
+
+char *
+rule_re_literal(const char *pattern, bool *caseless)
+{
+    *caseless = false;
+    int f = leading_flags(pattern, caseless);
+    if (f < 0)
+        return NULL;
+    size_t n = strlen(pattern);
+    char *run = xmalloc(n + 1), *best = xmalloc(n + 1), *out = xmalloc(n + 1);
+    size_t rl = 0, bl = 0, ol = 0;
+    bool ok = true;
+#define END_RUN()                                                                                  \
+    do {                                                                                           \
+        if (rl > bl) {                                                                             \
+            memcpy(best, run, rl);                                                                 \
+            bl = rl;                                                                               \
+        }                                                                                          \
+        rl = 0;                                                                                    \
+    } while (0)
+    for (const char *p = pattern + f; ok && *p;) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '|') { /* this alternative's text, then the next one's */
+            END_RUN();
+            ok = bl > 0;
+            memcpy(out + ol, best, bl);
+            ol += bl;
+            out[ol++] = '\n';
+            bl = 0;
+        } else if (c == '(' || c == '[') {
+            if (c == '(' && p[1] == '?' && leading_flags(p, &(bool){false}) != 0)
+                ok = false; /* a flag change mid-pattern, or one not modelled */
+            END_RUN();
+            p = skip_nested(p);
+            ok = ok && p != NULL;
+            continue;
+        } else if (c == '?' || c == '*' || c == '{') {
+            rl -= rl > 0; /* the atom before is optional: not certain */
+            END_RUN();
+            if (c == '{' && (p = strchr(p, '}')) == NULL)
+                break;
+        } else if (c == '+') {
+            END_RUN(); /* the atom before is there at least once */
+        } else if (c == '\\') {
+            unsigned char e = (unsigned char)p[1];
+            if (e == 'Q' || e == 'E' || e == '\0') {
+                ok = false;
+            } else if (e < 0x80 && !((e >= '0' && e <= '9') || (e >= 'a' && e <= 'z') ||
+                                     (e >= 'A' && e <= 'Z'))) {
+                run[rl++] = (char)e; /* \. \- \/ ...: the character itself */
+                p += 2;
+                continue;
+            } else {
+                END_RUN(); /* \d \s \b \x41 \n ...: a class or an assertion */
+                p += 2;
+                continue;
+            }
+        } else if (c == '.' || c == '^' || c == '$' || c >= 0x80 || c < 0x20 || c == ')') {
+            END_RUN(); /* not one fixed ASCII character */
+        } else {
+            run[rl++] = (char)c;
+        }
+        p++;
+    }
+    END_RUN();
+#undef END_RUN
+    memcpy(out + ol, best, bl);
+    ol += bl;
+    out[ol] = '\0';
+    free(run);
+    free(best);
+    if (!ok || bl == 0) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* Whether `subject` holds the text of `lit` up to its end or a '\n'. */
+static bool
+holds(const char *subject, const char *lit, size_t len, bool caseless)
+{
+    char buf[256];
+    if (len >= sizeof(buf))
+        return true; /* not checked: counts as there */
+    memcpy(buf, lit, len);
+    buf[len] = '\0';
+    return (caseless ? strcasestr(subject, buf) : strstr(subject, buf)) != NULL;
+}
+
+bool
+rule_re_literal_absent(const char *subject, const char *lit, bool caseless)
+{
+    for (const char *p = lit;;) {
+        size_t len = strcspn(p, "\n");
+        if (holds(subject, p, len, caseless))
+            return false;
+        if (p[len] == '\0')
+            break;
+        p += len + 1;
+    }
+    if (!caseless)
+        return true;
+    /* PCRE2's Unicode caseless matching lets 'k' match U+212A and 's' U+017F:
+     * only an all-ASCII subject is certain */
+    for (const unsigned char *s = (const unsigned char *)subject; *s; s++)
+        if (*s >= 0x80)
+            return false;
+    return true;
+}

@@ -1,0 +1,231 @@
+/* test_kb_startup: the built-in knowledge base costs no work per rule at
+ * start-up, and a crash does not compile more regexes when rules that do
+ * not concern it are added (issue 20: start-up must stay where it is as the
+ * knowledge base grows; counted as work, not time).
+ *
+ * Also the reading of |re patterns that makes the second true
+ * (rule_re_literal): the texts it keeps follow from PCRE2's syntax, worked
+ * out by hand below, and every one of them is in every sample line that its
+ * pattern matches, for every built-in rule (a text that a match can lack
+ * would turn a match into a miss). */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "rules/kb_rules.h"
+#include "rules/rules.h"
+#include "rules/rules_impl.h"
+#include "rules/rules_re.h"
+#include "t.h"
+#include "util/util_buf.h"
+#include "util/work_count.h"
+
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+literal_cases(void)
+{
+    static const struct {
+        const char *re, *want;
+        bool caseless;
+    } cases[] = {
+        {"abc", "abc", false},
+        {"(?i)Spin count exceeded.*deadlock", "Spin count exceeded", true},
+        /* a quantifier makes the atom before it uncertain */
+        {"colou?r", "colo", false},
+        {"ab*cdef", "cdef", false},
+        {"ab{2,3}cd", "cd", false},
+        {"xyz+w", "xyz", false},
+        /* escaped punctuation is the character; \d \s \b end the run */
+        {"dlmalloc\\.c:4923\\b", "dlmalloc.c:4923", false},
+        {"PCPU\\s*\\d+:\\s*no heartbeat", "no heartbeat", false},
+        /* groups and classes are not read into: they end the run */
+        {"(?i)PF Exception 14 in world \\d+:\\s*localcli IP 0(x|\xc3\x97)0\\b",
+         "PF Exception 14 in world ", true},
+        {"[a]bcd[e]", "bcd", false},
+        {"a[]x]bc", "bc", false},
+        /* one text per top-level alternative, or none when one lacks it */
+        {"(?i)FW went bad|Timeout waiting", "FW went bad\nTimeout waiting", true},
+        {"abc|\\d+", NULL, false},
+        {"abc|", NULL, false},
+        {"(Failed|Unable) to", " to", false},
+        /* what this reading does not model gives nothing */
+        {"(?x)a b c", NULL, false},
+        {"abc(?-i)def", NULL, false},
+        {"\\Qa.b\\E", NULL, false},
+        {"^$", NULL, false},
+        {"caf\xc3\xa9s", "caf", false},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        bool ci = !cases[i].caseless;
+        char *got = rule_re_literal(cases[i].re, &ci);
+        T_EQ_STR(t_fmt("literal of /%s/", cases[i].re), got, cases[i].want);
+        if (cases[i].want)
+            T_EQ_INT(t_fmt("/%s/ caseless", cases[i].re), ci, cases[i].caseless);
+        free(got);
+    }
+    T_CHECK("absent: not there", rule_re_literal_absent("a b c", "xyz", false));
+    T_CHECK("absent: another alternative is there",
+            !rule_re_literal_absent("timeout waiting", "FW went bad\nTimeout waiting", true));
+    T_CHECK("absent: case counts without (?i)", rule_re_literal_absent("ABC", "abc", false));
+    /* U+212A KELVIN SIGN matches (?i)k in PCRE2's UTF mode */
+    T_CHECK("absent: not certain with a non-ASCII subject",
+            !rule_re_literal_absent("\xe2\x84\xaa" "ernel", "kernel", true));
+}
+
+/* Every built-in |re pattern with a text, against every sample line of
+ * its rule that it matches: the text is there. */
+static void
+literal_sound_on_samples(void)
+{
+    size_t checked = 0, bad = 0;
+    for (size_t i = 0; i < kb_nrules; i++) {
+        const struct rule *r = kb_rules[i];
+        for (size_t s = 0; s < r->impl->nsels; s++)
+            for (size_t a = 0; a < r->impl->sels[s].nalts; a++)
+                for (size_t t = 0; t < r->impl->sels[s].alts[a].n; t++) {
+                    const struct ftest *ft = &r->impl->sels[s].alts[a].tests[t];
+                    for (size_t v = 0; ft->mod == M_RE && v < ft->nvals; v++) {
+                        const struct fvalue *fv = &ft->vals[v];
+                        if (fv->lit == NULL)
+                            continue;
+                        int code;
+                        PCRE2_SIZE off;
+                        pcre2_code *re = pcre2_compile((PCRE2_SPTR)fv->s, PCRE2_ZERO_TERMINATED,
+                                                       PCRE2_UTF, &code, &off, NULL);
+                        pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+                        for (size_t k = 0; re && k < r->nmatch + r->nno_match; k++) {
+                            const char *text =
+                                k < r->nmatch ? r->match[k].text : r->no_match[k - r->nmatch].text;
+                            if (pcre2_match(re, (PCRE2_SPTR)text, strlen(text), 0, 0, md, NULL) < 0)
+                                continue;
+                            checked++;
+                            if (rule_re_literal_absent(text, fv->lit, fv->lit_caseless) &&
+                                bad++ == 0)
+                                T_CHECK(t_fmt("%s: /%s/ matches a sample that lacks its text",
+                                              r->id, fv->s),
+                                        0);
+                        }
+                        pcre2_match_data_free(md);
+                        pcre2_code_free(re);
+                    }
+                }
+    }
+    T_CHECK(t_fmt("built-in patterns checked on their samples (%zu)", checked), checked > 50);
+    T_EQ_INT("samples a pattern matches without its text", bad, 0);
+}
+
+/* The built-in rules come as they are: no copy, nothing parsed or compiled. */
+static void
+load_is_free(void)
+{
+    unsigned long yaml = vt_work.yaml_documents, re = vt_work.regexes;
+    struct ruleset rs = RULESET_INIT;
+    struct diags d = DIAGS_INIT;
+    T_EQ_INT("built-in rules load without error", rules_load_builtin(&rs, &d), 0);
+    T_CHECK("the program's own array, borrowed", rs.v == kb_rules && rs.cap == 0);
+    T_CHECK("every built-in rule", rs.n == kb_nrules && kb_nrules > 100);
+    T_CHECK("recognised as the built-in set", ruleset_is_builtin(&rs));
+    T_EQ_INT("no YAML parsed", vt_work.yaml_documents - yaml, 0);
+    T_EQ_INT("no regex compiled", vt_work.regexes - re, 0);
+    ruleset_release(&rs);
+    diags_release(&d);
+}
+
+/* A rule file of `n` crash rules, each testing the message with a pattern
+ * of its own text, which the screen below does not hold. */
+static char *
+unrelated_crash_rules(size_t n)
+{
+    struct buf b = BUF_INIT;
+    for (size_t i = 0; i < n; i++)
+        buf_addf(&b,
+                   "---\ntitle: unrelated %zu\nid: t-unrelated-%zu\nstatus: test\nlevel: low\n"
+                   "description: a crash this test never shows\n"
+                   "references: [https://example.org/]\n"
+                   "logsource: {product: vmware, category: crash}\n"
+                   "remediation: {vsphere_client: nothing}\n"
+                   "detection:\n  s:\n    crash.message|re: '(?i)Unrelated failure number %zu\\b'\n"
+                   "  condition: s\n"
+                   "tests:\n  match: ['#PF Exception 14 Unrelated failure number %zu here']\n"
+                   "  no_match: ['#PF Exception 14 elsewhere']\n",
+                   i, i, i, i);
+    return buf_detach(&b);
+}
+
+/* How many regexes matching every crash rule of `rs` on `screen` compiles. */
+static unsigned long
+regexes_for(const struct ruleset *rs, const char *screen, size_t *hits)
+{
+    struct diags d = DIAGS_INIT;
+    unsigned long before = vt_work.regexes;
+    *hits = 0;
+    for (size_t i = 0; i < rs->n; i++)
+        if (rs->v[i]->kind == REC_CRASH)
+            *hits += rule_sample_hits(rs->v[i], screen, &d);
+    diags_release(&d);
+    return vt_work.regexes - before;
+}
+
+/* The regexes of rules loaded from a file are compiled at load; here they
+ * are dropped again, so that they compile on first use like built-in ones. */
+static void
+uncompile(struct ruleset *rs, size_t from)
+{
+    for (size_t i = from; i < rs->n; i++) {
+        struct rule_impl *m = rs->v[i]->impl;
+        for (size_t s = 0; s < m->nsels; s++)
+            for (size_t a = 0; a < m->sels[s].nalts; a++)
+                for (size_t t = 0; t < m->sels[s].alts[a].n; t++)
+                    for (size_t v = 0; v < m->sels[s].alts[a].tests[t].nvals; v++) {
+                        struct fvalue *fv = &m->sels[s].alts[a].tests[t].vals[v];
+                        pcre2_code_free(fv->re);
+                        fv->re = NULL;
+                    }
+    }
+}
+
+static void
+work_does_not_grow(void)
+{
+    /* a purple screen of the e1000 family (kb/psod: KB 2059053), written here */
+    static const char screen[] =
+        "#PF Exception 14 in world 34119:vmast.34118 IP 0x41800d8f3a2e addr 0x0\n"
+        "0x41220a0dbc80:[0x41800d8f3a2e]E1000PollRxRing@vmkernel#nover+0xb72 stack: 0x1\n"
+        "0x41220a0dbd00:[0x41800d8f6a1d]E1000DevRx@vmkernel#nover+0x3a9 stack: 0x1\n";
+    struct ruleset rs = RULESET_INIT;
+    struct diags d = DIAGS_INIT;
+    rules_load_builtin(&rs, &d);
+    uncompile(&rs, 0); /* as at start-up, whatever ran before */
+    size_t hits_builtin;
+    unsigned long base = regexes_for(&rs, screen, &hits_builtin);
+    T_CHECK(t_fmt("the screen is a crash some built-in rule names (%zu)", hits_builtin),
+            hits_builtin > 0);
+    T_CHECK(t_fmt("regexes compiled for it (%lu) are a few of the crash rules'", base),
+            base < 40);
+
+    /* the knowledge base three times larger in crash rules */
+    size_t n0 = rs.n;
+    char *more = unrelated_crash_rules(600);
+    T_EQ_INT("600 more crash rules load", rules_load_text(&rs, "more.yml", more, strlen(more), &d),
+             0);
+    free(more);
+    T_EQ_INT("all of them", rs.n - n0, 600);
+    uncompile(&rs, 0);
+    size_t hits_more;
+    T_EQ_INT("with 600 unrelated crash rules, the same crash compiles as many regexes",
+             regexes_for(&rs, screen, &hits_more), base);
+    T_EQ_INT("and finds the same", hits_more, hits_builtin);
+    ruleset_release(&rs);
+    diags_release(&d);
+}
+
+int
+test_kb_startup(void)
+{
+    int failed = t_failed;
+    literal_cases();
+    literal_sound_on_samples();
+    load_is_free();
+    work_does_not_grow();
+    return t_failed - failed;
+}
