@@ -38,8 +38,22 @@ PKG_LIBS := $(shell pkg-config $(STATIC_PC) --libs $(PKGS) 2>/dev/null || echo -
 # use (src/util/lazy_lib.h: linked, they cost every call ~17 ms of start-up);
 # the static build links them in and has no lazy_*.c.
 LAZY_LIBS := -lcurl -lxml2 -lssl -lcrypto -larchive
+# The libraries every call needs (libyaml, PCRE2, hyperscan with libstdc++,
+# zlib, yajl, nettle) are linked from Debian's static archives, and the
+# program is not position-independent: then a call maps the built-in rules
+# (static data full of pointers, kb_rules.h) as they are, where a PIE has the
+# loader patch every pointer first (some 14,000, growing with the rules) and
+# the shared libraries' symbols resolved, which took most of a one-screen
+# `psod` (issue 20; bench/startup.sh). DYNAMIC_DEPS=1: the old way.
+DYNAMIC_DEPS ?= 0
 ifeq ($(STATIC),)
+ifeq ($(DYNAMIC_DEPS),1)
 PKG_LIBS := $(filter-out $(LAZY_LIBS),$(PKG_LIBS)) -ldl
+else
+PKG_LIBS := -Wl,-Bstatic $(patsubst -lyajl,-lyajl_s,$(filter-out $(LAZY_LIBS),$(PKG_LIBS))) -lstdc++ \
+            -Wl,-Bdynamic -static-libgcc -lm -ldl
+PROG_LDFLAGS := -no-pie
+endif
 endif
 CPPFLAGS += -Isrc -I$(B) -D_GNU_SOURCE -include src/util/banned.h $(PKG_CFLAGS)
 # hyperscan is C++: its static link wants libgcc_eh, not the shared libgcc_s
@@ -106,7 +120,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 $(PROG): $(OBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) $(NOLOAD_LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) $(PROG_LDFLAGS) $(NOLOAD_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/obj/%.o: src/%.c | $(B)
 	@mkdir -p $(dir $@)
