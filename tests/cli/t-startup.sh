@@ -57,6 +57,15 @@ work scan "$vmx"
 ok "scan of one .vmx: the regexes compiled are fewer than the rules ($(count 'regexes') < $nrules)" \
     [ "$(count 'regexes')" -lt "$nrules" ]
 
+# Relocations the loader applies at each call: a position-independent
+# program has one per pointer of the built-in rules (about 14,000).
+if command -v readelf >/dev/null 2>&1; then
+    relocs=$(readelf -rW "$VT" | grep -c 'R_X86_64_RELATIVE')
+    ok "the program has next to no relative relocations ($relocs)" [ "$relocs" -lt 500 ]
+else
+    skip "relocations: no readelf"
+fi
+
 # A rule folder is read at run time: the counters see it (they can fail).
 mkdir "$WORK/more"
 i=0
