@@ -5,7 +5,7 @@
  * Usage: fuzz-replay DIR...
  * Every regular file of each DIR (not recursive, dot files and README* left
  * out) goes to the target named by a path component of DIR (`vmx`, `vmxedit`, `rules`,
- * `psod`, `logs`, `logline`, `logdecode`, `dump`, `bundle`, `cpu`, `hostfacts`, `console`, `vsphere`, `report`; `esxi`, the shared corpus of
+ * `psod`, `logs`, `logline`, `logdecode`, `dump`, `bundle`, `cpu`, `hostfacts`, `console`, `vsphere`, `report`, `reliteral`; `esxi`, the shared corpus of
  * purple screens and host logs, goes through both `psod` and `logs`;
  * `minidump`, the shared corpus of Windows crash dumps, through `dump`); in a
  * folder named none of them, such as fuzz/crashers, by the file name's
@@ -24,6 +24,7 @@
 #include "fuzz_logs.c"
 #include "fuzz_psod.c"
 #include "fuzz_quote.c"
+#include "fuzz_re_literal.c"
 #include "fuzz_report.c"
 #include "fuzz_rules.c"
 #include "fuzz_vmx.c"
@@ -48,7 +49,7 @@ fuzz_esxi_one(const uint8_t *data, size_t size)
     return fuzz_logs_one(data, size);
 }
 
-enum target { T_NONE, T_VMXEDIT, T_VMX, T_RULES, T_PSOD, T_LOGDECODE, T_LOGLINE, T_LOGS, T_ESXI, T_DUMP, T_BUNDLE, T_CPU, T_HOSTFACTS, T_QUOTE, T_CONSOLE, T_VSPHERE, T_REPORT, T_INVENTORY };
+enum target { T_NONE, T_VMXEDIT, T_VMX, T_RULES, T_PSOD, T_LOGDECODE, T_LOGLINE, T_LOGS, T_ESXI, T_DUMP, T_BUNDLE, T_CPU, T_HOSTFACTS, T_QUOTE, T_RELITERAL, T_CONSOLE, T_VSPHERE, T_REPORT, T_INVENTORY };
 
 static const struct {
     const char *name;
@@ -68,6 +69,7 @@ static const struct {
     {"cpu", T_CPU, fuzz_cpu_one},
     {"hostfacts", T_HOSTFACTS, fuzz_hostfacts_one},
     {"quote", T_QUOTE, fuzz_quote_one},
+    {"reliteral", T_RELITERAL, fuzz_re_literal_one},
     {"console", T_CONSOLE, fuzz_console_one},
     {"vsphere", T_VSPHERE, fuzz_vsphere_one},
     {"report", T_REPORT, fuzz_report_one},

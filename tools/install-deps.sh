@@ -10,6 +10,7 @@
 # bundles; `make static` (run by `make check`) links it statically, and
 # `pkg-config --static --libs libarchive` asks for the static libraries of
 # nettle, acl, lzma, zstd, lz4, bzip2, zlib and libxml2: their -dev packages.
+# Both builds link hyperscan's C++ statically: g++ brings libstdc++'s archive.
 # tests/cli/t-static.sh runs the static binary in an empty root (unshare and
 # chroot from util-linux and coreutils) and traces what it opens (strace).
 # `vmtriage vcenter` (the default build; not the static one) uses libcurl,
@@ -29,7 +30,7 @@ extra=""
 [ "${1:-}" = browser ] && extra="chromium"
 static_archive="libarchive-dev nettle-dev libacl1-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev libxml2-dev"
 # groff-base and man-db: the man page is generated and checked at build time
-for p in make gcc pkg-config libyaml-dev libpcre2-dev zlib1g-dev $hs $static_archive python3 binutils file gzip busybox util-linux strace groff-base man-db libcurl4-openssl-dev libssl-dev openssl golang-go golang-github-vmware-govmomi-dev libyajl-dev ansible openssh-server $extra; do
+for p in make gcc g++ pkg-config libyaml-dev libpcre2-dev zlib1g-dev $hs $static_archive python3 binutils file gzip busybox util-linux strace groff-base man-db libcurl4-openssl-dev libssl-dev openssl golang-go golang-github-vmware-govmomi-dev libyajl-dev ansible openssh-server $extra; do
     have_pkg "$p" || need="$need $p"
 done
 [ -z "$need" ] && exit 0

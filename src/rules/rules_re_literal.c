@@ -35,52 +35,87 @@ leading_flags(const char *p, bool *caseless)
     return p[i] == ')' ? i + 1 : -1;
 }
 
-/* Skips a group "(...)" or class "[...]" starting at p; returns just past
- * its end, or NULL when it is unclosed. */
+/* Just past the class "[...]" that starts at p, or NULL when it is unclosed
+ * or holds what this reading does not follow (\Q). A ']' first (or after
+ * '^') is a member; "[:alpha:]" inside is one member. */
 static const char *
-skip_nested(const char *p)
+class_end(const char *p)
+{
+    p++;
+    if (*p == '^')
+        p++;
+    if (*p == ']')
+        p++;
+    for (; *p && *p != ']'; p++) {
+        if (*p == '\\') {
+            if (p[1] == 'Q' || p[1] == '\0')
+                return NULL;
+            p++;
+        } else if (*p == '[' && p[1] == ':') {
+            const char *e = strstr(p + 2, ":]");
+            if (e == NULL)
+                return NULL;
+            p = e + 1;
+        }
+    }
+    return *p ? p + 1 : NULL;
+}
+
+/* Just past the group "(...)" that starts at p, or NULL (unclosed, or \Q). */
+static const char *
+group_end(const char *p)
 {
     int depth = 0;
-    bool in_class = false;
     for (; *p; p++) {
         if (*p == '\\') {
             if (p[1] == 'Q' || p[1] == '\0')
                 return NULL;
             p++;
-            continue;
-        }
-        if (in_class) {
-            if (*p == ']')
-                in_class = false;
-            continue;
-        }
-        if (*p == '[') {
-            in_class = true;
-            if (p[1] == '^')
-                p++;
-            if (p[1] == ']') /* "[]..." holds a ']' */
-                p++;
-            if (depth == 0) {
-                while (*++p && *p != ']')
-                    if (*p == '\\' && p[1])
-                        p++;
-                return *p ? p + 1 : NULL;
-            }
+        } else if (*p == '[') {
+            if ((p = class_end(p)) == NULL)
+                return NULL;
+            p--;
         } else if (*p == '(') {
             depth++;
-        } else if (*p == ')') {
-            if (--depth == 0)
-                return p + 1;
+        } else if (*p == ')' && --depth == 0) {
+            return p + 1;
         }
     }
     return NULL;
+}
+
+/* The length of a counted quantifier "{2}", "{2,}", "{2,5}" at p, or 0 when
+ * p does not start one (then PCRE2 reads the '{' as itself). */
+static size_t
+counted(const char *p)
+{
+    size_t i = 1;
+    while (p[i] >= '0' && p[i] <= '9')
+        i++;
+    if (i == 1)
+        return 0;
+    if (p[i] == ',')
+        for (i++; p[i] >= '0' && p[i] <= '9'; i++)
+            ;
+    return p[i] == '}' ? i + 1 : 0;
+}
+
+/* Escapes of one fixed width that stand for a class or an assertion: the
+ * run ends there. Any other letter or digit escape (\x41, \cA, \0, \1,
+ * \p{..}, \g{..}, \k<..>, \N{..} ...) spans more characters, is not read. */
+static bool
+single_escape(const char *p)
+{
+    return strchr("dDsSwWbBhHvVRXAzZGKnrtfea", p[1]) != NULL && !(p[1] == 'N' && p[2] == '{');
 }
 
 char *
 rule_re_literal(const char *pattern, bool *caseless)
 {
     *caseless = false;
-    int f = leading_flags(pattern, caseless);
+    /* a verb such as (*ACCEPT) ends a match wherever it stands, even in a
+     * group; "(*" anywhere (even where it is not one) gives no text */
+    int f = strstr(pattern, "(*") ? -1 : leading_flags(pattern, caseless);
     if (f < 0)
         return NULL;
     size_t n = strlen(pattern);
@@ -97,6 +132,7 @@ rule_re_literal(const char *pattern, bool *caseless)
     } while (0)
     for (const char *p = pattern + f; ok && *p;) {
         unsigned char c = (unsigned char)*p;
+        size_t q;
         if (c == '|') { /* this alternative's text, then the next one's */
             END_RUN();
             ok = bl > 0;
@@ -104,40 +140,43 @@ rule_re_literal(const char *pattern, bool *caseless)
             ol += bl;
             out[ol++] = '\n';
             bl = 0;
-        } else if (c == '(' || c == '[') {
-            if (c == '(' && p[1] == '?' && leading_flags(p, &(bool){false}) != 0)
-                ok = false; /* a flag change mid-pattern, or one not modelled */
+            p++;
+        } else if (c == '(') {
+            /* a flag change after the start changes how the rest reads */
+            if (p[1] == '?' && leading_flags(p, &(bool){false}) != 0)
+                ok = false;
             END_RUN();
-            p = skip_nested(p);
-            ok = ok && p != NULL;
-            continue;
-        } else if (c == '?' || c == '*' || c == '{') {
+            ok = ok && (p = group_end(p)) != NULL;
+        } else if (c == '[') {
+            END_RUN();
+            ok = (p = class_end(p)) != NULL;
+        } else if (c == '?' || c == '*' || (c == '{' && (q = counted(p)) > 0)) {
             rl -= rl > 0; /* the atom before is optional: not certain */
             END_RUN();
-            if (c == '{' && (p = strchr(p, '}')) == NULL)
-                break;
+            p += c == '{' ? q : 1;
         } else if (c == '+') {
             END_RUN(); /* the atom before is there at least once */
+            p++;
         } else if (c == '\\') {
             unsigned char e = (unsigned char)p[1];
-            if (e == 'Q' || e == 'E' || e == '\0') {
-                ok = false;
-            } else if (e < 0x80 && !((e >= '0' && e <= '9') || (e >= 'a' && e <= 'z') ||
-                                     (e >= 'A' && e <= 'Z'))) {
+            if (e >= 0x20 && e < 0x7f &&
+                !((e >= '0' && e <= '9') || (e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z'))) {
                 run[rl++] = (char)e; /* \. \- \/ ...: the character itself */
-                p += 2;
-                continue;
+            } else if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z')) {
+                ok = single_escape(p); /* \d \s \b ...: a class or an assertion */
+                END_RUN();
             } else {
-                END_RUN(); /* \d \s \b \x41 \n ...: a class or an assertion */
-                p += 2;
-                continue;
+                ok = false; /* \1, \0, a control, the end */
             }
-        } else if (c == '.' || c == '^' || c == '$' || c >= 0x80 || c < 0x20 || c == ')') {
+            p += 2;
+        } else if (c == '.' || c == '^' || c == '$' || c == '{' || c >= 0x80 || c < 0x20 ||
+                   c == ')') {
             END_RUN(); /* not one fixed ASCII character */
+            p++;
         } else {
             run[rl++] = (char)c;
+            p++;
         }
-        p++;
     }
     END_RUN();
 #undef END_RUN

@@ -54,6 +54,17 @@ literal_cases(void)
         {"\\Qa.b\\E", NULL, false},
         {"^$", NULL, false},
         {"caf\xc3\xa9s", "caf", false},
+        /* found by fuzz/fuzz_re_literal.c: a '{' that is no counted
+         * quantifier is itself, and the '|' after it still divides */
+        {"ab{x|cd}", "ab\ncd}", false},
+        {"ab{2}c", "a", false}, /* "a" and "c" both certain: the first of the longest */
+        {"[[:alpha:]]xyz", "xyz", false},
+        /* escapes wider than two characters, and verbs, give nothing */
+        {"\\x41BC", NULL, false},
+        {"a\\cAbc", NULL, false},
+        {"ab(*ACCEPT)cdef", NULL, false},
+        {"abcd(x(*ACCEPT))efgh", NULL, false},
+        {"\\1abc", NULL, false},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         bool ci = !cases[i].caseless;
