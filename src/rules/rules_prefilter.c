@@ -11,6 +11,7 @@
  * text needs that field's needle (record_log.c), unless the test can hold
  * on a null value (`|exists: false`, `: null`). */
 #include "rules/rules_impl.h"
+#include "rules/rules_re.h"
 #include "util/util_buf.h"
 #include "util/util_mem.h"
 
@@ -43,168 +44,68 @@ pattern_escape_literal(const char *s)
     return buf_detach(&b);
 }
 
+/* Moves what a part found into *out when the part gives patterns; frees it. */
+static bool
+keep_if(bool ok, struct rule_patterns *mine, struct rule_patterns *out)
+{
+    if (ok)
+        for (size_t i = 0; i < mine->n; i++)
+            add(out, mine->v[i].expr, mine->v[i].caseless);
+    rule_patterns_release(mine);
+    return ok;
+}
+
 /* ---- literal factors of a regex ---- */
 
 /* The literals a match of `re` must contain, one per top-level alternative
- * (the longest run of plain characters of each), so the block search looks
- * for plain strings, which is much faster than for regexes. A leading (?i)
- * makes them caseless; any other construct that could change that (inline
- * flags elsewhere, backreferences) or an alternative without a run of 3
- * bytes gives up: the regex itself is then the pattern. */
+ * (rule_re_literal: the longest certain run of plain characters of each), so
+ * the block search looks for plain strings, which is much faster than for
+ * regexes. A leading (?i) makes them caseless. When the pattern does not
+ * show them for certain, or an alternative's is shorter than 3 bytes, the
+ * regex itself is the pattern. */
 #define MIN_FACTOR 3
 
-static bool
-plain_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           (c != '\0' && strchr(" :,'\"/-_=<>@#%&~;!", c) != NULL);
-}
-
-/* Keeps `run` as the best factor if it is longer, after dropping a final
- * "cpu": every vmkernel line's prefix holds `cpuN:` (kb §2), so a literal
- * ending there is confirmed on every line (measured on bench/'s log: one
- * such pattern, ": CMCI on cpu", cost a fifth of the whole search). */
+/* Drops a final "cpu" from a factor: every vmkernel line's prefix holds
+ * `cpuN:` (kb §2), so a literal ending there is confirmed on every line
+ * (measured on bench/'s log: one such pattern, ": CMCI on cpu", cost a fifth
+ * of the whole search). What is left is still in every match. */
 static void
-keep_longer(struct buf *best, const struct buf *run)
+drop_final_cpu(char *lit)
 {
-    size_t n = run->len;
-    if (n >= 3 && strncasecmp(run->p + n - 3, "cpu", 3) == 0 &&
-        (n == 3 || !isalnum((unsigned char)run->p[n - 4]))) {
+    size_t n = strlen(lit);
+    if (n >= 3 && strncasecmp(lit + n - 3, "cpu", 3) == 0 &&
+        (n == 3 || !isalnum((unsigned char)lit[n - 4]))) {
         n -= 3;
-        while (n > 0 && run->p[n - 1] == ' ')
+        while (n > 0 && lit[n - 1] == ' ')
             n--;
+        lit[n] = '\0';
     }
-    if (n > best->len) {
-        buf_reset(best);
-        buf_add(best, run->p, n);
-    }
-}
-
-/* Skips a group or class starting at p (at '(' or '['); returns past its end or NULL. */
-static const char *
-skip_nested(const char *p)
-{
-    int depth = 0;
-    bool in_class = false;
-    for (; *p; p++) {
-        if (*p == '\\') {
-            if (!*++p)
-                return NULL;
-            continue;
-        }
-        if (in_class) {
-            in_class = *p != ']';
-            continue;
-        }
-        if (*p == '[') {
-            in_class = true;
-            if (p[1] == ']' || (p[1] == '^' && p[2] == ']'))
-                p += p[1] == '^' ? 2 : 1;
-        } else if (*p == '(') {
-            depth++;
-        } else if (*p == ')' && --depth == 0) {
-            return p + 1;
-        }
-        if (depth == 0 && !in_class)
-            return p + 1;
-    }
-    return NULL;
-}
-
-static const char *
-skip_quantifier(const char *p)
-{
-    if (*p == '?' || *p == '*' || *p == '+') {
-        p++;
-    } else if (*p == '{') {
-        const char *e = strchr(p, '}');
-        p = e ? e + 1 : p + 1;
-    }
-    if (*p == '?' || *p == '+') /* lazy, possessive */
-        p++;
-    return p;
-}
-
-static bool
-optional_quantifier(const char *p)
-{
-    return *p == '?' || *p == '*' || (*p == '{' && (p[1] == '0' || p[1] == ','));
 }
 
 static bool
 regex_factors(const char *re, struct rule_patterns *out)
 {
-    bool caseless = strncmp(re, "(?i)", 4) == 0;
-    const char *p = caseless ? re + 4 : re;
+    bool caseless;
+    char *lits = rule_re_literal(re, &caseless);
     struct rule_patterns mine = {NULL, 0, 0};
-    struct buf run = BUF_INIT, best = BUF_INIT;
-    bool ok = true;
-    for (;;) {
-        char c = *p;
-        if (c == '\0' || c == '|') { /* end of an alternative */
-            keep_longer(&best, &run);
-            if (best.len < MIN_FACTOR) {
-                ok = false;
-                break;
-            }
-            char *lit = pattern_escape_literal(buf_str(&best));
+    bool ok = lits != NULL;
+    for (char *p = lits; ok;) {
+        size_t len = strcspn(p, "\n");
+        char *one = xstrndup(p, len);
+        drop_final_cpu(one);
+        ok = strlen(one) >= MIN_FACTOR;
+        if (ok) {
+            char *lit = pattern_escape_literal(one);
             add(&mine, lit, caseless);
             free(lit);
-            buf_reset(&run);
-            buf_reset(&best);
-            if (c == '\0')
-                break;
-            p++;
-            continue;
         }
-        const char *next = NULL;
-        char lit = 0;
-        if (c == '\\') {
-            char e = p[1];
-            if (e == 'b' || e == 'B') { /* assertions: the run goes on */
-                p += 2;
-                continue;
-            }
-            if (e != '\0' && strchr(".()[]{}*+?|^$\\/- :,'\"=<>@#%&~;!_", e))
-                lit = e, next = p + 2;
-            else if (e == '\0' || !strchr("sSdDwWhHvVtnrfea", e))
-                ok = false; /* \x41, \p{..}, backreferences: more than one byte of syntax */
-        } else if (plain_char(c)) {
-            lit = c, next = p + 1;
-        } else if (c == '(' && p[1] == '?' && p[2] != ':') {
-            ok = false; /* inline flags, lookaround, named groups: leave it to hyperscan */
-        }
-        if (!ok)
+        free(one);
+        if (p[len] == '\0')
             break;
-        if (next != NULL && !optional_quantifier(next)) {
-            buf_addc(&run, lit);
-            bool repeated = *next == '+' || *next == '{';
-            p = skip_quantifier(next);
-            if (!repeated)
-                continue;
-        } else if (next != NULL) {
-            p = skip_quantifier(next);
-        } else if (c == '(' || c == '[') {
-            const char *e = skip_nested(p);
-            if (e == NULL) {
-                ok = false;
-                break;
-            }
-            p = skip_quantifier(e);
-        } else {
-            p = skip_quantifier(p + 1 + (c == '\\' && p[1] != '\0'));
-        }
-        /* the run is broken here */
-        keep_longer(&best, &run);
-        buf_reset(&run);
+        p += len + 1;
     }
-    if (ok)
-        for (size_t i = 0; i < mine.n; i++)
-            add(out, mine.v[i].expr, mine.v[i].caseless);
-    rule_patterns_release(&mine);
-    buf_release(&run);
-    buf_release(&best);
-    return ok;
+    free(lits);
+    return keep_if(ok, &mine, out);
 }
 
 static bool
@@ -238,17 +139,6 @@ value_needs(const struct ftest *t, const struct fvalue *v, struct rule_patterns 
         return false;
     add(out, needle, false);
     return true;
-}
-
-/* Moves what a part found into *out when the part gives patterns; frees it. */
-static bool
-keep_if(bool ok, struct rule_patterns *mine, struct rule_patterns *out)
-{
-    if (ok)
-        for (size_t i = 0; i < mine->n; i++)
-            add(out, mine->v[i].expr, mine->v[i].caseless);
-    rule_patterns_release(mine);
-    return ok;
 }
 
 static bool
