@@ -143,7 +143,8 @@ $(B)/gen_kb: tools/gen_kb.c tools/gen_lit.h $(filter-out $(B)/obj/main.o $(B)/kb
 $(B)/kb_rules.c: $(B)/gen_kb $(RULE_FILES) $(B)/data.list
 	$(B)/gen_kb $(RULE_FILES) > $@.tmp && mv $@.tmp $@
 
-$(B)/kb_rules.o: $(B)/kb_rules.c src/rules/kb_rules.h src/rules/rules_impl.h src/rules/rules.h
+$(B)/kb_rules.o: $(B)/kb_rules.c src/rules/kb_rules.h src/rules/rules_impl.h src/rules/rules.h \
+                 src/rules/rule_index.h
 	$(COMPILE) -c -o $@ $<
 
 # The built-in rules' log prefilter as hyperscan databases compiled at build

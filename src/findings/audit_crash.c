@@ -3,6 +3,7 @@
  * gives a finding; the fallback rules (generic advice per panic type or bug
  * check) speak only when no signature did. Log lines are audit_log.c's. */
 #include "findings/findings.h"
+#include "rules/rule_index.h"
 #include "util/util_mem.h"
 
 #include <stdlib.h>
@@ -33,14 +34,30 @@ crash_subject(const struct crash_view *v)
     return xasprintf("%s:%lu", v->source, v->crash->line);
 }
 
+/* The rules of `rs` to try on `r` (ascending positions in rs->v): for a
+ * crash, those its functions name and those without names (rule_index.h);
+ * for other records, all. *which is owned by the caller. */
+static size_t
+to_try(const struct ruleset *rs, const struct record *r, unsigned **which, size_t *cap)
+{
+    if (r->kind == REC_CRASH)
+        return rule_index_candidates(ruleset_crash_index(rs), r, which, cap);
+    XGROW(*which, *cap, rs->n + 1);
+    for (size_t i = 0; i < rs->n; i++)
+        (*which)[i] = (unsigned)i;
+    return rs->n;
+}
+
 static size_t
 match_pass(const struct ruleset *rs, const struct record *r, const char *subject,
            unsigned long line, const char *text, bool fallback, struct findings *out)
 {
     const struct crash_view *cv = r->kind == REC_CRASH ? r->crash : NULL;
-    size_t hits = 0;
-    for (size_t i = 0; i < rs->n; i++) {
-        const struct rule *rule = rs->v[i];
+    size_t hits = 0, cap = 0;
+    unsigned *which = NULL;
+    size_t n = to_try(rs, r, &which, &cap);
+    for (size_t k = 0; k < n; k++) {
+        const struct rule *rule = rs->v[which[k]];
         if (rule->kind != r->kind || rule->fallback != fallback || !rule_match(rule, r))
             continue;
         struct finding f = finding_new(rule, subject, r);
@@ -51,6 +68,7 @@ match_pass(const struct ruleset *rs, const struct record *r, const char *subject
         out->v[out->n++] = f;
         hits++;
     }
+    free(which);
     return hits;
 }
 

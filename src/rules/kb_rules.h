@@ -14,5 +14,8 @@
 extern struct rule kb_rule_data[];
 extern struct rule *kb_rules[]; /* &kb_rule_data[i], in rule-file order */
 extern const size_t kb_nrules;
+/* The crash rules' index of kb_rules (rule_index.h). */
+struct rule_index;
+extern const struct rule_index kb_crash_index;
 
 #endif

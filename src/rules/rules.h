@@ -10,6 +10,7 @@
 #include "util/diag.h"
 #include "record/record.h"
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -77,14 +78,18 @@ struct rule {
 
 /* cap == 0 with n > 0: v is the program's own array (kb_rules), borrowed;
  * the first rule added after it copies it. */
+struct rule_index;
 struct ruleset {
     struct rule **v;
     size_t n, cap;
+    /* the crash rules' index (rule_index.h) when rules from files are
+     * loaded: built on first use, dropped when rules are added */
+    struct rule_index *_Atomic crash_index;
 };
 
 #define RULESET_INIT                                                                               \
     {                                                                                              \
-        NULL, 0, 0                                                                                 \
+        NULL, 0, 0, NULL                                                                           \
     }
 
 /* Loads every rule document of a YAML text. Problems (bad YAML, unknown keys,
@@ -148,6 +153,11 @@ struct rule_patterns {
  * (log.level, log.cpu ...). Such a rule must be run on every line. */
 bool rule_prefilter(const struct rule *rule, struct rule_patterns *out);
 void rule_patterns_release(struct rule_patterns *p);
+/* The same reading of the condition for an index (rule_index.h): keys (in
+ * `expr`, lower-cased) such that a record the rule matches has one of them
+ * as the value, or an element of the value, of `field` ("crash.functions"),
+ * ASCII case ignored. False when the rule can match without. */
+bool rule_keys(const struct rule *rule, const char *field, struct rule_patterns *out);
 /* `s` as a pattern that matches it literally: every byte that is not a
  * letter or digit written as \xHH. Owned. */
 char *pattern_escape_literal(const char *s);

@@ -4,6 +4,7 @@
  * Anything wrong is a DIAG_ERROR naming the file and line, and the rule is
  * dropped: a typo in a rule must never become silent dead data (STYLE.md §3). */
 #include "rules/kb_rules.h"
+#include "rules/rule_index.h"
 #include "source/input.h"
 #include "rules/rules_impl.h"
 #include "rules/rules_re.h"
@@ -745,6 +746,7 @@ shape_ok(const char *name, const char *text, size_t len, struct diags *d)
 static void
 ruleset_grow(struct ruleset *rs, size_t more)
 {
+    rule_index_free(atomic_exchange(&rs->crash_index, NULL)); /* it no longer fits */
     if (rs->cap == 0 && rs->n > 0) {
         struct rule **own = xcalloc(rs->n + more, sizeof(*own));
         memcpy(own, rs->v, rs->n * sizeof(*own));
@@ -813,6 +815,7 @@ rules_load_builtin(struct ruleset *rs, struct diags *d)
 {
     (void)d; /* checked at build time (tools/gen_kb.c) */
     if (rs->n == 0) {
+        rule_index_free(atomic_exchange(&rs->crash_index, NULL));
         free(rs->v);
         rs->v = kb_rules;
         rs->n = kb_nrules;
@@ -1015,5 +1018,6 @@ ruleset_release(struct ruleset *rs)
             rule_free(rs->v[i]);
     if (rs->cap)
         free(rs->v);
+    rule_index_free(atomic_load(&rs->crash_index));
     *rs = (struct ruleset)RULESET_INIT;
 }

@@ -32,7 +32,7 @@ value_holds(const struct ftest *t, const struct fvalue *v, const struct fv *x)
     case M_GTE:
         return x->t == FV_INT && x->i >= v->i;
     case M_CONTAINS:
-        return x->t == FV_STR && strcasestr(x->s, v->s) != NULL;
+        return x->t == FV_STR && find_ci(x->s, v->s) != NULL;
     case M_STARTSWITH:
         return x->t == FV_STR && strncasecmp(x->s, v->s, strlen(v->s)) == 0;
     case M_ENDSWITH:

@@ -117,9 +117,17 @@ is_text_field(const struct field_def *f)
 
 /* The patterns one value of a test needs; false when none. */
 static bool
-value_needs(const struct ftest *t, const struct fvalue *v, struct rule_patterns *out)
+value_needs(const struct ftest *t, const struct fvalue *v, const void *arg,
+            struct rule_patterns *out)
 {
-    if (v->is_null || t->mod == M_EXISTS)
+    (void)arg;
+    if (t->mod == M_EXISTS) { /* |exists: true needs the field, so its needle */
+        bool need = v->b == 1 && field_needle(t->field) != NULL;
+        if (need)
+            add(out, field_needle(t->field), false);
+        return need;
+    }
+    if (v->is_null)
         return false;
     if (is_text_field(t->field)) {
         if (t->mod == M_RE) {
@@ -141,19 +149,21 @@ value_needs(const struct ftest *t, const struct fvalue *v, struct rule_patterns 
     return true;
 }
 
+/* What one value of a test needs (the log prefilter's patterns, or an
+ * index's keys); false when it gives nothing to go on. */
+struct needs {
+    bool (*value)(const struct ftest *t, const struct fvalue *v, const void *arg,
+                  struct rule_patterns *out);
+    const void *arg;
+};
+
 static bool
-test_needs(const struct ftest *t, struct rule_patterns *out)
+test_needs(const struct ftest *t, const struct needs *nd, struct rule_patterns *out)
 {
-    if (t->mod == M_EXISTS) { /* |exists: true needs the field, so its needle */
-        bool need = t->nvals > 0 && t->vals[0].b == 1 && field_needle(t->field) != NULL;
-        if (need)
-            add(out, field_needle(t->field), false);
-        return need;
-    }
     struct rule_patterns mine = {NULL, 0, 0};
     bool ok = t->nvals > 0;
     for (size_t i = 0; i < t->nvals && ok; i++) {
-        ok = value_needs(t, &t->vals[i], &mine);
+        ok = nd->value(t, &t->vals[i], nd->arg, &mine);
         if (t->all && ok)
             break; /* every value must hold: one of them is enough to look for */
     }
@@ -161,38 +171,39 @@ test_needs(const struct ftest *t, struct rule_patterns *out)
 }
 
 static bool
-alt_needs(const struct alt *a, struct rule_patterns *out)
+alt_needs(const struct alt *a, const struct needs *nd, struct rule_patterns *out)
 {
     for (size_t i = 0; i < a->n; i++)
-        if (test_needs(&a->tests[i], out))
+        if (test_needs(&a->tests[i], nd, out))
             return true;
     return false;
 }
 
 static bool
-sel_needs(const struct selection *s, struct rule_patterns *out)
+sel_needs(const struct selection *s, const struct needs *nd, struct rule_patterns *out)
 {
     struct rule_patterns mine = {NULL, 0, 0};
     bool ok = s->nalts > 0;
     for (size_t a = 0; a < s->nalts && ok; a++)
-        ok = alt_needs(&s->alts[a], &mine);
+        ok = alt_needs(&s->alts[a], nd, &mine);
     return keep_if(ok, &mine, out);
 }
 
 static bool
-cond_needs(const struct rule_impl *impl, const struct cond *c, struct rule_patterns *out)
+cond_needs(const struct rule_impl *impl, const struct cond *c, const struct needs *nd,
+           struct rule_patterns *out)
 {
     struct rule_patterns mine = {NULL, 0, 0};
     bool ok = false;
     switch (c->t) {
     case C_SEL:
-        ok = sel_needs(&impl->sels[c->sel], &mine);
+        ok = sel_needs(&impl->sels[c->sel], nd, &mine);
         break;
     case C_AND:
-        ok = cond_needs(impl, c->a, &mine) || cond_needs(impl, c->b, &mine);
+        ok = cond_needs(impl, c->a, nd, &mine) || cond_needs(impl, c->b, nd, &mine);
         break;
     case C_OR:
-        ok = cond_needs(impl, c->a, &mine) && cond_needs(impl, c->b, &mine);
+        ok = cond_needs(impl, c->a, nd, &mine) && cond_needs(impl, c->b, nd, &mine);
         break;
     case C_NOT:
         ok = false;
@@ -200,22 +211,53 @@ cond_needs(const struct rule_impl *impl, const struct cond *c, struct rule_patte
     case C_ONE_OF:
         ok = c->nsels > 0;
         for (size_t i = 0; i < c->nsels && ok; i++)
-            ok = sel_needs(&impl->sels[c->sels[i]], &mine);
+            ok = sel_needs(&impl->sels[c->sels[i]], nd, &mine);
         break;
     case C_ALL_OF:
         for (size_t i = 0; i < c->nsels && !ok; i++)
-            ok = sel_needs(&impl->sels[c->sels[i]], &mine);
+            ok = sel_needs(&impl->sels[c->sels[i]], nd, &mine);
         break;
     }
+    return keep_if(ok, &mine, out);
+}
+
+static bool
+rule_needs(const struct rule *rule, const struct needs *nd, struct rule_patterns *out)
+{
+    struct rule_patterns mine = {NULL, 0, 0};
+    bool ok = rule->impl->cond != NULL && cond_needs(rule->impl, rule->impl->cond, nd, &mine);
     return keep_if(ok, &mine, out);
 }
 
 bool
 rule_prefilter(const struct rule *rule, struct rule_patterns *out)
 {
-    struct rule_patterns mine = {NULL, 0, 0};
-    bool ok = rule->impl->cond != NULL && cond_needs(rule->impl, rule->impl->cond, &mine);
-    return keep_if(ok, &mine, out);
+    return rule_needs(rule, &(struct needs){value_needs, NULL}, out);
+}
+
+/* A key: an equality test on the field, with a value that is not null or
+ * empty (a list field holds it when an element equals it, ASCII case
+ * ignored), lower-cased. */
+static bool
+key_needs(const struct ftest *t, const struct fvalue *v, const void *field,
+          struct rule_patterns *out)
+{
+    if (t->mod != M_EQ || v->is_null || *v->s == '\0' ||
+        (field_type(t->field) != FV_STR && field_type(t->field) != FV_LIST) ||
+        strcmp(field_name(t->field), (const char *)field) != 0)
+        return false;
+    char *k = xstrdup(v->s);
+    for (char *c = k; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    add(out, k, false);
+    free(k);
+    return true;
+}
+
+bool
+rule_keys(const struct rule *rule, const char *field, struct rule_patterns *out)
+{
+    return rule_needs(rule, &(struct needs){key_needs, field}, out);
 }
 
 void

@@ -12,6 +12,7 @@
  * after the start gives no text at all. */
 #include "rules/rules_re.h"
 #include "util/util_mem.h"
+#include "util/util_text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -192,16 +193,18 @@ rule_re_literal(const char *pattern, bool *caseless)
     return out;
 }
 
-/* Whether `subject` holds the text of `lit` up to its end or a '\n'. */
+/* Whether `subject` holds the `len` bytes of `lit`. */
 static bool
 holds(const char *subject, const char *lit, size_t len, bool caseless)
 {
-    char buf[256];
-    if (len >= sizeof(buf))
-        return true; /* not checked: counts as there */
-    memcpy(buf, lit, len);
-    buf[len] = '\0';
-    return (caseless ? strcasestr(subject, buf) : strstr(subject, buf)) != NULL;
+    if (len == 0)
+        return true;
+    if (caseless)
+        return find_ci_n(subject, lit, len) != NULL;
+    for (const char *p = subject; (p = strchr(p, lit[0])) != NULL; p++)
+        if (strncmp(p, lit, len) == 0)
+            return true;
+    return false;
 }
 
 bool

@@ -61,7 +61,7 @@ static bool
 log_sample_hits(const struct rule *rule, const char *text, struct diags *d)
 {
     struct rule *one[] = {(struct rule *)rule};
-    struct ruleset rs = {one, 1, 1};
+    struct ruleset rs = {one, 1, 1, NULL};
     struct log_prefilter *pf = log_prefilter_new(&rs, d);
     bool hit = false;
     struct log_scanner *sc = log_scanner_new(pf, "sample", on_log_hit, &hit);

@@ -13,7 +13,8 @@ work_count_print(void)
         return;
     fprintf(stderr,
             "vmtriage: work: %lu YAML documents parsed, %lu regexes compiled, %lu of them JIT, "
-            "%lu prefilter databases compiled\n",
+            "%lu prefilter databases compiled, %lu crash rules tried\n",
             atomic_load(&vt_work.yaml_documents), atomic_load(&vt_work.regexes),
-            atomic_load(&vt_work.regexes_jit), atomic_load(&vt_work.prefilter_databases));
+            atomic_load(&vt_work.regexes_jit), atomic_load(&vt_work.prefilter_databases),
+            atomic_load(&vt_work.crash_rules_tried));
 }

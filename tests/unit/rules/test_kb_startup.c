@@ -9,12 +9,16 @@
  * pattern matches, for every built-in rule (a text that a match can lack
  * would turn a match into a miss). */
 #define PCRE2_CODE_UNIT_WIDTH 8
+#include "findings/findings.h"
+#include "parse/psod/psod.h"
 #include "rules/kb_rules.h"
+#include "rules/rule_index.h"
 #include "rules/rules.h"
 #include "rules/rules_impl.h"
 #include "rules/rules_re.h"
 #include "t.h"
 #include "util/util_buf.h"
+#include "util/util_mem.h"
 #include "util/work_count.h"
 
 #include <pcre2.h>
@@ -230,6 +234,122 @@ work_does_not_grow(void)
     diags_release(&d);
 }
 
+/* The crash rules' findings for every crash of every crash rule's samples,
+ * by rule id in order: with the index (the built-in set) and by trying every
+ * rule (the same rules as a set of their own, whose index is built here,
+ * and with the built-in one dropped). They must be the same. */
+static void
+index_finds_the_same(void)
+{
+    struct ruleset rs = RULESET_INIT, copy = RULESET_INIT;
+    struct diags d = DIAGS_INIT;
+    rules_load_builtin(&rs, &d);
+    copy.v = xcalloc(rs.n + 1, sizeof(*copy.v));
+    memcpy(copy.v, rs.v, rs.n * sizeof(*copy.v));
+    copy.n = copy.cap = rs.n;
+    T_CHECK("the copy is not taken for the built-in set", !ruleset_is_builtin(&copy));
+    const struct rule_index *ix = ruleset_crash_index(&rs);
+    T_CHECK(t_fmt("the built-in index keys rules by function (%zu keys, %zu always tried)",
+                  ix->nkeys, ix->nalways),
+            ix->nkeys > 20 && ix->nalways > 0);
+    size_t crashes = 0, differ = 0, found = 0;
+    for (size_t i = 0; i < rs.n; i++) {
+        const struct rule *r = rs.v[i];
+        for (size_t k = 0; r->kind == REC_CRASH && k < r->nmatch + r->nno_match; k++) {
+            const char *text = k < r->nmatch ? r->match[k].text : r->no_match[k - r->nmatch].text;
+            struct psod_result res = {0};
+            psod_decode(text, strlen(text), r->file, &res, &d);
+            for (size_t c = 0; c < res.ncrashes; c++) {
+                struct crash_view v;
+                crash_view_init(&v, &res.crashes[c], "sample");
+                struct findings a = {0}, b = {0};
+                audit_crash(&rs, &v, &a);
+                audit_crash(&copy, &v, &b);
+                crashes++;
+                found += a.n;
+                bool same = a.n == b.n;
+                for (size_t f = 0; same && f < a.n; f++)
+                    same = a.v[f].rule == b.v[f].rule;
+                if (!same && differ++ == 0)
+                    T_CHECK(t_fmt("%s: a sample finds the same with and without the index", r->id),
+                            0);
+                findings_release(&a);
+                findings_release(&b);
+                crash_view_release(&v);
+            }
+            psod_result_release(&res);
+        }
+    }
+    T_CHECK(t_fmt("crashes of the samples audited (%zu, %zu findings)", crashes, found),
+            crashes > 100 && found > 100);
+    T_EQ_INT("crashes whose findings differ with the index", differ, 0);
+    free(copy.v);
+    copy.v = NULL;
+    copy.n = copy.cap = 0;
+    ruleset_release(&copy);
+    ruleset_release(&rs);
+    diags_release(&d);
+}
+
+/* Crash rules that name functions a crash does not have are not tried: 600
+ * more of them leave the rules tried for the e1000 screen as they were. */
+static void
+index_does_not_grow(void)
+{
+    static const char screen[] =
+        "#PF Exception 14 in world 34119:vmast.34118 IP 0x41800d8f3a2e addr 0x0\n"
+        "0x41220a0dbc80:[0x41800d8f3a2e]E1000PollRxRing@vmkernel#nover+0xb72 stack: 0x1\n"
+        "0x41220a0dbd00:[0x41800d8f6a1d]E1000DevRx@vmkernel#nover+0x3a9 stack: 0x1\n";
+    struct ruleset rs = RULESET_INIT;
+    struct diags d = DIAGS_INIT;
+    rules_load_builtin(&rs, &d);
+    struct psod_result res = {0};
+    psod_decode(screen, strlen(screen), "screen", &res, &d);
+    if (!T_CHECK("the screen decodes to a crash", res.ncrashes == 1))
+        return;
+    struct crash_view v;
+    crash_view_init(&v, &res.crashes[0], "screen");
+    struct findings a = {0}, b = {0};
+    unsigned long before = vt_work.crash_rules_tried;
+    audit_crash(&rs, &v, &a);
+    unsigned long tried = vt_work.crash_rules_tried - before;
+    size_t ncrash = 0;
+    for (size_t i = 0; i < rs.n; i++)
+        ncrash += rs.v[i]->kind == REC_CRASH;
+    T_CHECK(t_fmt("built-in rules: %lu of the %zu crash rules tried", tried, ncrash),
+            tried > 0 && tried < ncrash);
+    struct buf y = BUF_INIT;
+    for (size_t i = 0; i < 600; i++)
+        buf_addf(&y,
+                 "---\ntitle: unrelated function %zu\nid: t-fn-%zu\nstatus: test\nlevel: low\n"
+                 "description: a crash this test never shows\n"
+                 "references: [https://example.org/]\n"
+                 "logsource: {product: vmware, category: crash}\n"
+                 "remediation: {vsphere_client: nothing}\n"
+                 "detection:\n  s:\n    crash.functions: UnrelatedFunction%zu\n"
+                 "  condition: s\n"
+                 "tests:\n  match: ['0x1:[0x2]UnrelatedFunction%zu@vmkernel#nover+0x1 stack: 0x1']\n"
+                 "  no_match: ['0x1:[0x2]OtherFunction@vmkernel#nover+0x1 stack: 0x1']\n",
+                 i, i, i, i);
+    T_EQ_INT("600 crash rules keyed by function load",
+             rules_load_text(&rs, "more.yml", buf_str(&y), y.len, &d), 0);
+    buf_release(&y);
+    before = vt_work.crash_rules_tried;
+    audit_crash(&rs, &v, &b);
+    T_EQ_INT("with them, the same crash tries as many rules", vt_work.crash_rules_tried - before,
+             tried);
+    bool same = a.n == b.n;
+    for (size_t f = 0; same && f < a.n; f++)
+        same = a.v[f].rule == b.v[f].rule;
+    T_CHECK("and finds the same", same);
+    findings_release(&a);
+    findings_release(&b);
+    crash_view_release(&v);
+    psod_result_release(&res);
+    ruleset_release(&rs);
+    diags_release(&d);
+}
+
 int
 test_kb_startup(void)
 {
@@ -238,5 +358,7 @@ test_kb_startup(void)
     literal_sound_on_samples();
     load_is_free();
     work_does_not_grow();
+    index_finds_the_same();
+    index_does_not_grow();
     return t_failed - failed;
 }

@@ -466,7 +466,7 @@ test_logs(void)
         struct log_prefilter *pf = log_prefilter_new(&rs, &d);
         T_EQ_INT("prefilter: the level-only rule runs on every line", pf->nevery, 1);
         /* leave the every-line rule out of the scanner tests: block mode */
-        struct ruleset two = {rs.v, 2, 2};
+        struct ruleset two = {rs.v, 2, 2, NULL};
         struct log_prefilter *pf2 = log_prefilter_new(&two, &d);
         test_scanner_chunks(pf2);
         test_scanner_chunks(pf); /* line mode throughout: same matches of rules 0 and 1 */
