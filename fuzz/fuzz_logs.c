@@ -4,7 +4,10 @@
  * rules and crash hand-off it drives, and the gzip source reading the same
  * bytes as a file. Checks what log_scan.h promises: the lines counted are
  * the input's line ends (plus an unterminated last line), every match names
- * a line that exists, and nothing reads out of bounds (ASan).
+ * a line that exists, and nothing reads out of bounds (ASan). The bytes are
+ * scanned twice, with hyperscan's database and with the patterns as plain
+ * strings (log_literals.h, what a small input gets): the same matches on the
+ * same lines, and the same crashes.
  *
  * Built with -fsanitize=fuzzer by `make fuzz`; fuzz/replay.c defines
  * VT_FUZZ_REPLAY and includes this file to replay the corpus in `make check`. */
@@ -21,24 +24,30 @@
 
 int fuzz_logs_one(const uint8_t *data, size_t size);
 
+/* The built-in rules' prefilter: with the database, or (literals) the
+ * table of plain strings. */
 static const struct log_prefilter *
-builtin_prefilter(void)
+builtin_prefilter(bool literals)
 {
     static struct ruleset rs = RULESET_INIT;
-    static struct log_prefilter *pf;
-    if (pf == NULL) {
+    static struct log_prefilter *pf[2];
+    if (pf[literals] == NULL) {
         struct diags d = DIAGS_INIT;
-        if (rules_load_builtin(&rs, &d) != 0)
+        if (rs.n == 0 && rules_load_builtin(&rs, &d) != 0)
             VT_BUG("fuzz_logs: built-in rules do not load");
-        pf = log_prefilter_new(&rs, &d);
+        log_prefilter_prefer_literals(literals);
+        pf[literals] = log_prefilter_new(&rs, &d);
+        log_prefilter_prefer_literals(false);
         diags_release(&d);
     }
-    return pf;
+    return pf[literals];
 }
 
 struct seen {
     uint64_t matches;
     unsigned long max_line;
+    uint64_t line_sum; /* of the matches' lines, to compare two scans */
+    size_t crashes;
 };
 
 static void
@@ -49,15 +58,17 @@ on_match(void *ctx, size_t rule, const struct log_record *rec)
     if (rec->line == 0 || strlen(rec->text) != rec->len)
         VT_BUG("fuzz_logs: record line %lu, len %zu", rec->line, rec->len);
     s->matches++;
+    s->line_sum += rec->line;
     if (rec->line > s->max_line)
         s->max_line = rec->line;
 }
 
-static void
-scan_bytes(const uint8_t *data, size_t size, size_t chunk)
+static struct seen
+scan_bytes(const uint8_t *data, size_t size, size_t chunk, bool literals)
 {
-    struct seen s = {0, 0};
-    struct log_scanner *sc = log_scanner_new(builtin_prefilter(), "fuzz.log", on_match, &s);
+    struct seen s = {0, 0, 0, 0};
+    struct log_scanner *sc =
+        log_scanner_new(builtin_prefilter(literals), "fuzz.log", on_match, &s);
     for (size_t at = 0; at < size; at += chunk)
         log_scanner_feed(sc, (const char *)data + at, size - at < chunk ? size - at : chunk);
     struct psod_result res;
@@ -76,8 +87,10 @@ scan_bytes(const uint8_t *data, size_t size, size_t chunk)
         if (st.bytes != size)
             VT_BUG("fuzz_logs: %llu bytes scanned of %zu", (unsigned long long)st.bytes, size);
     }
+    s.crashes = res.ncrashes;
     psod_result_release(&res);
     diags_release(&d);
+    return s;
 }
 
 /* The bytes as a file through log_source: gzip or plain, never a crash. */
@@ -109,8 +122,14 @@ int
 fuzz_logs_one(const uint8_t *data, size_t size)
 {
     size_t chunk = size ? (size_t)data[0] % 97 + 1 : 1;
-    scan_bytes(data, size, chunk);
-    scan_bytes(data, size, (size_t)1 << 20);
+    struct seen a = scan_bytes(data, size, chunk, false);
+    struct seen b = scan_bytes(data, size, (size_t)1 << 20, false);
+    struct seen c = scan_bytes(data, size, chunk, true);
+    if (a.matches != c.matches || a.line_sum != c.line_sum || a.crashes != c.crashes)
+        VT_BUG("fuzz_logs: plain strings found %llu matches and %zu crashes, hyperscan %llu and %zu",
+               (unsigned long long)c.matches, c.crashes, (unsigned long long)a.matches,
+               a.crashes);
+    (void)b;
     source_bytes(data, size);
     return 0;
 }

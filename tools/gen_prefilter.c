@@ -15,13 +15,113 @@
  * prefilter_db.o itself (log_prefilter.c declares it weak). Fails the build
  * when the built-in set does not compile. */
 #include "rules/kb_rules.h"
+#include "rules/log_literals.h"
 #include "rules/log_prefilter.h"
 #include "rules/rules.h"
 #include "gen_lit.h"
 
 #include <hs.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+/* A pattern (hyperscan syntax) as the bytes it matches, into out (room for
+ * strlen(expr) + 1); false when it is not a plain string. A leading (?i)
+ * makes it caseless. */
+static bool
+literal_of(const char *expr, char *out, unsigned *len, bool *caseless)
+{
+    unsigned n = 0;
+    if (strncmp(expr, "(?i)", 4) == 0) {
+        *caseless = true;
+        expr += 4;
+    }
+    for (const char *p = expr; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '\\' && p[1] == 'x' && isxdigit((unsigned char)p[2]) &&
+            isxdigit((unsigned char)p[3])) {
+            char hex[3] = {p[2], p[3], 0};
+            out[n++] = (char)strtoul(hex, NULL, 16);
+            p += 3;
+        } else if (c == '\\' && p[1] != '\0' && ispunct((unsigned char)p[1])) {
+            out[n++] = *++p;
+        } else if (isalnum(c) || (c >= 0x20 && c < 0x7f && !strchr("\\.^$|()[]{}*+?", c))) {
+            out[n++] = (char)c;
+        } else {
+            return false;
+        }
+    }
+    *len = n;
+    return n > 0;
+}
+
+/* pf_literals: the patterns as log_literals.h's table, when all are plain
+ * strings; returns whether it was written. */
+static bool
+write_literals(const struct log_prefilter *pf)
+{
+    size_t n = pf->npatterns;
+    char **bytes = calloc(n + 1, sizeof(*bytes));
+    unsigned *len = calloc(n + 1, sizeof(*len));
+    bool *ci = calloc(n + 1, sizeof(*ci));
+    bool ok = n > 0 && n < 65536;
+    for (size_t i = 0; ok && i < n; i++) {
+        bytes[i] = malloc(strlen(pf->expr[i]) + 1);
+        ci[i] = pf->caseless[i];
+        ok = literal_of(pf->expr[i], bytes[i], &len[i], &ci[i]);
+        bytes[i][ok ? len[i] : 0] = '\0';
+        ok = ok && strlen(bytes[i]) == len[i]; /* no NUL byte */
+    }
+    if (ok) {
+        puts("static const struct log_literal pf_lits[] = {");
+        for (size_t i = 0; i < n; i++) {
+            fputs("{", stdout);
+            gen_lit(bytes[i]);
+            printf(", %u, %d},\n", len[i], ci[i]);
+        }
+        puts("};");
+        bool first[256] = {false};
+        fputs("static const uint32_t pf_lit_at[] = {", stdout);
+        size_t total = 0;
+        for (unsigned b = 0; b < LOG_LITERALS_BUCKETS; b++) {
+            printf("%zu,%s", total, b % 16 == 15 ? "\n" : "");
+            for (size_t i = 0; i < n; i++)
+                total += len[i] >= LOG_LITERALS_KEY &&
+                         log_literals_bucket(bytes[i], ci[i]) == b;
+        }
+        printf("%zu};\nstatic const uint16_t pf_lit_ids[] = {", total);
+        for (unsigned b = 0; b < LOG_LITERALS_BUCKETS; b++)
+            for (size_t i = 0; i < n; i++)
+                if (len[i] >= LOG_LITERALS_KEY &&
+                    log_literals_bucket(bytes[i], ci[i]) == b)
+                    printf("%zu,", i);
+        fputs("0};\nstatic const uint16_t pf_lit_short[] = {", stdout);
+        size_t nshort = 0;
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)bytes[i][0];
+            first[c] = true;
+            if (ci[i])
+                first[tolower(c)] = first[toupper(c)] = true;
+            if (len[i] < LOG_LITERALS_KEY) {
+                printf("%zu,", i);
+                nshort++;
+            }
+        }
+        fputs("0};\nstatic const bool pf_lit_first[256] = {", stdout);
+        for (unsigned c = 0; c < 256; c++)
+            printf("%d,%s", first[c], c % 32 == 31 ? "\n" : "");
+        printf("};\nstatic const struct log_literals pf_literals = {pf_lits, %zu, pf_lit_at, "
+               "pf_lit_ids, pf_lit_short, %zu, pf_lit_first};\n",
+               n, nshort);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(bytes[i]);
+    free(bytes);
+    free(len);
+    free(ci);
+    return ok;
+}
 
 /* The tables of the built-in prefilter, as vt_prefilter_builtin. Every
  * array has one element more than it needs: C has no empty initializer. */
@@ -35,7 +135,9 @@ write_tables(const struct ruleset *rs)
         fprintf(stderr, "gen_prefilter: the built-in set does not compile\n");
         return false;
     }
-    puts("\n#include \"rules/kb_rules.h\"\n#include \"rules/log_prefilter.h\"");
+    puts("\n#include \"rules/kb_rules.h\"\n#include \"rules/log_literals.h\"\n"
+         "#include \"rules/log_prefilter.h\"\n#include <stdbool.h>\n#include <stdint.h>");
+    bool literals = write_literals(pf);
     puts("static const struct rule *pf_rules[] = {");
     for (size_t i = 0; i < pf->nrules; i++)
         printf("&kb_rule_data[%td],%s", pf->rules[i] - kb_rule_data, i % 8 == 7 ? "\n" : " ");
@@ -69,8 +171,8 @@ write_tables(const struct ruleset *rs)
            "    .pf = {.rules = pf_rules, .nrules = %zu, .every_line = pf_every_line, .nevery = %zu,\n"
            "           .owners_at = pf_owners_at, .owners = pf_owners, .expr = pf_expr,\n"
            "           .caseless = pf_caseless, .npatterns = %zu},\n"
-           "    .hash = %#llxULL, .notes = pf_notes, .nnotes = %zu};\n",
-           pf->nrules, pf->nevery, pf->npatterns, hash, d.n);
+           "    .hash = %#llxULL, .notes = pf_notes, .nnotes = %zu, .literals = %s};\n",
+           pf->nrules, pf->nevery, pf->npatterns, hash, d.n, literals ? "&pf_literals" : "NULL");
     log_prefilter_free(pf);
     diags_release(&d);
     return true;

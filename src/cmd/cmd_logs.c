@@ -10,6 +10,7 @@
  * independent, so the result does not depend on the order they are read in:
  * rotated logs (vmkernel.0.gz, vmkernel.1.gz ...) merge by time. */
 #include "cmd/cli.h"
+#include "rules/log_prefilter.h"
 #include "rules/log_scan.h"
 #include "source/log_source.h"
 #include "rules/rules_re.h"
@@ -280,15 +281,22 @@ log_reading_finish(struct log_reading *rd)
 /* Only regular files of one block or less: one screen or a short log. Their
  * rule regexes then run a few times each, and PCRE2's interpreter costs less
  * than JIT-compiling them (start-up); anything bigger, a folder or standard
- * input keeps the JIT. */
+ * input keeps the JIT. *total: their bytes. */
+/* Up to this many bytes, searching the log prefilter's patterns as plain
+ * strings costs less than deserializing hyperscan's database (bench/README.md,
+ * start-up). */
+#define LITERALS_MAX_BYTES (64 * 1024)
+
 static bool
-small_inputs(char *const *inputs, size_t n)
+small_inputs(char *const *inputs, size_t n, off_t *total)
 {
+    *total = 0;
     for (size_t i = 0; i < n; i++) {
         struct stat st;
         if (strcmp(inputs[i], "-") == 0 || stat(inputs[i], &st) != 0 || !S_ISREG(st.st_mode) ||
             st.st_size > (off_t)LOG_BLOCK)
             return false;
+        *total += st.st_size;
     }
     return true;
 }
@@ -297,8 +305,12 @@ void
 logs_read(char *const *inputs, size_t ninputs, const struct ruleset *rules, const struct vt_opts *o,
           enum log_subject subject, struct report *r)
 {
-    if (small_inputs(inputs, ninputs))
+    off_t total;
+    if (small_inputs(inputs, ninputs, &total)) {
         rule_re_set_jit(false);
+        /* a screen or two: searched as plain strings (log_literals.h) */
+        log_prefilter_prefer_literals(total <= LITERALS_MAX_BYTES);
+    }
     struct log_reading *rd = log_reading_new(rules, o, subject, r);
     for (size_t i = 0; i < ninputs; i++) {
         if (strcmp(inputs[i], "-") == 0) {

@@ -1,5 +1,6 @@
 /* log_prefilter: builds the hyperscan block database (see log_prefilter.h). */
 #include "rules/log_prefilter.h"
+#include "rules/log_literals.h"
 #include "parse/psod/psod.h"
 #include "util/util_mem.h"
 #include "util/work_count.h"
@@ -265,8 +266,17 @@ prefilter_build(const struct ruleset *rs, const hs_platform_info_t *plat, bool e
     return pf;
 }
 
-/* The built-in rules' prefilter written at build time, with its database,
- * or NULL when the program has none or hyperscan refuses the database. */
+static atomic_bool g_prefer_literals;
+
+void
+log_prefilter_prefer_literals(bool on)
+{
+    atomic_store(&g_prefer_literals, on);
+}
+
+/* The built-in rules' prefilter written at build time, with its database
+ * or (preferred, for small inputs) its literal table, or NULL when the
+ * program has none or hyperscan refuses the database. */
 static struct log_prefilter *
 prefilter_builtin(struct diags *d)
 {
@@ -274,11 +284,13 @@ prefilter_builtin(struct diags *d)
         return NULL;
     const struct log_prefilter_builtin *b = &vt_prefilter_builtin;
     hs_database_t *db = NULL;
-    if (b->pf.npatterns > 0 && (db = embedded_db(b->hash)) == NULL)
+    bool literals = b->literals != NULL && atomic_load(&g_prefer_literals);
+    if (b->pf.npatterns > 0 && !literals && (db = embedded_db(b->hash)) == NULL)
         return NULL;
     struct log_prefilter *pf = xmalloc(sizeof(*pf));
     *pf = b->pf;
     pf->db = db;
+    pf->literals = literals ? b->literals : NULL;
     pf->builtin = true;
     for (size_t i = 0; i < b->nnotes; i++)
         diags_add(d, DIAG_NOTE, b->notes[i].path, b->notes[i].line, "%s", b->notes[i].message);
@@ -290,6 +302,38 @@ log_prefilter_new(const struct ruleset *rs, struct diags *d)
 {
     struct log_prefilter *pf = ruleset_is_builtin(rs) ? prefilter_builtin(d) : NULL;
     return pf ? pf : prefilter_build(rs, NULL, true, NULL, d);
+}
+
+/* log_literals_scan's callback, given as hyperscan's. */
+struct as_hs {
+    int (*cb)(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
+              void *ctx);
+    void *ctx;
+};
+
+static int
+as_hs_cb(unsigned id, unsigned long long to, void *ctx)
+{
+    struct as_hs *a = ctx;
+    return a->cb(id, 0, to, 0, a->ctx);
+}
+
+bool
+log_prefilter_scan(const struct log_prefilter *pf, void *scratch, const char *data, size_t len,
+                   int (*cb)(unsigned id, unsigned long long from, unsigned long long to,
+                             unsigned flags, void *ctx),
+                   void *ctx)
+{
+    if (pf->db == NULL) {
+        struct as_hs a = {cb, ctx};
+        return pf->literals == NULL || !log_literals_scan(pf->literals, data, len, as_hs_cb, &a);
+    }
+    if (len > UINT32_MAX)
+        VT_BUG("hs_scan of %zu bytes", len);
+    hs_error_t rc = hs_scan(pf->db, data, (unsigned)len, 0, scratch, cb, ctx);
+    if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED)
+        VT_BUG("hs_scan failed: %d", rc);
+    return rc == HS_SUCCESS;
 }
 
 struct log_prefilter *

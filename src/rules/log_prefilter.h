@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct log_literals;
+
 /* Pattern owner of the purple-screen needles (psod_needle). */
 #define LOG_PF_PSOD ((unsigned)-1)
 
@@ -33,6 +35,9 @@ struct log_prefilter {
     bool *caseless; /* per pattern id */
     size_t npatterns;
     bool builtin; /* the tables are the program's (log_prefilter_builtin): not freed */
+    /* with db NULL: the patterns as plain strings, searched without
+     * hyperscan (log_literals.h), for a small input; or NULL */
+    const struct log_literals *literals;
 };
 
 /* The prefilter of the built-in rules as tools/gen_prefilter.c writes it
@@ -51,7 +56,23 @@ struct log_prefilter_builtin {
     unsigned long long hash;
     const struct log_prefilter_note *notes;
     size_t nnotes;
+    const struct log_literals *literals; /* NULL when a pattern is no plain string */
 };
+
+/* Whether log_prefilter_new, for the built-in rules, takes the patterns as
+ * plain strings instead of deserializing the hyperscan database: set by a
+ * command whose inputs are small (a pasted screen), where that costs more
+ * than searching them. Off by default. */
+void log_prefilter_prefer_literals(bool on);
+/* Searches data[0, len) for the prefilter's patterns, calling cb as
+ * hyperscan would (id, from 0, to = one past the match's end, flags 0):
+ * with the database, or the literal table; scratch: the caller's hyperscan
+ * scratch (NULL with the table). Returns false when cb stopped it. */
+bool log_prefilter_scan(const struct log_prefilter *pf, void *scratch, const char *data,
+                        size_t len,
+                        int (*cb)(unsigned id, unsigned long long from, unsigned long long to,
+                                  unsigned flags, void *ctx),
+                        void *ctx);
 
 /* Builds the prefilter of the log rules of `rs` (which must outlive it).
  * Rules that fall back to every line are named in notes. */

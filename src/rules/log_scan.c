@@ -310,7 +310,8 @@ sniff(struct log_scanner *s)
 static bool
 line_mode(const struct log_scanner *s)
 {
-    return s->pf->nevery > 0 || s->pf->db == NULL || psod_reader_busy(s->psod);
+    return s->pf->nevery > 0 || (s->pf->db == NULL && s->pf->literals == NULL) ||
+           psod_reader_busy(s->psod);
 }
 
 /* The time of the nearest line above block offset `start` that has one,
@@ -503,10 +504,7 @@ run_block(struct reader *r, size_t pos)
                 break;
         }
     } else {
-        hs_error_t rc = hs_scan(s->pf->db, r->blk + pos, (unsigned)(r->blk_len - pos), 0,
-                                s->scratch, on_match, r);
-        if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED)
-            VT_BUG("hs_scan failed: %d", rc);
+        log_prefilter_scan(s->pf, s->scratch, r->blk + pos, r->blk_len - pos, on_match, r);
     }
     if (!r->stop && r->cand)
         flush(r);
@@ -522,9 +520,7 @@ run_lines(struct reader *r, size_t pos)
         const char *e = memchr(r->blk + pos, '\n', r->blk_len - pos);
         size_t end = e ? (size_t)(e - r->blk) : r->blk_len;
         unsigned long lineno = line_number(r, pos);
-        if (s->pf->db != NULL && hs_scan(s->pf->db, r->blk + pos, (unsigned)(end - pos), 0,
-                                         s->scratch, on_mark, r) != HS_SUCCESS)
-            VT_BUG("hs_scan failed");
+        log_prefilter_scan(s->pf, s->scratch, r->blk + pos, end - pos, on_mark, r);
         handle_line(r, pos, end - pos, lineno);
         clear_marks(r);
         pos = end + 1;
@@ -622,9 +618,7 @@ search_ahead(const struct log_scanner *s, struct slot *sl, hs_scratch_t *scratch
     sl->nhits = 0;
     sl->searched = true;
     sl->folded = false;
-    hs_error_t rc = hs_scan(s->pf->db, sl->buf, (unsigned)sl->whole, 0, scratch, on_hit, sl);
-    if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED)
-        VT_BUG("hs_scan failed: %d", rc);
+    log_prefilter_scan(s->pf, scratch, sl->buf, sl->whole, on_hit, sl);
     if (sl->searched && sl->fork != NULL && r != NULL)
         fold_block(r, sl);
 }
@@ -660,8 +654,8 @@ static void *
 searcher(void *arg)
 {
     struct log_scanner *s = arg;
-    hs_scratch_t *scratch = NULL;
-    if (hs_clone_scratch(s->scratch, &scratch) != HS_SUCCESS)
+    hs_scratch_t *scratch = NULL; /* none without a database */
+    if (s->scratch != NULL && hs_clone_scratch(s->scratch, &scratch) != HS_SUCCESS)
         VT_BUG("hs_clone_scratch failed");
     struct reader r;
     bool folding = s->sink != NULL;

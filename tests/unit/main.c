@@ -81,6 +81,7 @@ static const struct {
     {"corpus", test_corpus},
     {"rules", test_rules},
     {"kb_startup", test_kb_startup},
+    {"log_literals", test_log_literals},
     {"psod", test_psod},
     {"psod_forms", test_psod_forms},
     {"psod_culprit", test_psod_culprit},

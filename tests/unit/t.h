@@ -69,6 +69,7 @@ int test_vm(void);
 int test_corpus(void);
 int test_rules(void);
 int test_kb_startup(void);
+int test_log_literals(void);
 int test_psod(void);
 int test_psod_forms(void);
 int test_psod_culprit(void);
