@@ -111,8 +111,30 @@ write_literals(const struct log_prefilter *pf)
         fputs("0};\nstatic const bool pf_lit_first[256] = {", stdout);
         for (unsigned c = 0; c < 256; c++)
             printf("%d,%s", first[c], c % 32 == 31 ? "\n" : "");
+        static unsigned char first2[65536 / 8];
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c0 = (unsigned char)bytes[i][0];
+            unsigned char v0[2] = {c0, c0}, v1[2] = {0, 0};
+            if (ci[i])
+                v0[0] = (unsigned char)tolower(c0), v0[1] = (unsigned char)toupper(c0);
+            for (int a = 0; a < 2; a++)
+                for (unsigned c1 = 0; c1 < 256; c1++) {
+                    if (len[i] >= 2) {
+                        unsigned char b1 = (unsigned char)bytes[i][1];
+                        v1[0] = ci[i] ? (unsigned char)tolower(b1) : b1;
+                        v1[1] = ci[i] ? (unsigned char)toupper(b1) : b1;
+                        if (c1 != v1[0] && c1 != v1[1])
+                            continue;
+                    }
+                    unsigned k = (unsigned)v0[a] << 8 | c1;
+                    first2[k >> 3] |= (unsigned char)(1u << (k & 7));
+                }
+        }
+        fputs("};\nstatic const uint8_t pf_lit_first2[] = {", stdout);
+        for (unsigned k = 0; k < sizeof(first2); k++)
+            printf("%u,%s", first2[k], k % 32 == 31 ? "\n" : "");
         printf("};\nstatic const struct log_literals pf_literals = {pf_lits, %zu, pf_lit_at, "
-               "pf_lit_ids, pf_lit_short, %zu, pf_lit_first};\n",
+               "pf_lit_ids, pf_lit_short, %zu, pf_lit_first, pf_lit_first2};\n",
                n, nshort);
     }
     for (size_t i = 0; i < n; i++)

@@ -73,8 +73,13 @@ log_literals_scan(const struct log_literals *t, const char *data, size_t len,
     for (size_t pos = 0; pos < len; pos++) {
         const char *p = data + pos;
         size_t room = len - pos;
-        if (!t->first[(unsigned char)*p])
+        if (room >= 2) {
+            unsigned k = (unsigned)(unsigned char)p[0] << 8 | (unsigned char)p[1];
+            if (!(t->first2[k >> 3] & (1u << (k & 7))))
+                continue;
+        } else if (!t->first[(unsigned char)*p]) {
             continue;
+        }
         try_ids(t, t->short_ids, t->nshort, false, true, p, room, pos, &m, &n, &cap);
         if (room < LOG_LITERALS_KEY)
             continue;

@@ -37,6 +37,9 @@ struct log_literals {
     const uint16_t *short_ids;
     size_t nshort;
     const bool *first; /* 256 entries: whether some pattern starts with this byte */
+    /* 65,536 bits: whether some pattern starts with these two bytes (or is
+     * one byte long and starts with the first) */
+    const uint8_t *first2;
 };
 
 /* The bucket of the 4 bytes at p (lower-cased first for a caseless key). */
