@@ -48,8 +48,12 @@ static void
 try_ids(const struct log_literals *t, const uint16_t *ids, size_t nids, bool low, bool any,
         const char *p, size_t room, size_t pos, struct match **m, size_t *n, size_t *cap)
 {
+    unsigned char c = (unsigned char)*p;
     for (size_t i = 0; i < nids; i++) {
         const struct log_literal *l = &t->v[ids[i]];
+        unsigned char f = (unsigned char)l->bytes[0];
+        if (l->caseless ? lower(c) != lower(f) : c != f)
+            continue;
         if ((any || l->caseless == low) && at(l, p, room))
             add(m, n, cap, pos + l->len - 1, ids[i]);
     }
