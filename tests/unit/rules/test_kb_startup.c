@@ -129,6 +129,12 @@ literal_sound_on_samples(void)
     T_EQ_INT("samples a pattern matches without its text", bad, 0);
 }
 
+/* A purple screen of the e1000 family (kb/psod: KB 2059053), written here. */
+static const char screen[] =
+    "#PF Exception 14 in world 34119:vmast.34118 IP 0x41800d8f3a2e addr 0x0\n"
+    "0x41220a0dbc80:[0x41800d8f3a2e]E1000PollRxRing@vmkernel#nover+0xb72 stack: 0x1\n"
+    "0x41220a0dbd00:[0x41800d8f6a1d]E1000DevRx@vmkernel#nover+0x3a9 stack: 0x1\n";
+
 /* The built-in rules come as they are: no copy, nothing parsed or compiled. */
 static void
 load_is_free(void)
@@ -202,11 +208,6 @@ uncompile(struct ruleset *rs, size_t from)
 static void
 work_does_not_grow(void)
 {
-    /* a purple screen of the e1000 family (kb/psod: KB 2059053), written here */
-    static const char screen[] =
-        "#PF Exception 14 in world 34119:vmast.34118 IP 0x41800d8f3a2e addr 0x0\n"
-        "0x41220a0dbc80:[0x41800d8f3a2e]E1000PollRxRing@vmkernel#nover+0xb72 stack: 0x1\n"
-        "0x41220a0dbd00:[0x41800d8f6a1d]E1000DevRx@vmkernel#nover+0x3a9 stack: 0x1\n";
     struct ruleset rs = RULESET_INIT;
     struct diags d = DIAGS_INIT;
     rules_load_builtin(&rs, &d);
@@ -296,10 +297,6 @@ index_finds_the_same(void)
 static void
 index_does_not_grow(void)
 {
-    static const char screen[] =
-        "#PF Exception 14 in world 34119:vmast.34118 IP 0x41800d8f3a2e addr 0x0\n"
-        "0x41220a0dbc80:[0x41800d8f3a2e]E1000PollRxRing@vmkernel#nover+0xb72 stack: 0x1\n"
-        "0x41220a0dbd00:[0x41800d8f6a1d]E1000DevRx@vmkernel#nover+0x3a9 stack: 0x1\n";
     struct ruleset rs = RULESET_INIT;
     struct diags d = DIAGS_INIT;
     rules_load_builtin(&rs, &d);
