@@ -130,7 +130,7 @@ literal_sound_on_samples(void)
 }
 
 /* A purple screen of the e1000 family (kb/psod: KB 2059053), written here. */
-static const char screen[] =
+static const char e1000_screen[] =
     "#PF Exception 14 in world 34119:vmast.34118 IP 0x41800d8f3a2e addr 0x0\n"
     "0x41220a0dbc80:[0x41800d8f3a2e]E1000PollRxRing@vmkernel#nover+0xb72 stack: 0x1\n"
     "0x41220a0dbd00:[0x41800d8f6a1d]E1000DevRx@vmkernel#nover+0x3a9 stack: 0x1\n";
@@ -153,7 +153,7 @@ load_is_free(void)
 }
 
 /* A rule file of `n` crash rules, each testing the message with a pattern
- * of its own text, which the screen below does not hold. */
+ * of its own text, which e1000_screen does not hold. */
 static char *
 unrelated_crash_rules(size_t n)
 {
@@ -213,7 +213,7 @@ work_does_not_grow(void)
     rules_load_builtin(&rs, &d);
     uncompile(&rs, 0); /* as at start-up, whatever ran before */
     size_t hits_builtin;
-    unsigned long base = regexes_for(&rs, screen, &hits_builtin);
+    unsigned long base = regexes_for(&rs, e1000_screen, &hits_builtin);
     T_CHECK(t_fmt("the screen is a crash some built-in rule names (%zu)", hits_builtin),
             hits_builtin > 0);
     T_CHECK(t_fmt("regexes compiled for it (%lu) are a few of the crash rules'", base),
@@ -229,7 +229,7 @@ work_does_not_grow(void)
     uncompile(&rs, 0);
     size_t hits_more;
     T_EQ_INT("with 600 unrelated crash rules, the same crash compiles as many regexes",
-             regexes_for(&rs, screen, &hits_more), base);
+             regexes_for(&rs, e1000_screen, &hits_more), base);
     T_EQ_INT("and finds the same", hits_more, hits_builtin);
     ruleset_release(&rs);
     diags_release(&d);
@@ -301,7 +301,7 @@ index_does_not_grow(void)
     struct diags d = DIAGS_INIT;
     rules_load_builtin(&rs, &d);
     struct psod_result res = {0};
-    psod_decode(screen, strlen(screen), "screen", &res, &d);
+    psod_decode(e1000_screen, strlen(e1000_screen), "screen", &res, &d);
     if (!T_CHECK("the screen decodes to a crash", res.ncrashes == 1))
         return;
     struct crash_view v;
