@@ -278,15 +278,15 @@ log_reading_finish(struct log_reading *rd)
     free(rd);
 }
 
-/* Only regular files of one block or less: one screen or a short log. Their
- * rule regexes then run a few times each, and PCRE2's interpreter costs less
- * than JIT-compiling them (start-up); anything bigger, a folder or standard
- * input keeps the JIT. *total: their bytes. */
 /* Up to this many bytes, searching the log prefilter's patterns as plain
  * strings costs less than deserializing hyperscan's database (bench/README.md,
  * start-up). */
 #define LITERALS_MAX_BYTES (64 * 1024)
 
+/* Only regular files of one block or less: one screen or a short log. Their
+ * rule regexes then run a few times each, and PCRE2's interpreter costs less
+ * than JIT-compiling them (start-up); anything bigger, a folder or standard
+ * input keeps the JIT. *total: their bytes. */
 static bool
 small_inputs(char *const *inputs, size_t n, off_t *total)
 {
@@ -306,11 +306,11 @@ logs_read(char *const *inputs, size_t ninputs, const struct ruleset *rules, cons
           enum log_subject subject, struct report *r)
 {
     off_t total;
-    if (small_inputs(inputs, ninputs, &total)) {
+    bool small = small_inputs(inputs, ninputs, &total);
+    if (small)
         rule_re_set_jit(false);
-        /* a screen or two: searched as plain strings (log_literals.h) */
-        log_prefilter_prefer_literals(total <= LITERALS_MAX_BYTES);
-    }
+    /* a screen or two: searched as plain strings (log_literals.h) */
+    log_prefilter_prefer_literals(small && total <= LITERALS_MAX_BYTES);
     struct log_reading *rd = log_reading_new(rules, o, subject, r);
     for (size_t i = 0; i < ninputs; i++) {
         if (strcmp(inputs[i], "-") == 0) {

@@ -133,7 +133,7 @@ rule_re_literal(const char *pattern, bool *caseless)
     } while (0)
     for (const char *p = pattern + f; ok && *p;) {
         unsigned char c = (unsigned char)*p;
-        size_t q;
+        size_t q = 0;
         if (c == '|') { /* this alternative's text, then the next one's */
             END_RUN();
             ok = bl > 0;
