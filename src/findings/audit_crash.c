@@ -34,30 +34,22 @@ crash_subject(const struct crash_view *v)
     return xasprintf("%s:%lu", v->source, v->crash->line);
 }
 
-/* The rules of `rs` to try on `r` (ascending positions in rs->v): for a
- * crash, those its functions name and those without names (rule_index.h);
- * for other records, all. *which is owned by the caller. */
-static size_t
-to_try(const struct ruleset *rs, const struct record *r, unsigned **which, size_t *cap)
-{
-    if (r->kind == REC_CRASH)
-        return rule_index_candidates(ruleset_crash_index(rs), r, which, cap);
-    XGROW(*which, *cap, rs->n + 1);
-    for (size_t i = 0; i < rs->n; i++)
-        (*which)[i] = (unsigned)i;
-    return rs->n;
-}
+/* The rules a pass tries: rs->v[which[k]] for k < n, or (which NULL) every
+ * rule of rs. */
+struct to_try {
+    const unsigned *which;
+    size_t n;
+};
 
 static size_t
-match_pass(const struct ruleset *rs, const struct record *r, const char *subject,
-           unsigned long line, const char *text, bool fallback, struct findings *out)
+match_pass(const struct ruleset *rs, struct to_try set, const struct record *r,
+           const char *subject, unsigned long line, const char *text, bool fallback,
+           struct findings *out)
 {
     const struct crash_view *cv = r->kind == REC_CRASH ? r->crash : NULL;
-    size_t hits = 0, cap = 0;
-    unsigned *which = NULL;
-    size_t n = to_try(rs, r, &which, &cap);
-    for (size_t k = 0; k < n; k++) {
-        const struct rule *rule = rs->v[which[k]];
+    size_t hits = 0;
+    for (size_t k = 0; k < set.n; k++) {
+        const struct rule *rule = rs->v[set.which ? set.which[k] : k];
         if (rule->kind != r->kind || rule->fallback != fallback || !rule_match(rule, r))
             continue;
         struct finding f = finding_new(rule, subject, r);
@@ -68,18 +60,27 @@ match_pass(const struct ruleset *rs, const struct record *r, const char *subject
         out->v[out->n++] = f;
         hits++;
     }
-    free(which);
     return hits;
 }
 
-/* Signature rules first; the fallback rules of the kind only when none matched. */
+/* Signature rules first; the fallback rules of the kind only when none
+ * matched. A crash tries the rules its functions name and those that name
+ * none (rule_index.h), found once for both passes; other records try all. */
 static size_t
 audit_one(const struct ruleset *rs, const struct record *r, const char *subject, unsigned long line,
           const char *text, struct findings *out)
 {
-    size_t hits = match_pass(rs, r, subject, line, text, false, out);
+    unsigned *which = NULL;
+    size_t cap = 0;
+    struct to_try set = {NULL, rs->n};
+    if (r->kind == REC_CRASH) {
+        set.n = rule_index_candidates(ruleset_crash_index(rs), r, &which, &cap);
+        set.which = which;
+    }
+    size_t hits = match_pass(rs, set, r, subject, line, text, false, out);
     if (hits == 0)
-        match_pass(rs, r, subject, line, text, true, out);
+        match_pass(rs, set, r, subject, line, text, true, out);
+    free(which);
     return hits;
 }
 
