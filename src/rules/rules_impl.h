@@ -65,6 +65,11 @@ struct rule_impl {
     size_t nfields;
 };
 
+/* Calls fn(test, arg) on every field test of the rule's selections, in
+ * order, until fn returns true; returns that test, or NULL. */
+struct ftest *rule_each_test(const struct rule *rule, bool (*fn)(struct ftest *t, void *arg),
+                             void *arg);
+
 /* Parses a Sigma condition over the rule's selections. Returns NULL and sets
  * *err (static text) on a syntax error or an unknown selection name. */
 struct cond *cond_parse(const char *text, const struct rule_impl *impl, const char **err);

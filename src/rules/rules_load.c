@@ -903,30 +903,34 @@ rules_find(const struct ruleset *rs, const char *id)
     return NULL;
 }
 
+/* A |re value of the test that does not compile: its index in *(size_t *)arg. */
+static bool
+bad_regex_value(struct ftest *ft, void *arg)
+{
+    for (size_t v = 0; ft->mod == M_RE && v < ft->nvals; v++)
+        if (rule_re_code(&ft->vals[v].re, ft->vals[v].s) == NULL) {
+            *(size_t *)arg = v;
+            return true;
+        }
+    return false;
+}
+
 const char *
 rule_bad_regex(const struct rule *rule, char *why, size_t whylen)
 {
-    const struct rule_impl *impl = rule->impl;
-    for (size_t i = 0; impl && i < impl->nsels; i++)
-        for (size_t a = 0; a < impl->sels[i].nalts; a++)
-            for (size_t t = 0; t < impl->sels[i].alts[a].n; t++) {
-                struct ftest *ft = &impl->sels[i].alts[a].tests[t];
-                for (size_t v = 0; ft->mod == M_RE && v < ft->nvals; v++) {
-                    if (rule_re_code(&ft->vals[v].re, ft->vals[v].s) != NULL)
-                        continue;
-                    int code;
-                    PCRE2_SIZE off;
-                    pcre2_code *re = pcre2_compile((PCRE2_SPTR)ft->vals[v].s,
-                                                   PCRE2_ZERO_TERMINATED, PCRE2_UTF, &code, &off,
-                                                   NULL);
-                    pcre2_code_free(re);
-                    PCRE2_UCHAR msg[160];
-                    pcre2_get_error_message(code, msg, sizeof(msg));
-                    snprintf(why, whylen, "at offset %zu: %s", (size_t)off, (char *)msg);
-                    return ft->vals[v].s;
-                }
-            }
-    return NULL;
+    size_t v = 0;
+    const struct ftest *ft = rule_each_test(rule, bad_regex_value, &v);
+    if (ft == NULL)
+        return NULL;
+    int code;
+    PCRE2_SIZE off;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)ft->vals[v].s, PCRE2_ZERO_TERMINATED, PCRE2_UTF,
+                                   &code, &off, NULL);
+    pcre2_code_free(re);
+    PCRE2_UCHAR msg[160];
+    pcre2_get_error_message(code, msg, sizeof(msg));
+    snprintf(why, whylen, "at offset %zu: %s", (size_t)off, (char *)msg);
+    return ft->vals[v].s;
 }
 
 static void

@@ -87,46 +87,54 @@ literal_cases(void)
             !rule_re_literal_absent("\xe2\x84\xaa" "ernel", "kernel", true));
 }
 
+/* The samples of one rule, and the tally of literal_sound_on_samples. */
+struct sound {
+    const struct rule *rule;
+    size_t checked, bad;
+};
+
+/* Every |re value of the test that has a text, against every sample of
+ * the rule it matches: the text is there. */
+static bool
+check_texts(struct ftest *ft, void *arg)
+{
+    struct sound *s = arg;
+    const struct rule *r = s->rule;
+    for (size_t v = 0; ft->mod == M_RE && v < ft->nvals; v++) {
+        const struct fvalue *fv = &ft->vals[v];
+        if (fv->lit == NULL)
+            continue;
+        int code;
+        PCRE2_SIZE off;
+        pcre2_code *re = pcre2_compile((PCRE2_SPTR)fv->s, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &code,
+                                       &off, NULL);
+        pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+        for (size_t k = 0; re && k < r->nmatch + r->nno_match; k++) {
+            const char *text = k < r->nmatch ? r->match[k].text : r->no_match[k - r->nmatch].text;
+            if (pcre2_match(re, (PCRE2_SPTR)text, strlen(text), 0, 0, md, NULL) < 0)
+                continue;
+            s->checked++;
+            if (rule_re_literal_absent(text, fv->lit, fv->lit_caseless) && s->bad++ == 0)
+                T_CHECK(t_fmt("%s: /%s/ matches a sample that lacks its text", r->id, fv->s), 0);
+        }
+        pcre2_match_data_free(md);
+        pcre2_code_free(re);
+    }
+    return false;
+}
+
 /* Every built-in |re pattern with a text, against every sample line of
  * its rule that it matches: the text is there. */
 static void
 literal_sound_on_samples(void)
 {
-    size_t checked = 0, bad = 0;
+    struct sound s = {NULL, 0, 0};
     for (size_t i = 0; i < kb_nrules; i++) {
-        const struct rule *r = kb_rules[i];
-        for (size_t s = 0; s < r->impl->nsels; s++)
-            for (size_t a = 0; a < r->impl->sels[s].nalts; a++)
-                for (size_t t = 0; t < r->impl->sels[s].alts[a].n; t++) {
-                    const struct ftest *ft = &r->impl->sels[s].alts[a].tests[t];
-                    for (size_t v = 0; ft->mod == M_RE && v < ft->nvals; v++) {
-                        const struct fvalue *fv = &ft->vals[v];
-                        if (fv->lit == NULL)
-                            continue;
-                        int code;
-                        PCRE2_SIZE off;
-                        pcre2_code *re = pcre2_compile((PCRE2_SPTR)fv->s, PCRE2_ZERO_TERMINATED,
-                                                       PCRE2_UTF, &code, &off, NULL);
-                        pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-                        for (size_t k = 0; re && k < r->nmatch + r->nno_match; k++) {
-                            const char *text =
-                                k < r->nmatch ? r->match[k].text : r->no_match[k - r->nmatch].text;
-                            if (pcre2_match(re, (PCRE2_SPTR)text, strlen(text), 0, 0, md, NULL) < 0)
-                                continue;
-                            checked++;
-                            if (rule_re_literal_absent(text, fv->lit, fv->lit_caseless) &&
-                                bad++ == 0)
-                                T_CHECK(t_fmt("%s: /%s/ matches a sample that lacks its text",
-                                              r->id, fv->s),
-                                        0);
-                        }
-                        pcre2_match_data_free(md);
-                        pcre2_code_free(re);
-                    }
-                }
+        s.rule = kb_rules[i];
+        rule_each_test(s.rule, check_texts, &s);
     }
-    T_CHECK(t_fmt("built-in patterns checked on their samples (%zu)", checked), checked > 50);
-    T_EQ_INT("samples a pattern matches without its text", bad, 0);
+    T_CHECK(t_fmt("built-in patterns checked on their samples (%zu)", s.checked), s.checked > 50);
+    T_EQ_INT("samples a pattern matches without its text", s.bad, 0);
 }
 
 /* A purple screen of the e1000 family (kb/psod: KB 2059053), written here. */
@@ -187,22 +195,24 @@ regexes_for(const struct ruleset *rs, const char *screen, size_t *hits)
     return vt_work.regexes - before;
 }
 
+static bool
+drop_regexes(struct ftest *ft, void *arg)
+{
+    (void)arg;
+    for (size_t v = 0; v < ft->nvals; v++) {
+        pcre2_code_free(ft->vals[v].re);
+        ft->vals[v].re = NULL;
+    }
+    return false;
+}
+
 /* The regexes of rules loaded from a file are compiled at load; here they
  * are dropped again, so that they compile on first use like built-in ones. */
 static void
 uncompile(struct ruleset *rs, size_t from)
 {
-    for (size_t i = from; i < rs->n; i++) {
-        struct rule_impl *m = rs->v[i]->impl;
-        for (size_t s = 0; s < m->nsels; s++)
-            for (size_t a = 0; a < m->sels[s].nalts; a++)
-                for (size_t t = 0; t < m->sels[s].alts[a].n; t++)
-                    for (size_t v = 0; v < m->sels[s].alts[a].tests[t].nvals; v++) {
-                        struct fvalue *fv = &m->sels[s].alts[a].tests[t].vals[v];
-                        pcre2_code_free(fv->re);
-                        fv->re = NULL;
-                    }
-    }
+    for (size_t i = from; i < rs->n; i++)
+        rule_each_test(rs->v[i], drop_regexes, NULL);
 }
 
 static void
