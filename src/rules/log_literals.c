@@ -1,16 +1,11 @@
 /* log_literals: the literal search of log_literals.h. */
 #include "rules/log_literals.h"
 #include "util/util_mem.h"
+#include "util/util_text.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-static inline unsigned char
-lower(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
-}
 
 unsigned
 log_literals_bucket(const char *p, bool low)
@@ -18,7 +13,7 @@ log_literals_bucket(const char *p, bool low)
     uint32_t h = 2166136261u;
     for (unsigned i = 0; i < LOG_LITERALS_KEY; i++) {
         unsigned char c = (unsigned char)p[i];
-        h = (h ^ (low ? lower(c) : c)) * 16777619u;
+        h = (h ^ (low ? ascii_lower(c) : c)) * 16777619u;
     }
     return (h ^ (h >> 15)) & (LOG_LITERALS_BUCKETS - 1);
 }
@@ -52,7 +47,7 @@ try_ids(const struct log_literals *t, const uint16_t *ids, size_t nids, bool low
     for (size_t i = 0; i < nids; i++) {
         const struct log_literal *l = &t->v[ids[i]];
         unsigned char f = (unsigned char)l->bytes[0];
-        if (l->caseless ? lower(c) != lower(f) : c != f)
+        if (l->caseless ? ascii_lower(c) != ascii_lower(f) : c != f)
             continue;
         if ((any || l->caseless == low) && at(l, p, room))
             add(m, n, cap, pos + l->len - 1, ids[i]);

@@ -200,7 +200,7 @@ holds(const char *subject, const char *lit, size_t len, bool caseless)
     if (len == 0)
         return true;
     if (caseless)
-        return find_ci_n(subject, lit, len) != NULL;
+        return find_ci_n(subject, strlen(subject), lit, len) != NULL;
     for (const char *p = subject; (p = strchr(p, lit[0])) != NULL; p++)
         if (strncmp(p, lit, len) == 0)
             return true;

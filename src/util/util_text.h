@@ -35,29 +35,32 @@ ends_with_ci(const char *s, const char *suffix)
     return a >= b && strcasecmp(s + a - b, suffix) == 0;
 }
 
-/* The first place `needle` (`len` bytes, len > 0) is in `hay`, ASCII case
- * ignored, or NULL: what strcasestr does, without its set-up per call (the
- * rules test short values on short fields, where that set-up was most of
- * the cost). */
-static inline const char *
-find_ci_n(const char *hay, const char *needle, size_t len)
+static inline unsigned char
+ascii_lower(unsigned char c)
 {
-    unsigned char lo = (unsigned char)needle[0], up = lo;
-    if (lo >= 'A' && lo <= 'Z')
-        lo = (unsigned char)(lo + 32);
-    else if (lo >= 'a' && lo <= 'z')
-        up = (unsigned char)(lo - 32);
-    for (; *hay; hay++)
-        if (((unsigned char)*hay == lo || (unsigned char)*hay == up) &&
-            strncasecmp(hay, needle, len) == 0)
-            return hay;
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+/* The first place needle[0..m) is in hay[0..n), ASCII case ignored, or NULL
+ * (hay when m is 0): what strcasestr does, bounded, and without its set-up
+ * per call (the rules test short values on short fields, where that set-up
+ * was most of the cost). */
+static inline const char *
+find_ci_n(const char *hay, size_t n, const char *needle, size_t m)
+{
+    if (m == 0)
+        return hay;
+    unsigned char first = ascii_lower((unsigned char)needle[0]);
+    for (size_t i = 0; i + m <= n; i++)
+        if (ascii_lower((unsigned char)hay[i]) == first && strncasecmp(hay + i, needle, m) == 0)
+            return hay + i;
     return NULL;
 }
 
 static inline const char *
 find_ci(const char *hay, const char *needle)
 {
-    return *needle ? find_ci_n(hay, needle, strlen(needle)) : hay;
+    return find_ci_n(hay, strlen(hay), needle, strlen(needle));
 }
 
 /* The first index >= i of s[0..n) that is not a blank (n when none). */

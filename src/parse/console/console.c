@@ -5,6 +5,7 @@
  * text comes from. Every needle is copied from the source's own format
  * string, never from memory of a screen. */
 #include "parse/console/console.h"
+#include "util/util_text.h"
 #include "parse/dump/bugcheck.h"
 #include "util/util_mem.h"
 
@@ -145,26 +146,6 @@ console_kind_from_id(const char *id)
     return -1;
 }
 
-/* Where `needle` starts in s[0..n), ASCII case ignored, or NULL. */
-static const char *
-ci_find(const char *s, size_t n, const char *needle)
-{
-    size_t m = strlen(needle);
-    if (m == 0 || m > n)
-        return m == 0 ? s : NULL;
-    int first = tolower((unsigned char)needle[0]);
-    for (size_t i = 0; i + m <= n; i++) {
-        if (tolower((unsigned char)s[i]) != first)
-            continue;
-        size_t k = 1;
-        while (k < m && tolower((unsigned char)s[i + k]) == tolower((unsigned char)needle[k]))
-            k++;
-        if (k == m)
-            return s + i;
-    }
-    return NULL;
-}
-
 static bool
 is_hex_word(const char *s, size_t n)
 {
@@ -186,7 +167,7 @@ stopcode_parse(const char *s, size_t len, uint32_t *code)
                                            "winbsod: synthetic msr[0x40000100]"};
     const char *end = s + len;
     for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
-        const char *p = ci_find(s, len, prefixes[i]);
+        const char *p = find_ci_n(s, len, prefixes[i], strlen(prefixes[i]));
         if (p) {
             s = p + strlen(prefixes[i]);
             break;
@@ -285,7 +266,8 @@ read_line(struct console_info *c, const char *s, size_t n, unsigned long line,
     bool seen[CON__COUNT] = {false};
     for (size_t i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++) {
         const struct pattern *p = &patterns[i];
-        if (seen[p->kind] || !ci_find(s, n, p->a) || (p->b && !ci_find(s, n, p->b)))
+        if (seen[p->kind] || !find_ci_n(s, n, p->a, strlen(p->a)) ||
+            (p->b && !find_ci_n(s, n, p->b, strlen(p->b))))
             continue;
         if (p->kind == CON_INVALID_OPCODE && *last_bug && line - *last_bug <= BUG_OOPS_LINES)
             continue; /* the BUG()'s own ud2 */
@@ -298,7 +280,7 @@ read_line(struct console_info *c, const char *s, size_t n, unsigned long line,
                                              "search online later for this error:",
                                              "WinBSOD: Synthetic MSR[0x40000100]"};
     for (size_t i = 0; i < sizeof(stop_words) / sizeof(stop_words[0]); i++) {
-        if (!ci_find(s, n, stop_words[i]))
+        if (!find_ci_n(s, n, stop_words[i], strlen(stop_words[i])))
             continue;
         uint32_t code;
         if (stopcode_parse(s, n, &code) == 0) {

@@ -54,12 +54,6 @@ arena_add(struct vmx_doc *doc, const char *s, size_t len)
     return off;
 }
 
-static char
-ascii_lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
 /* ascii_lower of 8 bytes at once. Per byte: b7 = the byte without its top
  * bit; b7 + 0x3F and b7 + 0x25 carry into the top bit exactly when b7 >= 'A'
  * and b7 > 'Z' (no carry leaves the byte); a letter gets 0x20 added. */
@@ -101,7 +95,7 @@ copy_key(char *key, char *lkey, const char *k, size_t len)
     for (size_t j = 0; i < len; i++, j++) {
         if (key)
             key[i] = k[i];
-        lkey[i] = ascii_lower(k[i]);
+        lkey[i] = (char)ascii_lower((unsigned char)k[i]);
         w |= (uint64_t)(unsigned char)lkey[i] << (8 * j);
     }
     return (uint32_t)mix(h ^ w);
