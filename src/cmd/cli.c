@@ -15,10 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Heap a one-input run of a rules command starts with (the log prefilter's
- * database, about 100 KB, its scratch, the records): populated at once
- * (mem_prefault_heap); past it pages fault as usual. The rules themselves
- * take none (kb_rules.h). */
+/* Heap a one-input run of a rules command starts with (the records, the
+ * report; for an input over 64 KB the log prefilter's database, about
+ * 100 KB, and its scratch): populated at once (mem_prefault_heap); past it
+ * pages fault as usual. The rules themselves take none (kb_rules.h). */
 #define START_HEAP (256u << 10)
 
 void

@@ -76,7 +76,8 @@ field_lookup(enum record_kind kind, const char *name)
         if (!(K_VMS & (1u << kind)))
             return NULL;
         struct field_def *f = xcalloc(1, sizeof(*f));
-        *f = (struct field_def){xstrdup(name), K_VMS, FV_STR, field_raw_getter, NULL, xstrdup(name + 4), NULL};
+        *f = (struct field_def){xstrdup(name),     K_VMS, FV_STR, field_raw_getter, NULL,
+                                xstrdup(name + 4), NULL};
         return f;
     }
     for (size_t t = 0; t < NTABLES; t++)

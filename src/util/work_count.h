@@ -1,6 +1,7 @@
 /* work_count: how much start-up work a run did that grows with the
  * knowledge base: YAML documents parsed, rule regexes compiled, log
- * prefilter databases compiled, crash rules a crash was matched against. The built-in rules are compiled into the
+ * prefilter databases compiled, crash rules a crash was matched against.
+ * The built-in rules are compiled into the
  * program (tools/gen_kb.c, tools/gen_prefilter.c), so with them alone the
  * first and last stay 0 however many rules there are, and regexes are
  * compiled only when a record reaches them. tests/cli/t-startup.sh reads
