@@ -199,12 +199,8 @@ holds(const char *subject, const char *lit, size_t len, bool caseless)
 {
     if (len == 0)
         return true;
-    if (caseless)
-        return find_ci_n(subject, strlen(subject), lit, len) != NULL;
-    for (const char *p = subject; (p = strchr(p, lit[0])) != NULL; p++)
-        if (strncmp(p, lit, len) == 0)
-            return true;
-    return false;
+    size_t n = strlen(subject);
+    return (caseless ? find_ci_n(subject, n, lit, len) : memmem(subject, n, lit, len)) != NULL;
 }
 
 bool
